@@ -1,0 +1,19 @@
+//! CPU kernels on plain slices (row-major, contiguous). They assume validated
+//! arguments: the checks live in `ops/`, which is the only caller.
+
+pub mod binary;
+pub mod gemm;
+pub mod layout;
+pub mod reduce;
+pub mod rng;
+pub mod softmax;
+pub mod unary;
+
+/// Below this many elements, elementwise work stays on the calling thread:
+/// handing it to rayon costs more than it saves.
+pub const PARALLEL_MIN: usize = 1 << 15;
+
+/// The number of threads the parallel kernels use (rayon's global pool).
+pub fn threads() -> usize {
+    rayon::current_num_threads()
+}

@@ -1,0 +1,69 @@
+//! Reductions over one axis of a tensor viewed as [outer, n, inner].
+//! Sums accumulate in f64 so long axes keep float32 accuracy.
+
+use rayon::prelude::*;
+
+use super::PARALLEL_MIN;
+use crate::ops::reduce::ReduceOp;
+
+pub fn reduce_axis(op: ReduceOp, x: &[f32], outer: usize, n: usize, inner: usize) -> Vec<f32> {
+    let mut out = vec![0f32; outer * inner];
+    let block = |(o, dst): (usize, &mut [f32])| {
+        let src = &x[o * n * inner..(o + 1) * n * inner];
+        match op {
+            ReduceOp::Sum => sum_rows(src, n, inner, dst),
+            ReduceOp::Max => fold_rows(src, n, inner, dst, |acc, v| if v > acc || v.is_nan() { v } else { acc }),
+            ReduceOp::Min => fold_rows(src, n, inner, dst, |acc, v| if v < acc || v.is_nan() { v } else { acc }),
+        }
+    };
+    if x.len() < PARALLEL_MIN || inner == 0 {
+        out.chunks_mut(inner.max(1)).enumerate().for_each(block);
+    } else {
+        out.par_chunks_mut(inner).enumerate().for_each(block);
+    }
+    out
+}
+
+fn sum_rows(src: &[f32], n: usize, inner: usize, dst: &mut [f32]) {
+    let mut acc = vec![0f64; inner];
+    for j in 0..n {
+        for (a, &v) in acc.iter_mut().zip(&src[j * inner..(j + 1) * inner]) {
+            *a += v as f64;
+        }
+    }
+    for (d, a) in dst.iter_mut().zip(acc) {
+        *d = a as f32;
+    }
+}
+
+fn fold_rows(src: &[f32], n: usize, inner: usize, dst: &mut [f32], f: impl Fn(f32, f32) -> f32) {
+    dst.copy_from_slice(&src[..inner]);
+    for j in 1..n {
+        for (d, &v) in dst.iter_mut().zip(&src[j * inner..(j + 1) * inner]) {
+            *d = f(*d, v);
+        }
+    }
+}
+
+/// Index of the first maximum along the axis; a NaN counts as the maximum.
+pub fn argmax_axis(x: &[f32], outer: usize, n: usize, inner: usize) -> Vec<i32> {
+    let mut out = vec![0i32; outer * inner];
+    for o in 0..outer {
+        for i in 0..inner {
+            let mut best = x[o * n * inner + i];
+            let mut at = 0;
+            for j in 1..n {
+                let v = x[(o * n + j) * inner + i];
+                if best.is_nan() {
+                    break;
+                }
+                if v > best || v.is_nan() {
+                    best = v;
+                    at = j;
+                }
+            }
+            out[o * inner + i] = at as i32;
+        }
+    }
+    out
+}

@@ -1,0 +1,17 @@
+//! CUDA backend on cudarc: libcuda, libnvrtc and libcublas are loaded at run time,
+//! kernels are CUDA C compiled by NVRTC at first use and cached per process.
+//! Nothing here may panic when the libraries or the GPU are missing: `gpu()`
+//! answers with an error instead, and `available()` says whether to try.
+
+pub mod context;
+pub mod elementwise;
+pub mod gemm;
+pub mod layout;
+pub mod random;
+pub mod reduce;
+pub mod softmax;
+pub mod sources;
+pub mod transfer;
+
+pub use context::{available, device_name, gpu, Gpu};
+pub use sources::{compile_all, nvrtc_available};

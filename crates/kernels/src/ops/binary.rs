@@ -1,0 +1,79 @@
+//! Elementwise binary ops with NumPy broadcasting; comparisons return 0/1 floats.
+
+use crate::shape::{broadcast, check_rank};
+use crate::{bail, cpu, Result, Storage, Tensor};
+
+macro_rules! binary_ops {
+    ($($variant:ident $name:literal |$a:ident, $b:ident| $cpu:expr, $cuda:literal;)*) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum BinaryOp { $($variant),* }
+
+        impl BinaryOp {
+            pub const ALL: &'static [BinaryOp] = &[$(BinaryOp::$variant),*];
+
+            pub fn parse(name: &str) -> Result<BinaryOp> {
+                match name {
+                    $($name => Ok(BinaryOp::$variant),)*
+                    _ => bail!("binary", "unknown op '{name}'"),
+                }
+            }
+
+            pub fn name(self) -> &'static str {
+                match self { $(BinaryOp::$variant => $name),* }
+            }
+
+            /// The CUDA C expression of the op in terms of `a` and `b`.
+            pub fn cuda_expr(self) -> &'static str {
+                match self { $(BinaryOp::$variant => $cuda),* }
+            }
+
+            #[inline(always)]
+            pub fn apply(self, lhs: f32, rhs: f32) -> f32 {
+                match self { $(BinaryOp::$variant => { let ($a, $b) = (lhs, rhs); $cpu }),* }
+            }
+        }
+    };
+}
+
+binary_ops! {
+    Add "add" |a, b| a + b, "a + b";
+    Sub "sub" |a, b| a - b, "a - b";
+    Mul "mul" |a, b| a * b, "a * b";
+    Div "div" |a, b| a / b, "a / b";
+    Pow "pow" |a, b| a.powf(b), "powf(a, b)";
+    Maximum "maximum" |a, b| if a > b || a.is_nan() { a } else { b }, "(a > b || isnan(a) ? a : b)";
+    Minimum "minimum" |a, b| if a < b || a.is_nan() { a } else { b }, "(a < b || isnan(a) ? a : b)";
+    Gt "gt" |a, b| (a > b) as u8 as f32, "(a > b ? 1.f : 0.f)";
+    Lt "lt" |a, b| (a < b) as u8 as f32, "(a < b ? 1.f : 0.f)";
+    Eq "eq" |a, b| (a == b) as u8 as f32, "(a == b ? 1.f : 0.f)";
+}
+
+pub fn binary(op: BinaryOp, a: &Tensor, b: &Tensor) -> Result<Tensor> {
+    let name = op.name();
+    if a.device() != b.device() {
+        bail!(
+            name,
+            "tensors on different devices, a on {} vs b on {}",
+            a.device().name(),
+            b.device().name()
+        );
+    }
+    let out_shape = broadcast(name, a.shape(), b.shape())?;
+    check_rank(name, &out_shape)?;
+    match (a.storage(), b.storage()) {
+        (Storage::CpuF32(x), Storage::CpuF32(y)) => Ok(Tensor::cpu_f32(
+            cpu::binary::apply(op, x, a.shape(), y, b.shape(), &out_shape),
+            out_shape,
+        )),
+        #[cfg(feature = "cuda")]
+        (Storage::CudaF32(_), Storage::CudaF32(_)) => {
+            crate::cuda::elementwise::binary(op, a, b, out_shape)
+        }
+        (Storage::CpuF32(_), _) => Err(b.kind_error(name, "b", "a float32 tensor")),
+        #[cfg(feature = "cuda")]
+        (Storage::CudaF32(_), _) => {
+            Err(b.kind_error(name, "b", "a float32 tensor"))
+        }
+        _ => Err(a.kind_error(name, "a", "a float32 tensor")),
+    }
+}

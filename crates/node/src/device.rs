@@ -1,0 +1,96 @@
+//! Devices, memory accounting and the CUDA toolchain probes.
+
+use foveate_kernels::{memory, Device};
+use napi::{Error, Result};
+use napi_derive::napi;
+
+#[napi(object)]
+pub struct DeviceInfo {
+    pub name: String,
+    pub kind: String,
+}
+
+#[napi(object)]
+pub struct MemoryUsage {
+    pub device: String,
+    pub tensors: i64,
+    pub bytes: i64,
+}
+
+/// Devices usable in this process: always the CPU, and the GPU when libcuda
+/// loads and reports a device.
+#[napi(catch_unwind)]
+pub fn devices() -> Vec<DeviceInfo> {
+    let mut out = vec![DeviceInfo {
+        name: "cpu".into(),
+        kind: "cpu".into(),
+    }];
+    #[cfg(feature = "cuda")]
+    if foveate_kernels::cuda::available() {
+        out.push(DeviceInfo {
+            name: foveate_kernels::cuda::device_name().unwrap_or_else(|| "cuda".into()),
+            kind: "cuda".into(),
+        });
+    }
+    out
+}
+
+#[napi]
+pub fn memory_usage() -> Vec<MemoryUsage> {
+    [Device::Cpu, Device::Cuda]
+        .into_iter()
+        .map(|d| {
+            let (tensors, bytes) = memory::usage(d);
+            MemoryUsage {
+                device: d.name().into(),
+                tensors,
+                bytes,
+            }
+        })
+        .collect()
+}
+
+/// Whether this build has the CUDA backend and libnvrtc can be loaded.
+#[napi]
+pub fn nvrtc_available() -> bool {
+    #[cfg(feature = "cuda")]
+    return foveate_kernels::cuda::nvrtc_available();
+    #[cfg(not(feature = "cuda"))]
+    false
+}
+
+#[napi(object)]
+pub struct CompiledModule {
+    pub module: String,
+    pub ptx_bytes: u32,
+}
+
+/// Compiles every CUDA kernel source with NVRTC (no GPU needed).
+#[napi(catch_unwind)]
+pub fn cuda_compile_all() -> Result<Vec<CompiledModule>> {
+    #[cfg(feature = "cuda")]
+    {
+        let mods = foveate_kernels::cuda::compile_all().map_err(|e| Error::from_reason(e.0))?;
+        Ok(mods
+            .into_iter()
+            .map(|(module, n)| CompiledModule {
+                module,
+                ptx_bytes: n as u32,
+            })
+            .collect())
+    }
+    #[cfg(not(feature = "cuda"))]
+    Err(Error::from_reason("cudaCompileAll: this build has no CUDA backend"))
+}
+
+/// The number of threads the CPU kernels use.
+#[napi]
+pub fn cpu_threads() -> u32 {
+    foveate_kernels::cpu::threads() as u32
+}
+
+/// Panics on purpose, so tests can check a Rust panic becomes a JS Error.
+#[napi(catch_unwind)]
+pub fn debug_panic(message: String) -> Result<()> {
+    panic!("{message}");
+}

@@ -1,0 +1,101 @@
+//! One exported function per kernel family; the op name selects the kernel.
+
+use foveate_kernels::ops::{binary, layout, matmul, random, reduce, softmax, unary};
+use foveate_kernels::{Device, Tensor};
+use napi::bindgen_prelude::ClassInstance;
+use napi::{Error, Result};
+use napi_derive::napi;
+
+use crate::tensor::{dims, js_error, NativeTensor};
+
+fn out(r: foveate_kernels::Result<Tensor>) -> Result<NativeTensor> {
+    r.map(NativeTensor::wrap).map_err(js_error)
+}
+
+fn safe_u64(op: &str, name: &str, v: f64) -> Result<u64> {
+    if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= 9_007_199_254_740_991.0 {
+        Ok(v as u64)
+    } else {
+        Err(Error::from_reason(format!("{op}: {name} = {v} must be a non-negative safe integer")))
+    }
+}
+
+/// Elementwise unary op `op` (exp, log, sigmoid, …; `param` for the *Scalar ops).
+#[napi(catch_unwind)]
+pub fn unary(op: String, x: &NativeTensor, param: f64) -> Result<NativeTensor> {
+    let kind = unary::UnaryKind::parse(&op).map_err(js_error)?;
+    let op = unary::UnaryOp { kind, param: param as f32 };
+    out(unary::unary(op, x.get(kind.name())?))
+}
+
+/// Elementwise binary op with broadcasting (add, sub, mul, div, pow, maximum, minimum, gt, lt, eq).
+#[napi(catch_unwind)]
+pub fn binary(op: String, a: &NativeTensor, b: &NativeTensor) -> Result<NativeTensor> {
+    let op = binary::BinaryOp::parse(&op).map_err(js_error)?;
+    out(binary::binary(op, a.get(op.name())?, b.get(op.name())?))
+}
+
+/// a·b for rank-2/3 operands, either read transposed.
+#[napi(catch_unwind)]
+pub fn matmul(a: &NativeTensor, b: &NativeTensor, trans_a: bool, trans_b: bool) -> Result<NativeTensor> {
+    out(matmul::matmul(a.get("matmul")?, b.get("matmul")?, trans_a, trans_b))
+}
+
+/// sum | mean | max | min over `axes` (all axes when empty).
+#[napi(catch_unwind)]
+pub fn reduce(op: String, x: &NativeTensor, axes: Vec<i64>, keepdims: bool) -> Result<NativeTensor> {
+    out(reduce::reduce(&op, x.get(&op)?, &axes, keepdims))
+}
+
+#[napi(catch_unwind)]
+pub fn argmax(x: &NativeTensor, axis: i64, keepdims: bool) -> Result<NativeTensor> {
+    out(reduce::argmax(x.get("argmax")?, axis, keepdims))
+}
+
+#[napi(catch_unwind)]
+pub fn softmax(x: &NativeTensor, axis: i64, log: bool) -> Result<NativeTensor> {
+    out(softmax::softmax(x.get("softmax")?, axis, log))
+}
+
+#[napi(catch_unwind)]
+pub fn permute(x: &NativeTensor, perm: Vec<u32>) -> Result<NativeTensor> {
+    let perm: Vec<usize> = perm.into_iter().map(|p| p as usize).collect();
+    out(layout::permute(x.get("permute")?, &perm))
+}
+
+#[napi(catch_unwind)]
+pub fn slice(x: &NativeTensor, starts: Vec<f64>, ends: Vec<f64>, steps: Vec<f64>) -> Result<NativeTensor> {
+    let (s, e, k) = (dims("slice", &starts)?, dims("slice", &ends)?, dims("slice", &steps)?);
+    out(layout::slice(x.get("slice")?, &s, &e, &k))
+}
+
+#[napi(catch_unwind)]
+pub fn expand(x: &NativeTensor, shape: Vec<f64>) -> Result<NativeTensor> {
+    out(layout::expand(x.get("expand")?, &dims("expand", &shape)?))
+}
+
+#[napi(catch_unwind)]
+pub fn concat(tensors: Vec<ClassInstance<NativeTensor>>, axis: i64) -> Result<NativeTensor> {
+    let parts: Vec<&Tensor> = tensors.iter().map(|t| t.get("concat")).collect::<Result<_>>()?;
+    out(layout::concat(&parts, axis))
+}
+
+#[napi(catch_unwind)]
+pub fn index_select(x: &NativeTensor, axis: i64, index: &NativeTensor) -> Result<NativeTensor> {
+    out(layout::index_select(x.get("indexSelect")?, axis, index.get("indexSelect")?))
+}
+
+#[napi(catch_unwind)]
+pub fn gather(x: &NativeTensor, axis: i64, index: &NativeTensor) -> Result<NativeTensor> {
+    out(layout::gather(x.get("gather")?, axis, index.get("gather")?))
+}
+
+/// A random tensor from the Philox stream (`seed`, `offset`): uniform(a, b),
+/// normal(mean a, std b) or bernoulli(p = a).
+#[napi(catch_unwind)]
+pub fn random(dist: String, shape: Vec<f64>, a: f64, b: f64, seed: f64, offset: f64, device: String) -> Result<NativeTensor> {
+    let d = random::parse("random", &dist, a as f32, b as f32).map_err(js_error)?;
+    let dev = Device::parse("random", &device).map_err(js_error)?;
+    let (seed, offset) = (safe_u64("random", "seed", seed)?, safe_u64("random", "offset", offset)?);
+    out(random::random(d, dims("random", &shape)?, seed, offset, dev))
+}

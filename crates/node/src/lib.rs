@@ -1,0 +1,9 @@
+//! napi-rs glue: the `NativeTensor` class and one exported function per kernel
+//! family. No math lives here; every function forwards to `foveate_kernels` and
+//! turns its errors (and any panic, via `catch_unwind`) into JS `Error`s.
+
+#![deny(clippy::all)]
+
+mod device;
+mod kernels;
+mod tensor;

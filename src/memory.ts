@@ -1,0 +1,83 @@
+// Deterministic release of native memory, in TF.js's style: every tensor made
+// inside `tidy(fn)` is disposed when fn returns, except the tensors it returns
+// or `keep()`s. Tensors made outside any scope live until `dispose()`; if one is
+// dropped without it, the napi object's finaliser frees the buffer at GC.
+import { native } from './native.js';
+
+export interface Disposable {
+  dispose(): void;
+  readonly isDisposed: boolean;
+}
+
+const scopes: Set<Disposable>[] = [];
+
+/** Called by every Tensor constructor. */
+export function track(t: Disposable): void {
+  scopes[scopes.length - 1]?.add(t);
+}
+
+/** Exempts a tensor from the enclosing tidy scopes. */
+export function keep<T extends Disposable>(t: T): T {
+  for (const s of scopes) s.delete(t);
+  return t;
+}
+
+function collect(value: unknown, out: Set<unknown>, seen = new Set<unknown>()): void {
+  if (value === null || typeof value !== 'object' || seen.has(value)) return;
+  seen.add(value);
+  if ('dispose' in value && 'isDisposed' in value) {
+    out.add(value);
+    return;
+  }
+  const items = value instanceof Map ? value.values() : Array.isArray(value) ? value : Object.values(value);
+  for (const v of items) collect(v, out, seen);
+}
+
+/**
+ * Runs `fn` and disposes every tensor it created that is not part of its result.
+ * @example const y = fv.tidy(() => fv.ops.relu(fv.ops.matmul(x, w))); // temporaries freed
+ */
+export function tidy<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new Error('tidy: fn must be a function');
+  const scope = new Set<Disposable>();
+  scopes.push(scope);
+  let result: T;
+  try {
+    result = fn();
+  } finally {
+    scopes.pop();
+  }
+  if (result instanceof Promise) {
+    throw new Error('tidy: fn must be synchronous, it returned a Promise');
+  }
+  const kept = new Set<unknown>();
+  collect(result, kept);
+  const parent = scopes[scopes.length - 1];
+  for (const t of scope) {
+    if (kept.has(t)) parent?.add(t);
+    else t.dispose();
+  }
+  return result;
+}
+
+export interface MemoryInfo {
+  /** Live native tensors on all devices. */
+  numTensors: number;
+  /** Bytes held by live native tensors on all devices. */
+  numBytes: number;
+  /** The same per device. */
+  devices: Record<string, { tensors: number; bytes: number }>;
+}
+
+/** Live native tensors and bytes, per device and in total (counted in Rust). */
+export function memory(): MemoryInfo {
+  const devices: MemoryInfo['devices'] = {};
+  let numTensors = 0;
+  let numBytes = 0;
+  for (const m of native.memoryUsage()) {
+    devices[m.device] = { tensors: m.tensors, bytes: m.bytes };
+    numTensors += m.tensors;
+    numBytes += m.bytes;
+  }
+  return { numTensors, numBytes, devices };
+}
