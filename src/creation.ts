@@ -1,0 +1,78 @@
+// Tensor creation: from data, constants and the seeded random stream.
+import { checkShape, fail, fmtShape, numel } from './errors.js';
+import { parseDevice, type DeviceName } from './device.js';
+import { native } from './native.js';
+import { takeOffsets } from './random.js';
+import { Tensor, wrap, type DType } from './tensor.js';
+
+export interface TensorOptions {
+  device?: DeviceName;
+  dtype?: DType;
+}
+
+type Data = Float32Array | Int32Array | readonly number[] | number;
+
+/**
+ * A tensor from data; `shape` defaults to the data's length (a 1-D tensor).
+ * @example const x = fv.tensor([1, 2, 3, 4], [2, 2]);
+ */
+export function tensor(data: Data, shape?: readonly number[], options: TensorOptions = {}): Tensor {
+  const device = parseDevice('tensor', options.device);
+  const flat = typeof data === 'number' ? [data] : data;
+  if (!(flat instanceof Float32Array || flat instanceof Int32Array || Array.isArray(flat))) {
+    fail('tensor', `data must be a Float32Array, Int32Array, number array or number, got ${typeof data}`);
+  }
+  const dims = shape === undefined ? (typeof data === 'number' ? [] : [flat.length]) : checkShape('tensor', 'shape', shape);
+  if (numel(dims) !== flat.length) {
+    fail('tensor', `data has ${flat.length} elements but shape ${fmtShape(dims)} needs ${numel(dims)}`);
+  }
+  const dtype = options.dtype ?? (flat instanceof Int32Array ? 'int32' : 'float32');
+  if (dtype === 'int32') {
+    const values = flat instanceof Int32Array ? flat : Int32Array.from(flat as ArrayLike<number>);
+    return wrap(native.NativeTensor.fromInt32(values, dims, device));
+  }
+  if (dtype !== 'float32') fail('tensor', `dtype must be 'float32' or 'int32', got ${JSON.stringify(dtype)}`);
+  const values = flat instanceof Float32Array ? flat : Float32Array.from(flat as ArrayLike<number>);
+  return wrap(native.NativeTensor.fromFloat32(values, dims, device));
+}
+
+/** A float32 tensor filled with `value`. */
+export function full(shape: readonly number[], value: number, options: TensorOptions = {}): Tensor {
+  const dims = checkShape('full', 'shape', shape);
+  return tensor(new Float32Array(numel(dims)).fill(value), dims, options);
+}
+
+export function zeros(shape: readonly number[], options: TensorOptions = {}): Tensor {
+  return full(shape, 0, options);
+}
+
+export function ones(shape: readonly number[], options: TensorOptions = {}): Tensor {
+  return full(shape, 1, options);
+}
+
+function draw(op: string, dist: string, shape: readonly number[], a: number, b: number, device?: DeviceName): Tensor {
+  const dims = checkShape(op, 'shape', shape);
+  const dev = parseDevice(op, device);
+  const { seed, offset } = takeOffsets(numel(dims));
+  return wrap(native.random(dist, dims, a, b, seed, offset, dev));
+}
+
+/** Standard normal samples (Philox stream; `fv.seed` makes them reproducible). */
+export function randn(shape: readonly number[], options: { mean?: number; std?: number; device?: DeviceName } = {}): Tensor {
+  const { mean = 0, std = 1 } = options;
+  if (!Number.isFinite(mean) || !Number.isFinite(std) || std < 0) fail('randn', `mean ${mean} and std ${std} must be finite, std ≥ 0`);
+  return draw('randn', 'normal', shape, mean, std, options.device);
+}
+
+/** Uniform samples in [low, high) (default [0, 1)). */
+export function rand(shape: readonly number[], options: { low?: number; high?: number; device?: DeviceName } = {}): Tensor {
+  const { low = 0, high = 1 } = options;
+  if (!Number.isFinite(low) || !Number.isFinite(high) || low > high) fail('rand', `low ${low} and high ${high} must be finite with low ≤ high`);
+  return draw('rand', 'uniform', shape, low, high, options.device);
+}
+
+/** 0/1 samples, 1 with probability p. */
+export function bernoulli(shape: readonly number[], p: number, options: { device?: DeviceName } = {}): Tensor {
+  if (!(p >= 0 && p <= 1)) fail('bernoulli', `p must lie in [0, 1], got ${p}`);
+  return draw('bernoulli', 'bernoulli', shape, p, 0, options.device);
+}

@@ -1,0 +1,7 @@
+// fv.reference: plain float64 TypeScript twins of the native kernels.
+export * from './array.js';
+export * from './elementwise.js';
+export * from './gemm.js';
+export * from './layout.js';
+export * from './random.js';
+export * from './reduce.js';
