@@ -1,11 +1,11 @@
-// Writes dist/index.mjs: an ES module re-exporting the CommonJS build by name,
+// Writes dist/src/index.mjs: an ES module re-exporting the CommonJS build by name,
 // so `import * as fv from 'foveate'` and `require('foveate')` share one instance.
 import { createRequire } from 'node:module';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
+const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'src');
 const require = createRequire(import.meta.url);
 const names = Object.keys(require(join(dist, 'index.js'))).filter((n) => n !== 'default' && n !== '__esModule');
 const lines = [
@@ -15,4 +15,4 @@ const lines = [
   '',
 ];
 writeFileSync(join(dist, 'index.mjs'), lines.join('\n'));
-console.log(`dist/index.mjs: ${names.length} named exports`);
+console.log(`dist/src/index.mjs: ${names.length} named exports`);

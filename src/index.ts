@@ -12,3 +12,4 @@ export { devices, hasCuda, type DeviceName, type DeviceInfo } from './device.js'
 export { seed, getRngState, setRngState, type RngState } from './random.js';
 export * as ops from './ops/index.js';
 export * as reference from './reference/index.js';
+export { native } from './native.js';

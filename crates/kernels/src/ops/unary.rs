@@ -49,7 +49,7 @@ unary_ops! {
     Log "log" |x, p| x.ln(), "logf(x)";
     Sigmoid "sigmoid" |x, p| sigmoid(x), "(x >= 0.f ? 1.f / (1.f + expf(-x)) : expf(x) / (1.f + expf(x)))";
     Tanh "tanh" |x, p| x.tanh(), "tanhf(x)";
-    Relu "relu" |x, p| if x > 0.0 { x } else if x.is_nan() { x } else { 0.0 }, "(x > 0.f || isnan(x) ? x : 0.f)";
+    Relu "relu" |x, p| if x > 0.0 || x.is_nan() { x } else { 0.0 }, "(x > 0.f || isnan(x) ? x : 0.f)";
     Sqrt "sqrt" |x, p| x.sqrt(), "sqrtf(x)";
     Rsqrt "rsqrt" |x, p| 1.0 / x.sqrt(), "rsqrtf(x)";
     Abs "abs" |x, p| x.abs(), "fabsf(x)";
@@ -78,7 +78,10 @@ fn sigmoid(x: f32) -> f32 {
 pub fn unary(op: UnaryOp, x: &Tensor) -> Result<Tensor> {
     let name = op.kind.name();
     match x.storage() {
-        Storage::CpuF32(v) => Ok(Tensor::cpu_f32(cpu::unary::apply(op, v), x.shape().to_vec())),
+        Storage::CpuF32(v) => Ok(Tensor::cpu_f32(
+            cpu::unary::apply(op, v),
+            x.shape().to_vec(),
+        )),
         #[cfg(feature = "cuda")]
         Storage::CudaF32(_) => crate::cuda::elementwise::unary(op, x),
         _ => Err(x.kind_error(name, "x", "a float32 tensor")),

@@ -1,0 +1,43 @@
+// `npm run bench` / `foveate bench [--json] [--only gemm,captions]`: every
+// benchmark, reported as ratios against a baseline measured in the same run.
+import * as fv from '../src/index.js';
+import { benchGemm, type GemmRow } from './gemm.js';
+
+export interface BenchReport {
+  machine: { threads: number; devices: string[] };
+  gemm?: { rows: GemmRow[]; numpyNote?: string };
+  captions?: { name: string; ms: number }[];
+}
+
+function fmtShape(r: GemmRow): string {
+  return `${r.m}×${r.k}${r.ta ? 'ᵀ' : ''} · ${r.k}×${r.n}${r.tb ? 'ᵀ' : ''}`;
+}
+
+export function formatReport(report: BenchReport): string {
+  const lines: string[] = [`machine: ${report.machine.threads} CPU threads; devices: ${report.machine.devices.join(', ')}`];
+  if (report.gemm) {
+    lines.push('', 'SGEMM (CPU, GFLOP/s, best of repeats)', '| shape | foveate | numpy | ratio |', '| --- | ---: | ---: | ---: |');
+    for (const r of report.gemm.rows) {
+      lines.push(`| ${fmtShape(r)} | ${r.foveate.toFixed(1)} | ${r.numpy?.toFixed(1) ?? 'n/a'} | ${r.ratio?.toFixed(2) ?? 'n/a'} |`);
+    }
+    if (report.gemm.numpyNote) lines.push(`numpy baseline unavailable: ${report.gemm.numpyNote}`);
+  }
+  if (report.captions) {
+    lines.push('', 'Caption metrics (5,000 candidates × 5 references, ms)', '| metric | ms |', '| --- | ---: |');
+    for (const c of report.captions) lines.push(`| ${c.name} | ${c.ms.toFixed(1)} |`);
+  }
+  return lines.join('\n');
+}
+
+export async function runBenchmarks(only?: string[]): Promise<BenchReport> {
+  const want = (name: string): boolean => !only || only.includes(name);
+  const report: BenchReport = {
+    machine: { threads: fv.native.cpuThreads(), devices: fv.devices().map((d) => d.name) },
+  };
+  if (want('gemm')) report.gemm = benchGemm();
+  if (want('captions')) {
+    const { benchCaptions } = await import('./captions.js');
+    report.captions = benchCaptions();
+  }
+  return report;
+}

@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+// The foveate command line: `foveate <command> [options]`.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as fv from '../index.js';
+import { packageDir } from '../native.js';
+
+const HELP = `foveate — attention models on Rust CPU/CUDA kernels
+
+Usage:
+  foveate info                      devices, threads, CUDA toolchain
+  foveate bench [--json] [--only gemm,captions]
+                                    benchmarks vs baselines measured in the same run
+  foveate eval captions --results F --references G
+                                    BLEU-1..4, METEOR, CIDEr-D, ROUGE-L as in coco-caption
+  foveate start                     the default job (see README)
+`;
+
+function info(): string {
+  const version = (JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version: string }).version;
+  const lines = [`foveate ${version}`, `CPU threads: ${fv.native.cpuThreads()}`];
+  for (const d of fv.devices()) lines.push(`device: ${d.kind} (${d.name})`);
+  if (!fv.hasCuda()) lines.push('CUDA: no GPU found (libcuda missing or no device); everything runs on CPU');
+  lines.push(`NVRTC: ${fv.native.nvrtcAvailable() ? 'available' : 'not found (CUDA kernels cannot be compiled)'}`);
+  return lines.join('\n');
+}
+
+async function bench(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, only: { type: 'string' } } });
+  // The bench sources sit beside src/ in the build (dist/bench).
+  const { runBenchmarks, formatReport } = await import('../../bench/run.js');
+  const report = await runBenchmarks(values.only?.split(','));
+  console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
+}
+
+async function evalCommand(argv: string[]): Promise<void> {
+  const [what, ...rest] = argv;
+  if (what !== 'captions') throw new Error(`eval: unknown target '${what ?? ''}', expected 'captions'`);
+  const { values } = parseArgs({ args: rest, options: { results: { type: 'string' }, references: { type: 'string' } } });
+  if (!values.results || !values.references) throw new Error('eval captions: --results and --references are required');
+  const { evalCaptionsCommand } = await import('./eval-captions.js');
+  console.log(evalCaptionsCommand({ results: values.results, references: values.references }));
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'info':
+      console.log(info());
+      return 0;
+    case 'bench':
+      await bench(rest);
+      return 0;
+    case 'start':
+      console.log(info());
+      console.log('\nRunning the SGEMM benchmark (foveate vs numpy, same run)…');
+      await bench(['--only', 'gemm']);
+      return 0;
+    case 'eval':
+      await evalCommand(rest);
+      return 0;
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(HELP);
+      return 0;
+    default:
+      console.error(`foveate: unknown command '${command}'\n\n${HELP}`);
+      return 2;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(`foveate: ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(1);
+    },
+  );
+}
