@@ -80,7 +80,9 @@ pub fn cuda_compile_all() -> Result<Vec<CompiledModule>> {
             .collect())
     }
     #[cfg(not(feature = "cuda"))]
-    Err(Error::from_reason("cudaCompileAll: this build has no CUDA backend"))
+    Err(Error::from_reason(
+        "cudaCompileAll: this build has no CUDA backend",
+    ))
 }
 
 /// The number of threads the CPU kernels use.

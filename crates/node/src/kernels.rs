@@ -16,7 +16,9 @@ fn safe_u64(op: &str, name: &str, v: f64) -> Result<u64> {
     if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= 9_007_199_254_740_991.0 {
         Ok(v as u64)
     } else {
-        Err(Error::from_reason(format!("{op}: {name} = {v} must be a non-negative safe integer")))
+        Err(Error::from_reason(format!(
+            "{op}: {name} = {v} must be a non-negative safe integer"
+        )))
     }
 }
 
@@ -24,7 +26,10 @@ fn safe_u64(op: &str, name: &str, v: f64) -> Result<u64> {
 #[napi(catch_unwind)]
 pub fn unary(op: String, x: &NativeTensor, param: f64) -> Result<NativeTensor> {
     let kind = unary::UnaryKind::parse(&op).map_err(js_error)?;
-    let op = unary::UnaryOp { kind, param: param as f32 };
+    let op = unary::UnaryOp {
+        kind,
+        param: param as f32,
+    };
     out(unary::unary(op, x.get(kind.name())?))
 }
 
@@ -37,13 +42,28 @@ pub fn binary(op: String, a: &NativeTensor, b: &NativeTensor) -> Result<NativeTe
 
 /// a·b for rank-2/3 operands, either read transposed.
 #[napi(catch_unwind)]
-pub fn matmul(a: &NativeTensor, b: &NativeTensor, trans_a: bool, trans_b: bool) -> Result<NativeTensor> {
-    out(matmul::matmul(a.get("matmul")?, b.get("matmul")?, trans_a, trans_b))
+pub fn matmul(
+    a: &NativeTensor,
+    b: &NativeTensor,
+    trans_a: bool,
+    trans_b: bool,
+) -> Result<NativeTensor> {
+    out(matmul::matmul(
+        a.get("matmul")?,
+        b.get("matmul")?,
+        trans_a,
+        trans_b,
+    ))
 }
 
 /// sum | mean | max | min over `axes` (all axes when empty).
 #[napi(catch_unwind)]
-pub fn reduce(op: String, x: &NativeTensor, axes: Vec<i64>, keepdims: bool) -> Result<NativeTensor> {
+pub fn reduce(
+    op: String,
+    x: &NativeTensor,
+    axes: Vec<i64>,
+    keepdims: bool,
+) -> Result<NativeTensor> {
     out(reduce::reduce(&op, x.get(&op)?, &axes, keepdims))
 }
 
@@ -64,8 +84,17 @@ pub fn permute(x: &NativeTensor, perm: Vec<u32>) -> Result<NativeTensor> {
 }
 
 #[napi(catch_unwind)]
-pub fn slice(x: &NativeTensor, starts: Vec<f64>, ends: Vec<f64>, steps: Vec<f64>) -> Result<NativeTensor> {
-    let (s, e, k) = (dims("slice", &starts)?, dims("slice", &ends)?, dims("slice", &steps)?);
+pub fn slice(
+    x: &NativeTensor,
+    starts: Vec<f64>,
+    ends: Vec<f64>,
+    steps: Vec<f64>,
+) -> Result<NativeTensor> {
+    let (s, e, k) = (
+        dims("slice", &starts)?,
+        dims("slice", &ends)?,
+        dims("slice", &steps)?,
+    );
     out(layout::slice(x.get("slice")?, &s, &e, &k))
 }
 
@@ -76,13 +105,20 @@ pub fn expand(x: &NativeTensor, shape: Vec<f64>) -> Result<NativeTensor> {
 
 #[napi(catch_unwind)]
 pub fn concat(tensors: Vec<ClassInstance<NativeTensor>>, axis: i64) -> Result<NativeTensor> {
-    let parts: Vec<&Tensor> = tensors.iter().map(|t| t.get("concat")).collect::<Result<_>>()?;
+    let parts: Vec<&Tensor> = tensors
+        .iter()
+        .map(|t| t.get("concat"))
+        .collect::<Result<_>>()?;
     out(layout::concat(&parts, axis))
 }
 
 #[napi(catch_unwind)]
 pub fn index_select(x: &NativeTensor, axis: i64, index: &NativeTensor) -> Result<NativeTensor> {
-    out(layout::index_select(x.get("indexSelect")?, axis, index.get("indexSelect")?))
+    out(layout::index_select(
+        x.get("indexSelect")?,
+        axis,
+        index.get("indexSelect")?,
+    ))
 }
 
 #[napi(catch_unwind)]
@@ -93,9 +129,26 @@ pub fn gather(x: &NativeTensor, axis: i64, index: &NativeTensor) -> Result<Nativ
 /// A random tensor from the Philox stream (`seed`, `offset`): uniform(a, b),
 /// normal(mean a, std b) or bernoulli(p = a).
 #[napi(catch_unwind)]
-pub fn random(dist: String, shape: Vec<f64>, a: f64, b: f64, seed: f64, offset: f64, device: String) -> Result<NativeTensor> {
+pub fn random(
+    dist: String,
+    shape: Vec<f64>,
+    a: f64,
+    b: f64,
+    seed: f64,
+    offset: f64,
+    device: String,
+) -> Result<NativeTensor> {
     let d = random::parse("random", &dist, a as f32, b as f32).map_err(js_error)?;
     let dev = Device::parse("random", &device).map_err(js_error)?;
-    let (seed, offset) = (safe_u64("random", "seed", seed)?, safe_u64("random", "offset", offset)?);
-    out(random::random(d, dims("random", &shape)?, seed, offset, dev))
+    let (seed, offset) = (
+        safe_u64("random", "seed", seed)?,
+        safe_u64("random", "offset", offset)?,
+    );
+    out(random::random(
+        d,
+        dims("random", &shape)?,
+        seed,
+        offset,
+        dev,
+    ))
 }

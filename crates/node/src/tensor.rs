@@ -17,7 +17,9 @@ pub fn dims(op: &str, shape: &[f64]) -> Result<Vec<usize>> {
             if d.is_finite() && d >= 0.0 && d.fract() == 0.0 && d <= u32::MAX as f64 {
                 Ok(d as usize)
             } else {
-                Err(Error::from_reason(format!("{op}: shape[{i}] = {d} is not a non-negative integer")))
+                Err(Error::from_reason(format!(
+                    "{op}: shape[{i}] = {d} is not a non-negative integer"
+                )))
             }
         })
         .collect()
@@ -35,16 +37,22 @@ impl NativeTensor {
 
     /// The live tensor, or an error naming the op that touched a disposed one.
     pub fn get(&self, op: &str) -> Result<&Tensor> {
-        self.inner
-            .as_ref()
-            .ok_or_else(|| Error::from_reason(format!("{op}: tensor was disposed and cannot be used again")))
+        self.inner.as_ref().ok_or_else(|| {
+            Error::from_reason(format!(
+                "{op}: tensor was disposed and cannot be used again"
+            ))
+        })
     }
 }
 
 #[napi]
 impl NativeTensor {
     #[napi(factory, catch_unwind)]
-    pub fn from_float32(data: Float32Array, shape: Vec<f64>, device: String) -> Result<NativeTensor> {
+    pub fn from_float32(
+        data: Float32Array,
+        shape: Vec<f64>,
+        device: String,
+    ) -> Result<NativeTensor> {
         let t = Tensor::from_f32(data.to_vec(), dims("tensor", &shape)?).map_err(js_error)?;
         to_device(t, &device)
     }
@@ -57,7 +65,12 @@ impl NativeTensor {
 
     #[napi(getter)]
     pub fn shape(&self) -> Result<Vec<u32>> {
-        Ok(self.get("shape")?.shape().iter().map(|&d| d as u32).collect())
+        Ok(self
+            .get("shape")?
+            .shape()
+            .iter()
+            .map(|&d| d as u32)
+            .collect())
     }
 
     #[napi(getter)]
@@ -77,25 +90,33 @@ impl NativeTensor {
 
     #[napi(catch_unwind)]
     pub fn to_float32(&self) -> Result<Float32Array> {
-        Ok(Float32Array::new(self.get("toFloat32Array")?.to_f32_vec().map_err(js_error)?))
+        Ok(Float32Array::new(
+            self.get("toFloat32Array")?.to_f32_vec().map_err(js_error)?,
+        ))
     }
 
     #[napi(catch_unwind)]
     pub fn to_int32(&self) -> Result<Int32Array> {
-        Ok(Int32Array::new(self.get("toInt32Array")?.to_i32_vec().map_err(js_error)?))
+        Ok(Int32Array::new(
+            self.get("toInt32Array")?.to_i32_vec().map_err(js_error)?,
+        ))
     }
 
     /// A copy on `device` ('cpu' or 'cuda').
     #[napi(catch_unwind)]
     pub fn to(&self, device: String) -> Result<NativeTensor> {
         let d = Device::parse("to", &device).map_err(js_error)?;
-        Ok(NativeTensor::wrap(self.get("to")?.to_device(d).map_err(js_error)?))
+        Ok(NativeTensor::wrap(
+            self.get("to")?.to_device(d).map_err(js_error)?,
+        ))
     }
 
     #[napi(catch_unwind)]
     pub fn reshape(&self, shape: Vec<f64>) -> Result<NativeTensor> {
         let t = self.get("reshape")?;
-        Ok(NativeTensor::wrap(t.reshape(dims("reshape", &shape)?).map_err(js_error)?))
+        Ok(NativeTensor::wrap(
+            t.reshape(dims("reshape", &shape)?).map_err(js_error)?,
+        ))
     }
 
     /// Frees the native buffer now; later use is an error, a second dispose is a no-op.

@@ -8,7 +8,14 @@ use rayon::prelude::*;
 use super::PARALLEL_MIN;
 use crate::ops::binary::BinaryOp;
 
-pub fn apply(op: BinaryOp, a: &[f32], sa: &[usize], b: &[f32], sb: &[usize], out: &[usize]) -> Vec<f32> {
+pub fn apply(
+    op: BinaryOp,
+    a: &[f32],
+    sa: &[usize],
+    b: &[f32],
+    sb: &[usize],
+    out: &[usize],
+) -> Vec<f32> {
     let f = |x: f32, y: f32| op.apply(x, y);
     let n: usize = out.iter().product();
     if sa == sb {
@@ -24,8 +31,12 @@ pub fn apply(op: BinaryOp, a: &[f32], sa: &[usize], b: &[f32], sb: &[usize], out
     }
     let av = ArrayViewD::from_shape(IxDyn(sa), a).expect("shape checked by ops::binary");
     let bv = ArrayViewD::from_shape(IxDyn(sb), b).expect("shape checked by ops::binary");
-    let av = av.broadcast(IxDyn(out)).expect("broadcast checked by ops::binary");
-    let bv = bv.broadcast(IxDyn(out)).expect("broadcast checked by ops::binary");
+    let av = av
+        .broadcast(IxDyn(out))
+        .expect("broadcast checked by ops::binary");
+    let bv = bv
+        .broadcast(IxDyn(out))
+        .expect("broadcast checked by ops::binary");
     // Write into a standard-layout array so the flat buffer is row-major.
     let mut result = ndarray::ArrayD::<f32>::zeros(IxDyn(out));
     let zip = Zip::from(&mut result).and(&av).and(&bv);
@@ -53,6 +64,9 @@ fn map_flat(a: &[f32], f: impl Fn(f32) -> f32 + Sync) -> Vec<f32> {
     if a.len() < PARALLEL_MIN {
         a.iter().map(|&x| f(x)).collect()
     } else {
-        a.par_iter().with_min_len(PARALLEL_MIN / 4).map(|&x| f(x)).collect()
+        a.par_iter()
+            .with_min_len(PARALLEL_MIN / 4)
+            .map(|&x| f(x))
+            .collect()
     }
 }

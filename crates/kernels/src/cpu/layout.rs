@@ -63,7 +63,13 @@ pub fn concat<T: Copy + Default>(parts: &[&[T]], outer: usize, widths: &[usize])
 
 /// out[o, j, i] = x[o, index[j], i] with x viewed [outer, n, inner]
 /// (indices already checked to lie in 0..n).
-pub fn index_select<T: Copy + Default>(x: &[T], outer: usize, n: usize, inner: usize, index: &[i32]) -> Vec<T> {
+pub fn index_select<T: Copy + Default>(
+    x: &[T],
+    outer: usize,
+    n: usize,
+    inner: usize,
+    index: &[i32],
+) -> Vec<T> {
     let mut dst = Vec::with_capacity(outer * index.len() * inner);
     for o in 0..outer {
         for &j in index {
@@ -76,7 +82,13 @@ pub fn index_select<T: Copy + Default>(x: &[T], outer: usize, n: usize, inner: u
 
 /// PyTorch's gather: out[p] = x[p with its `axis` coordinate replaced by index[p]],
 /// where out and index share `shape` and x has `x_shape` (indices already checked).
-pub fn gather<T: Copy + Default>(x: &[T], x_shape: &[usize], index: &[i32], shape: &[usize], axis: usize) -> Vec<T> {
+pub fn gather<T: Copy + Default>(
+    x: &[T],
+    x_shape: &[usize],
+    index: &[i32],
+    shape: &[usize],
+    axis: usize,
+) -> Vec<T> {
     let x_strides = crate::shape::strides(x_shape);
     let mut dst = Vec::with_capacity(index.len());
     let mut coord = vec![0usize; shape.len()];

@@ -12,8 +12,20 @@ pub fn reduce_axis(op: ReduceOp, x: &[f32], outer: usize, n: usize, inner: usize
         let src = &x[o * n * inner..(o + 1) * n * inner];
         match op {
             ReduceOp::Sum => sum_rows(src, n, inner, dst),
-            ReduceOp::Max => fold_rows(src, n, inner, dst, |acc, v| if v > acc || v.is_nan() { v } else { acc }),
-            ReduceOp::Min => fold_rows(src, n, inner, dst, |acc, v| if v < acc || v.is_nan() { v } else { acc }),
+            ReduceOp::Max => fold_rows(src, n, inner, dst, |acc, v| {
+                if v > acc || v.is_nan() {
+                    v
+                } else {
+                    acc
+                }
+            }),
+            ReduceOp::Min => fold_rows(src, n, inner, dst, |acc, v| {
+                if v < acc || v.is_nan() {
+                    v
+                } else {
+                    acc
+                }
+            }),
         }
     };
     if x.len() < PARALLEL_MIN || inner == 0 {

@@ -71,6 +71,10 @@ pub fn fill(dist: Distribution, seed: u64, offset: u64, n: usize) -> Vec<f32> {
     if n < PARALLEL_MIN {
         (0..n).map(f).collect()
     } else {
-        (0..n).into_par_iter().with_min_len(PARALLEL_MIN / 4).map(f).collect()
+        (0..n)
+            .into_par_iter()
+            .with_min_len(PARALLEL_MIN / 4)
+            .map(f)
+            .collect()
     }
 }

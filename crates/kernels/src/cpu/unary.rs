@@ -10,6 +10,9 @@ pub fn apply(op: UnaryOp, x: &[f32]) -> Vec<f32> {
     if x.len() < PARALLEL_MIN {
         x.iter().map(|&v| f(v)).collect()
     } else {
-        x.par_iter().with_min_len(PARALLEL_MIN / 4).map(|&v| f(v)).collect()
+        x.par_iter()
+            .with_min_len(PARALLEL_MIN / 4)
+            .map(|&v| f(v))
+            .collect()
     }
 }

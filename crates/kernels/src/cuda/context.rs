@@ -22,7 +22,8 @@ fn open() -> std::result::Result<Arc<Gpu>, String> {
     if !unsafe { cudarc::driver::sys::is_culib_present() } {
         return Err("libcuda was not found (no NVIDIA driver on this machine)".into());
     }
-    let count = CudaContext::device_count().map_err(|e| format!("cuDeviceGetCount failed: {e:?}"))?;
+    let count =
+        CudaContext::device_count().map_err(|e| format!("cuDeviceGetCount failed: {e:?}"))?;
     if count < 1 {
         return Err("the NVIDIA driver reports no CUDA device".into());
     }
@@ -37,7 +38,10 @@ fn open() -> std::result::Result<Arc<Gpu>, String> {
 }
 
 fn state() -> &'static std::result::Result<Arc<Gpu>, String> {
-    GPU.get_or_init(|| std::panic::catch_unwind(open).unwrap_or_else(|_| Err("the CUDA driver could not be loaded".into())))
+    GPU.get_or_init(|| {
+        std::panic::catch_unwind(open)
+            .unwrap_or_else(|_| Err("the CUDA driver could not be loaded".into()))
+    })
 }
 
 /// Whether a CUDA device is usable in this process.
@@ -52,7 +56,9 @@ pub fn device_name() -> Option<String> {
 
 /// The GPU, or an error naming `op` and why CUDA is unavailable.
 pub fn gpu(op: &str) -> Result<Arc<Gpu>> {
-    state().clone().map_err(|why| Error::new(op, format!("CUDA is not available: {why}")))
+    state()
+        .clone()
+        .map_err(|why| Error::new(op, format!("CUDA is not available: {why}")))
 }
 
 pub fn driver_error(op: &str, e: impl std::fmt::Debug) -> Error {
@@ -62,7 +68,10 @@ pub fn driver_error(op: &str, e: impl std::fmt::Debug) -> Error {
 impl Gpu {
     /// A kernel from `module`, compiling the module with NVRTC on first use.
     pub fn function(&self, op: &str, module: &'static str, name: &str) -> Result<CudaFunction> {
-        let mut modules = self.modules.lock().map_err(|_| Error::new(op, "CUDA module cache poisoned"))?;
+        let mut modules = self
+            .modules
+            .lock()
+            .map_err(|_| Error::new(op, "CUDA module cache poisoned"))?;
         let m = match modules.get(module) {
             Some(m) => m.clone(),
             None => {
@@ -82,10 +91,14 @@ impl Gpu {
             if !unsafe { cudarc::cublas::sys::is_culib_present() } {
                 return Err("libcublas was not found".into());
             }
-            CudaBlas::new(self.stream.clone()).map(Mutex::new).map_err(|e| format!("cublasCreate failed: {e:?}"))
+            CudaBlas::new(self.stream.clone())
+                .map(Mutex::new)
+                .map_err(|e| format!("cublasCreate failed: {e:?}"))
         });
         match blas {
-            Ok(b) => f(&*b.lock().map_err(|_| Error::new(op, "cuBLAS handle poisoned"))?),
+            Ok(b) => f(&*b
+                .lock()
+                .map_err(|_| Error::new(op, "cuBLAS handle poisoned"))?),
             Err(why) => Err(Error::new(op, format!("cuBLAS is not available: {why}"))),
         }
     }

@@ -30,7 +30,11 @@ pub(crate) fn f32_slice<'a>(op: &str, x: &'a Tensor) -> Result<&'a cudarc::drive
 }
 
 /// An uninitialised buffer of `n` (at least one) elements.
-pub(crate) fn alloc<T: DeviceRepr>(op: &str, g: &super::Gpu, n: usize) -> Result<cudarc::driver::CudaSlice<T>> {
+pub(crate) fn alloc<T: DeviceRepr>(
+    op: &str,
+    g: &super::Gpu,
+    n: usize,
+) -> Result<cudarc::driver::CudaSlice<T>> {
     // SAFETY: every caller's kernel writes all `n` elements before they are read.
     unsafe { g.stream.alloc::<T>(n.max(1)) }.map_err(|e| driver_error(op, e))
 }
@@ -63,7 +67,10 @@ pub fn binary(op: BinaryOp, a: &Tensor, b: &Tensor, out_shape: Vec<usize>) -> Re
         sa: [0; MAX_RANK],
         sb: [0; MAX_RANK],
     };
-    let (ta, tb) = (broadcast_strides(a.shape(), &out_shape), broadcast_strides(b.shape(), &out_shape));
+    let (ta, tb) = (
+        broadcast_strides(a.shape(), &out_shape),
+        broadcast_strides(b.shape(), &out_shape),
+    );
     for d in 0..out_shape.len() {
         info.dims[d] = out_shape[d] as u64;
         info.sa[d] = ta[d] as u64;

@@ -10,7 +10,14 @@ use super::elementwise::{alloc, f32_slice};
 use crate::ops::matmul::MatmulPlan;
 use crate::{Result, Storage, Tensor};
 
-pub fn matmul(a: &Tensor, b: &Tensor, trans_a: bool, trans_b: bool, p: MatmulPlan, out: Vec<usize>) -> Result<Tensor> {
+pub fn matmul(
+    a: &Tensor,
+    b: &Tensor,
+    trans_a: bool,
+    trans_b: bool,
+    p: MatmulPlan,
+    out: Vec<usize>,
+) -> Result<Tensor> {
     let op = "matmul";
     let g = gpu(op)?;
     let (sa, sb) = (f32_slice(op, a)?, f32_slice(op, b)?);

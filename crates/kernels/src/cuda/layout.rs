@@ -75,7 +75,12 @@ pub fn strided_copy(x: &Tensor, offset: usize, out: Vec<usize>, view: &[usize]) 
     })
 }
 
-pub fn concat(parts: &[&Tensor], outer: usize, widths: &[usize], out: Vec<usize>) -> Result<Tensor> {
+pub fn concat(
+    parts: &[&Tensor],
+    outer: usize,
+    widths: &[usize],
+    out: Vec<usize>,
+) -> Result<Tensor> {
     let op = "concat";
     let g = gpu(op)?;
     let total: usize = widths.iter().sum();
@@ -90,9 +95,13 @@ pub fn concat(parts: &[&Tensor], outer: usize, widths: &[usize], out: Vec<usize>
                 let src = match (p.storage(), first.storage()) {
                     (Storage::CudaF32(s), Storage::CudaF32(_)) => s as &dyn std::any::Any,
                     (Storage::CudaI32(s), Storage::CudaI32(_)) => s as &dyn std::any::Any,
-                    _ => return Err(p.kind_error(op, "tensors", "the first tensor's dtype on cuda")),
+                    _ => {
+                        return Err(p.kind_error(op, "tensors", "the first tensor's dtype on cuda"))
+                    }
                 };
-                let src = src.downcast_ref::<cudarc::driver::CudaSlice<T>>().expect("dtype matched above");
+                let src = src
+                    .downcast_ref::<cudarc::driver::CudaSlice<T>>()
+                    .expect("dtype matched above");
                 let (o, w64, t, c) = (outer as u64, w as u64, total as u64, col as u64);
                 let mut l = g.stream.launch_builder(&f);
                 l.arg(src).arg(&mut dst).arg(&o).arg(&w64).arg(&t).arg(&c);
@@ -112,7 +121,14 @@ fn index_slice<'a>(op: &str, index: &'a Tensor) -> Result<&'a cudarc::driver::Cu
     }
 }
 
-pub fn index_select(x: &Tensor, outer: usize, n: usize, inner: usize, index: &Tensor, out: Vec<usize>) -> Result<Tensor> {
+pub fn index_select(
+    x: &Tensor,
+    outer: usize,
+    n: usize,
+    inner: usize,
+    index: &Tensor,
+    out: Vec<usize>,
+) -> Result<Tensor> {
     let op = "indexSelect";
     let g = gpu(op)?;
     let idx = index_slice(op, index)?;
@@ -123,7 +139,13 @@ pub fn index_select(x: &Tensor, outer: usize, n: usize, inner: usize, index: &Te
             let f = g.function(op, "layout", &format!("lindex_select_{suffix}"))?;
             let (o, nn, i, c) = (outer as u64, n as u64, inner as u64, index.numel() as u64);
             let mut l = g.stream.launch_builder(&f);
-            l.arg(src).arg(idx).arg(&mut dst).arg(&o).arg(&nn).arg(&i).arg(&c);
+            l.arg(src)
+                .arg(idx)
+                .arg(&mut dst)
+                .arg(&o)
+                .arg(&nn)
+                .arg(&i)
+                .arg(&c);
             // SAFETY: argument types match the kernel's signature in layout.cu.
             unsafe { l.launch(launch_1d(total)) }.map_err(|e| driver_error(op, e))?;
         }
@@ -143,7 +165,12 @@ pub fn gather(x: &Tensor, index: &Tensor, axis: usize, out: Vec<usize>) -> Resul
             let f = g.function(op, "layout", &format!("lgather_{suffix}"))?;
             let (n64, a) = (total as u64, axis as u64);
             let mut l = g.stream.launch_builder(&f);
-            l.arg(src).arg(idx).arg(&mut dst).arg(&n64).arg(&info).arg(&a);
+            l.arg(src)
+                .arg(idx)
+                .arg(&mut dst)
+                .arg(&n64)
+                .arg(&info)
+                .arg(&a);
             // SAFETY: argument types match the kernel's signature in layout.cu.
             unsafe { l.launch(launch_1d(total)) }.map_err(|e| driver_error(op, e))?;
         }

@@ -22,7 +22,13 @@ pub fn fill(dist: Distribution, seed: u64, offset: u64, shape: Vec<usize>) -> Re
         let f = g.function(op, "random", "random_f32")?;
         let n64 = n as u64;
         let mut l = g.stream.launch_builder(&f);
-        l.arg(&mut out).arg(&n64).arg(&seed).arg(&offset).arg(&kind).arg(&a).arg(&b);
+        l.arg(&mut out)
+            .arg(&n64)
+            .arg(&seed)
+            .arg(&offset)
+            .arg(&kind)
+            .arg(&a)
+            .arg(&b);
         // SAFETY: argument types match the kernel's signature in random.cu.
         unsafe { l.launch(launch_1d(n)) }.map_err(|e| driver_error(op, e))?;
     }

@@ -7,7 +7,13 @@ use super::elementwise::{alloc, f32_slice};
 use crate::ops::reduce::ReduceOp;
 use crate::{Result, Storage, Tensor};
 
-pub fn reduce_axis(op: ReduceOp, x: &Tensor, outer: usize, n: usize, inner: usize) -> Result<Tensor> {
+pub fn reduce_axis(
+    op: ReduceOp,
+    x: &Tensor,
+    outer: usize,
+    n: usize,
+    inner: usize,
+) -> Result<Tensor> {
     let name = op.name();
     let g = gpu(name)?;
     let src = f32_slice(name, x)?;
@@ -29,7 +35,13 @@ pub fn reduce_axis(op: ReduceOp, x: &Tensor, outer: usize, n: usize, inner: usiz
     Ok(Tensor::cuda(Storage::CudaF32(out), vec![rows]))
 }
 
-pub fn argmax_axis(x: &Tensor, outer: usize, n: usize, inner: usize, shape: Vec<usize>) -> Result<Tensor> {
+pub fn argmax_axis(
+    x: &Tensor,
+    outer: usize,
+    n: usize,
+    inner: usize,
+    shape: Vec<usize>,
+) -> Result<Tensor> {
     let g = gpu("argmax")?;
     let src = f32_slice("argmax", x)?;
     let rows = outer * inner;

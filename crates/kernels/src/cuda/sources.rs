@@ -64,16 +64,21 @@ pub fn nvrtc_available() -> bool {
 
 /// Compiles one module to PTX with NVRTC.
 pub fn compile(op: &str, module: &str) -> Result<Ptx> {
-    let src = source(module).ok_or_else(|| Error::new(op, format!("unknown CUDA module '{module}'")))?;
+    let src =
+        source(module).ok_or_else(|| Error::new(op, format!("unknown CUDA module '{module}'")))?;
     if !nvrtc_available() {
-        return Err(Error::new(op, "libnvrtc was not found; set LD_LIBRARY_PATH to its folder"));
+        return Err(Error::new(
+            op,
+            "libnvrtc was not found; set LD_LIBRARY_PATH to its folder",
+        ));
     }
     let opts = CompileOptions {
         arch: Some(ARCH),
         name: Some(format!("{module}.cu")),
         ..Default::default()
     };
-    compile_ptx_with_opts(src, opts).map_err(|e| Error::new(op, format!("NVRTC failed on {module}.cu: {e:?}")))
+    compile_ptx_with_opts(src, opts)
+        .map_err(|e| Error::new(op, format!("NVRTC failed on {module}.cu: {e:?}")))
 }
 
 /// Compiles every module; returns (module, PTX bytes) or the first failure.

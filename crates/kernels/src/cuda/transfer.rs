@@ -22,8 +22,12 @@ pub fn to_device(x: &Tensor, device: Device) -> Result<Tensor> {
             host.resize(pad(n), 0);
             Tensor::cuda(Storage::CudaI32(s.clone_htod(&host).map_err(err)?), shape)
         }
-        (Storage::CudaF32(d), Device::Cuda) => Tensor::cuda(Storage::CudaF32(s.clone_dtod(d).map_err(err)?), shape),
-        (Storage::CudaI32(d), Device::Cuda) => Tensor::cuda(Storage::CudaI32(s.clone_dtod(d).map_err(err)?), shape),
+        (Storage::CudaF32(d), Device::Cuda) => {
+            Tensor::cuda(Storage::CudaF32(s.clone_dtod(d).map_err(err)?), shape)
+        }
+        (Storage::CudaI32(d), Device::Cuda) => {
+            Tensor::cuda(Storage::CudaI32(s.clone_dtod(d).map_err(err)?), shape)
+        }
         (Storage::CudaF32(d), Device::Cpu) => {
             let mut host = s.clone_dtoh(d).map_err(err)?;
             host.truncate(n);

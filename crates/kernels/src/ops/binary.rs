@@ -71,9 +71,7 @@ pub fn binary(op: BinaryOp, a: &Tensor, b: &Tensor) -> Result<Tensor> {
         }
         (Storage::CpuF32(_), _) => Err(b.kind_error(name, "b", "a float32 tensor")),
         #[cfg(feature = "cuda")]
-        (Storage::CudaF32(_), _) => {
-            Err(b.kind_error(name, "b", "a float32 tensor"))
-        }
+        (Storage::CudaF32(_), _) => Err(b.kind_error(name, "b", "a float32 tensor")),
         _ => Err(a.kind_error(name, "a", "a float32 tensor")),
     }
 }

@@ -18,20 +18,39 @@ macro_rules! on_cpu {
 }
 
 /// A strided view copied out: the common core of permute, slice and expand.
-fn strided(op: &str, x: &Tensor, offset: usize, out: Vec<usize>, view_strides: Vec<usize>) -> Result<Tensor> {
+fn strided(
+    op: &str,
+    x: &Tensor,
+    offset: usize,
+    out: Vec<usize>,
+    view_strides: Vec<usize>,
+) -> Result<Tensor> {
     check_rank(op, &out)?;
     #[cfg(feature = "cuda")]
     if x.device() == crate::Device::Cuda {
         return crate::cuda::layout::strided_copy(x, offset, out, &view_strides);
     }
-    on_cpu!(x, op, |v| cpu::layout::strided_copy(v, offset, &out, &view_strides), out)
+    on_cpu!(
+        x,
+        op,
+        |v| cpu::layout::strided_copy(v, offset, &out, &view_strides),
+        out
+    )
 }
 
 pub fn permute(x: &Tensor, perm: &[usize]) -> Result<Tensor> {
     let rank = x.shape().len();
     let mut seen = vec![false; rank];
-    if perm.len() != rank || perm.iter().any(|&p| p >= rank || std::mem::replace(&mut seen[p], true)) {
-        bail!("permute", "perm {perm:?} is not a permutation of the {rank} axes of {}", fmt_shape(x.shape()));
+    if perm.len() != rank
+        || perm
+            .iter()
+            .any(|&p| p >= rank || std::mem::replace(&mut seen[p], true))
+    {
+        bail!(
+            "permute",
+            "perm {perm:?} is not a permutation of the {rank} axes of {}",
+            fmt_shape(x.shape())
+        );
     }
     let s = strides(x.shape());
     let out = perm.iter().map(|&p| x.shape()[p]).collect();
@@ -43,7 +62,14 @@ pub fn slice(x: &Tensor, starts: &[usize], ends: &[usize], steps: &[usize]) -> R
     let shape = x.shape();
     let rank = shape.len();
     if starts.len() != rank || ends.len() != rank || steps.len() != rank {
-        bail!("slice", "starts/ends/steps need {rank} entries for shape {}, got {}/{}/{}", fmt_shape(shape), starts.len(), ends.len(), steps.len());
+        bail!(
+            "slice",
+            "starts/ends/steps need {rank} entries for shape {}, got {}/{}/{}",
+            fmt_shape(shape),
+            starts.len(),
+            ends.len(),
+            steps.len()
+        );
     }
     let s = strides(shape);
     let mut out = Vec::with_capacity(rank);
@@ -51,7 +77,12 @@ pub fn slice(x: &Tensor, starts: &[usize], ends: &[usize], steps: &[usize]) -> R
     for d in 0..rank {
         let (a, b, k) = (starts[d], ends[d], steps[d]);
         if k == 0 || a > b || b > shape[d] {
-            bail!("slice", "axis {d}: range {a}..{b} step {k} is invalid for size {} of shape {}", shape[d], fmt_shape(shape));
+            bail!(
+                "slice",
+                "axis {d}: range {a}..{b} step {k} is invalid for size {} of shape {}",
+                shape[d],
+                fmt_shape(shape)
+            );
         }
         out.push((b - a).div_ceil(k));
         if b > a {
@@ -66,7 +97,12 @@ pub fn slice(x: &Tensor, starts: &[usize], ends: &[usize], steps: &[usize]) -> R
 pub fn expand(x: &Tensor, shape: &[usize]) -> Result<Tensor> {
     let out = crate::shape::broadcast("expand", x.shape(), shape)?;
     if out != shape {
-        bail!("expand", "cannot expand {} to {}", fmt_shape(x.shape()), fmt_shape(shape));
+        bail!(
+            "expand",
+            "cannot expand {} to {}",
+            fmt_shape(x.shape()),
+            fmt_shape(shape)
+        );
     }
     let view = crate::shape::broadcast_strides(x.shape(), shape);
     strided("expand", x, 0, out, view)
@@ -81,13 +117,18 @@ pub fn concat(parts: &[&Tensor], axis: i64) -> Result<Tensor> {
     let mut out = first.shape().to_vec();
     out[a] = 0;
     for (i, p) in parts.iter().enumerate() {
-        let same_rest = p.shape().len() == rank && (0..rank).all(|d| d == a || p.shape()[d] == first.shape()[d]);
+        let same_rest = p.shape().len() == rank
+            && (0..rank).all(|d| d == a || p.shape()[d] == first.shape()[d]);
         if !same_rest || p.dtype() != first.dtype() || p.device() != first.device() {
             bail!(
                 "concat",
                 "tensors[{i}] is {} {} on {}, expected {} on {} matching {} except on axis {a}",
-                p.dtype().name(), fmt_shape(p.shape()), p.device().name(),
-                first.dtype().name(), first.device().name(), fmt_shape(first.shape())
+                p.dtype().name(),
+                fmt_shape(p.shape()),
+                p.device().name(),
+                first.dtype().name(),
+                first.device().name(),
+                fmt_shape(first.shape())
             );
         }
         out[a] += p.shape()[a];
@@ -100,23 +141,50 @@ pub fn concat(parts: &[&Tensor], axis: i64) -> Result<Tensor> {
     }
     match first.storage() {
         Storage::CpuF32(_) => {
-            let slices: Vec<&[f32]> = parts.iter().map(|p| p.cpu_f32_data("concat", "tensors")).collect::<Result<_>>()?;
-            Ok(Tensor::cpu_f32(cpu::layout::concat(&slices, outer, &widths), out))
+            let slices: Vec<&[f32]> = parts
+                .iter()
+                .map(|p| p.cpu_f32_data("concat", "tensors"))
+                .collect::<Result<_>>()?;
+            Ok(Tensor::cpu_f32(
+                cpu::layout::concat(&slices, outer, &widths),
+                out,
+            ))
         }
         _ => {
-            let slices: Vec<&[i32]> = parts.iter().map(|p| p.cpu_i32_data("concat", "tensors")).collect::<Result<_>>()?;
-            Ok(Tensor::cpu_i32(cpu::layout::concat(&slices, outer, &widths), out))
+            let slices: Vec<&[i32]> = parts
+                .iter()
+                .map(|p| p.cpu_i32_data("concat", "tensors"))
+                .collect::<Result<_>>()?;
+            Ok(Tensor::cpu_i32(
+                cpu::layout::concat(&slices, outer, &widths),
+                out,
+            ))
         }
     }
 }
 
 fn check_index(op: &str, index: &Tensor, x: &Tensor, limit: usize) -> Result<()> {
     if index.device() != x.device() {
-        bail!(op, "index on {} but x on {}", index.device().name(), x.device().name());
+        bail!(
+            op,
+            "index on {} but x on {}",
+            index.device().name(),
+            x.device().name()
+        );
     }
-    let values = index.to_i32_vec().map_err(|_| index.kind_error(op, "index", "an int32 tensor"))?;
-    if let Some((i, &v)) = values.iter().enumerate().find(|(_, &v)| v < 0 || v as usize >= limit) {
-        bail!(op, "index[{i}] = {v} is out of range 0..{limit} for x {}", fmt_shape(x.shape()));
+    let values = index
+        .to_i32_vec()
+        .map_err(|_| index.kind_error(op, "index", "an int32 tensor"))?;
+    if let Some((i, &v)) = values
+        .iter()
+        .enumerate()
+        .find(|(_, &v)| v < 0 || v as usize >= limit)
+    {
+        bail!(
+            op,
+            "index[{i}] = {v} is out of range 0..{limit} for x {}",
+            fmt_shape(x.shape())
+        );
     }
     Ok(())
 }
@@ -135,16 +203,27 @@ pub fn index_select(x: &Tensor, axis: i64, index: &Tensor) -> Result<Tensor> {
         return crate::cuda::layout::index_select(x, outer, n, inner, index, out);
     }
     let idx = index.cpu_i32_data("indexSelect", "index")?;
-    on_cpu!(x, "indexSelect", |v| cpu::layout::index_select(v, outer, n, inner, idx), out)
+    on_cpu!(
+        x,
+        "indexSelect",
+        |v| cpu::layout::index_select(v, outer, n, inner, idx),
+        out
+    )
 }
 
 /// PyTorch's gather along `axis`: index has x's rank and, off the axis, no larger sizes.
 pub fn gather(x: &Tensor, axis: i64, index: &Tensor) -> Result<Tensor> {
     let rank = x.shape().len();
     let a = norm_axis("gather", axis, rank)?;
-    let ok = index.shape().len() == rank && (0..rank).all(|d| d == a || index.shape()[d] <= x.shape()[d]);
+    let ok = index.shape().len() == rank
+        && (0..rank).all(|d| d == a || index.shape()[d] <= x.shape()[d]);
     if !ok {
-        bail!("gather", "index {} does not fit x {} along axis {a}", fmt_shape(index.shape()), fmt_shape(x.shape()));
+        bail!(
+            "gather",
+            "index {} does not fit x {} along axis {a}",
+            fmt_shape(index.shape()),
+            fmt_shape(x.shape())
+        );
     }
     check_index("gather", index, x, x.shape()[a])?;
     let out = index.shape().to_vec();
@@ -153,5 +232,10 @@ pub fn gather(x: &Tensor, axis: i64, index: &Tensor) -> Result<Tensor> {
         return crate::cuda::layout::gather(x, index, a, out);
     }
     let idx = index.cpu_i32_data("gather", "index")?;
-    on_cpu!(x, "gather", |v| cpu::layout::gather(v, x.shape(), idx, &out, a), out.clone())
+    on_cpu!(
+        x,
+        "gather",
+        |v| cpu::layout::gather(v, x.shape(), idx, &out, a),
+        out.clone()
+    )
 }

@@ -29,11 +29,20 @@ pub fn plan(a: &[usize], b: &[usize], trans_a: bool, trans_b: bool) -> Result<Ma
         )
     };
     if !(2..=3).contains(&a.len()) || !(2..=3).contains(&b.len()) {
-        bail!("matmul", "operands must have rank 2 or 3, got a {} and b {}", fmt_shape(a), fmt_shape(b));
+        bail!(
+            "matmul",
+            "operands must have rank 2 or 3, got a {} and b {}",
+            fmt_shape(a),
+            fmt_shape(b)
+        );
     }
     let mat = |s: &[usize], t: bool| {
         let (r, c) = (s[s.len() - 2], s[s.len() - 1]);
-        if t { (c, r) } else { (r, c) }
+        if t {
+            (c, r)
+        } else {
+            (r, c)
+        }
     };
     let (m, k) = mat(a, trans_a);
     let (kb, n) = mat(b, trans_b);
@@ -58,7 +67,12 @@ pub fn plan(a: &[usize], b: &[usize], trans_a: bool, trans_b: bool) -> Result<Ma
 
 pub fn matmul(a: &Tensor, b: &Tensor, trans_a: bool, trans_b: bool) -> Result<Tensor> {
     if a.device() != b.device() {
-        bail!("matmul", "tensors on different devices, a on {} vs b on {}", a.device().name(), b.device().name());
+        bail!(
+            "matmul",
+            "tensors on different devices, a on {} vs b on {}",
+            a.device().name(),
+            b.device().name()
+        );
     }
     let p = plan(a.shape(), b.shape(), trans_a, trans_b)?;
     let out = if a.shape().len() == 3 || b.shape().len() == 3 {
@@ -69,11 +83,26 @@ pub fn matmul(a: &Tensor, b: &Tensor, trans_a: bool, trans_b: bool) -> Result<Te
     match (a.storage(), b.storage()) {
         (Storage::CpuF32(x), Storage::CpuF32(y)) => {
             let mut c = vec![0f32; p.batch * p.m * p.n];
-            cpu::gemm::sgemm_batched(p.batch, p.m, p.n, p.k, x, p.a_stride, trans_a, y, p.b_stride, trans_b, &mut c, p.m * p.n);
+            cpu::gemm::sgemm_batched(
+                p.batch,
+                p.m,
+                p.n,
+                p.k,
+                x,
+                p.a_stride,
+                trans_a,
+                y,
+                p.b_stride,
+                trans_b,
+                &mut c,
+                p.m * p.n,
+            );
             Ok(Tensor::cpu_f32(c, out))
         }
         #[cfg(feature = "cuda")]
-        (Storage::CudaF32(_), Storage::CudaF32(_)) => crate::cuda::gemm::matmul(a, b, trans_a, trans_b, p, out),
+        (Storage::CudaF32(_), Storage::CudaF32(_)) => {
+            crate::cuda::gemm::matmul(a, b, trans_a, trans_b, p, out)
+        }
         (Storage::CpuF32(_), _) => Err(b.kind_error("matmul", "b", "a float32 tensor")),
         #[cfg(feature = "cuda")]
         (Storage::CudaF32(_), _) => Err(b.kind_error("matmul", "b", "a float32 tensor")),

@@ -7,18 +7,37 @@ use crate::{bail, Device, Result, Tensor};
 
 pub fn parse(op: &str, name: &str, a: f32, b: f32) -> Result<Distribution> {
     match name {
-        "uniform" if a.is_finite() && b.is_finite() && a <= b => Ok(Distribution::Uniform { low: a, high: b }),
-        "normal" if a.is_finite() && b.is_finite() && b >= 0.0 => Ok(Distribution::Normal { mean: a, std: b }),
+        "uniform" if a.is_finite() && b.is_finite() && a <= b => {
+            Ok(Distribution::Uniform { low: a, high: b })
+        }
+        "normal" if a.is_finite() && b.is_finite() && b >= 0.0 => {
+            Ok(Distribution::Normal { mean: a, std: b })
+        }
         "bernoulli" if (0.0..=1.0).contains(&a) => Ok(Distribution::Bernoulli { p: a }),
-        "uniform" | "normal" | "bernoulli" => bail!(op, "invalid parameters ({a}, {b}) for the {name} distribution"),
-        _ => bail!(op, "unknown distribution '{name}', expected uniform, normal or bernoulli"),
+        "uniform" | "normal" | "bernoulli" => bail!(
+            op,
+            "invalid parameters ({a}, {b}) for the {name} distribution"
+        ),
+        _ => bail!(
+            op,
+            "unknown distribution '{name}', expected uniform, normal or bernoulli"
+        ),
     }
 }
 
-pub fn random(dist: Distribution, shape: Vec<usize>, seed: u64, offset: u64, device: Device) -> Result<Tensor> {
+pub fn random(
+    dist: Distribution,
+    shape: Vec<usize>,
+    seed: u64,
+    offset: u64,
+    device: Device,
+) -> Result<Tensor> {
     check_rank("random", &shape)?;
     match device {
-        Device::Cpu => Ok(Tensor::cpu_f32(rng::fill(dist, seed, offset, numel(&shape)), shape)),
+        Device::Cpu => Ok(Tensor::cpu_f32(
+            rng::fill(dist, seed, offset, numel(&shape)),
+            shape,
+        )),
         #[cfg(feature = "cuda")]
         Device::Cuda => crate::cuda::random::fill(dist, seed, offset, shape),
         #[cfg(not(feature = "cuda"))]

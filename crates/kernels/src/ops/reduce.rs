@@ -61,7 +61,11 @@ pub fn reduce(name: &str, x: &Tensor, axes: &[i64], keepdims: bool) -> Result<Te
     let axes = resolve_axes(name, axes, x.shape().len())?;
     let count: usize = axes.iter().map(|&a| x.shape()[a]).product();
     if count == 0 && op != ReduceOp::Sum {
-        bail!(name, "cannot reduce over an empty axis of shape {}", fmt_shape(x.shape()));
+        bail!(
+            name,
+            "cannot reduce over an empty axis of shape {}",
+            fmt_shape(x.shape())
+        );
     }
     // Reduce the highest axis first so lower axis numbers stay valid.
     let mut shape = x.shape().to_vec();
@@ -92,7 +96,10 @@ pub fn reduce(name: &str, x: &Tensor, axes: &[i64], keepdims: bool) -> Result<Te
 fn reduce_axis(op: ReduceOp, x: &Tensor, outer: usize, n: usize, inner: usize) -> Result<Tensor> {
     let shape = vec![outer * inner];
     match x.storage() {
-        Storage::CpuF32(v) => Ok(Tensor::cpu_f32(cpu::reduce::reduce_axis(op, v, outer, n, inner), shape)),
+        Storage::CpuF32(v) => Ok(Tensor::cpu_f32(
+            cpu::reduce::reduce_axis(op, v, outer, n, inner),
+            shape,
+        )),
         #[cfg(feature = "cuda")]
         Storage::CudaF32(_) => crate::cuda::reduce::reduce_axis(op, x, outer, n, inner),
         _ => Err(x.kind_error(op.name(), "x", "a float32 tensor")),
@@ -104,11 +111,18 @@ pub fn argmax(x: &Tensor, axis: i64, keepdims: bool) -> Result<Tensor> {
     let a = norm_axis("argmax", axis, x.shape().len())?;
     let (outer, n, inner) = around_axis(x.shape(), a);
     if n == 0 {
-        bail!("argmax", "cannot reduce over an empty axis of shape {}", fmt_shape(x.shape()));
+        bail!(
+            "argmax",
+            "cannot reduce over an empty axis of shape {}",
+            fmt_shape(x.shape())
+        );
     }
     let shape = reduced_shape(x.shape(), &[a], keepdims);
     match x.storage() {
-        Storage::CpuF32(v) => Ok(Tensor::cpu_i32(cpu::reduce::argmax_axis(v, outer, n, inner), shape)),
+        Storage::CpuF32(v) => Ok(Tensor::cpu_i32(
+            cpu::reduce::argmax_axis(v, outer, n, inner),
+            shape,
+        )),
         #[cfg(feature = "cuda")]
         Storage::CudaF32(_) => crate::cuda::reduce::argmax_axis(x, outer, n, inner, shape),
         _ => Err(x.kind_error("argmax", "x", "a float32 tensor")),
