@@ -4,7 +4,7 @@
  * image is the one closest to the candidate's (ties go to the shorter), and its
  * 1e-15 / 1e-9 constants guard the ratios (PAPERS.md §4).
  */
-import { prepareCaptions, splitWords, ngramCounts, ngramOrder } from './captions.js';
+import { prepareCaptions, splitWords, NgramIndex, countIds } from './captions.js';
 import type { CaptionOptions, PreparedCaptions } from './captions.js';
 
 export interface BleuScores { bleu1: number; bleu2: number; bleu3: number; bleu4: number }
@@ -19,31 +19,39 @@ const SMALL = 1e-9;
 export function bleuStats(prep: PreparedCaptions, n = 4): BleuStats {
   const stats: BleuStats = { testlen: 0, reflen: 0, guess: new Array<number>(n).fill(0),
     correct: new Array<number>(n).fill(0) };
-  prep.candidates.forEach((cand, i) => {
-    const maxcounts = new Map<string, number>();
-    const reflens: number[] = [];
-    for (const ref of prep.references[i] as string[]) {
-      const words = splitWords(ref);
-      reflens.push(words.length);
-      for (const [g, c] of ngramCounts(words, n)) {
-        if (c > (maxcounts.get(g) ?? 0)) maxcounts.set(g, c);
-      }
+  const index = new NgramIndex();
+  const cands = prep.candidates.map((c) => splitWords(c));
+  const candIds = cands.map((w) => index.ids(w, n));
+  const refs = prep.references.map((rs) => rs.map((r) => splitWords(r)));
+  const refIds = refs.map((rs) => rs.map((w) => index.ids(w, n)));
+  const scratch = new Int32Array(index.size);
+  const maxcount = new Int32Array(index.size); // max count over one image's references
+  cands.forEach((words, i) => {
+    const touched: number[] = [];
+    for (const ids of refIds[i] as number[][]) {
+      const c = countIds(ids, scratch);
+      c.ids.forEach((id, k) => {
+        if (maxcount[id] === 0) touched.push(id);
+        maxcount[id] = Math.max(maxcount[id] as number, c.counts[k] as number);
+      });
     }
-    const words = splitWords(cand);
     const testlen = words.length;
     // min over (|l - testlen|, l): the closest length, the shorter one on a tie
-    let best = reflens[0] as number;
-    for (const l of reflens) {
+    let best = -1;
+    for (const r of refs[i] as string[][]) {
+      const l = r.length;
       const d = Math.abs(l - testlen);
       const bd = Math.abs(best - testlen);
-      if (d < bd || (d === bd && l < best)) best = l;
+      if (best < 0 || d < bd || (d === bd && l < best)) best = l;
     }
     stats.testlen += testlen;
     stats.reflen += best;
     for (let k = 1; k <= n; k++) stats.guess[k - 1] += Math.max(0, testlen - k + 1);
-    for (const [g, c] of ngramCounts(words, n)) {
-      stats.correct[ngramOrder(g) - 1] += Math.min(maxcounts.get(g) ?? 0, c);
-    }
+    const c = countIds(candIds[i] as number[], scratch);
+    c.ids.forEach((id, k) => {
+      stats.correct[(index.order[id] as number) - 1] += Math.min(maxcount[id] as number, c.counts[k] as number);
+    });
+    for (const id of touched) maxcount[id] = 0;
   });
   return stats;
 }

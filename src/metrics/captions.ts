@@ -80,23 +80,75 @@ export function splitWords(s: string): string[] {
 }
 
 /**
- * N-gram counts for n = 1..maxN in coco-caption's insertion order (all unigrams left to
- * right, then bigrams, ...): CIDEr-D sums floating-point terms in this order.
+ * Interns n-grams as small integers: an n-gram's id is found from its (n-1)-gram prefix
+ * id and its last word's id in an open-addressing table, so counting builds no strings.
+ * Ids start at 1 and are comparable only within one NgramIndex.
  */
-export function ngramCounts(words: string[], maxN = 4): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (let k = 1; k <= maxN; k++) {
-    for (let i = 0; i + k <= words.length; i++) {
-      const g = k === 1 ? (words[i] as string) : words.slice(i, i + k).join(' ');
-      counts.set(g, (counts.get(g) ?? 0) + 1);
+export class NgramIndex {
+  private readonly words = new Map<string, number>();
+  private keyA = new Int32Array(1 << 16);
+  private keyB = new Int32Array(1 << 16);
+  private vals = new Int32Array(1 << 16); // 0 = empty slot
+  /** order[id] = n of the n-gram with that id. */
+  readonly order: number[] = [0];
+
+  get size(): number { return this.order.length; }
+
+  private slot(a: number, b: number): number {
+    const mask = this.vals.length - 1;
+    let h = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca6b)) & mask;
+    while (this.vals[h] !== 0 && (this.keyA[h] !== a || this.keyB[h] !== b)) h = (h + 1) & mask;
+    return h;
+  }
+
+  private intern(prefix: number, word: number, n: number): number {
+    let h = this.slot(prefix, word);
+    if (this.vals[h] !== 0) return this.vals[h] as number;
+    if (this.order.length * 2 >= this.vals.length) { this.grow(); h = this.slot(prefix, word); }
+    const id = this.order.length;
+    this.order.push(n);
+    this.keyA[h] = prefix; this.keyB[h] = word; this.vals[h] = id;
+    return id;
+  }
+
+  private grow(): void {
+    const [a, b, v] = [this.keyA, this.keyB, this.vals];
+    this.keyA = new Int32Array(a.length * 2); this.keyB = new Int32Array(a.length * 2);
+    this.vals = new Int32Array(a.length * 2);
+    for (let i = 0; i < v.length; i++) {
+      if (v[i] === 0) continue;
+      const h = this.slot(a[i] as number, b[i] as number);
+      this.keyA[h] = a[i] as number; this.keyB[h] = b[i] as number; this.vals[h] = v[i] as number;
     }
   }
-  return counts;
+
+  /**
+   * Ids of all n-grams, n = 1..maxN, in coco-caption's order (all unigrams left to right,
+   * then bigrams, ...): CIDEr-D sums floating-point terms in this order.
+   */
+  ids(words: string[], maxN = 4): number[] {
+    const out: number[] = [];
+    let prev: number[] = words.map(() => 0); // 0: the empty prefix
+    for (let k = 1; k <= maxN; k++) {
+      const cur: number[] = [];
+      for (let i = 0; i + k <= words.length; i++) {
+        const w = words[i + k - 1] as string;
+        let wid = this.words.get(w);
+        if (wid === undefined) { wid = this.words.size; this.words.set(w, wid); }
+        cur.push(this.intern(prev[i] as number, wid, k));
+      }
+      out.push(...cur);
+      prev = cur;
+    }
+    return out;
+  }
 }
 
-/** Order of an n-gram key made by ngramCounts (tokens contain no spaces). */
-export function ngramOrder(g: string): number {
-  let n = 1;
-  for (let i = 0; i < g.length; i++) if (g.charCodeAt(i) === 32) n++;
-  return n;
+/** Distinct ids in first-occurrence order with their counts (a dict of n-gram counts). */
+export function countIds(ids: number[], scratch: Int32Array): { ids: number[]; counts: number[] } {
+  const uniq: number[] = [];
+  for (const id of ids) if (scratch[id]++ === 0) uniq.push(id);
+  const counts = uniq.map((id) => scratch[id] as number);
+  for (const id of uniq) scratch[id] = 0;
+  return { ids: uniq, counts };
 }

@@ -5,7 +5,7 @@
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { javaTokens } from './meteor-normalize.js';
 
 /** METEOR's function/english.words (used for the delta weighting). */
@@ -18,10 +18,10 @@ export const FUNCTION_WORDS = new Set(['the', ',', '.', 'to', 'of', 'and', 'a', 
   'first', '\u201c', 'over', 'other', '\u201d', 'into', 'some', 'what', 'so', '--', 'no', 'time',
   'years', 'could', '?', "'t", '\u2014', "'"]);
 
-/** Locate a file shipped in src/metrics/data, from src/ or from a compiled copy. */
+/** Locate a file shipped in src/metrics/data, from src/ or from dist/src/metrics. */
 function dataFile(name: string): string {
-  const candidates = ['./data/', '../../src/metrics/data/', '../../../src/metrics/data/']
-    .map((d) => fileURLToPath(new URL(d + name, import.meta.url)));
+  const candidates = [join(__dirname, 'data', name), join(__dirname, '..', '..', '..', 'src', 'metrics', 'data', name),
+    join(process.cwd(), 'src', 'metrics', 'data', name)];
   const found = candidates.find((p) => existsSync(p));
   if (found === undefined) throw new Error(`meteor: resource ${name} not found (looked in ${candidates.join(', ')})`);
   return found;
