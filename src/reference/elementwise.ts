@@ -1,6 +1,14 @@
 // Elementwise ops straight from their definitions, and NumPy broadcasting.
 import { ravel, size, unravel, type RefArray } from './array.js';
 
+/**
+ * C's pow (IEEE 754), which the kernels use: JS `**` differs only in giving NaN
+ * for 1 ** NaN and (-1) ** ±Infinity, where C gives 1.
+ */
+function cPow(a: number, b: number): number {
+  return a === 1 || (a === -1 && Math.abs(b) === Infinity) ? 1 : a ** b;
+}
+
 export const unaryOps: Record<string, (x: number, p: number) => number> = {
   neg: (x) => -x,
   exp: Math.exp,
@@ -17,7 +25,7 @@ export const unaryOps: Record<string, (x: number, p: number) => number> = {
   step: (x) => (Number.isNaN(x) ? x : x > 0 ? 1 : 0),
   addScalar: (x, p) => x + p,
   mulScalar: (x, p) => x * p,
-  powScalar: (x, p) => x ** p,
+  powScalar: (x, p) => cPow(x, p),
   maxScalar: (x, p) => (Number.isNaN(x) ? x : Math.max(x, p)),
   minScalar: (x, p) => (Number.isNaN(x) ? x : Math.min(x, p)),
 };
@@ -27,7 +35,7 @@ export const binaryOps: Record<string, (a: number, b: number) => number> = {
   sub: (a, b) => a - b,
   mul: (a, b) => a * b,
   div: (a, b) => a / b,
-  pow: (a, b) => a ** b,
+  pow: cPow,
   maximum: (a, b) => (Number.isNaN(a) ? a : a > b ? a : b),
   minimum: (a, b) => (Number.isNaN(a) ? a : a < b ? a : b),
   gt: (a, b) => (a > b ? 1 : 0),
