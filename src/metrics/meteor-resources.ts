@@ -30,6 +30,7 @@ function dataFile(name: string): string {
 export class SynonymDictionary {
   private readonly synsets = new Map<string, number[]>();
   private readonly bases = new Map<string, string[]>();
+  private readonly memo = new Map<string, Set<number>>();
 
   constructor(text: string) {
     let inExceptions = false;
@@ -49,7 +50,10 @@ export class SynonymDictionary {
 
   /** The synsets of the word plus those of its base forms (SynonymMatcher's set). */
   synonymSets(word: string): Set<number> {
-    const set = new Set(this.synsets.get(word) ?? []);
+    let set = this.memo.get(word);
+    if (set !== undefined) return set;
+    set = new Set(this.synsets.get(word) ?? []);
+    this.memo.set(word, set);
     const bases = this.bases.get(word);
     if (bases !== undefined) {
       for (const b of bases) for (const s of this.synsets.get(b) ?? []) set.add(s);
