@@ -18,11 +18,16 @@ export function checkShape(op: string, arg: string, shape: readonly number[]): n
   return [...shape];
 }
 
-/** Resolves a possibly negative axis against `rank`. */
-export function normAxis(op: string, axis: number, rank: number): number {
-  if (!Number.isInteger(axis)) fail(op, `axis ${axis} is not an integer`);
+/**
+ * Resolves a possibly negative axis against a tensor's shape (or bare rank);
+ * errors quote the shape, e.g. `sum: axis 2 out of range for shape [2,3] (rank 2)`.
+ */
+export function normAxis(op: string, axis: number, shape: readonly number[] | number): number {
+  const rank = typeof shape === 'number' ? shape : shape.length;
+  const of = typeof shape === 'number' ? `a tensor of rank ${rank}` : `shape ${fmtShape(shape)} (rank ${rank})`;
+  if (!Number.isInteger(axis)) fail(op, `axis ${axis} is not an integer, for ${of}`);
   const a = axis < 0 ? axis + rank : axis;
-  if (a < 0 || a >= rank) fail(op, `axis ${axis} out of range for a tensor of rank ${rank}`);
+  if (a < 0 || a >= rank) fail(op, `axis ${axis} out of range for ${of}`);
   return a;
 }
 
