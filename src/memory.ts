@@ -44,6 +44,10 @@ export function tidy<T>(fn: () => T): T {
   let result: T;
   try {
     result = fn();
+  } catch (e) {
+    // A failed scope returns nothing, so nothing it made survives it.
+    for (const t of scope) t.dispose();
+    throw e;
   } finally {
     scopes.pop();
   }
