@@ -61,6 +61,9 @@ export declare function expand(x: NativeTensor, shape: Array<number>): NativeTen
 
 export declare function gather(x: NativeTensor, axis: number, index: NativeTensor): NativeTensor
 
+/** Rows of `src` summed into `dim` slots on `axis` by `index` (indexSelect's gradient). */
+export declare function indexAdd(src: NativeTensor, axis: number, index: NativeTensor, dim: number): NativeTensor
+
 export declare function indexSelect(x: NativeTensor, axis: number, index: NativeTensor): NativeTensor
 
 /** a·b for rank-2/3 operands, either read transposed. */
@@ -88,7 +91,13 @@ export declare function random(dist: string, shape: Array<number>, a: number, b:
 /** sum | mean | max | min over `axes` (all axes when empty). */
 export declare function reduce(op: string, x: NativeTensor, axes: Array<number>, keepdims: boolean): NativeTensor
 
+/** `src` summed into zeros of `shape` at `index` along `axis` (gather's gradient). */
+export declare function scatterAdd(src: NativeTensor, axis: number, index: NativeTensor, shape: Array<number>): NativeTensor
+
 export declare function slice(x: NativeTensor, starts: Array<number>, ends: Array<number>, steps: Array<number>): NativeTensor
+
+/** Zeros of `shape` with `src` written where slice(starts, steps) reads (slice's gradient). */
+export declare function sliceScatter(src: NativeTensor, shape: Array<number>, starts: Array<number>, steps: Array<number>): NativeTensor
 
 export declare function softmax(x: NativeTensor, axis: number, log: boolean): NativeTensor
 

@@ -3,6 +3,7 @@ import { checkShape, fail, fmtShape, numel } from './errors.js';
 import { parseDevice, type DeviceName } from './device.js';
 import { native } from './native.js';
 import { takeOffsets } from './random.js';
+import { refArray } from './reference/array.js';
 import { Tensor, wrap, type DType } from './tensor.js';
 
 export interface TensorOptions {
@@ -10,7 +11,7 @@ export interface TensorOptions {
   dtype?: DType;
 }
 
-type Data = Float32Array | Int32Array | readonly number[] | number;
+type Data = Float32Array | Float64Array | Int32Array | readonly number[] | number;
 
 /**
  * A tensor from data; `shape` defaults to the data's length (a 1-D tensor).
@@ -19,19 +20,23 @@ type Data = Float32Array | Int32Array | readonly number[] | number;
 export function tensor(data: Data, shape?: readonly number[], options: TensorOptions = {}): Tensor {
   const device = parseDevice('tensor', options.device);
   const flat = typeof data === 'number' ? [data] : data;
-  if (!(flat instanceof Float32Array || flat instanceof Int32Array || Array.isArray(flat))) {
-    fail('tensor', `data must be a Float32Array, Int32Array, number array or number, got ${typeof data}`);
+  if (!(flat instanceof Float32Array || flat instanceof Float64Array || flat instanceof Int32Array || Array.isArray(flat))) {
+    fail('tensor', `data must be a Float32Array, Float64Array, Int32Array, number array or number, got ${typeof data}`);
   }
   const dims = shape === undefined ? (typeof data === 'number' ? [] : [flat.length]) : checkShape('tensor', 'shape', shape);
   if (numel(dims) !== flat.length) {
     fail('tensor', `data has ${flat.length} elements but shape ${fmtShape(dims)} needs ${numel(dims)}`);
   }
-  const dtype = options.dtype ?? (flat instanceof Int32Array ? 'int32' : 'float32');
+  const dtype = options.dtype ?? (flat instanceof Int32Array ? 'int32' : flat instanceof Float64Array ? 'float64' : 'float32');
+  if (dtype === 'float64') {
+    if (device !== 'cpu') fail('tensor', `float64 tensors run on the cpu reference kernels, not on ${device}`);
+    return Tensor.fromReference(refArray(flat as ArrayLike<number>, dims));
+  }
   if (dtype === 'int32') {
     const values = flat instanceof Int32Array ? flat : Int32Array.from(flat as ArrayLike<number>);
     return wrap(native.NativeTensor.fromInt32(values, dims, device));
   }
-  if (dtype !== 'float32') fail('tensor', `dtype must be 'float32' or 'int32', got ${JSON.stringify(dtype)}`);
+  if (dtype !== 'float32') fail('tensor', `dtype must be 'float32', 'int32' or 'float64', got ${JSON.stringify(dtype)}`);
   const values = flat instanceof Float32Array ? flat : Float32Array.from(flat as ArrayLike<number>);
   return wrap(native.NativeTensor.fromFloat32(values, dims, device));
 }
@@ -39,14 +44,27 @@ export function tensor(data: Data, shape?: readonly number[], options: TensorOpt
 /** A float32 tensor filled with `value`. */
 export function full(shape: readonly number[], value: number, options: TensorOptions = {}): Tensor {
   const dims = checkShape('full', 'shape', shape);
-  return tensor(new Float32Array(numel(dims)).fill(value), dims, options);
+  const values = options.dtype === 'float64' ? new Float64Array(numel(dims)) : new Float32Array(numel(dims));
+  return tensor(values.fill(value), dims, options);
+}
+
+/** Ones with the shape, dtype and device of `t` (float dtypes). */
+export function onesLike(t: Tensor): Tensor {
+  return full(t.shape, 1, { device: t.device, dtype: t.dtype === 'float64' ? 'float64' : 'float32' });
+}
+
+/** Zeros with the shape, dtype and device of `t` (float dtypes). */
+export function zerosLike(t: Tensor): Tensor {
+  return full(t.shape, 0, { device: t.device, dtype: t.dtype === 'float64' ? 'float64' : 'float32' });
 }
 
 export function zeros(shape: readonly number[], options: TensorOptions = {}): Tensor {
+  checkShape('zeros', 'shape', shape); // so errors name zeros, not full
   return full(shape, 0, options);
 }
 
 export function ones(shape: readonly number[], options: TensorOptions = {}): Tensor {
+  checkShape('ones', 'shape', shape); // so errors name ones, not full
   return full(shape, 1, options);
 }
 

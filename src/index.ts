@@ -5,11 +5,14 @@
  * fv.seed(0);
  * const y = fv.tidy(() => fv.ops.softmax(fv.ops.matmul(fv.randn([2, 3]), fv.randn([3, 4]))));
  */
-export { Tensor, type DType } from './tensor.js';
-export { tensor, zeros, ones, full, randn, rand, bernoulli, type TensorOptions } from './creation.js';
+export * as autograd from './autograd/index.js';
+export { detach, noGrad } from './autograd/index.js';
+export { Tensor, type DType, type BackwardOptions } from './tensor.js';
+export { tensor, zeros, ones, full, zerosLike, onesLike, randn, rand, bernoulli, type TensorOptions } from './creation.js';
 export { tidy, keep, memory, type MemoryInfo } from './memory.js';
 export { devices, hasCuda, type DeviceName, type DeviceInfo } from './device.js';
 export { seed, getRngState, setRngState, type RngState } from './random.js';
 export * as ops from './ops/index.js';
+export * as metrics from './metrics/index.js';
 export * as reference from './reference/index.js';
 export { native } from './native.js';

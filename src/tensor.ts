@@ -1,31 +1,86 @@
-// Tensor: the TypeScript face of a NativeTensor. Shape, dtype and device are
-// read once at construction; the buffer stays native until asked for.
+// Tensor: the TypeScript face of a kernel buffer. float32 and int32 tensors hold
+// a NativeTensor (Rust, CPU or CUDA); float64 tensors hold a RefArray and run on
+// the plain TypeScript reference kernels — the exact path gradcheck uses.
 import { fail, fmtShape } from './errors.js';
 import { track } from './memory.js';
-import { native, type NativeTensor } from './native.js';
+import { type NativeTensor } from './native.js';
+import { type RefArray } from './reference/array.js';
 import type { DeviceName } from './device.js';
 
-export type DType = 'float32' | 'int32';
+export type DType = 'float32' | 'int32' | 'float64';
+
+/** Autograd's record of how a tensor was made (see autograd/engine.ts). */
+export interface GradNode {
+  readonly op: string;
+  /** The op's inputs; gradients flow to those that require them. */
+  readonly inputs: readonly Tensor[];
+  /** Gradients of the inputs given the output's gradient (undefined: none). */
+  backward: ((grad: Tensor) => (Tensor | undefined)[]) | undefined;
+  /** Tensors the op made for itself (scalar operands), freed with the graph. */
+  readonly owned: readonly Tensor[];
+}
+
+type Storage = { kind: 'native'; handle: NativeTensor } | { kind: 'reference'; array: RefArray };
+
+export interface BackwardOptions {
+  /** Keep the graph so backward can run through it again. */
+  retainGraph?: boolean;
+}
+
+let backwardImpl: ((t: Tensor, grad: Tensor | undefined, options: BackwardOptions) => void) | undefined;
+
+/** Installed by autograd/engine.ts (kept apart to avoid an import cycle). */
+export function setBackwardImpl(f: typeof backwardImpl): void {
+  backwardImpl = f;
+}
 
 export class Tensor {
   readonly shape: readonly number[];
   readonly dtype: DType;
   readonly device: DeviceName;
-  #handle: NativeTensor | undefined;
+  /** Set on leaves by the user; on op results by autograd. */
+  requiresGrad = false;
+  /** The accumulated gradient of a leaf after `backward()`. */
+  grad: Tensor | undefined;
+  /** How this tensor was computed, when it is part of a graph. */
+  node: GradNode | undefined;
+  #storage: Storage | undefined;
 
-  /** Wraps a native handle; library code calls this, users call `fv.tensor`. */
-  constructor(handle: NativeTensor) {
-    this.#handle = handle;
-    this.shape = Object.freeze(handle.shape);
-    this.dtype = handle.dtype as DType;
-    this.device = handle.device as DeviceName;
+  private constructor(storage: Storage, shape: readonly number[], dtype: DType, device: DeviceName) {
+    this.#storage = storage;
+    this.shape = Object.freeze([...shape]);
+    this.dtype = dtype;
+    this.device = device;
     track(this);
   }
 
-  /** The native handle, or an error naming `op` when the tensor was disposed. */
+  /** Wraps a native handle (float32 or int32). */
+  static fromNative(handle: NativeTensor): Tensor {
+    return new Tensor({ kind: 'native', handle }, handle.shape, handle.dtype as DType, handle.device as DeviceName);
+  }
+
+  /** Wraps float64 values for the reference kernels (host memory, device 'cpu'). */
+  static fromReference(array: RefArray): Tensor {
+    return new Tensor({ kind: 'reference', array }, array.shape, 'float64', 'cpu');
+  }
+
+  /** The native handle, or an error naming `op` (disposed, or a float64 tensor). */
   handle(op: string): NativeTensor {
-    if (this.#handle === undefined) fail(op, `tensor ${fmtShape(this.shape)} was disposed and cannot be used again`);
-    return this.#handle;
+    const s = this.#live(op);
+    if (s.kind !== 'native') fail(op, `expected a float32/int32 tensor, got float64 ${fmtShape(this.shape)}`);
+    return s.handle;
+  }
+
+  /** The float64 values of a reference tensor. */
+  array(op: string): RefArray {
+    const s = this.#live(op);
+    if (s.kind !== 'reference') fail(op, `expected a float64 tensor, got ${this.dtype} ${fmtShape(this.shape)}`);
+    return s.array;
+  }
+
+  #live(op: string): Storage {
+    if (this.#storage === undefined) fail(op, `tensor ${fmtShape(this.shape)} was disposed and cannot be used again`);
+    return this.#storage;
   }
 
   get rank(): number {
@@ -37,18 +92,25 @@ export class Tensor {
   }
 
   get isDisposed(): boolean {
-    return this.#handle === undefined;
+    return this.#storage === undefined;
   }
 
   /** Frees the native buffer now. Later use throws; disposing twice is harmless. */
   dispose(): void {
-    this.#handle?.dispose();
-    this.#handle = undefined;
+    if (this.#storage?.kind === 'native') this.#storage.handle.dispose();
+    this.#storage = undefined;
   }
 
-  /** The values as a Float32Array (copied to the host; int32 values converted). */
+  /** The values as a Float32Array (copied to the host; other dtypes converted). */
   toFloat32Array(): Float32Array {
-    return this.handle('toFloat32Array').toFloat32();
+    const s = this.#live('toFloat32Array');
+    return s.kind === 'native' ? s.handle.toFloat32() : Float32Array.from(s.array.data);
+  }
+
+  /** The values as a Float64Array (exact for float64 tensors). */
+  toFloat64Array(): Float64Array {
+    const s = this.#live('toFloat64Array');
+    return s.kind === 'native' ? Float64Array.from(s.handle.toFloat32()) : Float64Array.from(s.array.data);
   }
 
   /** The values of an int32 tensor as an Int32Array. */
@@ -58,7 +120,7 @@ export class Tensor {
 
   /** Nested arrays, for printing and tests. */
   toArray(): unknown {
-    const flat = Array.from(this.dtype === 'int32' ? this.toInt32Array() : this.toFloat32Array());
+    const flat = Array.from(this.dtype === 'int32' ? this.toInt32Array() : this.toFloat64Array());
     const build = (dim: number, offset: number): unknown => {
       if (dim === this.rank) return flat[offset];
       const stride = this.shape.slice(dim + 1).reduce((a, b) => a * b, 1);
@@ -70,22 +132,30 @@ export class Tensor {
   /** The single value of a one-element tensor. */
   item(): number {
     if (this.size !== 1) fail('item', `tensor must have exactly one element, got shape ${fmtShape(this.shape)}`);
-    return this.toFloat32Array()[0]!;
+    return this.toFloat64Array()[0]!;
   }
 
   /** A copy on `device` ('cpu' or 'cuda'). */
   to(device: DeviceName): Tensor {
-    return new Tensor(this.handle('to').to(device));
+    if (this.dtype === 'float64' && device !== 'cpu') fail('to', `float64 tensors live on the cpu reference path, cannot move to ${device}`);
+    return this.dtype === 'float64' ? Tensor.fromReference(this.array('to')) : Tensor.fromNative(this.handle('to').to(device));
+  }
+
+  /**
+   * Back-propagates from this tensor: a scalar, or any shape given `grad`.
+   * @example const loss = fv.ops.sum(fv.ops.mul(w, w)); loss.backward(); w.grad // 2w
+   */
+  backward(grad?: Tensor, options: BackwardOptions = {}): void {
+    if (!backwardImpl) fail('backward', 'autograd engine not loaded');
+    backwardImpl(this, grad, options);
   }
 
   toString(): string {
-    return `Tensor(${fmtShape(this.shape)}, ${this.dtype}, ${this.device})`;
+    return `Tensor(${fmtShape(this.shape)}, ${this.dtype}, ${this.device}${this.requiresGrad ? ', requiresGrad' : ''})`;
   }
 }
 
-/** Wraps a native result (shorthand used by every op). */
+/** Wraps a native result (shorthand used by the native backend). */
 export function wrap(h: NativeTensor): Tensor {
-  return new Tensor(h);
+  return Tensor.fromNative(h);
 }
-
-export { native };

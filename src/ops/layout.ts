@@ -1,13 +1,12 @@
 // Layout ops: reshape, transpose/permute, slice, expand, concat, gather and
-// indexSelect. Each makes a new contiguous tensor.
+// indexSelect, each with its backward. Each makes a new contiguous tensor.
 import { checkShape, fail, fmtShape, normAxis, numel } from '../errors.js';
-import { native } from '../native.js';
-import { Tensor, wrap } from '../tensor.js';
-
-function checkAny(op: string, arg: string, x: unknown): Tensor {
-  if (!(x instanceof Tensor)) fail(op, `${arg} must be a Tensor, got ${x === null ? 'null' : typeof x}`);
-  return x;
-}
+import { kernels } from '../backend.js';
+import { record } from '../autograd/graph.js';
+import { type Tensor } from '../tensor.js';
+import { checkAny } from './check.js';
+import { sumTo } from './broadcast.js';
+import { indexAdd, scatterAdd, sliceScatter } from './scatter.js';
 
 /** Same values, new shape; one entry may be -1 and is inferred. */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
@@ -23,25 +22,27 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
     dims = shape.map((d) => (d === -1 ? x.size / rest : d));
   }
   if (numel(dims) !== x.size) fail('reshape', `cannot reshape ${fmtShape(x.shape)} (${x.size} elements) to ${fmtShape(dims)} (${numel(dims)} elements)`);
-  return wrap(x.handle('reshape').reshape(dims));
+  const out = kernels('reshape', x).reshape(x, dims);
+  return record('reshape', out, [x], (g) => [reshape(g, x.shape)]);
 }
 
 export function permute(x: Tensor, perm: readonly number[]): Tensor {
   checkAny('permute', 'x', x);
-  const axes = perm.map((p) => normAxis('permute', p, x.rank));
+  const axes = perm.map((p) => normAxis('permute', p, x.shape));
   if (axes.length !== x.rank || new Set(axes).size !== x.rank) {
     fail('permute', `perm ${fmtShape(perm)} is not a permutation of the ${x.rank} axes of ${fmtShape(x.shape)}`);
   }
-  return wrap(native.permute(x.handle('permute'), axes));
+  const inverse = axes.map((_, i) => axes.indexOf(i));
+  const out = kernels('permute', x).permute(x, axes);
+  return record('permute', out, [x], (g) => [permute(g, inverse)]);
 }
 
 /** Swaps two axes (the last two by default). */
 export function transpose(x: Tensor, axis0 = -2, axis1 = -1): Tensor {
   checkAny('transpose', 'x', x);
-  const a = normAxis('transpose', axis0, x.rank);
-  const b = normAxis('transpose', axis1, x.rank);
-  const perm = x.shape.map((_, i) => (i === a ? b : i === b ? a : i));
-  return permute(x, perm);
+  const a = normAxis('transpose', axis0, x.shape);
+  const b = normAxis('transpose', axis1, x.shape);
+  return permute(x, x.shape.map((_, i) => (i === a ? b : i === b ? a : i)));
 }
 
 /**
@@ -70,13 +71,16 @@ export function slice(x: Tensor, begin: readonly number[], end?: readonly number
     ends.push(Math.max(s, clampIndex(end?.[d], size)));
     steps.push(k);
   });
-  return wrap(native.slice(x.handle('slice'), starts, ends, steps));
+  const out = kernels('slice', x).slice(x, starts, ends, steps);
+  return record('slice', out, [x], (g) => [sliceScatter(g, x.shape, starts, steps)]);
 }
 
 /** Broadcasts x to `shape` (NumPy rules) and materialises it. */
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
   checkAny('expand', 'x', x);
-  return wrap(native.expand(x.handle('expand'), checkShape('expand', 'shape', shape)));
+  const dims = checkShape('expand', 'shape', shape);
+  const out = kernels('expand', x).expand(x, dims);
+  return record('expand', out, [x], (g) => [sumTo(g, x.shape)]);
 }
 
 /** Joins tensors along `axis`; all other sizes, the dtype and the device must agree. */
@@ -84,14 +88,22 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   if (!(tensors instanceof Array) || tensors.length === 0) fail('concat', 'tensors must be a non-empty array');
   tensors.forEach((t, i) => checkAny('concat', `tensors[${i}]`, t));
   const first = tensors[0]!;
-  const a = normAxis('concat', axis, first.rank);
+  const a = normAxis('concat', axis, first.shape);
   tensors.forEach((t, i) => {
     const ok = t.rank === first.rank && t.shape.every((d, j) => j === a || d === first.shape[j]);
     if (!ok || t.dtype !== first.dtype || t.device !== first.device) {
       fail('concat', `tensors[${i}] is ${t.dtype} ${fmtShape(t.shape)} on ${t.device}, expected ${first.dtype} on ${first.device} matching ${fmtShape(first.shape)} except on axis ${a}`);
     }
   });
-  return wrap(native.concat(tensors.map((t) => t.handle('concat')), a));
+  const out = kernels('concat', ...tensors).concat(tensors, a);
+  return record('concat', out, tensors, (g) => {
+    let at = 0;
+    return tensors.map((t) => {
+      const part = slice(g, g.shape.map((_, d) => (d === a ? at : 0)), g.shape.map((s, d) => (d === a ? at + t.shape[a]! : s)));
+      at += t.shape[a]!;
+      return part;
+    });
+  });
 }
 
 function checkIndex(op: string, index: Tensor): void {
@@ -103,12 +115,16 @@ function checkIndex(op: string, index: Tensor): void {
 export function indexSelect(x: Tensor, axis: number, index: Tensor): Tensor {
   checkAny('indexSelect', 'x', x);
   checkIndex('indexSelect', index);
-  return wrap(native.indexSelect(x.handle('indexSelect'), normAxis('indexSelect', axis, x.rank), index.handle('indexSelect')));
+  const a = normAxis('indexSelect', axis, x.shape);
+  const out = kernels('indexSelect', x).indexSelect(x, a, index);
+  return record('indexSelect', out, [x], (g) => [indexAdd(g, a, index, x.shape[a]!)]);
 }
 
 /** PyTorch's gather: out[i][j] = x[i][index[i][j]] along `axis`. */
 export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
   checkAny('gather', 'x', x);
   checkIndex('gather', index);
-  return wrap(native.gather(x.handle('gather'), normAxis('gather', axis, x.rank), index.handle('gather')));
+  const a = normAxis('gather', axis, x.shape);
+  const out = kernels('gather', x).gather(x, a, index);
+  return record('gather', out, [x], (g) => [scatterAdd(g, a, index, x.shape)]);
 }

@@ -1,10 +1,12 @@
 // Matrix products. Operands of rank 2 or 3 (a batch); a rank-2 operand is
 // shared across the other's batch. `transA`/`transB` read an operand
-// transposed without copying, which is how backward passes use it.
+// transposed without copying, which is how the backward below uses it.
 import { fail, fmtShape } from '../errors.js';
-import { native } from '../native.js';
-import { wrap, type Tensor } from '../tensor.js';
-import { checkTensor } from './elementwise.js';
+import { kernels } from '../backend.js';
+import { record } from '../autograd/graph.js';
+import { type Tensor } from '../tensor.js';
+import { checkFloat, checkSameDevice } from './check.js';
+import { sum } from './reduce.js';
 
 export interface MatmulOptions {
   transA?: boolean;
@@ -16,8 +18,8 @@ export interface MatmulOptions {
  * @example const y = fv.ops.matmul(x, w, { transB: true }); // x [64,512], w [1024,512] -> y [64,1024]
  */
 export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
-  checkTensor('matmul', 'a', a);
-  checkTensor('matmul', 'b', b);
+  checkFloat('matmul', 'a', a);
+  checkFloat('matmul', 'b', b);
   const { transA = false, transB = false } = options;
   const t = (flag: boolean): string => (flag ? 'ᵀ' : '');
   const mismatch = (): never => fail('matmul', `shape mismatch, a ${fmtShape(a.shape)}${t(transA)} vs b ${fmtShape(b.shape)}${t(transB)}`);
@@ -27,6 +29,13 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   const kb = transB ? b.shape[b.rank - 1] : b.shape[b.rank - 2];
   if (k !== kb) mismatch();
   if (a.rank === 3 && b.rank === 3 && a.shape[0] !== b.shape[0]) mismatch();
-  if (a.device !== b.device) fail('matmul', `tensors on different devices, a on ${a.device} vs b on ${b.device}`);
-  return wrap(native.matmul(a.handle('matmul'), b.handle('matmul'), transA, transB));
+  checkSameDevice('matmul', a, b);
+  const out = kernels('matmul', a, b).matmul(a, b, transA, transB);
+  return record('matmul', out, [a, b], (g) => {
+    // C = op(A)·op(B): dop(A) = g·op(B)ᵀ, dop(B) = op(A)ᵀ·g, each written for the stored layout.
+    const ga = transA ? matmul(b, g, { transA: transB, transB: true }) : matmul(g, b, { transB: !transB });
+    const gb = transB ? matmul(g, a, { transA: true, transB: transA }) : matmul(a, g, { transA: !transA });
+    // A rank-2 operand shared across a batch collects the batch's gradients.
+    return [a.rank === 2 && ga.rank === 3 ? sum(ga, 0) : ga, b.rank === 2 && gb.rank === 3 ? sum(gb, 0) : gb];
+  });
 }

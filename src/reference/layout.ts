@@ -55,3 +55,37 @@ export function gather(x: RefArray, axis: number, index: RefArray): RefArray {
     return x.data[ravel(idx.map((c, d) => (d === axis ? j : c)), x.shape)]!;
   });
 }
+
+/** Zeros of `shape` with src written at the positions slice(starts, steps) reads. */
+export function sliceScatter(src: RefArray, shape: number[], starts: readonly number[], steps: readonly number[]): RefArray {
+  const data = new Float64Array(size(shape));
+  for (let i = 0; i < src.data.length; i++) {
+    const idx = unravel(i, src.shape).map((c, d) => starts[d]! + c * steps[d]!);
+    data[ravel(idx, shape)] = src.data[i]!;
+  }
+  return { shape, data };
+}
+
+/** out[.., index[j], ..] += src[.., j, ..] (index flattened), size `dim` on `axis`. */
+export function indexAdd(src: RefArray, axis: number, index: RefArray, dim: number): RefArray {
+  const k = index.shape.length;
+  const shape = [...src.shape.slice(0, axis), dim, ...src.shape.slice(axis + k)];
+  const data = new Float64Array(size(shape));
+  for (let i = 0; i < src.data.length; i++) {
+    const idx = unravel(i, src.shape);
+    const j = index.data[ravel(idx.slice(axis, axis + k), index.shape)]!;
+    data[ravel([...idx.slice(0, axis), j, ...idx.slice(axis + k)], shape)]! += src.data[i]!;
+  }
+  return { shape, data };
+}
+
+/** Zeros of `shape`, then out[p with axis coordinate index[p]] += src[p]. */
+export function scatterAdd(src: RefArray, axis: number, index: RefArray, shape: number[]): RefArray {
+  const data = new Float64Array(size(shape));
+  for (let i = 0; i < src.data.length; i++) {
+    const idx = unravel(i, src.shape);
+    idx[axis] = index.data[i]!;
+    data[ravel(idx, shape)]! += src.data[i]!;
+  }
+  return { shape, data };
+}

@@ -1,6 +1,6 @@
 //! One exported function per kernel family; the op name selects the kernel.
 
-use foveate_kernels::ops::{binary, layout, matmul, random, reduce, softmax, unary};
+use foveate_kernels::ops::{binary, layout, matmul, random, reduce, scatter, softmax, unary};
 use foveate_kernels::{Device, Tensor};
 use napi::bindgen_prelude::ClassInstance;
 use napi::{Error, Result};
@@ -150,5 +150,58 @@ pub fn random(
         seed,
         offset,
         dev,
+    ))
+}
+
+/// Zeros of `shape` with `src` written where slice(starts, steps) reads (slice's gradient).
+#[napi(catch_unwind)]
+pub fn slice_scatter(
+    src: &NativeTensor,
+    shape: Vec<f64>,
+    starts: Vec<f64>,
+    steps: Vec<f64>,
+) -> Result<NativeTensor> {
+    let (shape, starts, steps) = (
+        dims("sliceScatter", &shape)?,
+        dims("sliceScatter", &starts)?,
+        dims("sliceScatter", &steps)?,
+    );
+    out(scatter::slice_scatter(
+        src.get("sliceScatter")?,
+        &shape,
+        &starts,
+        &steps,
+    ))
+}
+
+/// Rows of `src` summed into `dim` slots on `axis` by `index` (indexSelect's gradient).
+#[napi(catch_unwind)]
+pub fn index_add(
+    src: &NativeTensor,
+    axis: i64,
+    index: &NativeTensor,
+    dim: u32,
+) -> Result<NativeTensor> {
+    out(scatter::index_add(
+        src.get("indexAdd")?,
+        axis,
+        index.get("indexAdd")?,
+        dim as usize,
+    ))
+}
+
+/// `src` summed into zeros of `shape` at `index` along `axis` (gather's gradient).
+#[napi(catch_unwind)]
+pub fn scatter_add(
+    src: &NativeTensor,
+    axis: i64,
+    index: &NativeTensor,
+    shape: Vec<f64>,
+) -> Result<NativeTensor> {
+    out(scatter::scatter_add(
+        src.get("scatterAdd")?,
+        axis,
+        index.get("scatterAdd")?,
+        &dims("scatterAdd", &shape)?,
     ))
 }

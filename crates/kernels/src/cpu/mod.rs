@@ -6,6 +6,7 @@ pub mod gemm;
 pub mod layout;
 pub mod reduce;
 pub mod rng;
+pub mod scatter;
 pub mod softmax;
 pub mod unary;
 

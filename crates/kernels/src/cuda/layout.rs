@@ -21,7 +21,7 @@ pub struct StridedInfo {
 unsafe impl DeviceRepr for StridedInfo {}
 
 impl StridedInfo {
-    fn new(offset: usize, dims: &[usize], view: &[usize]) -> StridedInfo {
+    pub(crate) fn new(offset: usize, dims: &[usize], view: &[usize]) -> StridedInfo {
         let mut info = StridedInfo {
             rank: dims.len() as u64,
             offset: offset as u64,

@@ -9,6 +9,7 @@ pub mod gemm;
 pub mod layout;
 pub mod random;
 pub mod reduce;
+pub mod scatter;
 pub mod softmax;
 pub mod sources;
 pub mod transfer;

@@ -14,7 +14,9 @@ const COMMON: &str = include_str!("kernels/common.cuh");
 const ARCH: &str = "compute_70";
 
 /// Names of all modules, in the order `compile_all` reports them.
-pub const MODULES: &[&str] = &["unary", "binary", "reduce", "softmax", "layout", "random"];
+pub const MODULES: &[&str] = &[
+    "unary", "binary", "reduce", "softmax", "layout", "scatter", "random",
+];
 
 fn unary_source() -> String {
     let mut s = String::new();
@@ -50,6 +52,7 @@ pub fn source(module: &str) -> Option<String> {
         "reduce" => include_str!("kernels/reduce.cu").to_string(),
         "softmax" => include_str!("kernels/softmax.cu").to_string(),
         "layout" => include_str!("kernels/layout.cu").to_string(),
+        "scatter" => include_str!("kernels/scatter.cu").to_string(),
         "random" => include_str!("kernels/random.cu").to_string(),
         _ => return None,
     };

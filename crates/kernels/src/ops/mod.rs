@@ -5,5 +5,6 @@ pub mod layout;
 pub mod matmul;
 pub mod random;
 pub mod reduce;
+pub mod scatter;
 pub mod softmax;
 pub mod unary;

@@ -1,0 +1,75 @@
+//! Adjoints of the gathering kernels: writes and sums into zeros.
+
+/// Zeros of length `n`, then dst[offset + Σ idx_d·strides_d] = src[i] for each
+/// element i of `src` (shape `shape`): the inverse of `layout::strided_copy`.
+pub fn strided_scatter(
+    src: &[f32],
+    n: usize,
+    offset: usize,
+    shape: &[usize],
+    strides: &[usize],
+) -> Vec<f32> {
+    let mut dst = vec![0f32; n];
+    let rank = shape.len();
+    for (i, &v) in src.iter().enumerate() {
+        let (mut rem, mut at) = (i, offset);
+        for d in (0..rank).rev() {
+            at += (rem % shape[d]) * strides[d];
+            rem /= shape[d];
+        }
+        dst[at] = v;
+    }
+    dst
+}
+
+/// src viewed [outer, count, inner]; out [outer, dim, inner] with
+/// out[o, index[j], i] += src[o, j, i].
+pub fn index_add(
+    src: &[f32],
+    outer: usize,
+    count: usize,
+    inner: usize,
+    index: &[i32],
+    dim: usize,
+) -> Vec<f32> {
+    let mut dst = vec![0f32; outer * dim * inner];
+    for o in 0..outer {
+        for (j, &t) in index.iter().enumerate().take(count) {
+            let from = (o * count + j) * inner;
+            let to = (o * dim + t as usize) * inner;
+            for i in 0..inner {
+                dst[to + i] += src[from + i];
+            }
+        }
+    }
+    dst
+}
+
+/// Zeros of `shape`; out[p with its `axis` coordinate replaced by index[p]] += src[p],
+/// where src and index share `src_shape`.
+pub fn scatter_add(
+    src: &[f32],
+    src_shape: &[usize],
+    index: &[i32],
+    shape: &[usize],
+    axis: usize,
+) -> Vec<f32> {
+    let strides = crate::shape::strides(shape);
+    let mut dst = vec![0f32; crate::shape::numel(shape)];
+    let mut coord = vec![0usize; src_shape.len()];
+    for (p, &v) in src.iter().enumerate() {
+        let mut at = 0;
+        for (d, &c) in coord.iter().enumerate() {
+            at += if d == axis { index[p] as usize } else { c } * strides[d];
+        }
+        dst[at] += v;
+        for d in (0..src_shape.len()).rev() {
+            coord[d] += 1;
+            if coord[d] < src_shape[d] {
+                break;
+            }
+            coord[d] = 0;
+        }
+    }
+    dst
+}
