@@ -1,5 +1,35 @@
-//! Placeholder until the tuned SGEMM lands: a naive but correct product.
-#![allow(clippy::too_many_arguments)]
+//! CPU SGEMM on row-major slices: the packed, cache-blocked micro-kernels of the
+//! `gemm` crate family (gemm-common's blocking and threading, gemm-f32's AVX-512
+//! and AVX2+FMA kernels), with the instruction set chosen per call.
+//!
+//! Why not plain `gemm::gemm`: it picks one instruction set per process, and on
+//! this project's 2-core AVX-512 machine (Zen 4) each one loses somewhere. Its
+//! AVX-512 kernel is the fastest when op(B) = B (e.g. 64×512·512×1024: 215 vs 170
+//! GFLOP/s for AVX2), but when op(B) = Bᵀ it packs that operand on one thread up
+//! front and falls to 60 GFLOP/s on the LSTM shapes (AVX2: 175). So: AVX-512 when
+//! B is not transposed, AVX2+FMA when it is; both are detected at run time, and a
+//! machine with neither gets the crate's own dispatch. The numbers behind the rule
+//! come from `examples/gemm_bench.rs` against numpy (`bench/numpy_gemm.py`).
+//!
+//! The kernels are column-major, so a row-major C = op(A)·op(B) is computed as the
+//! column-major Cᵀ = op(B)ᵀ·op(A)ᵀ; a transpose is only a change of strides.
+
+use gemm_common::Parallelism;
+use rayon::prelude::*;
+
+/// Below this many multiply-adds per product (m·n·k), a product stays on the
+/// calling thread: waking the pool costs more than it saves.
+const THREADED_MIN_WORK: usize = 1 << 16;
+
+/// Below this many multiply-adds per product, `sgemm_batched` gives each thread
+/// whole products rather than splitting every product across the threads.
+const BATCH_SPLIT_MAX_WORK: usize = 1 << 22;
+
+/// C = op(A)·op(B), all row-major contiguous. op(A) is m×k: A is stored [m,k], or [k,m] when `trans_a`.
+/// op(B) is k×n: B is stored [k,n], or [n,k] when `trans_b`. `c` (len m*n) is overwritten.
+///
+/// Large products use rayon's global pool. Panics if a slice is too short.
+#[allow(clippy::too_many_arguments)]
 pub fn sgemm(
     m: usize,
     n: usize,
@@ -10,18 +40,22 @@ pub fn sgemm(
     trans_b: bool,
     c: &mut [f32],
 ) {
-    for i in 0..m {
-        for j in 0..n {
-            let mut s = 0f32;
-            for p in 0..k {
-                let x = if trans_a { a[p * m + i] } else { a[i * k + p] };
-                let y = if trans_b { b[j * k + p] } else { b[p * n + j] };
-                s += x * y;
-            }
-            c[i * n + j] = s;
-        }
-    }
+    let p = Product {
+        m,
+        n,
+        k,
+        a,
+        ta: trans_a,
+        b,
+        tb: trans_b,
+    };
+    p.run(pick_kernel(trans_b), c, threads_for(m * n * k));
 }
+
+/// `batch` independent products; a/b/c advance by a_stride/b_stride/c_stride elements per batch
+/// (a stride of 0 broadcasts one matrix across the batch).
+///
+/// Panics if a slice is too short, or if outputs overlap (`c_stride` < m·n with batch > 1).
 #[allow(clippy::too_many_arguments)]
 pub fn sgemm_batched(
     batch: usize,
@@ -37,16 +71,394 @@ pub fn sgemm_batched(
     c: &mut [f32],
     c_stride: usize,
 ) {
-    for i in 0..batch {
-        sgemm(
+    let mn = m * n;
+    if batch == 0 || mn == 0 {
+        return;
+    }
+    assert!(
+        batch == 1 || c_stride >= mn,
+        "sgemm_batched: c_stride {c_stride} < m*n {mn}: outputs would overlap"
+    );
+    let need = |len: usize, stride: usize, what: &str, have: usize| {
+        let end = (batch - 1)
+            .checked_mul(stride)
+            .and_then(|o| o.checked_add(len));
+        assert!(
+            end.is_some_and(|e| e <= have),
+            "sgemm_batched: {what} has {have} elements, needs {end:?}"
+        );
+    };
+    need(m * k, a_stride, "a", a.len());
+    need(k * n, b_stride, "b", b.len());
+    need(mn, c_stride, "c", c.len());
+    let kernel = pick_kernel(trans_b);
+    let one = |i: usize, c: &mut [f32], threads: usize| {
+        let (a, b) = (&a[i * a_stride..], &b[i * b_stride..]);
+        let p = Product {
             m,
             n,
             k,
-            &a[i * a_stride..],
-            trans_a,
-            &b[i * b_stride..],
-            trans_b,
-            &mut c[i * c_stride..i * c_stride + m * n],
+            a,
+            ta: trans_a,
+            b,
+            tb: trans_b,
+        };
+        p.run(kernel, &mut c[..mn], threads);
+    };
+    if batch > 1 && rayon::current_num_threads() > 1 && mn * k < BATCH_SPLIT_MAX_WORK {
+        // Whole products per thread: no synchronisation inside a product.
+        let chunks = c.par_chunks_mut(c_stride).take(batch);
+        chunks.enumerate().for_each(|(i, c)| one(i, c, 1));
+    } else {
+        for i in 0..batch {
+            one(i, &mut c[i * c_stride..], threads_for(mn * k));
+        }
+    }
+}
+
+fn threads_for(work: usize) -> usize {
+    if work >= THREADED_MIN_WORK {
+        rayon::current_num_threads()
+    } else {
+        1
+    }
+}
+
+/// One product C = op(A)·op(B); the slices may be longer than the operands.
+#[derive(Clone, Copy)]
+struct Product<'a> {
+    m: usize,
+    n: usize,
+    k: usize,
+    a: &'a [f32],
+    ta: bool,
+    b: &'a [f32],
+    tb: bool,
+}
+
+impl Product<'_> {
+    /// Writes C into `c` on `threads` threads of rayon's pool (1: this thread only).
+    fn run(self, kernel: Kernel, c: &mut [f32], threads: usize) {
+        let Product {
+            m,
+            n,
+            k,
+            a,
+            ta,
+            b,
+            tb,
+        } = self;
+        assert!(
+            a.len() >= m * k,
+            "sgemm: a has {} elements, op(a) is {m}x{k}",
+            a.len()
         );
+        assert!(
+            b.len() >= k * n,
+            "sgemm: b has {} elements, op(b) is {k}x{n}",
+            b.len()
+        );
+        assert!(
+            c.len() >= m * n,
+            "sgemm: c has {} elements, c is {m}x{n}",
+            c.len()
+        );
+        if m == 0 || n == 0 {
+            return;
+        }
+        if k == 0 {
+            c[..m * n].fill(0.0);
+            return;
+        }
+        let (m_, n_, k_) = (m as isize, n as isize, k as isize);
+        // Cᵀ (n×m) = lhs (op(B)ᵀ, n×k) · rhs (op(A)ᵀ, k×m); strides as (row, col).
+        let call = Call {
+            dims: (n, m, k),
+            dst: (c.as_mut_ptr(), 1, n_),
+            lhs: (b.as_ptr(), if tb { k_ } else { 1 }, if tb { 1 } else { n_ }),
+            rhs: (a.as_ptr(), if ta { m_ } else { 1 }, if ta { 1 } else { k_ }),
+            par: if threads > 1 {
+                Parallelism::Rayon(threads)
+            } else {
+                Parallelism::None
+            },
+        };
+        // SAFETY: the asserts keep every element the strides reach inside the slices:
+        // op(B)ᵀ's last is (n-1)·lhs_rs + (k-1)·lhs_cs = n·k - 1 either way, likewise
+        // op(A)ᵀ's is m·k - 1 and Cᵀ's m·n - 1.
+        unsafe { kernel(&call) }
+    }
+}
+
+/// A product in gemm-common's terms: dst = lhs·rhs, column-major friendly, each
+/// matrix as (pointer, row stride, column stride); dims = (rows, cols, depth).
+struct Call {
+    dims: (usize, usize, usize),
+    dst: (*mut f32, isize, isize),
+    lhs: (*const f32, isize, isize),
+    rhs: (*const f32, isize, isize),
+    par: Parallelism,
+}
+
+type Kernel = unsafe fn(&Call);
+
+fn pick_kernel(trans_b: bool) -> Kernel {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::sync::OnceLock;
+        static ISA: OnceLock<(bool, bool)> = OnceLock::new();
+        let (avx512, fma) = *ISA.get_or_init(|| {
+            let v4 = gemm_common::simd::V4::try_new().is_some();
+            (v4, gemm_common::simd::V3::try_new().is_some())
+        });
+        if avx512 && !trans_b {
+            return x86::avx512;
+        }
+        if fma {
+            return x86::fma;
+        }
+    }
+    let _ = trans_b;
+    generic
+}
+
+/// The `gemm` crate's own dispatch (scalar, NEON, ... on other machines).
+unsafe fn generic(c: &Call) {
+    let ((m, n, k), (dst, d_rs, d_cs), (lhs, l_rs, l_cs), (rhs, r_rs, r_cs)) =
+        (c.dims, c.dst, c.lhs, c.rhs);
+    #[rustfmt::skip]
+    gemm::gemm(m, n, k, dst, d_cs, d_rs, false, lhs, l_cs, l_rs, rhs, r_cs, r_rs,
+        0.0, 1.0, false, false, false, c.par);
+}
+
+#[cfg(target_arch = "x86_64")]
+mod x86 {
+    use super::Call;
+
+    /// One instruction set's blocked GEMM, instantiated as gemm-f32 does inside
+    /// `gemm_common::__inject_mod!`, but callable by name.
+    macro_rules! isa_gemm {
+        ($name:ident, $ukr:ident, $simd:ident, $lanes:expr) => {
+            pub unsafe fn $name(c: &Call) {
+                use gemm_common::simd::{$simd, MixedSimd};
+                use gemm_f32::microkernel::$ukr::f32::{H_M, H_N, H_UKR, MR_DIV_N, NR, UKR};
+                let ((m, n, k), (dst, d_rs, d_cs)) = (c.dims, c.dst);
+                let ((lhs, l_rs, l_cs), (rhs, r_rs, r_cs)) = (c.lhs, c.rhs);
+                // Only reached after `pick_kernel` or the tests found the instructions.
+                let simd = <$simd as MixedSimd<f32, f32, f32, f32>>::try_new().unwrap();
+                #[rustfmt::skip]
+                gemm_common::gemm::gemm_basic_generic::<_, f32, $lanes, { MR_DIV_N * $lanes }, NR, MR_DIV_N, H_M, H_N>(
+                    simd, m, n, k, dst, d_cs, d_rs, false, lhs, l_cs, l_rs, rhs, r_cs, r_rs,
+                    0.0, 1.0, false, false, false, |x, y, z| x * y + z, &UKR, &H_UKR, false, c.par,
+                );
+            }
+        };
+    }
+    isa_gemm!(avx512, avx512f, V4, 16);
+    isa_gemm!(fma, fma, V3, 8);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every kernel this machine can run, so each is tested whatever `pick_kernel` prefers.
+    fn kernels() -> Vec<(&'static str, Kernel)> {
+        let mut out: Vec<(&'static str, Kernel)> = vec![("generic", generic)];
+        #[cfg(target_arch = "x86_64")]
+        {
+            if gemm_common::simd::V3::try_new().is_some() {
+                out.push(("fma", x86::fma));
+            }
+            if gemm_common::simd::V4::try_new().is_some() {
+                out.push(("avx512", x86::avx512));
+            }
+        }
+        out
+    }
+
+    /// Deterministic values in [-1, 1) that differ between a, b and positions.
+    fn values(len: usize, seed: u64) -> Vec<f32> {
+        let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        (0..len)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x >> 40) as f32 / (1u64 << 23) as f32 - 1.0
+            })
+            .collect()
+    }
+
+    /// Naive triple loop in f64, and the bound on f32 rounding for each entry.
+    fn reference(
+        m: usize,
+        n: usize,
+        k: usize,
+        a: &[f32],
+        ta: bool,
+        b: &[f32],
+        tb: bool,
+    ) -> (Vec<f64>, Vec<f64>) {
+        let (mut c, mut tol) = (vec![0f64; m * n], vec![0f64; m * n]);
+        for i in 0..m {
+            for j in 0..n {
+                let (mut s, mut abs) = (0f64, 0f64);
+                for p in 0..k {
+                    let x = if ta { a[p * m + i] } else { a[i * k + p] } as f64;
+                    let y = if tb { b[j * k + p] } else { b[p * n + j] } as f64;
+                    s += x * y;
+                    abs += (x * y).abs();
+                }
+                c[i * n + j] = s;
+                tol[i * n + j] = 2.0 * (k as f64 + 2.0) * f32::EPSILON as f64 * abs;
+            }
+        }
+        (c, tol)
+    }
+
+    fn check(what: &str, got: &[f32], want: &[f64], tol: &[f64]) {
+        for (idx, ((&g, &w), &t)) in got.iter().zip(want).zip(tol).enumerate() {
+            assert!(
+                (g as f64 - w).abs() <= t,
+                "{what}: c[{idx}] = {g}, want {w} (tol {t:e})"
+            );
+        }
+    }
+
+    const SHAPES: &[(usize, usize, usize)] = &[
+        (1, 1, 1),
+        (1, 1, 7),
+        (1, 13, 5),
+        (11, 1, 5),
+        (7, 5, 1),
+        (2, 3, 2),
+        (3, 17, 31),
+        (17, 16, 15),
+        (33, 65, 17),
+        (13, 64, 129),
+        (67, 3, 131),
+        (97, 101, 103),
+        (1, 300, 257),
+        (300, 1, 257),
+        (129, 257, 523),
+        (64, 96, 1031),
+    ];
+
+    #[test]
+    fn gemm_matches_naive_loop_on_odd_shapes_all_transposes_all_kernels() {
+        for &(m, n, k) in SHAPES {
+            let (a, b) = (values(m * k, 1 + m as u64), values(k * n, 2 + n as u64));
+            for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+                let (want, tol) = reference(m, n, k, &a, ta, &b, tb);
+                for (name, kernel) in kernels() {
+                    for threads in [1, 2] {
+                        let mut c = vec![f32::NAN; m * n];
+                        Product {
+                            m,
+                            n,
+                            k,
+                            a: &a,
+                            ta,
+                            b: &b,
+                            tb,
+                        }
+                        .run(kernel, &mut c, threads);
+                        check(
+                            &format!("{name} {m}x{n}x{k} ta={ta} tb={tb} threads={threads}"),
+                            &c,
+                            &want,
+                            &tol,
+                        );
+                    }
+                }
+                let mut c = vec![f32::NAN; m * n];
+                sgemm(m, n, k, &a, ta, &b, tb, &mut c);
+                check(
+                    &format!("sgemm {m}x{n}x{k} ta={ta} tb={tb}"),
+                    &c,
+                    &want,
+                    &tol,
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn gemm_empty_dims() {
+        // k = 0: C = 0, whatever was there.
+        let mut c = vec![f32::NAN; 6];
+        sgemm(2, 3, 0, &[], false, &[], true, &mut c);
+        assert_eq!(c, vec![0.0; 6]);
+        // m = 0 or n = 0: nothing to write, nothing read.
+        let mut c = vec![5.0f32; 2];
+        sgemm(0, 3, 4, &[], false, &values(12, 3), false, &mut c);
+        sgemm(3, 0, 4, &values(12, 4), true, &[], false, &mut c);
+        assert_eq!(c, vec![5.0; 2]);
+        sgemm_batched(
+            3,
+            0,
+            2,
+            4,
+            &[],
+            0,
+            false,
+            &values(8, 5),
+            0,
+            false,
+            &mut c,
+            0,
+        );
+        sgemm_batched(0, 2, 2, 2, &[], 4, false, &[], 4, false, &mut c, 4);
+        let mut c = vec![f32::NAN; 12];
+        sgemm_batched(3, 2, 2, 0, &[], 0, false, &[], 0, false, &mut c, 4);
+        assert_eq!(c, vec![0.0; 12]);
+    }
+
+    #[test]
+    fn gemm_batched_strides_broadcast_and_gaps() {
+        // Small products (split over the batch) and large ones (split within each product).
+        for &(batch, m, n, k) in &[(5, 3, 7, 5), (4, 17, 9, 33), (3, 130, 140, 250)] {
+            for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+                for (a_stride, b_stride) in [(m * k, k * n), (0, k * n), (m * k, 0)] {
+                    let a = values((batch - 1) * a_stride + m * k, 7);
+                    let b = values((batch - 1) * b_stride + k * n, 8);
+                    let c_stride = m * n + 3; // gaps that must stay untouched
+                    let mut c = vec![-7.0f32; (batch - 1) * c_stride + m * n];
+                    sgemm_batched(
+                        batch, m, n, k, &a, a_stride, ta, &b, b_stride, tb, &mut c, c_stride,
+                    );
+                    for i in 0..batch {
+                        let (ai, bi) = (&a[i * a_stride..], &b[i * b_stride..]);
+                        let (want, tol) = reference(m, n, k, ai, ta, bi, tb);
+                        let what = format!("batch {i}/{batch} {m}x{n}x{k} ta={ta} tb={tb} strides {a_stride},{b_stride}");
+                        check(&what, &c[i * c_stride..i * c_stride + m * n], &want, &tol);
+                        if i + 1 < batch {
+                            assert_eq!(
+                                &c[i * c_stride + m * n..(i + 1) * c_stride],
+                                &[-7.0; 3],
+                                "{what}: gap written"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "outputs would overlap")]
+    fn gemm_batched_rejects_overlapping_outputs() {
+        let mut c = vec![0f32; 8];
+        sgemm_batched(
+            2, 2, 2, 2, &[1.0; 4], 0, false, &[1.0; 4], 0, false, &mut c, 2,
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "sgemm: b has 5 elements")]
+    fn gemm_rejects_short_slices() {
+        let mut c = vec![0f32; 6];
+        sgemm(2, 3, 2, &[1.0; 4], false, &[1.0; 5], false, &mut c);
     }
 }
