@@ -7,9 +7,12 @@ import { keep, tidy } from '../memory.js';
 import { setBackwardImpl, Tensor, type BackwardOptions } from '../tensor.js';
 import { add } from '../ops/elementwise.js';
 import { onesLike } from '../creation.js';
+import { kernels } from '../backend.js';
 import { noGrad } from './graph.js';
 
 /** Tensors reachable from `root` through graph nodes, inputs before outputs. */
+const copy = (t: Tensor): Tensor => kernels('copy', t).reshape(t, [...t.shape]);
+
 function topologicalOrder(root: Tensor): Tensor[] {
   const order: Tensor[] = [];
   const visited = new Set<Tensor>();
@@ -28,6 +31,23 @@ function topologicalOrder(root: Tensor): Tensor[] {
     }
   }
   return order;
+}
+
+/**
+ * Backward functions may pass the output gradient straight through (add) or
+ * return one tensor for two inputs; give every input a tensor of its own so
+ * accumulation can free them independently.
+ */
+function ownDistinct(grads: (Tensor | undefined)[], g: Tensor): (Tensor | undefined)[] {
+  const seen = new Set<Tensor>([g]);
+  return grads.map((t) => {
+    if (t === undefined) return t;
+    if (!seen.has(t)) {
+      seen.add(t);
+      return t;
+    }
+    return copy(t);
+  });
 }
 
 function accumulate(into: Tensor | undefined, g: Tensor): Tensor {
@@ -62,7 +82,7 @@ function runBackward(root: Tensor, grad: Tensor | undefined, options: BackwardOp
         fail('backward', `the graph through ${node.op} was freed by an earlier backward(); pass { retainGraph: true } to run backward twice`);
       }
       const backwardFn = node.backward;
-      const inputGrads = tidy(() => backwardFn(g));
+      const inputGrads = tidy(() => ownDistinct(backwardFn(g), g));
       if (g !== grad) g.dispose();
       if (!options.retainGraph) {
         node.backward = undefined;
