@@ -21,6 +21,8 @@ export declare class NativeTensor {
   /** A copy on `device` ('cpu' or 'cuda'). */
   to(device: string): NativeTensor
   reshape(shape: Array<number>): NativeTensor
+  /** Overwrites the values in place with `src`'s (same shape and dtype, any device). */
+  assign(src: NativeTensor): void
   /** Frees the native buffer now; later use is an error, a second dispose is a no-op. */
   dispose(): void
 }

@@ -135,6 +135,20 @@ export class Tensor {
     return this.toFloat64Array()[0]!;
   }
 
+  /**
+   * Overwrites this tensor's values with `src`'s, in place (same shape and
+   * dtype; `src` may live on another device). Not recorded by autograd.
+   */
+  assign(src: Tensor): void {
+    if (src === this) return;
+    if (src.shape.join() !== this.shape.join() || src.dtype !== this.dtype) {
+      fail('assign', `src ${src.dtype} ${fmtShape(src.shape)} does not match the destination ${this.dtype} ${fmtShape(this.shape)}`);
+    }
+    const s = this.#live('assign');
+    if (s.kind === 'native') s.handle.assign(src.handle('assign'));
+    else this.#storage = { kind: 'reference', array: { shape: [...this.shape], data: src.array('assign').data.slice() } };
+  }
+
   /** A copy on `device` ('cpu' or 'cuda'). */
   to(device: DeviceName): Tensor {
     if (this.dtype === 'float64' && device !== 'cpu') fail('to', `float64 tensors live on the cpu reference path, cannot move to ${device}`);

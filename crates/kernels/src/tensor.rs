@@ -166,6 +166,12 @@ impl Tensor {
         &self.storage
     }
 
+    /// The buffer, writable: for the few kernels that update a tensor in place
+    /// (batch norm's running statistics, optimiser steps). Shape and dtype stay.
+    pub(crate) fn storage_mut(&mut self) -> &mut Storage {
+        &mut self.storage
+    }
+
     /// Same data, new shape with the same element count (a copy: tensors own their buffers).
     pub fn reshape(&self, shape: Vec<usize>) -> Result<Tensor> {
         if numel(&shape) != self.numel() {
@@ -182,6 +188,26 @@ impl Tensor {
         check_rank("reshape", &shape)?;
         out.shape = shape;
         Ok(out)
+    }
+
+    /// Overwrites this tensor's values with `src`'s (same shape and dtype; any
+    /// device): how checkpoints load into parameters an optimiser already holds.
+    pub fn assign(&mut self, src: &Tensor) -> Result<()> {
+        if src.shape != self.shape || src.dtype() != self.dtype() {
+            bail!(
+                "assign",
+                "src {} {} does not match the destination {} {}",
+                src.dtype().name(),
+                fmt_shape(&src.shape),
+                self.dtype().name(),
+                fmt_shape(&self.shape)
+            );
+        }
+        // `moved` has this tensor's shape and device, so swapping buffers and
+        // dropping it keeps the memory accounting exact.
+        let mut moved = src.to_device(self.device())?;
+        std::mem::swap(&mut self.storage, &mut moved.storage);
+        Ok(())
     }
 
     /// A copy on `device` (a copy even when the device is the same).

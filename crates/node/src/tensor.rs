@@ -43,6 +43,15 @@ impl NativeTensor {
             ))
         })
     }
+
+    /// The live tensor, writable (in-place kernels), or the same error as `get`.
+    pub fn get_mut(&mut self, op: &str) -> Result<&mut Tensor> {
+        self.inner.as_mut().ok_or_else(|| {
+            Error::from_reason(format!(
+                "{op}: tensor was disposed and cannot be used again"
+            ))
+        })
+    }
 }
 
 #[napi]
@@ -117,6 +126,17 @@ impl NativeTensor {
         Ok(NativeTensor::wrap(
             t.reshape(dims("reshape", &shape)?).map_err(js_error)?,
         ))
+    }
+
+    /// Overwrites the values in place with `src`'s (same shape and dtype, any device).
+    #[napi(catch_unwind)]
+    pub fn assign(&mut self, src: &NativeTensor) -> Result<()> {
+        let src = src.get("assign")?;
+        let dst = self
+            .inner
+            .as_mut()
+            .ok_or_else(|| Error::from_reason("assign: tensor was disposed and cannot be used again"))?;
+        dst.assign(src).map_err(js_error)
     }
 
     /// Frees the native buffer now; later use is an error, a second dispose is a no-op.

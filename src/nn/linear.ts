@@ -1,0 +1,41 @@
+// Linear: y = x Wᵀ + b with weight [out, in] and bias [out], as PyTorch.
+import { fail, fmtShape } from '../errors.js';
+import { type DeviceName } from '../device.js';
+import { add, matmul, reshape } from '../ops/index.js';
+import { type Tensor } from '../tensor.js';
+import { uniformFanIn } from './init.js';
+import { Module } from './module.js';
+
+export interface LinearOptions {
+  bias?: boolean;
+  device?: DeviceName;
+}
+
+export class Linear extends Module {
+  readonly weight: Tensor;
+  readonly bias: Tensor | undefined;
+
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    options: LinearOptions = {},
+  ) {
+    super();
+    if (!Number.isInteger(inFeatures) || inFeatures < 1 || !Number.isInteger(outFeatures) || outFeatures < 1) {
+      fail('Linear', `in and out features must be positive integers, got ${inFeatures} and ${outFeatures}`);
+    }
+    this.weight = this.registerParameter('weight', uniformFanIn([outFeatures, inFeatures], inFeatures, options.device));
+    this.bias = options.bias === false ? undefined : this.registerParameter('bias', uniformFanIn([outFeatures], inFeatures, options.device));
+  }
+
+  /** x [..., in] → [..., out]. */
+  forward(x: Tensor): Tensor {
+    if (x.rank < 1 || x.shape[x.rank - 1] !== this.inFeatures) {
+      fail('Linear.forward', `x ${fmtShape(x.shape)} must end in ${this.inFeatures} features`);
+    }
+    const flat = x.rank === 2 ? x : reshape(x, [-1, this.inFeatures]);
+    const y = matmul(flat, this.weight, { transB: true });
+    const out = this.bias ? add(y, this.bias) : y;
+    return x.rank === 2 ? out : reshape(out, [...x.shape.slice(0, -1), this.outFeatures]);
+  }
+}
