@@ -132,10 +132,9 @@ impl NativeTensor {
     #[napi(catch_unwind)]
     pub fn assign(&mut self, src: &NativeTensor) -> Result<()> {
         let src = src.get("assign")?;
-        let dst = self
-            .inner
-            .as_mut()
-            .ok_or_else(|| Error::from_reason("assign: tensor was disposed and cannot be used again"))?;
+        let dst = self.inner.as_mut().ok_or_else(|| {
+            Error::from_reason("assign: tensor was disposed and cannot be used again")
+        })?;
         dst.assign(src).map_err(js_error)
     }
 
