@@ -1,0 +1,7 @@
+// fv.viz: pictures people would rather look at than read — PNG grids, animated
+// GIFs of generation sequences with attention boxes, SVG curves.
+export { writeFileAtomic } from './atomic.js';
+export { encodeGif, grayPalette, writeGif, type GifFrame } from './gif.js';
+export { drawRect, imageGrid, toRgb, type GridOptions } from './grid.js';
+export { encodePng, toBytes, writePng, crc32, type Image } from './png.js';
+export { linePlot, ticks, writeLinePlot, type PlotOptions, type Series } from './plot.js';
