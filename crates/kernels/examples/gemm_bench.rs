@@ -8,9 +8,9 @@
 //! the shapes (square 256–2048, the LSTM shapes) in all four transpose cases.
 //! Each measurement warms up for 0.2 s (thread pool, page faults, caches), then times
 //! batches of ≥ 20 ms for ≥ 0.25 s; `gflops` is the best batch, `median_gflops` the
-//! median. With `--numpy`, each of R rounds (default 3) runs numpy over all shapes
-//! (`OPENBLAS_CORETYPE`/`OPENBLAS_L2_SIZE` unset), then foveate, so both see the same
-//! machine state; the best and the median of round medians are reported. The script's
+//! median. With `--numpy`, each of R rounds (default 3) measures every shape with
+//! numpy (`OPENBLAS_CORETYPE`/`OPENBLAS_L2_SIZE` unset) and then with foveate, so both
+//! see the same machine state; the best and the median of round medians are reported. The script's
 //! path can be overridden with `NUMPY_GEMM_PY`.
 //! Prints a table, or with `--json` one JSON array `[{m,n,k,ta,tb,batch,gflops,median_gflops,numpy_gflops?,...}]`.
 
@@ -153,8 +153,8 @@ fn to_json(shapes: &[Shape]) -> String {
     format!("[{}]", items.join(","))
 }
 
-/// One numpy pass over all shapes: (best, median) per shape, in order.
-fn numpy_round(shapes: &[Shape]) -> Vec<(f64, f64)> {
+/// numpy over the shapes: (best, median) per shape, in order.
+fn numpy_run(shapes: &[Shape]) -> Vec<(f64, f64)> {
     let default = concat!(env!("CARGO_MANIFEST_DIR"), "/../../bench/numpy_gemm.py");
     let script = std::env::var("NUMPY_GEMM_PY").unwrap_or_else(|_| default.to_string());
     let out = Command::new("python3")
@@ -213,12 +213,18 @@ fn main() {
     }
     let shapes = shapes.unwrap_or_else(default_shapes);
     let rounds = if numpy { rounds.max(1) } else { 1 };
+    // Shape by shape, numpy then foveate, so both see the same moment of a shared machine.
     let (mut ours, mut theirs) = (Vec::new(), Vec::new());
     for _ in 0..rounds {
-        if numpy {
-            theirs.push(numpy_round(&shapes));
+        let (mut o, mut t) = (Vec::new(), Vec::new());
+        for &s in &shapes {
+            if numpy {
+                t.push(numpy_run(&[s])[0]);
+            }
+            o.push(measure(s));
         }
-        ours.push(shapes.iter().map(|&s| measure(s)).collect::<Vec<_>>());
+        ours.push(o);
+        theirs.push(t);
     }
     let mut rows = Vec::new();
     if !json {

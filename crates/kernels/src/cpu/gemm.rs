@@ -7,12 +7,13 @@
 //! AVX-512 kernel is the fastest when op(B) = B (e.g. 64×512·512×1024: 215 vs 170
 //! GFLOP/s for AVX2), but when op(B) = Bᵀ it packs that operand on one thread up
 //! front and falls to 60 GFLOP/s on the LSTM shapes (AVX2: 175). So: AVX-512 when
-//! B is not transposed, AVX2+FMA when it is; both are detected at run time, and a
-//! machine with neither gets the crate's own dispatch. The numbers behind the rule
-//! come from `examples/gemm_bench.rs` against numpy (`bench/numpy_gemm.py`).
+//! B is not transposed, AVX2+FMA when it is (see `plan`); both are detected at run
+//! time, and a machine with neither gets the crate's own dispatch. The numbers come
+//! from `examples/gemm_bench.rs`, run beside numpy (`bench/numpy_gemm.py`).
 //!
-//! The kernels are column-major, so a row-major C = op(A)·op(B) is computed as the
-//! column-major Cᵀ = op(B)ᵀ·op(A)ᵀ; a transpose is only a change of strides.
+//! The kernels prefer column-major operands, so a row-major C = op(A)·op(B) is
+//! usually computed as the column-major Cᵀ = op(B)ᵀ·op(A)ᵀ; a transpose is only a
+//! change of strides.
 
 use gemm_common::Parallelism;
 use rayon::prelude::*;
@@ -40,16 +41,8 @@ pub fn sgemm(
     trans_b: bool,
     c: &mut [f32],
 ) {
-    let p = Product {
-        m,
-        n,
-        k,
-        a,
-        ta: trans_a,
-        b,
-        tb: trans_b,
-    };
-    p.run(pick_kernel(trans_b), c, threads_for(m * n * k));
+    let p = Product::new(m, n, k, a, trans_a, b, trans_b);
+    p.run(plan(trans_a, trans_b, m, n), c, threads_for(p.work()));
 }
 
 /// `batch` independent products; a/b/c advance by a_stride/b_stride/c_stride elements per batch
@@ -71,7 +64,7 @@ pub fn sgemm_batched(
     c: &mut [f32],
     c_stride: usize,
 ) {
-    let mn = m * n;
+    let (mn, mk, kn) = (size(m, n), size(m, k), size(k, n));
     if batch == 0 || mn == 0 {
         return;
     }
@@ -88,32 +81,32 @@ pub fn sgemm_batched(
             "sgemm_batched: {what} has {have} elements, needs {end:?}"
         );
     };
-    need(m * k, a_stride, "a", a.len());
-    need(k * n, b_stride, "b", b.len());
+    need(mk, a_stride, "a", a.len());
+    need(kn, b_stride, "b", b.len());
     need(mn, c_stride, "c", c.len());
-    let kernel = pick_kernel(trans_b);
+    let plan = plan(trans_a, trans_b, m, n);
     let one = |i: usize, c: &mut [f32], threads: usize| {
         let (a, b) = (&a[i * a_stride..], &b[i * b_stride..]);
-        let p = Product {
-            m,
-            n,
-            k,
-            a,
-            ta: trans_a,
-            b,
-            tb: trans_b,
-        };
-        p.run(kernel, &mut c[..mn], threads);
+        let p = Product::new(m, n, k, a, trans_a, b, trans_b);
+        p.run(plan, &mut c[..mn], threads);
     };
-    if batch > 1 && rayon::current_num_threads() > 1 && mn * k < BATCH_SPLIT_MAX_WORK {
+    let work = mn.saturating_mul(k);
+    if batch > 1 && rayon::current_num_threads() > 1 && work < BATCH_SPLIT_MAX_WORK {
         // Whole products per thread: no synchronisation inside a product.
         let chunks = c.par_chunks_mut(c_stride).take(batch);
         chunks.enumerate().for_each(|(i, c)| one(i, c, 1));
     } else {
         for i in 0..batch {
-            one(i, &mut c[i * c_stride..], threads_for(mn * k));
+            one(i, &mut c[i * c_stride..], threads_for(work));
         }
     }
+}
+
+/// x·y, or a panic naming the overflow: a wrapped size would let the kernels
+/// read past a slice.
+fn size(x: usize, y: usize) -> usize {
+    x.checked_mul(y)
+        .unwrap_or_else(|| panic!("sgemm: size {x}x{y} overflows usize"))
 }
 
 fn threads_for(work: usize) -> usize {
@@ -136,9 +129,27 @@ struct Product<'a> {
     tb: bool,
 }
 
-impl Product<'_> {
+impl<'a> Product<'a> {
+    #[allow(clippy::too_many_arguments)]
+    fn new(m: usize, n: usize, k: usize, a: &'a [f32], ta: bool, b: &'a [f32], tb: bool) -> Self {
+        Product {
+            m,
+            n,
+            k,
+            a,
+            ta,
+            b,
+            tb,
+        }
+    }
+
+    /// Multiply-adds, saturating: it only steers threading.
+    fn work(&self) -> usize {
+        self.m.saturating_mul(self.n).saturating_mul(self.k)
+    }
+
     /// Writes C into `c` on `threads` threads of rayon's pool (1: this thread only).
-    fn run(self, kernel: Kernel, c: &mut [f32], threads: usize) {
+    fn run(self, plan: Plan, c: &mut [f32], threads: usize) {
         let Product {
             m,
             n,
@@ -149,17 +160,17 @@ impl Product<'_> {
             tb,
         } = self;
         assert!(
-            a.len() >= m * k,
+            a.len() >= size(m, k),
             "sgemm: a has {} elements, op(a) is {m}x{k}",
             a.len()
         );
         assert!(
-            b.len() >= k * n,
+            b.len() >= size(k, n),
             "sgemm: b has {} elements, op(b) is {k}x{n}",
             b.len()
         );
         assert!(
-            c.len() >= m * n,
+            c.len() >= size(m, n),
             "sgemm: c has {} elements, c is {m}x{n}",
             c.len()
         );
@@ -171,22 +182,41 @@ impl Product<'_> {
             return;
         }
         let (m_, n_, k_) = (m as isize, n as isize, k as isize);
-        // Cᵀ (n×m) = lhs (op(B)ᵀ, n×k) · rhs (op(A)ᵀ, k×m); strides as (row, col).
-        let call = Call {
-            dims: (n, m, k),
-            dst: (c.as_mut_ptr(), 1, n_),
-            lhs: (b.as_ptr(), if tb { k_ } else { 1 }, if tb { 1 } else { n_ }),
-            rhs: (a.as_ptr(), if ta { m_ } else { 1 }, if ta { 1 } else { k_ }),
-            par: if threads > 1 {
-                Parallelism::Rayon(threads)
-            } else {
-                Parallelism::None
-            },
+        // (pointer, row stride, column stride) of C, op(A) and op(B).
+        let c_ = (c.as_mut_ptr(), n_, 1);
+        let a_ = (a.as_ptr(), if ta { 1 } else { k_ }, if ta { m_ } else { 1 });
+        let b_ = (b.as_ptr(), if tb { 1 } else { n_ }, if tb { k_ } else { 1 });
+        fn t<P>((p, rs, cs): (P, isize, isize)) -> (P, isize, isize) {
+            (p, cs, rs) // the transposed view
+        }
+        let par = if threads > 1 {
+            Parallelism::Rayon(threads)
+        } else {
+            Parallelism::None
+        };
+        let call = if plan.via_ct {
+            // Cᵀ (n×m) = op(B)ᵀ (n×k) · op(A)ᵀ (k×m).
+            let (dst, lhs, rhs) = (t(c_), t(b_), t(a_));
+            Call {
+                dims: (n, m, k),
+                dst,
+                lhs,
+                rhs,
+                par,
+            }
+        } else {
+            Call {
+                dims: (m, n, k),
+                dst: c_,
+                lhs: a_,
+                rhs: b_,
+                par,
+            }
         };
         // SAFETY: the asserts keep every element the strides reach inside the slices:
-        // op(B)ᵀ's last is (n-1)·lhs_rs + (k-1)·lhs_cs = n·k - 1 either way, likewise
-        // op(A)ᵀ's is m·k - 1 and Cᵀ's m·n - 1.
-        unsafe { kernel(&call) }
+        // op(A)'s last is (m-1)·rs + (k-1)·cs = m·k - 1 either way, likewise op(B)'s
+        // is k·n - 1 and C's m·n - 1; transposing a view only swaps its strides.
+        unsafe { (plan.kernel)(&call) }
     }
 }
 
@@ -202,7 +232,20 @@ struct Call {
 
 type Kernel = unsafe fn(&Call);
 
-fn pick_kernel(trans_b: bool) -> Kernel {
+/// A kernel, and whether it computes Cᵀ = op(B)ᵀ·op(A)ᵀ (column-major output, the
+/// kernels' own layout) or C itself.
+#[derive(Clone, Copy)]
+struct Plan {
+    kernel: Kernel,
+    via_ct: bool,
+}
+
+/// The fastest kernel and form per case, as measured on the project's machine
+/// (GFLOP/s, 2 cores, best of 4 runs): AVX-512 unless B is transposed (1024²·Bᵀ:
+/// 180 vs AVX2's 213; 64×512·(1024×512)ᵀ: 62 vs 176); for Aᵀ·Bᵀ on small sizes
+/// the direct form, where both operands are already column-major (256²: 193 vs 139;
+/// from 1024² on it falls behind: 151 vs 207).
+fn plan(ta: bool, tb: bool, m: usize, n: usize) -> Plan {
     #[cfg(target_arch = "x86_64")]
     {
         use std::sync::OnceLock;
@@ -211,15 +254,25 @@ fn pick_kernel(trans_b: bool) -> Kernel {
             let v4 = gemm_common::simd::V4::try_new().is_some();
             (v4, gemm_common::simd::V3::try_new().is_some())
         });
-        if avx512 && !trans_b {
-            return x86::avx512;
+        if avx512 && !tb {
+            return Plan {
+                kernel: x86::avx512,
+                via_ct: true,
+            };
         }
         if fma {
-            return x86::fma;
+            let via_ct = !(ta && tb && m.max(n) <= 512);
+            return Plan {
+                kernel: x86::fma,
+                via_ct,
+            };
         }
     }
-    let _ = trans_b;
-    generic
+    let _ = (ta, tb, m, n);
+    Plan {
+        kernel: generic,
+        via_ct: true,
+    }
 }
 
 /// The `gemm` crate's own dispatch (scalar, NEON, ... on other machines).
@@ -244,7 +297,7 @@ mod x86 {
                 use gemm_f32::microkernel::$ukr::f32::{H_M, H_N, H_UKR, MR_DIV_N, NR, UKR};
                 let ((m, n, k), (dst, d_rs, d_cs)) = (c.dims, c.dst);
                 let ((lhs, l_rs, l_cs), (rhs, r_rs, r_cs)) = (c.lhs, c.rhs);
-                // Only reached after `pick_kernel` or the tests found the instructions.
+                // Only reached after `plan` or the tests found the instructions.
                 let simd = <$simd as MixedSimd<f32, f32, f32, f32>>::try_new().unwrap();
                 #[rustfmt::skip]
                 gemm_common::gemm::gemm_basic_generic::<_, f32, $lanes, { MR_DIV_N * $lanes }, NR, MR_DIV_N, H_M, H_N>(
@@ -262,7 +315,7 @@ mod x86 {
 mod tests {
     use super::*;
 
-    /// Every kernel this machine can run, so each is tested whatever `pick_kernel` prefers.
+    /// Every kernel this machine can run, so each is tested whatever `plan` prefers.
     fn kernels() -> Vec<(&'static str, Kernel)> {
         let mut out: Vec<(&'static str, Kernel)> = vec![("generic", generic)];
         #[cfg(target_arch = "x86_64")]
@@ -352,20 +405,22 @@ mod tests {
             for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
                 let (want, tol) = reference(m, n, k, &a, ta, &b, tb);
                 for (name, kernel) in kernels() {
-                    for threads in [1, 2] {
+                    for (threads, via_ct) in [(1, true), (2, true), (1, false), (2, false)] {
                         let mut c = vec![f32::NAN; m * n];
-                        Product {
+                        let (a, b) = (&a[..], &b[..]);
+                        let p = Product {
                             m,
                             n,
                             k,
-                            a: &a,
+                            a,
                             ta,
-                            b: &b,
+                            b,
                             tb,
-                        }
-                        .run(kernel, &mut c, threads);
+                        };
+                        p.run(Plan { kernel, via_ct }, &mut c, threads);
+                        let what = format!("{name} via_ct={via_ct} threads={threads}");
                         check(
-                            &format!("{name} {m}x{n}x{k} ta={ta} tb={tb} threads={threads}"),
+                            &format!("{what} {m}x{n}x{k} ta={ta} tb={tb}"),
                             &c,
                             &want,
                             &tol,
@@ -460,5 +515,12 @@ mod tests {
     fn gemm_rejects_short_slices() {
         let mut c = vec![0f32; 6];
         sgemm(2, 3, 2, &[1.0; 4], false, &[1.0; 5], false, &mut c);
+    }
+
+    #[test]
+    #[should_panic(expected = "overflows usize")]
+    fn gemm_rejects_sizes_that_overflow() {
+        let mut c = vec![0f32; 4];
+        sgemm(1 << 33, 1 << 32, 0, &[], false, &[], false, &mut c);
     }
 }
