@@ -29,6 +29,24 @@ export declare class NativeTensor {
 
 export declare function argmax(x: NativeTensor, axis: number, keepdims: boolean): NativeTensor
 
+/**
+ * [y, mean, invstd, var]: batch statistics when no running statistics are
+ * given (training), else normalised with them (inference).
+ */
+export declare function batchNorm(x: NativeTensor, weight: NativeTensor, bias: NativeTensor, runningMean: NativeTensor | undefined | null, runningVar: NativeTensor | undefined | null, eps: number): Array<NativeTensor>
+
+/** [dx, dweight, dbias] from the output gradient and the forward's mean and invstd. */
+export declare function batchNormBackward(grad: NativeTensor, x: NativeTensor, weight: NativeTensor, mean: NativeTensor, invstd: NativeTensor, training: boolean): Array<NativeTensor>
+
+/**
+ * In place: running ← (1 − momentum)·running + momentum·batch (variance unbiased
+ * by count/(count − 1)).
+ */
+export declare function batchNormUpdateRunning(runningMean: NativeTensor, runningVar: NativeTensor, mean: NativeTensor, batchVar: NativeTensor, momentum: number, count: number): void
+
+/** Elementwise max(x,0) − x·t + log(1 + e^{−|x|}). */
+export declare function bceWithLogits(logits: NativeTensor, targets: NativeTensor): NativeTensor
+
 /** Elementwise binary op with broadcasting (add, sub, mul, div, pow, maximum, minimum, gt, lt, eq). */
 export declare function binary(op: string, a: NativeTensor, b: NativeTensor): NativeTensor
 
@@ -41,6 +59,12 @@ export declare function concat(tensors: Array<NativeTensor>, axis: number): Nati
 
 /** The number of threads the CPU kernels use. */
 export declare function cpuThreads(): number
+
+/** [loss [N], softmax [N,K]] for logits [N,K] and int32 targets [N]. */
+export declare function crossEntropy(logits: NativeTensor, targets: NativeTensor, ignore?: number | undefined | null): Array<NativeTensor>
+
+/** d logits = g_r (softmax − onehot(t_r)) from the saved softmax and g [N]. */
+export declare function crossEntropyBackward(softmax: NativeTensor, targets: NativeTensor, grad: NativeTensor, ignore?: number | undefined | null): NativeTensor
 
 /** Compiles every CUDA kernel source with NVRTC (no GPU needed). */
 export declare function cudaCompileAll(): Array<CompiledModule>
@@ -67,6 +91,15 @@ export declare function gather(x: NativeTensor, axis: number, index: NativeTenso
 export declare function indexAdd(src: NativeTensor, axis: number, index: NativeTensor, dim: number): NativeTensor
 
 export declare function indexSelect(x: NativeTensor, axis: number, index: NativeTensor): NativeTensor
+
+/**
+ * [state [2,B,H] = [h'; c'], gates [B,4H]] from gate pre-activations gx (+ gh)
+ * (+ bias) and c (gate order i, f, g, o).
+ */
+export declare function lstmCell(gx: NativeTensor, gh: NativeTensor | undefined | null, bias: NativeTensor | undefined | null, c: NativeTensor): Array<NativeTensor>
+
+/** [d pre-activations [B,4H], dc [B,H]] from the state's gradient [2,B,H]. */
+export declare function lstmCellBackward(grad: NativeTensor, gates: NativeTensor, c: NativeTensor, state: NativeTensor): Array<NativeTensor>
 
 /** a·b for rank-2/3 operands, either read transposed. */
 export declare function matmul(a: NativeTensor, b: NativeTensor, transA: boolean, transB: boolean): NativeTensor

@@ -1,7 +1,10 @@
 // fv.reference: plain float64 TypeScript twins of the native kernels.
 export * from './array.js';
+export * from './batchnorm.js';
 export * from './elementwise.js';
 export * from './gemm.js';
 export * from './layout.js';
+export * from './losses.js';
+export * from './lstm.js';
 export * from './random.js';
 export * from './reduce.js';

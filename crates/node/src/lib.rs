@@ -4,6 +4,9 @@
 
 #![deny(clippy::all)]
 
+mod batchnorm;
 mod device;
 mod kernels;
+mod losses;
+mod lstm;
 mod tensor;

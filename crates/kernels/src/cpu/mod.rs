@@ -1,9 +1,12 @@
 //! CPU kernels on plain slices (row-major, contiguous). They assume validated
 //! arguments: the checks live in `ops/`, which is the only caller.
 
+pub mod batchnorm;
 pub mod binary;
 pub mod gemm;
 pub mod layout;
+pub mod losses;
+pub mod lstm;
 pub mod reduce;
 pub mod rng;
 pub mod scatter;

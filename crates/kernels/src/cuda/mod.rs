@@ -3,10 +3,13 @@
 //! Nothing here may panic when the libraries or the GPU are missing: `gpu()`
 //! answers with an error instead, and `available()` says whether to try.
 
+pub mod batchnorm;
 pub mod context;
 pub mod elementwise;
 pub mod gemm;
 pub mod layout;
+pub mod losses;
+pub mod lstm;
 pub mod random;
 pub mod reduce;
 pub mod scatter;

@@ -15,7 +15,16 @@ const ARCH: &str = "compute_70";
 
 /// Names of all modules, in the order `compile_all` reports them.
 pub const MODULES: &[&str] = &[
-    "unary", "binary", "reduce", "softmax", "layout", "scatter", "random",
+    "unary",
+    "binary",
+    "reduce",
+    "softmax",
+    "layout",
+    "scatter",
+    "random",
+    "batchnorm",
+    "lstm",
+    "losses",
 ];
 
 fn unary_source() -> String {
@@ -54,6 +63,9 @@ pub fn source(module: &str) -> Option<String> {
         "layout" => include_str!("kernels/layout.cu").to_string(),
         "scatter" => include_str!("kernels/scatter.cu").to_string(),
         "random" => include_str!("kernels/random.cu").to_string(),
+        "batchnorm" => include_str!("kernels/batchnorm.cu").to_string(),
+        "lstm" => include_str!("kernels/lstm.cu").to_string(),
+        "losses" => include_str!("kernels/losses.cu").to_string(),
         _ => return None,
     };
     Some(format!("{COMMON}\n{body}"))

@@ -1,7 +1,10 @@
 //! Every op: argument checks, then dispatch on the device to `cpu/` or `cuda/`.
 
+pub mod batchnorm;
 pub mod binary;
 pub mod layout;
+pub mod losses;
+pub mod lstm;
 pub mod matmul;
 pub mod random;
 pub mod reduce;

@@ -1,0 +1,147 @@
+//! Batch normalisation (Ioffe & Szegedy 2015, §2) on a tensor viewed as
+//! [n, c, inner]: per channel, statistics over the n·inner values of that
+//! channel (inner = 1 for [N,F], H·W for [N,C,H,W]). Sums run in f64.
+
+use rayon::prelude::*;
+
+use super::PARALLEL_MIN;
+
+/// The values of channel `ch`, row by row (n rows of `inner` contiguous values).
+fn rows(x: &[f32], n: usize, c: usize, inner: usize, ch: usize) -> impl Iterator<Item = &[f32]> {
+    (0..n).map(move |b| &x[(b * c + ch) * inner..(b * c + ch + 1) * inner])
+}
+
+/// Runs `f` for each channel, in parallel when the tensor is large.
+fn per_channel<T: Send>(len: usize, c: usize, f: impl Fn(usize) -> T + Sync + Send) -> Vec<T> {
+    if len < PARALLEL_MIN {
+        (0..c).map(f).collect()
+    } else {
+        (0..c).into_par_iter().map(f).collect()
+    }
+}
+
+/// Writes out[b, ch, k] = f(ch, b·c·inner + ch·inner + k) sample by sample.
+fn per_element(out: &mut [f32], c: usize, inner: usize, f: impl Fn(usize, usize) -> f32 + Sync) {
+    let sample = (c * inner).max(1);
+    let fill = |(b, dst): (usize, &mut [f32])| {
+        for (j, d) in dst.iter_mut().enumerate() {
+            *d = f(j / inner.max(1), b * sample + j);
+        }
+    };
+    if out.len() < PARALLEL_MIN {
+        out.chunks_mut(sample).enumerate().for_each(fill);
+    } else {
+        out.par_chunks_mut(sample).enumerate().for_each(fill);
+    }
+}
+
+/// Algorithm 1's μ_B and biased σ²_B per channel (two passes: mean, then deviations).
+pub fn batch_stats(x: &[f32], n: usize, c: usize, inner: usize) -> (Vec<f32>, Vec<f32>) {
+    let m = (n * inner) as f64;
+    let stats = per_channel(x.len(), c, |ch| {
+        let sum: f64 = rows(x, n, c, inner, ch).flatten().map(|&v| v as f64).sum();
+        let mean = sum / m;
+        let sq: f64 = rows(x, n, c, inner, ch)
+            .flatten()
+            .map(|&v| (v as f64 - mean).powi(2))
+            .sum();
+        (mean as f32, (sq / m) as f32)
+    });
+    stats.into_iter().unzip()
+}
+
+/// 1/√(σ² + ε) per channel.
+pub fn invstd(var: &[f32], eps: f32) -> Vec<f32> {
+    var.iter()
+        .map(|&v| (1.0 / (v as f64 + eps as f64).sqrt()) as f32)
+        .collect()
+}
+
+/// y = (x − μ)·(γ·invstd) + β (x − μ first: no cancellation when |μ| ≫ σ).
+#[allow(clippy::too_many_arguments)]
+pub fn normalize(
+    x: &[f32],
+    c: usize,
+    inner: usize,
+    mean: &[f32],
+    invstd: &[f32],
+    weight: &[f32],
+    bias: &[f32],
+) -> Vec<f32> {
+    let scale: Vec<f32> = (0..c).map(|ch| weight[ch] * invstd[ch]).collect();
+    let mut y = vec![0f32; x.len()];
+    per_element(&mut y, c, inner, |ch, i| {
+        (x[i] - mean[ch]) * scale[ch] + bias[ch]
+    });
+    y
+}
+
+/// Gradients of y = BN(x) for x, γ and β. Training uses the fused form of §2:
+/// dx_i = γ·invstd/m · (m·dy_i − Σ dy − x̂_i Σ dy·x̂); inference (fixed
+/// statistics) is the affine map's dx = γ·invstd·dy.
+#[allow(clippy::too_many_arguments)]
+pub fn backward(
+    g: &[f32],
+    x: &[f32],
+    n: usize,
+    c: usize,
+    inner: usize,
+    weight: &[f32],
+    mean: &[f32],
+    invstd: &[f32],
+    training: bool,
+) -> (Vec<f32>, Vec<f32>, Vec<f32>) {
+    let m = (n * inner) as f64;
+    // Per channel: Σ dy and Σ dy·x̂.
+    let sums = per_channel(x.len(), c, |ch| {
+        let mu = mean[ch] as f64;
+        let (mut sg, mut sgx) = (0f64, 0f64);
+        for (gr, xr) in rows(g, n, c, inner, ch).zip(rows(x, n, c, inner, ch)) {
+            for (&gv, &xv) in gr.iter().zip(xr) {
+                sg += gv as f64;
+                sgx += gv as f64 * (xv as f64 - mu);
+            }
+        }
+        (sg, sgx * invstd[ch] as f64)
+    });
+    let dbias: Vec<f32> = sums.iter().map(|s| s.0 as f32).collect();
+    let dweight: Vec<f32> = sums.iter().map(|s| s.1 as f32).collect();
+    // dx = a·dy + b·(x − μ) + k per channel, expanding x̂ = (x − μ)·invstd.
+    let coef: Vec<(f32, f32, f32)> = (0..c)
+        .map(|ch| {
+            let a = weight[ch] as f64 * invstd[ch] as f64;
+            if !training {
+                return (a as f32, 0.0, 0.0);
+            }
+            let (sg, sgxh) = sums[ch];
+            let b = -a * invstd[ch] as f64 * sgxh / m;
+            let k = -a * sg / m;
+            (a as f32, b as f32, k as f32)
+        })
+        .collect();
+    let mut dx = vec![0f32; x.len()];
+    per_element(&mut dx, c, inner, |ch, i| {
+        let (a, b, k) = coef[ch];
+        a * g[i] + b * (x[i] - mean[ch]) + k
+    });
+    (dx, dweight, dbias)
+}
+
+/// PyTorch's running-statistics update: r ← (1 − momentum)·r + momentum·batch,
+/// the variance made unbiased by m/(m − 1) (Algorithm 2).
+pub fn update_running(
+    running_mean: &mut [f32],
+    running_var: &mut [f32],
+    mean: &[f32],
+    var: &[f32],
+    momentum: f32,
+    m: usize,
+) {
+    let unbias = m as f64 / (m as f64 - 1.0);
+    for (r, &v) in running_mean.iter_mut().zip(mean) {
+        *r = ((1.0 - momentum as f64) * *r as f64 + momentum as f64 * v as f64) as f32;
+    }
+    for (r, &v) in running_var.iter_mut().zip(var) {
+        *r = ((1.0 - momentum as f64) * *r as f64 + momentum as f64 * unbias * v as f64) as f32;
+    }
+}

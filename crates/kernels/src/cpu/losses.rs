@@ -1,0 +1,89 @@
+//! Losses computed from logits, stable for any finite logit: BCE-with-logits
+//! elementwise, and cross-entropy as a fused log-softmax + pick per row.
+
+use rayon::prelude::*;
+
+use super::PARALLEL_MIN;
+
+/// max(x, 0) − x·t + log(1 + e^{−|x|}) per element: never exp of a positive number.
+pub fn bce_with_logits(x: &[f32], t: &[f32]) -> Vec<f32> {
+    let f = |(&x, &t): (&f32, &f32)| x.max(0.0) - x * t + (-x.abs()).exp().ln_1p();
+    if x.len() < PARALLEL_MIN {
+        x.iter().zip(t).map(f).collect()
+    } else {
+        x.par_iter()
+            .zip(t)
+            .with_min_len(PARALLEL_MIN / 4)
+            .map(f)
+            .collect()
+    }
+}
+
+/// logits [n, k], targets [n] (validated, or `ignore`) -> (loss [n], softmax [n, k]).
+/// loss_r = log Σ_j e^{x_rj} − x_r,t (0 for ignored rows), shifted by the row max.
+pub fn cross_entropy(
+    x: &[f32],
+    targets: &[i32],
+    k: usize,
+    ignore: Option<i32>,
+) -> (Vec<f32>, Vec<f32>) {
+    let n = targets.len();
+    let mut loss = vec![0f32; n];
+    let mut prob = vec![0f32; n * k];
+    let row = |(r, (l, p)): (usize, (&mut f32, &mut [f32]))| {
+        let src = &x[r * k..(r + 1) * k];
+        let max = src.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let shift = if max.is_finite() { max } else { 0.0 };
+        let sum: f64 = src.iter().map(|&v| ((v - shift) as f64).exp()).sum();
+        for (d, &v) in p.iter_mut().zip(src) {
+            *d = (((v - shift) as f64).exp() / sum) as f32;
+        }
+        let t = targets[r];
+        *l = if Some(t) == ignore {
+            0.0
+        } else {
+            (sum.ln() - (src[t as usize] - shift) as f64) as f32
+        };
+    };
+    let k1 = k.max(1);
+    if x.len() < PARALLEL_MIN {
+        loss.iter_mut()
+            .zip(prob.chunks_mut(k1))
+            .enumerate()
+            .for_each(row);
+    } else {
+        loss.par_iter_mut()
+            .zip(prob.par_chunks_mut(k1))
+            .enumerate()
+            .for_each(row);
+    }
+    (loss, prob)
+}
+
+/// d logits = g_r · (softmax − onehot(t_r)) per row; ignored rows get 0.
+pub fn cross_entropy_backward(
+    prob: &[f32],
+    targets: &[i32],
+    g: &[f32],
+    k: usize,
+    ignore: Option<i32>,
+) -> Vec<f32> {
+    let mut dx = vec![0f32; prob.len()];
+    let row = |(r, d): (usize, &mut [f32])| {
+        let t = targets[r];
+        if Some(t) == ignore {
+            return;
+        }
+        for (j, v) in d.iter_mut().enumerate() {
+            let p = prob[r * k + j] - if j as i32 == t { 1.0 } else { 0.0 };
+            *v = g[r] * p;
+        }
+    };
+    let k1 = k.max(1);
+    if prob.len() < PARALLEL_MIN {
+        dx.chunks_mut(k1).enumerate().for_each(row);
+    } else {
+        dx.par_chunks_mut(k1).enumerate().for_each(row);
+    }
+    dx
+}

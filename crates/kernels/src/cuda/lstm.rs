@@ -1,0 +1,96 @@
+//! The fused pointwise LSTM cell on the GPU (kernels/lstm.cu): one thread per cell.
+
+use cudarc::driver::{CudaSlice, PushKernelArg};
+
+use super::context::{driver_error, gpu, launch_1d};
+use super::elementwise::alloc;
+use crate::{Result, Storage, Tensor};
+
+fn slice<'a>(op: &str, name: &str, t: &'a Tensor) -> Result<&'a CudaSlice<f32>> {
+    match t.storage() {
+        Storage::CudaF32(s) => Ok(s),
+        _ => Err(t.kind_error(op, name, "a float32 tensor on cuda")),
+    }
+}
+
+pub fn forward(
+    gx: &Tensor,
+    gh: Option<&Tensor>,
+    bias: Option<&Tensor>,
+    c: &Tensor,
+    b: usize,
+    h: usize,
+) -> Result<[Tensor; 2]> {
+    let op = "lstmCell";
+    let g = gpu(op)?;
+    let (xs, cs) = (slice(op, "gx", gx)?, slice(op, "c", c)?);
+    // Absent operands are passed as gx and flagged off; the kernel does not read them.
+    let hs = gh.map(|t| slice(op, "gh", t)).transpose()?.unwrap_or(xs);
+    let bs = bias
+        .map(|t| slice(op, "bias", t))
+        .transpose()?
+        .unwrap_or(xs);
+    let mut state = alloc::<f32>(op, &g, 2 * b * h)?;
+    let mut gates = alloc::<f32>(op, &g, 4 * b * h)?;
+    if b * h > 0 {
+        let f = g.function(op, "lstm", "lstm_forward_f32")?;
+        let (b64, h64) = (b as u64, h as u64);
+        let (has_gh, has_bias) = (gh.is_some() as i32, bias.is_some() as i32);
+        let mut l = g.stream.launch_builder(&f);
+        l.arg(xs)
+            .arg(hs)
+            .arg(bs)
+            .arg(cs)
+            .arg(&mut state)
+            .arg(&mut gates)
+            .arg(&b64)
+            .arg(&h64)
+            .arg(&has_gh)
+            .arg(&has_bias);
+        // SAFETY: argument types match the kernel's signature in lstm.cu.
+        unsafe { l.launch(launch_1d(b * h)) }.map_err(|e| driver_error(op, e))?;
+    }
+    Ok([
+        Tensor::cuda(Storage::CudaF32(state), vec![2, b, h]),
+        Tensor::cuda(Storage::CudaF32(gates), vec![b, 4 * h]),
+    ])
+}
+
+pub fn backward(
+    grad: &Tensor,
+    gates: &Tensor,
+    c: &Tensor,
+    state: &Tensor,
+    b: usize,
+    h: usize,
+) -> Result<[Tensor; 2]> {
+    let op = "lstmCellBackward";
+    let g = gpu(op)?;
+    let (gs, gt, cs, ss) = (
+        slice(op, "grad", grad)?,
+        slice(op, "gates", gates)?,
+        slice(op, "c", c)?,
+        slice(op, "state", state)?,
+    );
+    let mut dgates = alloc::<f32>(op, &g, 4 * b * h)?;
+    let mut dc = alloc::<f32>(op, &g, b * h)?;
+    if b * h > 0 {
+        let f = g.function(op, "lstm", "lstm_backward_f32")?;
+        let (b64, h64) = (b as u64, h as u64);
+        let mut l = g.stream.launch_builder(&f);
+        l.arg(gs)
+            .arg(gt)
+            .arg(cs)
+            .arg(ss)
+            .arg(&mut dgates)
+            .arg(&mut dc)
+            .arg(&b64)
+            .arg(&h64);
+        // SAFETY: argument types match the kernel's signature in lstm.cu.
+        unsafe { l.launch(launch_1d(b * h)) }.map_err(|e| driver_error(op, e))?;
+    }
+    Ok([
+        Tensor::cuda(Storage::CudaF32(dgates), vec![b, 4 * h]),
+        Tensor::cuda(Storage::CudaF32(dc), vec![b, h]),
+    ])
+}

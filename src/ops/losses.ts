@@ -1,0 +1,99 @@
+// Losses from logits, stable for any finite logit (±1000 included).
+// bceWithLogits: one native elementwise kernel, backward in ops (differentiable twice).
+// crossEntropy: one fused native kernel (log-softmax + pick, saving the softmax),
+// backward softmax − onehot in one native kernel.
+import { fail, fmtShape } from '../errors.js';
+import { record } from '../autograd/graph.js';
+import { native } from '../native.js';
+import * as ref from '../reference/index.js';
+import { refArray } from '../reference/array.js';
+import { Tensor, wrap } from '../tensor.js';
+import { checkAny, checkFloat } from './check.js';
+import { mul, mulScalar, neg, sigmoid, sub } from './elementwise.js';
+import { mean, sum } from './reduce.js';
+
+export type Reduction = 'mean' | 'sum' | 'none';
+
+export interface LossOptions {
+  /** 'mean' (default) averages the per-element (BCE) or per-row (cross-entropy) losses, 'sum' adds them, 'none' keeps them. */
+  reduction?: Reduction;
+}
+
+export interface CrossEntropyOptions extends LossOptions {
+  /** Rows whose target is this class contribute no loss and are left out of the mean (PyTorch's ignore_index). */
+  ignoreIndex?: number;
+}
+
+function checkReduction(op: string, r: unknown): Reduction {
+  if (r !== 'mean' && r !== 'sum' && r !== 'none') fail(op, `reduction must be 'mean', 'sum' or 'none', got ${JSON.stringify(r)}`);
+  return r;
+}
+
+/**
+ * Binary cross-entropy of sigmoid(logits) against targets in [0, 1], computed as
+ * max(x,0) − x·t + log(1 + e^{−|x|}). 'mean' averages over all elements (PyTorch's
+ * convention; for logits [N] that is the batch mean).
+ * @example const loss = fv.ops.bceWithLogits(logits, targets); // scalar
+ */
+export function bceWithLogits(logits: Tensor, targets: Tensor, options: LossOptions = {}): Tensor {
+  const op = 'bceWithLogits';
+  const reduction = checkReduction(op, options.reduction ?? 'mean');
+  checkFloat(op, 'logits', logits);
+  checkFloat(op, 'targets', targets);
+  if (logits.shape.join() !== targets.shape.join()) fail(op, `targets ${fmtShape(targets.shape)} must match logits ${fmtShape(logits.shape)}`);
+  if (logits.dtype !== targets.dtype || logits.device !== targets.device) {
+    fail(op, `targets is ${targets.dtype} on ${targets.device}, expected ${logits.dtype} on ${logits.device} like logits`);
+  }
+  const out =
+    logits.dtype === 'float64'
+      ? Tensor.fromReference(ref.bceWithLogits(logits.array(op), targets.array(op)))
+      : wrap(native.bceWithLogits(logits.handle(op), targets.handle(op)));
+  // d/dx = σ(x) − t, d/dt = −x.
+  const loss = record(op, out, [logits, targets], (g) => [mul(g, sub(sigmoid(logits), targets)), targets.requiresGrad ? mul(g, neg(logits)) : undefined]);
+  return reduction === 'none' ? loss : reduction === 'sum' ? sum(loss) : mean(loss);
+}
+
+/**
+ * −log softmax(logits)[target] per row of logits [N,K], targets int32 [N] in 0..K.
+ * @example const loss = fv.ops.crossEntropy(logits, labels); // mean over the batch
+ */
+export function crossEntropy(logits: Tensor, targets: Tensor, options: CrossEntropyOptions = {}): Tensor {
+  const op = 'crossEntropy';
+  const reduction = checkReduction(op, options.reduction ?? 'mean');
+  const { ignoreIndex } = options;
+  if (ignoreIndex !== undefined && !Number.isInteger(ignoreIndex)) fail(op, `ignoreIndex must be an integer, got ${ignoreIndex}`);
+  checkFloat(op, 'logits', logits);
+  checkAny(op, 'targets', targets);
+  if (logits.rank !== 2) fail(op, `logits must be [N,K], got ${fmtShape(logits.shape)}`);
+  const [n, k] = [logits.shape[0]!, logits.shape[1]!];
+  if (targets.dtype !== 'int32') fail(op, `targets must be int32 class indices, got ${targets.dtype} ${fmtShape(targets.shape)}`);
+  if (targets.rank !== 1 || targets.shape[0] !== n) fail(op, `targets must be [${n}] (one class per row of logits ${fmtShape(logits.shape)}), got ${fmtShape(targets.shape)}`);
+  if (targets.device !== logits.device) fail(op, `targets on ${targets.device} but logits on ${logits.device}`);
+  let loss: Tensor;
+  let softmax: Tensor;
+  if (logits.dtype === 'float64') {
+    const t = targets.toInt32Array();
+    const bad = t.findIndex((v) => v !== ignoreIndex && (v < 0 || v >= k));
+    if (bad >= 0) fail(op, `targets[${bad}] = ${t[bad]} is out of range 0..${k}`);
+    const r = ref.crossEntropy(logits.array(op), refArray(t, [n]), ignoreIndex);
+    [loss, softmax] = [Tensor.fromReference(r.loss), Tensor.fromReference(r.softmax)];
+  } else {
+    [loss, softmax] = native.crossEntropy(logits.handle(op), targets.handle(op), ignoreIndex).map(wrap) as [Tensor, Tensor];
+  }
+  const perRow = record(
+    op,
+    loss,
+    [logits],
+    (g) => [
+      g.dtype === 'float64'
+        ? Tensor.fromReference(ref.crossEntropyBackward(softmax.array(op), refArray(targets.toInt32Array(), [n]), g.array(op), ignoreIndex))
+        : wrap(native.crossEntropyBackward(softmax.handle(op), targets.handle(op), g.handle(op), ignoreIndex)),
+    ],
+    [softmax],
+  );
+  if (reduction === 'none') return perRow;
+  if (reduction === 'sum') return sum(perRow);
+  if (ignoreIndex === undefined) return mean(perRow);
+  const counted = targets.toInt32Array().filter((v) => v !== ignoreIndex).length;
+  return mulScalar(sum(perRow), 1 / counted);
+}

@@ -1,0 +1,117 @@
+// The LSTM cell, gate order i, f, g, o exactly as PyTorch (so its weights load
+// as they are). The gate pre-activations are two GEMMs (matmul with transB);
+// the pointwise part is one fused native kernel forward and one backward.
+// lstmCellComposite builds the same cell from elementwise ops: it is the fused
+// cell's reference (tested one against the other) and differentiable twice.
+import { fail, fmtShape } from '../errors.js';
+import { isGradEnabled, record } from '../autograd/graph.js';
+import { native } from '../native.js';
+import * as ref from '../reference/index.js';
+import { Tensor, wrap } from '../tensor.js';
+import { checkFloat } from './check.js';
+import { add, mul, sigmoid, tanh } from './elementwise.js';
+import { reshape, slice } from './layout.js';
+import { matmul } from './matmul.js';
+import { sum } from './reduce.js';
+
+export interface LstmState {
+  h: Tensor;
+  c: Tensor;
+}
+
+/** Checks the cell's operands; returns [batch, hidden]. */
+function checkCell(op: string, x: Tensor, h: Tensor, c: Tensor, wIh: Tensor, wHh: Tensor, bIh?: Tensor, bHh?: Tensor): [number, number] {
+  const named: [string, Tensor | undefined][] = [['x', x], ['h', h], ['c', c], ['weightIh', wIh], ['weightHh', wHh], ['biasIh', bIh], ['biasHh', bHh]];
+  for (const [name, t] of named) {
+    if (t === undefined) continue;
+    checkFloat(op, name, t);
+    if (t.dtype !== x.dtype || t.device !== x.device) fail(op, `${name} is ${t.dtype} on ${t.device}, expected ${x.dtype} on ${x.device} like x`);
+  }
+  if (x.rank !== 2) fail(op, `x must be [batch, input], got ${fmtShape(x.shape)}`);
+  const [b, inputSize] = [x.shape[0]!, x.shape[1]!];
+  if (h.rank !== 2 || h.shape[0] !== b) fail(op, `h must be [${b}, hidden] (batch of x ${fmtShape(x.shape)}), got ${fmtShape(h.shape)}`);
+  const hidden = h.shape[1]!;
+  const want: [string, Tensor | undefined, number[]][] = [
+    ['c', c, [b, hidden]],
+    ['weightIh', wIh, [4 * hidden, inputSize]],
+    ['weightHh', wHh, [4 * hidden, hidden]],
+    ['biasIh', bIh, [4 * hidden]],
+    ['biasHh', bHh, [4 * hidden]],
+  ];
+  for (const [name, t, shape] of want) {
+    if (t !== undefined && t.shape.join() !== shape.join()) {
+      fail(op, `${name} must be ${fmtShape(shape)} for x ${fmtShape(x.shape)} and h ${fmtShape(h.shape)}, got ${fmtShape(t.shape)}`);
+    }
+  }
+  return [b, hidden];
+}
+
+/**
+ * The fused pointwise cell: state [2,B,H] = [h'; c'] from pre-activations gx, gh
+ * [B,4H], an optional bias [4H] and c [B,H]. Saves the activated gates.
+ */
+function lstmPointwise(gx: Tensor, gh: Tensor, bias: Tensor | undefined, c: Tensor): Tensor {
+  const op = 'lstmCell';
+  let state: Tensor;
+  let gates: Tensor;
+  if (c.dtype === 'float64') {
+    const r = ref.lstmCell(gx.array(op), gh.array(op), bias?.array(op), c.array(op));
+    [state, gates] = [Tensor.fromReference(r.state), Tensor.fromReference(r.gates)];
+  } else {
+    [state, gates] = native.lstmCell(gx.handle(op), gh.handle(op), bias?.handle(op), c.handle(op)).map(wrap) as [Tensor, Tensor];
+  }
+  const inputs = bias ? [gx, gh, bias, c] : [gx, gh, c];
+  return record(
+    op,
+    state,
+    inputs,
+    (g) => {
+      let dgates: Tensor;
+      let dc: Tensor;
+      if (g.dtype === 'float64') {
+        const r = ref.lstmCellBackward(g.array(op), gates.array(op), c.array(op), state.array(op));
+        [dgates, dc] = [Tensor.fromReference(r.dgates), Tensor.fromReference(r.dc)];
+      } else {
+        [dgates, dc] = native.lstmCellBackward(g.handle(op), gates.handle(op), c.handle(op), state.handle(op)).map(wrap) as [Tensor, Tensor];
+      }
+      // gx and gh enter as a sum: both get dgates (the engine copies the second).
+      return bias ? [dgates, dgates, sum(dgates, 0), dc] : [dgates, dgates, dc];
+    },
+    [gates],
+  );
+}
+
+/**
+ * One LSTM step: gates = x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh split as i, f, g, o;
+ * c' = σ(f)⊙c + σ(i)⊙tanh(g), h' = σ(o)⊙tanh(c').
+ * @example const { h, c } = fv.ops.lstmCell(x, h0, c0, wIh, wHh, bIh, bHh); // x [64,256], h0, c0 [64,256], wIh [1024,256]
+ */
+export function lstmCell(x: Tensor, h: Tensor, c: Tensor, weightIh: Tensor, weightHh: Tensor, biasIh?: Tensor, biasHh?: Tensor): LstmState {
+  const [b, hidden] = checkCell('lstmCell', x, h, c, weightIh, weightHh, biasIh, biasHh);
+  const gx = matmul(x, weightIh, { transB: true });
+  const gh = matmul(h, weightHh, { transB: true });
+  const bias = biasIh && biasHh ? add(biasIh, biasHh) : (biasIh ?? biasHh);
+  const state = lstmPointwise(gx, gh, bias, c);
+  const hNext = slice(state, [0], [1]);
+  const cNext = slice(state, [1], [2]);
+  const out = { h: reshape(hNext, [b, hidden]), c: reshape(cNext, [b, hidden]) };
+  // No backward reads the values of these intermediates (only their shapes and
+  // graph links), so their buffers are freed now; the state is read by the
+  // fused backward and lives as long as the graph needs it.
+  const temporaries = [gx, gh, hNext, cNext, ...(bias !== biasIh && bias !== biasHh ? [bias!] : [])];
+  for (const t of temporaries) t.dispose();
+  if (!state.requiresGrad || !isGradEnabled()) state.dispose();
+  return out;
+}
+
+/** The same cell from matmul and elementwise ops: the fused cell's reference. */
+export function lstmCellComposite(x: Tensor, h: Tensor, c: Tensor, weightIh: Tensor, weightHh: Tensor, biasIh?: Tensor, biasHh?: Tensor): LstmState {
+  const [b, hidden] = checkCell('lstmCellComposite', x, h, c, weightIh, weightHh, biasIh, biasHh);
+  let pre = add(matmul(x, weightIh, { transB: true }), matmul(h, weightHh, { transB: true }));
+  if (biasIh) pre = add(pre, biasIh);
+  if (biasHh) pre = add(pre, biasHh);
+  const gate = (q: number): Tensor => slice(pre, [0, q * hidden], [b, (q + 1) * hidden]);
+  const [i, f, g, o] = [sigmoid(gate(0)), sigmoid(gate(1)), tanh(gate(2)), sigmoid(gate(3))];
+  const cNext = add(mul(f, c), mul(i, g));
+  return { h: mul(o, tanh(cNext)), c: cNext };
+}

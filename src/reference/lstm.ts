@@ -1,0 +1,61 @@
+// The pointwise LSTM cell, gate order i, f, g, o (PyTorch's), in plain loops:
+//   i, f, o = σ(·), g = tanh(·), c' = f⊙c + i⊙g, h' = o⊙tanh(c').
+// Pre-activations are gx (+ gh) (+ bias) [B,4H], the GEMMs' results.
+import { type RefArray } from './array.js';
+
+const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+
+export interface LstmForward {
+  /** [2,B,H]: h' then c'. */
+  state: RefArray;
+  /** [B,4H]: the activated gates i, f, g, o. */
+  gates: RefArray;
+}
+
+export function lstmCell(gx: RefArray, gh: RefArray | undefined, bias: RefArray | undefined, c: RefArray): LstmForward {
+  const [b, h] = [c.shape[0]!, c.shape[1]!];
+  const state = new Float64Array(2 * b * h);
+  const gates = new Float64Array(4 * b * h);
+  for (let r = 0; r < b; r++) {
+    for (let j = 0; j < h; j++) {
+      const pre = (q: number): number => {
+        const at = r * 4 * h + q * h + j;
+        return gx.data[at]! + (gh?.data[at] ?? 0) + (bias?.data[q * h + j] ?? 0);
+      };
+      const [i, f, g, o] = [sigmoid(pre(0)), sigmoid(pre(1)), Math.tanh(pre(2)), sigmoid(pre(3))];
+      const cn = f * c.data[r * h + j]! + i * g;
+      [i, f, g, o].forEach((v, q) => (gates[r * 4 * h + q * h + j] = v));
+      state[r * h + j] = o * Math.tanh(cn);
+      state[b * h + r * h + j] = cn;
+    }
+  }
+  return { state: { shape: [2, b, h], data: state }, gates: { shape: [b, 4 * h], data: gates } };
+}
+
+export interface LstmGrads {
+  /** [B,4H]: gradients of the pre-activations. */
+  dgates: RefArray;
+  /** [B,H]: gradient of the previous cell state. */
+  dc: RefArray;
+}
+
+/** Backward from the state's gradient [2,B,H] = [dh'; dc'], by the chain rule. */
+export function lstmCellBackward(grad: RefArray, gates: RefArray, c: RefArray, state: RefArray): LstmGrads {
+  const [b, h] = [c.shape[0]!, c.shape[1]!];
+  const dgates = new Float64Array(4 * b * h);
+  const dc = new Float64Array(b * h);
+  for (let r = 0; r < b; r++) {
+    for (let j = 0; j < h; j++) {
+      const at = r * h + j;
+      const gate = (q: number): number => gates.data[r * 4 * h + q * h + j]!;
+      const [i, f, g, o] = [gate(0), gate(1), gate(2), gate(3)];
+      const tc = Math.tanh(state.data[b * h + at]!);
+      const dh = grad.data[at]!;
+      const dcTotal = grad.data[b * h + at]! + dh * o * (1 - tc * tc); // c' reaches the loss directly and through h'
+      const d = [dcTotal * g * i * (1 - i), dcTotal * c.data[at]! * f * (1 - f), dcTotal * i * (1 - g * g), dh * tc * o * (1 - o)];
+      d.forEach((v, q) => (dgates[r * 4 * h + q * h + j] = v));
+      dc[at] = dcTotal * f;
+    }
+  }
+  return { dgates: { shape: [b, 4 * h], data: dgates }, dc: { shape: [b, h], data: dc } };
+}
