@@ -29,6 +29,12 @@ export declare class NativeTensor {
 
 export declare function argmax(x: NativeTensor, axis: number, keepdims: boolean): NativeTensor
 
+/** [FX [batch,N,width], FY [batch,N,height], γ [batch]] from params [batch,5]. */
+export declare function attentionFilterbank(params: NativeTensor, n: number, width: number, height: number): Array<NativeTensor>
+
+/** d params [batch,5] from the gradients of FX, FY and γ (absent ones are zero). */
+export declare function attentionFilterbankBackward(params: NativeTensor, dFx: NativeTensor | undefined | null, dFy: NativeTensor | undefined | null, dGamma: NativeTensor | undefined | null, n: number, width: number, height: number): NativeTensor
+
 /**
  * [y, mean, invstd, var]: batch statistics when no running statistics are
  * given (training), else normalised with them (inference).

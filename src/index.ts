@@ -5,6 +5,7 @@
  * fv.seed(0);
  * const y = fv.tidy(() => fv.ops.softmax(fv.ops.matmul(fv.randn([2, 3]), fv.randn([3, 4]))));
  */
+export * as attention from './attention/index.js';
 export * as autograd from './autograd/index.js';
 export { detach, noGrad } from './autograd/index.js';
 export { Tensor, type DType, type BackwardOptions } from './tensor.js';

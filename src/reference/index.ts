@@ -1,5 +1,6 @@
 // fv.reference: plain float64 TypeScript twins of the native kernels.
 export * from './array.js';
+export * from './attention.js';
 export * from './batchnorm.js';
 export * from './elementwise.js';
 export * from './gemm.js';

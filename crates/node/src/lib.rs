@@ -4,6 +4,7 @@
 
 #![deny(clippy::all)]
 
+mod attention;
 mod batchnorm;
 mod device;
 mod kernels;

@@ -1,6 +1,7 @@
 //! CPU kernels on plain slices (row-major, contiguous). They assume validated
 //! arguments: the checks live in `ops/`, which is the only caller.
 
+pub mod attention;
 pub mod batchnorm;
 pub mod binary;
 pub mod gemm;

@@ -3,6 +3,7 @@
 //! Nothing here may panic when the libraries or the GPU are missing: `gpu()`
 //! answers with an error instead, and `available()` says whether to try.
 
+pub mod attention;
 pub mod batchnorm;
 pub mod context;
 pub mod elementwise;

@@ -25,6 +25,7 @@ pub const MODULES: &[&str] = &[
     "batchnorm",
     "lstm",
     "losses",
+    "attention",
 ];
 
 fn unary_source() -> String {
@@ -66,6 +67,7 @@ pub fn source(module: &str) -> Option<String> {
         "batchnorm" => include_str!("kernels/batchnorm.cu").to_string(),
         "lstm" => include_str!("kernels/lstm.cu").to_string(),
         "losses" => include_str!("kernels/losses.cu").to_string(),
+        "attention" => include_str!("kernels/attention.cu").to_string(),
         _ => return None,
     };
     Some(format!("{COMMON}\n{body}"))

@@ -1,5 +1,6 @@
 //! Every op: argument checks, then dispatch on the device to `cpu/` or `cuda/`.
 
+pub mod attention;
 pub mod batchnorm;
 pub mod binary;
 pub mod layout;

@@ -1,0 +1,148 @@
+//! DRAW's Gaussian attention filterbank: argument checks, then CPU or CUDA.
+//! The math and its conventions are documented in `cpu/attention.rs`.
+
+use crate::cpu::attention::Geometry;
+use crate::error::fmt_shape;
+use crate::{bail, cpu, Device, Result, Storage, Tensor};
+
+const OP: &str = "attention.filterbank";
+const OP_BACKWARD: &str = "attention.filterbankBackward";
+
+/// Checks params is float32 [batch,5] with finite values, and the sizes are ≥ 1.
+fn check_params(
+    op: &str,
+    params: &Tensor,
+    n: usize,
+    width: usize,
+    height: usize,
+) -> Result<Geometry> {
+    if params.shape().len() != 2 || params.shape()[1] != 5 {
+        bail!(
+            op,
+            "params must be [batch,5] (g̃X, g̃Y, log σ², log δ̃, log γ), got {}",
+            fmt_shape(params.shape())
+        );
+    }
+    if n < 1 || width < 1 || height < 1 {
+        bail!(
+            op,
+            "N, width and height must be at least 1, got N = {n}, width = {width}, height = {height}"
+        );
+    }
+    // The values cross to the host for this check on CUDA too: [batch,5] is tiny,
+    // and a NaN here would otherwise spread silently through every glimpse.
+    let values = match params.storage() {
+        Storage::CpuF32(v) => v.clone(),
+        #[cfg(feature = "cuda")]
+        Storage::CudaF32(_) => params.to_f32_vec()?,
+        _ => return Err(params.kind_error(op, "params", "a float32 tensor")),
+    };
+    if let Some((i, v)) = values.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+        bail!(
+            op,
+            "params must be finite, got {v} at [{},{}] of {}",
+            i / 5,
+            i % 5,
+            fmt_shape(params.shape())
+        );
+    }
+    Ok(Geometry {
+        batch: params.shape()[0],
+        n,
+        width,
+        height,
+    })
+}
+
+/// (FX [batch,N,width], FY [batch,N,height], γ [batch]) from raw params [batch,5].
+pub fn filterbank(
+    params: &Tensor,
+    n: usize,
+    width: usize,
+    height: usize,
+) -> Result<(Tensor, Tensor, Tensor)> {
+    let geo = check_params(OP, params, n, width, height)?;
+    let shapes = (
+        vec![geo.batch, n, width],
+        vec![geo.batch, n, height],
+        vec![geo.batch],
+    );
+    match params.storage() {
+        Storage::CpuF32(p) => {
+            let (fx, fy, gamma) = cpu::attention::filterbank(p, &geo);
+            Ok((
+                Tensor::cpu_f32(fx, shapes.0),
+                Tensor::cpu_f32(fy, shapes.1),
+                Tensor::cpu_f32(gamma, shapes.2),
+            ))
+        }
+        #[cfg(feature = "cuda")]
+        Storage::CudaF32(_) => crate::cuda::attention::filterbank(params, &geo),
+        _ => Err(params.kind_error(OP, "params", "a float32 tensor")),
+    }
+}
+
+/// Checks an optional upstream gradient's shape, dtype and device.
+fn check_grad(arg: &str, grad: Option<&Tensor>, shape: &[usize], device: Device) -> Result<()> {
+    let Some(g) = grad else { return Ok(()) };
+    if g.shape() != shape {
+        bail!(
+            OP_BACKWARD,
+            "{arg} must be {}, got {}",
+            fmt_shape(shape),
+            fmt_shape(g.shape())
+        );
+    }
+    if g.device() != device {
+        bail!(
+            OP_BACKWARD,
+            "{arg} on {} but params on {}",
+            g.device().name(),
+            device.name()
+        );
+    }
+    match g.storage() {
+        Storage::CpuF32(_) => Ok(()),
+        #[cfg(feature = "cuda")]
+        Storage::CudaF32(_) => Ok(()),
+        _ => Err(g.kind_error(OP_BACKWARD, arg, "a float32 tensor")),
+    }
+}
+
+fn cpu_data<'a>(t: Option<&'a Tensor>, arg: &str) -> Result<Option<&'a [f32]>> {
+    t.map(|t| t.cpu_f32_data(OP_BACKWARD, arg)).transpose()
+}
+
+/// d params [batch,5] given the gradients of FX, FY and γ (an absent one counts as zero).
+pub fn filterbank_backward(
+    params: &Tensor,
+    dfx: Option<&Tensor>,
+    dfy: Option<&Tensor>,
+    dgamma: Option<&Tensor>,
+    n: usize,
+    width: usize,
+    height: usize,
+) -> Result<Tensor> {
+    let geo = check_params(OP_BACKWARD, params, n, width, height)?;
+    let dev = params.device();
+    check_grad("dFx", dfx, &[geo.batch, n, width], dev)?;
+    check_grad("dFy", dfy, &[geo.batch, n, height], dev)?;
+    check_grad("dgamma", dgamma, &[geo.batch], dev)?;
+    match params.storage() {
+        Storage::CpuF32(p) => {
+            let dp = cpu::attention::filterbank_backward(
+                p,
+                cpu_data(dfx, "dFx")?,
+                cpu_data(dfy, "dFy")?,
+                cpu_data(dgamma, "dgamma")?,
+                &geo,
+            );
+            Ok(Tensor::cpu_f32(dp, vec![geo.batch, 5]))
+        }
+        #[cfg(feature = "cuda")]
+        Storage::CudaF32(_) => {
+            crate::cuda::attention::filterbank_backward(params, dfx, dfy, dgamma, &geo)
+        }
+        _ => Err(params.kind_error(OP_BACKWARD, "params", "a float32 tensor")),
+    }
+}

@@ -1,0 +1,40 @@
+// DRAW's write: (1/γ)·FYᵀ w FX (PAPERS.md §1) paints an N×N patch w back onto an
+// H×W canvas, per channel with the same filters. A composite of the filterbank
+// op and batched matmuls (transA reads FY transposed without a copy).
+import { fail, fmtShape } from '../errors.js';
+import { isGradEnabled } from '../autograd/graph.js';
+import { type Tensor } from '../tensor.js';
+import { checkFloat } from '../ops/check.js';
+import { matmul } from '../ops/matmul.js';
+import { div } from '../ops/elementwise.js';
+import { reshape } from '../ops/layout.js';
+import { asOp, checkParams, checkSize, filterbank } from './filterbank.js';
+import { checkBatch, perChannel, scoped } from './read.js';
+
+/**
+ * The canvas update (1/γ)·FYᵀ w FX of a patch w [batch,N,N] (or [batch,C,N,N])
+ * under params [batch,5]: [batch,H,W] (or [batch,C,H,W]).
+ * @example const c = fv.attention.write(patch, params, 28, 28); // patch [64,5,5], params [64,5] -> c [64,28,28]
+ */
+export function write(w: Tensor, params: Tensor, H: number, W: number): Tensor {
+  const op = 'attention.write';
+  checkFloat(op, 'w', w);
+  if (w.rank !== 3 && w.rank !== 4) fail(op, `w must be [batch,N,N] or [batch,C,N,N], got ${fmtShape(w.shape)}`);
+  const N = w.shape[w.rank - 1]!;
+  if (w.shape[w.rank - 2] !== N || N < 1) fail(op, `w must hold square N×N patches with N ≥ 1, got ${fmtShape(w.shape)}`);
+  checkParams(op, params);
+  checkSize(op, 'H', H);
+  checkSize(op, 'W', W);
+  checkBatch(op, 'w', w, params);
+  const colour = w.rank === 4;
+  const [batch, C] = [w.shape[0]!, colour ? w.shape[1]! : 1];
+  const needGrad = isGradEnabled() && (w.requiresGrad || params.requiresGrad);
+  return scoped(needGrad, () => {
+    const { Fx, Fy, gamma } = asOp(op, () => filterbank(params, N, W, H));
+    // w FX for all patch rows of all channels at once: [batch, C·N, W].
+    const wf = matmul(colour ? reshape(w, [batch, C * N, N]) : w, Fx);
+    const canvas = matmul(perChannel(Fy, C), colour ? reshape(wf, [batch * C, N, W]) : wf, { transA: true });
+    const shape = colour ? [batch, C, H, W] : [batch, H, W];
+    return div(colour ? reshape(canvas, shape) : canvas, reshape(gamma, colour ? [batch, 1, 1, 1] : [batch, 1, 1]));
+  });
+}
