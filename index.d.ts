@@ -35,6 +35,10 @@ export declare function attentionFilterbank(params: NativeTensor, n: number, wid
 /** d params [batch,5] from the gradients of FX, FY and γ (absent ones are zero). */
 export declare function attentionFilterbankBackward(params: NativeTensor, dFx: NativeTensor | undefined | null, dFy: NativeTensor | undefined | null, dGamma: NativeTensor | undefined | null, n: number, width: number, height: number): NativeTensor
 
+export declare function avgPool2d(x: NativeTensor, kernel: Array<number>, stride: Array<number>, padding: Array<number>, ceilMode: boolean, countIncludePad: boolean): NativeTensor
+
+export declare function avgPool2dBackward(grad: NativeTensor, xShape: Array<number>, kernel: Array<number>, stride: Array<number>, padding: Array<number>, ceilMode: boolean, countIncludePad: boolean): NativeTensor
+
 /**
  * [y, mean, invstd, var]: batch statistics when no running statistics are
  * given (training), else normalised with them (inference).
@@ -62,6 +66,15 @@ export interface CompiledModule {
 }
 
 export declare function concat(tensors: Array<NativeTensor>, axis: number): NativeTensor
+
+/** x [N,C,H,W] ⊛ weight [O,C/groups,kh,kw] (+ bias [O]) → [N,O,Ho,Wo]. */
+export declare function conv2d(x: NativeTensor, weight: NativeTensor, bias: NativeTensor | undefined | null, stride: Array<number>, padding: Array<number>, dilation: Array<number>, groups: number): NativeTensor
+
+/** The gradient of conv2d for x (of shape `x_shape`). */
+export declare function conv2dBackwardInput(grad: NativeTensor, weight: NativeTensor, xShape: Array<number>, stride: Array<number>, padding: Array<number>, dilation: Array<number>, groups: number): NativeTensor
+
+/** The gradient of conv2d for weight (of shape `weight_shape`). */
+export declare function conv2dBackwardWeight(grad: NativeTensor, x: NativeTensor, weightShape: Array<number>, stride: Array<number>, padding: Array<number>, dilation: Array<number>, groups: number): NativeTensor
 
 /** The number of threads the CPU kernels use. */
 export declare function cpuThreads(): number
@@ -109,6 +122,11 @@ export declare function lstmCellBackward(grad: NativeTensor, gates: NativeTensor
 
 /** a·b for rank-2/3 operands, either read transposed. */
 export declare function matmul(a: NativeTensor, b: NativeTensor, transA: boolean, transB: boolean): NativeTensor
+
+/** [values, int32 argmax indices (h·W + w within each plane)]. */
+export declare function maxPool2d(x: NativeTensor, kernel: Array<number>, stride: Array<number>, padding: Array<number>, ceilMode: boolean): Array<NativeTensor>
+
+export declare function maxPool2dBackward(grad: NativeTensor, indices: NativeTensor, xShape: Array<number>, kernel: Array<number>, stride: Array<number>, padding: Array<number>, ceilMode: boolean): NativeTensor
 
 export declare function memoryUsage(): Array<MemoryUsage>
 

@@ -6,6 +6,7 @@
 
 mod attention;
 mod batchnorm;
+mod conv;
 mod device;
 mod kernels;
 mod losses;

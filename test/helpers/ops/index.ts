@@ -1,8 +1,10 @@
 // Every op family's declaration, for the CPU-vs-reference and CUDA-vs-CPU suites.
 export { attentionFamily } from './attention.js';
 export { binaryFamily } from './binary.js';
+export { convFamily } from './conv.js';
 export { gemmFamily } from './gemm.js';
 export { layoutFamily } from './layout.js';
+export { poolFamily } from './pool.js';
 export { reduceFamily } from './reduce.js';
 export { softmaxFamily } from './softmax.js';
 export { unaryFamily } from './unary.js';

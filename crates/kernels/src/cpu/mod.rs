@@ -4,10 +4,12 @@
 pub mod attention;
 pub mod batchnorm;
 pub mod binary;
+pub mod conv;
 pub mod gemm;
 pub mod layout;
 pub mod losses;
 pub mod lstm;
+pub mod pool;
 pub mod reduce;
 pub mod rng;
 pub mod scatter;

@@ -6,11 +6,13 @@
 pub mod attention;
 pub mod batchnorm;
 pub mod context;
+pub mod conv;
 pub mod elementwise;
 pub mod gemm;
 pub mod layout;
 pub mod losses;
 pub mod lstm;
+pub mod pool;
 pub mod random;
 pub mod reduce;
 pub mod scatter;

@@ -22,6 +22,8 @@ pub const MODULES: &[&str] = &[
     "layout",
     "scatter",
     "random",
+    "conv",
+    "pool",
     "batchnorm",
     "lstm",
     "losses",
@@ -67,6 +69,8 @@ pub fn source(module: &str) -> Option<String> {
         "batchnorm" => include_str!("kernels/batchnorm.cu").to_string(),
         "lstm" => include_str!("kernels/lstm.cu").to_string(),
         "losses" => include_str!("kernels/losses.cu").to_string(),
+        "conv" => include_str!("kernels/conv.cu").to_string(),
+        "pool" => include_str!("kernels/pool.cu").to_string(),
         "attention" => include_str!("kernels/attention.cu").to_string(),
         _ => return None,
     };

@@ -3,10 +3,12 @@
 pub mod attention;
 pub mod batchnorm;
 pub mod binary;
+pub mod conv;
 pub mod layout;
 pub mod losses;
 pub mod lstm;
 pub mod matmul;
+pub mod pool;
 pub mod random;
 pub mod reduce;
 pub mod scatter;

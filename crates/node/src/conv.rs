@@ -1,0 +1,207 @@
+//! conv2d and pooling, forward and backward. Sizes arrive as [h, w] pairs of JS
+//! numbers and are checked here; the kernels check the shapes.
+
+use foveate_kernels::ops::conv::{self, Conv2dParams};
+use foveate_kernels::ops::pool::{self, Pool2dParams};
+use foveate_kernels::Tensor;
+use napi::bindgen_prelude::ClassInstance;
+use napi::{Error, Result};
+use napi_derive::napi;
+
+use crate::tensor::{dims, js_error, NativeTensor};
+
+fn out(r: foveate_kernels::Result<Tensor>) -> Result<NativeTensor> {
+    r.map(NativeTensor::wrap).map_err(js_error)
+}
+
+/// An [h, w] pair of non-negative integers named `arg`.
+fn pair(op: &str, arg: &str, v: &[f64]) -> Result<(usize, usize)> {
+    match dims(op, v).map_err(|_| {
+        Error::from_reason(format!(
+            "{op}: {arg} = [{}] must hold non-negative integers",
+            v.iter()
+                .map(|x| x.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        ))
+    })?[..]
+    {
+        [h, w] => Ok((h, w)),
+        _ => Err(Error::from_reason(format!(
+            "{op}: {arg} must be an [h, w] pair, got {} values",
+            v.len()
+        ))),
+    }
+}
+
+fn conv_params(
+    op: &str,
+    stride: &[f64],
+    padding: &[f64],
+    dilation: &[f64],
+    groups: f64,
+) -> Result<Conv2dParams> {
+    let groups = dims(op, &[groups]).map_err(|_| {
+        Error::from_reason(format!(
+            "{op}: groups = {groups} must be a positive integer"
+        ))
+    })?[0];
+    Ok(Conv2dParams {
+        stride: pair(op, "stride", stride)?,
+        padding: pair(op, "padding", padding)?,
+        dilation: pair(op, "dilation", dilation)?,
+        groups,
+    })
+}
+
+fn pool_params(
+    op: &str,
+    kernel: &[f64],
+    stride: &[f64],
+    padding: &[f64],
+    ceil_mode: bool,
+) -> Result<Pool2dParams> {
+    Ok(Pool2dParams {
+        kernel: pair(op, "kernel", kernel)?,
+        stride: pair(op, "stride", stride)?,
+        padding: pair(op, "padding", padding)?,
+        ceil_mode,
+    })
+}
+
+/// x [N,C,H,W] ⊛ weight [O,C/groups,kh,kw] (+ bias [O]) → [N,O,Ho,Wo].
+#[napi(catch_unwind, js_name = "conv2d")]
+pub fn conv2d(
+    x: &NativeTensor,
+    weight: &NativeTensor,
+    bias: Option<ClassInstance<NativeTensor>>,
+    stride: Vec<f64>,
+    padding: Vec<f64>,
+    dilation: Vec<f64>,
+    groups: f64,
+) -> Result<NativeTensor> {
+    let op = "conv2d";
+    let p = conv_params(op, &stride, &padding, &dilation, groups)?;
+    let b = bias.as_ref().map(|b| b.get(op)).transpose()?;
+    out(conv::conv2d(x.get(op)?, weight.get(op)?, b, p))
+}
+
+/// The gradient of conv2d for x (of shape `x_shape`).
+#[napi(catch_unwind, js_name = "conv2dBackwardInput")]
+pub fn conv2d_backward_input(
+    grad: &NativeTensor,
+    weight: &NativeTensor,
+    x_shape: Vec<f64>,
+    stride: Vec<f64>,
+    padding: Vec<f64>,
+    dilation: Vec<f64>,
+    groups: f64,
+) -> Result<NativeTensor> {
+    let op = "conv2dBackwardInput";
+    let p = conv_params(op, &stride, &padding, &dilation, groups)?;
+    let shape = dims(op, &x_shape)?;
+    out(conv::conv2d_backward_input(
+        grad.get(op)?,
+        weight.get(op)?,
+        &shape,
+        p,
+    ))
+}
+
+/// The gradient of conv2d for weight (of shape `weight_shape`).
+#[napi(catch_unwind, js_name = "conv2dBackwardWeight")]
+pub fn conv2d_backward_weight(
+    grad: &NativeTensor,
+    x: &NativeTensor,
+    weight_shape: Vec<f64>,
+    stride: Vec<f64>,
+    padding: Vec<f64>,
+    dilation: Vec<f64>,
+    groups: f64,
+) -> Result<NativeTensor> {
+    let op = "conv2dBackwardWeight";
+    let p = conv_params(op, &stride, &padding, &dilation, groups)?;
+    let shape = dims(op, &weight_shape)?;
+    out(conv::conv2d_backward_weight(
+        grad.get(op)?,
+        x.get(op)?,
+        &shape,
+        p,
+    ))
+}
+
+/// [values, int32 argmax indices (h·W + w within each plane)].
+#[napi(catch_unwind, js_name = "maxPool2d")]
+pub fn max_pool2d(
+    x: &NativeTensor,
+    kernel: Vec<f64>,
+    stride: Vec<f64>,
+    padding: Vec<f64>,
+    ceil_mode: bool,
+) -> Result<Vec<NativeTensor>> {
+    let op = "maxPool2d";
+    let p = pool_params(op, &kernel, &stride, &padding, ceil_mode)?;
+    let (values, indices) = pool::max_pool2d(x.get(op)?, p).map_err(js_error)?;
+    Ok(vec![
+        NativeTensor::wrap(values),
+        NativeTensor::wrap(indices),
+    ])
+}
+
+#[napi(catch_unwind, js_name = "maxPool2dBackward")]
+#[allow(clippy::too_many_arguments)]
+pub fn max_pool2d_backward(
+    grad: &NativeTensor,
+    indices: &NativeTensor,
+    x_shape: Vec<f64>,
+    kernel: Vec<f64>,
+    stride: Vec<f64>,
+    padding: Vec<f64>,
+    ceil_mode: bool,
+) -> Result<NativeTensor> {
+    let op = "maxPool2dBackward";
+    let p = pool_params(op, &kernel, &stride, &padding, ceil_mode)?;
+    let shape = dims(op, &x_shape)?;
+    out(pool::max_pool2d_backward(
+        grad.get(op)?,
+        indices.get(op)?,
+        &shape,
+        p,
+    ))
+}
+
+#[napi(catch_unwind, js_name = "avgPool2d")]
+pub fn avg_pool2d(
+    x: &NativeTensor,
+    kernel: Vec<f64>,
+    stride: Vec<f64>,
+    padding: Vec<f64>,
+    ceil_mode: bool,
+    count_include_pad: bool,
+) -> Result<NativeTensor> {
+    let op = "avgPool2d";
+    let p = pool_params(op, &kernel, &stride, &padding, ceil_mode)?;
+    out(pool::avg_pool2d(x.get(op)?, p, count_include_pad))
+}
+
+#[napi(catch_unwind, js_name = "avgPool2dBackward")]
+#[allow(clippy::too_many_arguments)]
+pub fn avg_pool2d_backward(
+    grad: &NativeTensor,
+    x_shape: Vec<f64>,
+    kernel: Vec<f64>,
+    stride: Vec<f64>,
+    padding: Vec<f64>,
+    ceil_mode: bool,
+    count_include_pad: bool,
+) -> Result<NativeTensor> {
+    let op = "avgPool2dBackward";
+    let p = pool_params(op, &kernel, &stride, &padding, ceil_mode)?;
+    let shape = dims(op, &x_shape)?;
+    out(pool::avg_pool2d_backward(
+        grad.get(op)?,
+        &shape,
+        p,
+        count_include_pad,
+    ))
+}
