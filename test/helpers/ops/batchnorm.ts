@@ -1,0 +1,80 @@
+// Batch norm: training forward (Algorithm 1), inference forward (Algorithm 2),
+// the fused backward for x, γ and β in both modes (against the paper's chain
+// rule in src/reference), and the in-place running-statistics update.
+// Shapes: [N,F] with N = 2, 3, 7, 64 and prime F; [N,C,H,W] with prime C and
+// H, W ∈ {1, 5}; an offset input (mean 50) checks there is no cancellation.
+// Tolerances: outputs are O(1) sums of O(m) float32 products accumulated in f64:
+// atol 2e-5, rtol 1e-4.
+import * as fv from '../../../src/index.js';
+import * as ref from '../../../src/reference/index.js';
+import { type RefArray } from '../../../src/reference/index.js';
+import { uniform, type Family, type InputMaker, type Sample } from '../samples.js';
+import { gradOf } from './grads.js';
+
+const SHAPES: number[][] = [[2, 5], [3, 7], [7, 13], [64, 101], [2, 3, 1, 1], [3, 5, 5, 5], [7, 3, 1, 5], [2, 11, 5, 1], [3, 2, 5, 5]];
+
+const vec = (shape: number[], low: number, high: number): InputMaker => uniform([shape[1]!], low, high);
+
+/** Inputs: x, weight, bias, runningMean, runningVar, grad. */
+function inputs(shape: number[], offset = 0): InputMaker[] {
+  return [uniform(shape, offset - 2, offset + 2), vec(shape, 0.5, 1.5), vec(shape, -1, 1), vec(shape, offset - 0.5, offset + 0.5), vec(shape, 0.5, 2), uniform(shape)];
+}
+
+const EPS = 1e-5;
+
+function refTrain(xs: RefArray[]): ref.BatchNormForward {
+  return ref.batchNorm(xs[0]!, xs[1]!, xs[2]!, EPS);
+}
+
+function refEval(xs: RefArray[]): ref.BatchNormForward {
+  return ref.batchNorm(xs[0]!, xs[1]!, xs[2]!, EPS, { mean: xs[3]!, var: xs[4]! });
+}
+
+function samples(shape: number[], offset = 0): Sample[] {
+  const tag = `[${shape}]${offset ? ` offset ${offset}` : ''}`;
+  const made = inputs(shape, offset);
+  const out: Sample[] = [];
+  for (const training of [true, false]) {
+    const mode = training ? 'training' : 'inference';
+    const forward = (t: fv.Tensor[]): fv.Tensor => fv.ops.batchNorm(t[0]!, t[1]!, t[2]!, { training, runningMean: fv.ops.reshape(t[3]!, [-1]), runningVar: fv.ops.reshape(t[4]!, [-1]), eps: EPS });
+    const refFwd = training ? refTrain : refEval;
+    out.push({ name: `batchNorm ${mode} y ${tag}`, inputs: made, run: forward, ref: (xs) => refFwd(xs).y });
+    const names = ['dx', 'dweight', 'dbias'] as const;
+    names.forEach((name, which) => {
+      out.push({
+        name: `batchNorm ${mode} ${name} ${tag}`,
+        inputs: made,
+        run: (t) => gradOf([t[0]!, t[1]!, t[2]!], which, () => forward(t), t[5]!),
+        ref: (xs) => {
+          const f = refFwd(xs);
+          return ref.batchNormBackward(xs[5]!, xs[0]!, xs[1]!, f.mean, f.invstd, training)[name];
+        },
+      });
+    });
+  }
+  // Running statistics after one training step (updated in place, momentum 0.3).
+  for (const which of ['runningMean', 'runningVar'] as const) {
+    out.push({
+      name: `batchNorm ${which} update ${tag}`,
+      inputs: made,
+      run: (t) => {
+        const [rm, rv] = [fv.ops.reshape(t[3]!, [-1]), fv.ops.reshape(t[4]!, [-1])];
+        fv.ops.batchNorm(t[0]!, t[1]!, t[2]!, { training: true, runningMean: rm, runningVar: rv, momentum: 0.3, eps: EPS });
+        return which === 'runningMean' ? rm : rv;
+      },
+      ref: (xs) => {
+        const f = refTrain(xs);
+        const [rm, rv] = [ref.refArray(xs[3]!.data, xs[3]!.shape), ref.refArray(xs[4]!.data, xs[4]!.shape)];
+        ref.batchNormUpdateRunning(rm, rv, f.mean, f.var, 0.3, xs[0]!.data.length / shape[1]!);
+        return which === 'runningMean' ? rm : rv;
+      },
+    });
+  }
+  return out;
+}
+
+export const batchnormFamily: Family = {
+  name: 'batchnorm',
+  tol: { atol: 2e-5, rtol: 1e-4 },
+  samples: [...SHAPES.flatMap((s) => samples(s)), ...samples([7, 13], 50), ...samples([3, 5, 5, 5], 50)],
+};

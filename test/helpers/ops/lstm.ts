@@ -1,0 +1,72 @@
+// The LSTM cell (gate order i, f, g, o): h' and c', and the gradients of all
+// seven inputs for a random seed gradient on (h', c'), against the float64
+// reference cell (reference GEMMs + the pointwise reference forward/backward).
+// Shapes (batch, input, hidden): (1,1,1), (2,3,5), (3,7,2), (7,5,13), (64,33,31).
+// Tolerance: GEMM sums of k ≤ 64 float32 products feed the gates: atol 2e-5, rtol 2e-4.
+import * as fv from '../../../src/index.js';
+import * as ref from '../../../src/reference/index.js';
+import { type RefArray } from '../../../src/reference/index.js';
+import { uniform, type Family, type InputMaker, type Sample } from '../samples.js';
+import { gradOf } from './grads.js';
+
+const SHAPES: [number, number, number][] = [[1, 1, 1], [2, 3, 5], [3, 7, 2], [7, 5, 13], [64, 33, 31]];
+const NAMES = ['x', 'h', 'c', 'weightIh', 'weightHh', 'biasIh', 'biasHh'] as const;
+
+/** x, h, c, wIh, wHh, bIh, bHh, then the seed gradients of h' and c'. */
+function inputs([b, i, h]: [number, number, number]): InputMaker[] {
+  return [uniform([b, i]), uniform([b, h]), uniform([b, h], -2, 2), uniform([4 * h, i]), uniform([4 * h, h]), uniform([4 * h]), uniform([4 * h]), uniform([b, h]), uniform([b, h])];
+}
+
+function refCell(xs: RefArray[], bias: boolean) {
+  const [x, h, c, wIh, wHh, bIh, bHh] = xs as [RefArray, RefArray, RefArray, RefArray, RefArray, RefArray, RefArray];
+  const b = bias ? { shape: bIh.shape, data: bIh.data.map((v, k) => v + bHh.data[k]!) } : undefined;
+  const gx = ref.matmul(x, wIh, false, true);
+  const gh = ref.matmul(h, wHh, false, true);
+  return { f: ref.lstmCell(gx, gh, b, c), c };
+}
+
+/** Gradients of all inputs by the reference chain: pointwise backward, then the GEMMs' adjoints. */
+function refGrads(xs: RefArray[], bias: boolean): RefArray[] {
+  const [x, h, , wIh, wHh] = xs as RefArray[];
+  const { f, c } = refCell(xs, bias);
+  const [gh, gc] = [xs[7]!, xs[8]!];
+  const seed: RefArray = { shape: f.state.shape, data: Float64Array.from([...gh.data, ...gc.data]) };
+  const { dgates, dc } = ref.lstmCellBackward(seed, f.gates, c, f.state);
+  const db = ref.reduce('sum', dgates, [0], false);
+  return [ref.matmul(dgates, wIh!, false, false), ref.matmul(dgates, wHh!, false, false), dc, ref.matmul(dgates, x!, true, false), ref.matmul(dgates, h!, true, false), db, db];
+}
+
+function samples(shape: [number, number, number]): Sample[] {
+  const [b, , hidden] = shape;
+  const made = inputs(shape);
+  const out: Sample[] = [];
+  for (const bias of [true, false]) {
+    const tag = `[${shape}]${bias ? '' : ' no bias'}`;
+    const cell = (t: fv.Tensor[]) => fv.ops.lstmCell(t[0]!, t[1]!, t[2]!, t[3]!, t[4]!, bias ? t[5] : undefined, bias ? t[6] : undefined);
+    const part = (s: RefArray, k: number): RefArray => ({ shape: [b, hidden], data: s.data.slice(k * b * hidden, (k + 1) * b * hidden) });
+    out.push(
+      { name: `lstmCell h' ${tag}`, inputs: made, run: (t) => cell(t).h, ref: (xs) => part(refCell(xs, bias).f.state, 0) },
+      { name: `lstmCell c' ${tag}`, inputs: made, run: (t) => cell(t).c, ref: (xs) => part(refCell(xs, bias).f.state, 1) },
+    );
+    const count = bias ? 7 : 5;
+    for (let k = 0; k < count; k++) {
+      out.push({
+        name: `lstmCell d${NAMES[k]} ${tag}`,
+        inputs: made,
+        run: (t) =>
+          gradOf(t.slice(0, count), k, () => {
+            const { h, c } = cell(t);
+            return fv.ops.add(fv.ops.sum(fv.ops.mul(h, t[7]!)), fv.ops.sum(fv.ops.mul(c, t[8]!)));
+          }),
+        ref: (xs) => refGrads(xs, bias)[k]!,
+      });
+    }
+  }
+  return out;
+}
+
+export const lstmFamily: Family = {
+  name: 'lstm',
+  tol: { atol: 2e-5, rtol: 2e-4 },
+  samples: SHAPES.flatMap(samples),
+};
