@@ -27,6 +27,19 @@ export declare class NativeTensor {
   dispose(): void
 }
 
+export interface AdamOptions {
+  lr: number
+  beta1: number
+  beta2: number
+  eps: number
+  weightDecay: number
+  /** This step's number, from 1. */
+  step: number
+}
+
+/** Adam step in place on `param`, `expAvg` and `expAvgSq`. */
+export declare function adamStep(param: NativeTensor, grad: NativeTensor, expAvg: NativeTensor, expAvgSq: NativeTensor, options: AdamOptions): void
+
 export declare function argmax(x: NativeTensor, axis: number, keepdims: boolean): NativeTensor
 
 /** [FX [batch,N,width], FY [batch,N,height], γ [batch]] from params [batch,5]. */
@@ -150,8 +163,36 @@ export declare function random(dist: string, shape: Array<number>, a: number, b:
 /** sum | mean | max | min over `axes` (all axes when empty). */
 export declare function reduce(op: string, x: NativeTensor, axes: Array<number>, keepdims: boolean): NativeTensor
 
+export interface RmsPropOptions {
+  lr: number
+  alpha: number
+  eps: number
+  weightDecay: number
+  momentum: number
+  centered: boolean
+}
+
+/**
+ * RMSProp step in place on `param`, `squareAvg`, and `gradAvg` (centered) /
+ * `momentumBuffer` (momentum > 0) when given.
+ */
+export declare function rmspropStep(param: NativeTensor, grad: NativeTensor, squareAvg: NativeTensor, gradAvg: NativeTensor | undefined | null, momentumBuffer: NativeTensor | undefined | null, options: RmsPropOptions): void
+
 /** `src` summed into zeros of `shape` at `index` along `axis` (gather's gradient). */
 export declare function scatterAdd(src: NativeTensor, axis: number, index: NativeTensor, shape: Array<number>): NativeTensor
+
+export interface SgdOptions {
+  lr: number
+  momentum: number
+  dampening: number
+  weightDecay: number
+  nesterov: boolean
+  /** The momentum buffer is new: it becomes the gradient (PyTorch's first step). */
+  first: boolean
+}
+
+/** SGD step in place on `param` (and `momentumBuffer` when momentum ≠ 0). */
+export declare function sgdStep(param: NativeTensor, grad: NativeTensor, momentumBuffer: NativeTensor | undefined | null, options: SgdOptions): void
 
 export declare function slice(x: NativeTensor, starts: Array<number>, ends: Array<number>, steps: Array<number>): NativeTensor
 

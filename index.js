@@ -836,6 +836,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.NativeTensor = nativeBinding.NativeTensor
+module.exports.adamStep = nativeBinding.adamStep
 module.exports.argmax = nativeBinding.argmax
 module.exports.attentionFilterbank = nativeBinding.attentionFilterbank
 module.exports.attentionFilterbankBackward = nativeBinding.attentionFilterbankBackward
@@ -870,7 +871,9 @@ module.exports.nvrtcAvailable = nativeBinding.nvrtcAvailable
 module.exports.permute = nativeBinding.permute
 module.exports.random = nativeBinding.random
 module.exports.reduce = nativeBinding.reduce
+module.exports.rmspropStep = nativeBinding.rmspropStep
 module.exports.scatterAdd = nativeBinding.scatterAdd
+module.exports.sgdStep = nativeBinding.sgdStep
 module.exports.slice = nativeBinding.slice
 module.exports.sliceScatter = nativeBinding.sliceScatter
 module.exports.softmax = nativeBinding.softmax

@@ -15,6 +15,7 @@ export { devices, hasCuda, type DeviceName, type DeviceInfo } from './device.js'
 export { seed, getRngState, setRngState, type RngState } from './random.js';
 export * as ops from './ops/index.js';
 export * as nn from './nn/index.js';
+export * as optim from './optim/index.js';
 export * as viz from './viz/index.js';
 export * as metrics from './metrics/index.js';
 export * as reference from './reference/index.js';

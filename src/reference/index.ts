@@ -11,3 +11,4 @@ export * from './lstm.js';
 export * from './pool.js';
 export * from './random.js';
 export * from './reduce.js';
+export * from './optim.js';

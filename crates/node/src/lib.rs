@@ -11,4 +11,5 @@ mod device;
 mod kernels;
 mod losses;
 mod lstm;
+mod optim;
 mod tensor;

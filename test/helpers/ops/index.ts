@@ -11,3 +11,4 @@ export { poolFamily } from './pool.js';
 export { reduceFamily } from './reduce.js';
 export { softmaxFamily } from './softmax.js';
 export { unaryFamily } from './unary.js';
+export { optimFamily } from './optim.js';

@@ -9,6 +9,7 @@ pub mod gemm;
 pub mod layout;
 pub mod losses;
 pub mod lstm;
+pub mod optim;
 pub mod pool;
 pub mod reduce;
 pub mod rng;

@@ -12,6 +12,7 @@ pub mod gemm;
 pub mod layout;
 pub mod losses;
 pub mod lstm;
+pub mod optim;
 pub mod pool;
 pub mod random;
 pub mod reduce;

@@ -24,6 +24,7 @@ pub const MODULES: &[&str] = &[
     "random",
     "conv",
     "pool",
+    "optim",
     "batchnorm",
     "lstm",
     "losses",
@@ -71,6 +72,7 @@ pub fn source(module: &str) -> Option<String> {
         "losses" => include_str!("kernels/losses.cu").to_string(),
         "conv" => include_str!("kernels/conv.cu").to_string(),
         "pool" => include_str!("kernels/pool.cu").to_string(),
+        "optim" => include_str!("kernels/optim.cu").to_string(),
         "attention" => include_str!("kernels/attention.cu").to_string(),
         _ => return None,
     };

@@ -8,6 +8,7 @@ pub mod layout;
 pub mod losses;
 pub mod lstm;
 pub mod matmul;
+pub mod optim;
 pub mod pool;
 pub mod random;
 pub mod reduce;
