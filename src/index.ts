@@ -16,6 +16,7 @@ export { seed, getRngState, setRngState, type RngState } from './random.js';
 export * as ops from './ops/index.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
+export * as io from './io/index.js';
 export * as viz from './viz/index.js';
 export * as metrics from './metrics/index.js';
 export * as reference from './reference/index.js';

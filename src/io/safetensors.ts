@@ -1,0 +1,218 @@
+// The safetensors format (huggingface/safetensors), written as the Python
+// library writes it and read with its checks:
+//   8 bytes  header length N, unsigned little-endian
+//   N bytes  JSON header {"__metadata__": {string: string}?, name: {"dtype", "shape",
+//            "data_offsets": [begin, end]}, …}, compact, padded with spaces to a
+//            multiple of 8
+//   rest     the tensors' bytes, little-endian, row-major, back to back
+// Tensors are laid out by dtype (wider first: F64, F32, I32), then by name —
+// the library's order, so files are byte-identical to what it writes.
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { endianness } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { tensor } from '../creation.js';
+import { fail, fmtShape } from '../errors.js';
+import { Tensor } from '../tensor.js';
+
+/** The dtypes foveate reads and writes, with their byte sizes. */
+const DTYPES = { F64: 8, F32: 4, I32: 4 } as const;
+type SafeDType = keyof typeof DTYPES;
+/** The library's sort rank (its Dtype enum order): larger first. */
+const RANK: Record<SafeDType, number> = { I32: 0, F32: 1, F64: 2 };
+const OF_TENSOR = { float64: 'F64', float32: 'F32', int32: 'I32' } as const;
+/** The Python library refuses larger headers (100 MB). */
+const MAX_HEADER = 100_000_000;
+
+if (endianness() !== 'LE') throw new Error('io: safetensors support assumes a little-endian machine');
+
+export interface SafetensorsFile {
+  tensors: Record<string, Tensor>;
+  metadata: Record<string, string>;
+}
+
+interface Entry {
+  name: string;
+  dtype: SafeDType;
+  shape: number[];
+  bytes: Uint8Array;
+}
+
+function entryOf(op: string, name: string, t: unknown): Entry {
+  if (!(t instanceof Tensor)) fail(op, `tensors["${name}"] must be a Tensor, got ${t === null ? 'null' : typeof t}`);
+  if (t.isDisposed) fail(op, `tensors["${name}"] ${fmtShape(t.shape)} was disposed`);
+  const dtype = OF_TENSOR[t.dtype];
+  const values = t.dtype === 'int32' ? t.toInt32Array() : t.dtype === 'float64' ? t.toFloat64Array() : t.toFloat32Array();
+  return { name, dtype, shape: [...t.shape], bytes: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) };
+}
+
+/**
+ * The bytes of a safetensors file holding `tensors` (and string `metadata`),
+ * identical to what Python's `safetensors.serialize` gives for one metadata key.
+ */
+export function serialize(tensors: Record<string, Tensor>, metadata?: Record<string, string>, op = 'io.save'): Buffer {
+  if (tensors === null || typeof tensors !== 'object') fail(op, `tensors must be an object of name → Tensor, got ${String(tensors)}`);
+  const entries = Object.entries(tensors).map(([n, t]) => entryOf(op, n, t));
+  for (const e of entries) if (e.name === '__metadata__') fail(op, 'a tensor cannot be named "__metadata__" (reserved by the format)');
+  entries.sort((a, b) => RANK[b.dtype] - RANK[a.dtype] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const header: Record<string, unknown> = {};
+  if (metadata !== undefined) {
+    if (metadata === null || typeof metadata !== 'object') fail(op, `metadata must be an object of strings, got ${String(metadata)}`);
+    for (const [k, v] of Object.entries(metadata)) if (typeof v !== 'string') fail(op, `metadata["${k}"] must be a string, got ${typeof v}`);
+    header.__metadata__ = metadata;
+  }
+  let offset = 0;
+  for (const e of entries) {
+    header[e.name] = { dtype: e.dtype, shape: e.shape, data_offsets: [offset, offset + e.bytes.byteLength] };
+    offset += e.bytes.byteLength;
+  }
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const padded = Math.ceil(json.length / 8) * 8;
+  const out = Buffer.alloc(8 + padded + offset, 0x20);
+  out.writeBigUInt64LE(BigInt(padded), 0);
+  json.copy(out, 8);
+  let at = 8 + padded;
+  for (const e of entries) {
+    out.set(e.bytes, at);
+    at += e.bytes.byteLength;
+  }
+  return out;
+}
+
+/** Parses and checks a whole file before making any tensor. `what` names it in errors. */
+export function deserialize(buf: Uint8Array, what = '<buffer>', op = 'io.load'): SafetensorsFile {
+  const bad = (msg: string): never => fail(op, `${what}: ${msg}`);
+  const data = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (data.length < 8) bad(`file is ${data.length} bytes, too short for the 8-byte header length (truncated, or not a safetensors file)`);
+  const n = data.readBigUInt64LE(0);
+  if (n > BigInt(data.length - 8)) bad(`header length ${n} exceeds file size ${data.length} (truncated, or not a safetensors file)`);
+  if (n > BigInt(MAX_HEADER)) bad(`header length ${n} exceeds the format's limit of ${MAX_HEADER} bytes`);
+  const headerEnd = 8 + Number(n);
+  const text = data.subarray(8, headerEnd);
+  if (text.length === 0 || text[0] !== 0x7b) bad(`header does not start with '{' (not a safetensors file)`);
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(text));
+  } catch (e) {
+    bad(`header is not valid UTF-8 JSON (${(e as Error).message})`);
+  }
+  if (header === null || typeof header !== 'object' || Array.isArray(header)) bad('header JSON is not an object');
+  const metadata: Record<string, string> = {};
+  const entries: { name: string; dtype: SafeDType; shape: number[]; begin: number; end: number }[] = [];
+  for (const [name, info] of Object.entries(header as Record<string, unknown>)) {
+    if (name === '__metadata__') {
+      if (info === null || typeof info !== 'object' || Array.isArray(info)) bad('__metadata__ must be an object of strings');
+      for (const [k, v] of Object.entries(info as object)) {
+        if (typeof v !== 'string') bad(`__metadata__["${k}"] must be a string, got ${JSON.stringify(v)}`);
+        metadata[k] = v as string;
+      }
+      continue;
+    }
+    const t = info as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+    if (t === null || typeof t !== 'object') bad(`tensor "${name}": entry must be an object, got ${JSON.stringify(info)}`);
+    if (typeof t.dtype !== 'string' || !(t.dtype in DTYPES)) {
+      bad(`tensor "${name}": unsupported dtype ${JSON.stringify(t.dtype)}, expected one of ${Object.keys(DTYPES).join(', ')}`);
+    }
+    const shape = t.shape;
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) bad(`tensor "${name}": shape ${JSON.stringify(shape)} is not a list of non-negative integers`);
+    const offs = t.data_offsets;
+    if (!Array.isArray(offs) || offs.length !== 2 || !offs.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+      bad(`tensor "${name}": data_offsets ${JSON.stringify(offs)} is not [begin, end]`);
+    }
+    const [begin, end] = offs as [number, number];
+    const dtype = t.dtype as SafeDType;
+    const need = (shape as number[]).reduce((a, b) => a * b, 1) * DTYPES[dtype];
+    if (end < begin || end - begin !== need) bad(`tensor "${name}": data_offsets [${begin},${end}] hold ${end - begin} bytes, ${dtype} ${fmtShape(shape as number[])} needs ${need}`);
+    entries.push({ name, dtype, shape: shape as number[], begin, end });
+  }
+  // As the library: the tensors tile the data section exactly, in offset order.
+  const body = data.length - headerEnd;
+  const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let at = 0;
+  for (const e of sorted) {
+    if (e.begin !== at) {
+      bad(
+        e.begin < at
+          ? `tensor "${e.name}": data_offsets [${e.begin},${e.end}] overlap the previous tensor (ending at ${at})`
+          : `tensor "${e.name}": data_offsets [${e.begin},${e.end}] leave a gap after byte ${at}`,
+      );
+    }
+    at = e.end;
+  }
+  if (at !== body) bad(at > body ? `data_offsets reach byte ${at} but the data section has ${body} bytes (truncated)` : `data section has ${body} bytes but the tensors cover ${at}`);
+  const tensors: Record<string, Tensor> = {};
+  try {
+    for (const e of entries) {
+      const copy = new Uint8Array(data.subarray(headerEnd + e.begin, headerEnd + e.end)); // aligned
+      const values = e.dtype === 'F64' ? new Float64Array(copy.buffer) : e.dtype === 'F32' ? new Float32Array(copy.buffer) : new Int32Array(copy.buffer);
+      tensors[e.name] = tensor(values, e.shape);
+    }
+  } catch (err) {
+    for (const t of Object.values(tensors)) t.dispose();
+    throw err;
+  }
+  return { tensors, metadata };
+}
+
+/**
+ * Writes `bytes` to `path` atomically: a temporary file in the same folder,
+ * flushed to disk, then renamed over `path`. On failure nothing is left behind
+ * and an existing `path` is untouched.
+ */
+export function writeAtomic(path: string, bytes: Uint8Array, op = 'io.save'): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, 'wx');
+    for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, path);
+  } catch (e) {
+    if (fd !== undefined) closeSync(fd);
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // never created, or already renamed
+    }
+    fail(op, `${path}: ${(e as Error).message}`);
+  }
+  try {
+    const dir = openSync(dirname(path), 'r');
+    fsyncSync(dir); // make the rename itself durable
+    closeSync(dir);
+  } catch {
+    // some filesystems refuse fsync on a folder; the data is already on disk
+  }
+}
+
+/**
+ * Saves tensors (float32, int32, float64) to a safetensors file, atomically.
+ * @example fv.io.save('model.safetensors', { 'fc.weight': w, 'fc.bias': b }, { epoch: '3' });
+ */
+export function save(path: string, tensors: Record<string, Tensor>, metadata?: Record<string, string>): void {
+  if (typeof path !== 'string' || path === '') fail('io.save', `path must be a non-empty string, got ${String(path)}`);
+  writeAtomic(path, serialize(tensors, metadata, 'io.save'), 'io.save');
+}
+
+/** Reads a safetensors file: its tensors (on the CPU) and its metadata. */
+export function loadFile(path: string, op = 'io.load'): SafetensorsFile {
+  if (typeof path !== 'string' || path === '') fail(op, `path must be a non-empty string, got ${String(path)}`);
+  let buf: Buffer;
+  try {
+    buf = readFileSync(path);
+  } catch (e) {
+    return fail(op, `${path}: ${(e as Error).message}`);
+  }
+  return deserialize(buf, path, op);
+}
+
+/**
+ * Loads every tensor of a safetensors file (F32 → float32, I32 → int32,
+ * F64 → float64). A damaged or foreign file is an error naming it; nothing is
+ * half-loaded.
+ * @example const sd = fv.io.load('model.safetensors'); model.loadStateDict(sd);
+ */
+export function load(path: string): Record<string, Tensor> {
+  return loadFile(path).tensors;
+}
