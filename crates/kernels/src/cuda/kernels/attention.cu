@@ -6,8 +6,11 @@
 // Z = max(sum exp(...), FV_ATT_Z_EPS), as cpu::attention::Z_EPS.
 #define FV_ATT_Z_EPS 1e-8f
 
+// The centre is kept in double: in float, μ ≈ 60 carries an absolute error of
+// ~4e-6, which d/σ² magnifies to ~1e-5 relative in F; d = a − μ is exact enough
+// in float once formed in double.
 struct FvAttRow {
-    float mu;      // 1-based centre of this filter
+    double mu;     // 1-based centre of this filter
     float dcentre; // d mu / d g~ = (len+1)/2
     float offset;  // (i - N/2 - 0.5), 1-based i
     float delta;
@@ -23,17 +26,18 @@ __device__ FvAttRow fv_att_row(const float* p, fv_size k, fv_size n, fv_size wid
     r.len = x ? width : height;
     fv_size max_len = width > height ? width : height;
     // N = 1: N - 1 becomes max(N - 1, 1); the one filter sits on the centre.
-    float stride = (float)(max_len - 1) / (float)(n > 1 ? n - 1 : 1);
+    double stride = (double)(max_len - 1) / (double)(n > 1 ? n - 1 : 1);
     r.dcentre = ((float)r.len + 1.f) * 0.5f;
-    r.delta = stride * expf(p[3]);
+    double delta = stride * exp((double)p[3]);
+    r.delta = (float)delta;
     r.var = expf(p[2]);
     r.offset = (float)i0 + 0.5f - (float)n * 0.5f;
-    r.mu = r.dcentre * (p[x ? 0 : 1] + 1.f) + r.offset * r.delta;
+    r.mu = (double)r.dcentre * ((double)p[x ? 0 : 1] + 1.0) + (double)r.offset * delta;
     return r;
 }
 
 __device__ float fv_att_e(const FvAttRow& r, fv_size a0) {
-    float d = (float)(a0 + 1) - r.mu;
+    float d = (float)((double)(a0 + 1) - r.mu);
     return expf(-d * d / (2.f * r.var));
 }
 
@@ -83,7 +87,7 @@ extern "C" __global__ void afilterbank_backward_f32(const float* params, const f
         float dmu = 0.f, dvar = 0.f;
         for (fv_size a = 0; a < r.len; ++a) {
             float kk = fv_att_e(r, a) / z * (g[a] - rr);
-            float d = (float)(a + 1) - r.mu;
+            float d = (float)((double)(a + 1) - r.mu);
             dmu += kk * d / r.var;
             dvar += kk * d * d / (2.f * r.var);
         }
