@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""PyTorch CPU conv2d forward + backward (x, weight, bias), the baseline for bench/conv.ts.
+
+Reads JSON on stdin: [{"name", "x": [N,C,H,W], "w": [O,C/groups,kh,kw], "stride", "padding",
+"dilation", "groups"}, ...] and prints JSON [{"name", "ms", "median_ms", "threads", "torch"}]:
+the best (and median) time of one forward + backward after a warm-up, on
+torch.get_num_threads() threads (the machine's cores, as foveate's rayon pool).
+If torch is not installed, falls back to numpy im2col + matmul and says so ("torch": false).
+"""
+import json
+import statistics
+import sys
+import time
+
+
+def timed(fn, min_s=0.5, min_runs=5, warmup=2):
+    for _ in range(warmup):
+        fn()
+    runs, start = [], time.perf_counter()
+    while len(runs) < min_runs or time.perf_counter() - start < min_s:
+        t0 = time.perf_counter()
+        fn()
+        runs.append((time.perf_counter() - t0) * 1e3)
+    return min(runs), statistics.median(runs)
+
+
+def torch_case(torch, c):
+    torch.manual_seed(0)
+    x = torch.randn(*c["x"], requires_grad=True)
+    w = torch.randn(*c["w"], requires_grad=True)
+    b = torch.randn(c["w"][0], requires_grad=True)
+    g = torch.randn_like(torch.nn.functional.conv2d(x, w, b, c["stride"], c["padding"], c["dilation"], c["groups"]))
+
+    def step():
+        x.grad = w.grad = b.grad = None
+        y = torch.nn.functional.conv2d(x, w, b, c["stride"], c["padding"], c["dilation"], c["groups"])
+        y.backward(g)
+
+    return timed(step)
+
+
+def numpy_case(np, c):
+    # im2col + matmul (stride 1, groups 1 only): forward, grad of x (matmul + col2im), grad of w.
+    n, ch, h, wd = c["x"]
+    o, _, kh, kw = c["w"]
+    p = c["padding"]
+    x = np.random.randn(n, ch, h, wd).astype(np.float32)
+    w = np.random.randn(o, ch * kh * kw).astype(np.float32)
+    ho, wo = h + 2 * p - kh + 1, wd + 2 * p - kw + 1
+    g = np.random.randn(n, o, ho * wo).astype(np.float32)
+
+    def step():
+        xp = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))
+        cols = np.lib.stride_tricks.sliding_window_view(xp, (kh, kw), axis=(2, 3))  # n,c,ho,wo,kh,kw
+        cols = np.ascontiguousarray(cols.transpose(0, 1, 4, 5, 2, 3)).reshape(n, ch * kh * kw, ho * wo)
+        _ = w @ cols
+        dcol = w.T @ g
+        dx = np.zeros_like(xp)
+        dcol = dcol.reshape(n, ch, kh, kw, ho, wo)
+        for i in range(kh):
+            for j in range(kw):
+                dx[:, :, i:i + ho, j:j + wo] += dcol[:, :, i, j]
+        _ = np.einsum("nop,nkp->ok", g, cols)
+
+    return timed(step)
+
+
+def main():
+    cases = json.loads(sys.stdin.read())
+    out = []
+    try:
+        import torch
+        for c in cases:
+            best, median = torch_case(torch, c)
+            out.append({"name": c["name"], "ms": best, "median_ms": median, "threads": torch.get_num_threads(), "torch": True})
+    except ImportError:
+        import numpy as np
+        for c in cases:
+            best, median = numpy_case(np, c)
+            out.append({"name": c["name"], "ms": best, "median_ms": median, "threads": 0, "torch": False})
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
