@@ -1,0 +1,27 @@
+// Two MNIST classifiers for the training stack's first real run: an MLP and a
+// small conv net (two 5×5 conv + max-pool stages, as LeNet-style nets do).
+import { type DeviceName } from '../device.js';
+import { Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential } from '../nn/index.js';
+
+/** 784 → hidden → hidden → 10 with ReLU. */
+export function mnistMlp(options: { hidden?: number; device?: DeviceName } = {}): Sequential {
+  const { hidden = 512, device } = options;
+  return new Sequential(new Flatten(), new Linear(784, hidden, { device }), new ReLU(), new Linear(hidden, hidden, { device }), new ReLU(), new Linear(hidden, 10, { device }));
+}
+
+/** [N,1,28,28] → conv5 32 → pool → conv5 64 → pool → 1024 → 10. */
+export function mnistConvNet(options: { device?: DeviceName } = {}): Sequential {
+  const { device } = options;
+  return new Sequential(
+    new Conv2d(1, 32, 5, { padding: 2, device }),
+    new ReLU(),
+    new MaxPool2d({ kernel: 2 }),
+    new Conv2d(32, 64, 5, { padding: 2, device }),
+    new ReLU(),
+    new MaxPool2d({ kernel: 2 }),
+    new Flatten(),
+    new Linear(64 * 7 * 7, 256, { device }),
+    new ReLU(),
+    new Linear(256, 10, { device }),
+  );
+}

@@ -1,0 +1,48 @@
+// LSTMCell with PyTorch's parameters and gate order (i, f, g, o), so its
+// weights load from PyTorch as they are; the pointwise part is one fused kernel.
+import { fail, fmtShape } from '../errors.js';
+import { zeros } from '../creation.js';
+import { type DeviceName } from '../device.js';
+import { lstmCell } from '../ops/index.js';
+import { type LstmState } from '../ops/lstm.js';
+import { type Tensor } from '../tensor.js';
+import { uniformFanIn } from './init.js';
+import { Module } from './module.js';
+
+export class LSTMCell extends Module {
+  readonly weightIh: Tensor;
+  readonly weightHh: Tensor;
+  readonly biasIh: Tensor | undefined;
+  readonly biasHh: Tensor | undefined;
+
+  constructor(
+    readonly inputSize: number,
+    readonly hiddenSize: number,
+    options: { bias?: boolean; device?: DeviceName } = {},
+  ) {
+    super();
+    if (!Number.isInteger(inputSize) || inputSize < 1 || !Number.isInteger(hiddenSize) || hiddenSize < 1) {
+      fail('LSTMCell', `input and hidden sizes must be positive integers, got ${inputSize} and ${hiddenSize}`);
+    }
+    const d = options.device;
+    // PyTorch: every weight and bias U(−1/√H, 1/√H).
+    this.weightIh = this.registerParameter('weightIh', uniformFanIn([4 * hiddenSize, inputSize], hiddenSize, d));
+    this.weightHh = this.registerParameter('weightHh', uniformFanIn([4 * hiddenSize, hiddenSize], hiddenSize, d));
+    const bias = options.bias ?? true;
+    this.biasIh = bias ? this.registerParameter('biasIh', uniformFanIn([4 * hiddenSize], hiddenSize, d)) : undefined;
+    this.biasHh = bias ? this.registerParameter('biasHh', uniformFanIn([4 * hiddenSize], hiddenSize, d)) : undefined;
+  }
+
+  /** Zero state for a batch. */
+  initialState(batch: number): LstmState {
+    const device = this.weightIh.device;
+    return { h: zeros([batch, this.hiddenSize], { device }), c: zeros([batch, this.hiddenSize], { device }) };
+  }
+
+  /** One step: x [B, input] and the previous { h, c } (zeros when omitted) → the next { h, c }. */
+  forward(x: Tensor, state?: LstmState): LstmState {
+    if (x.rank !== 2 || x.shape[1] !== this.inputSize) fail('LSTMCell.forward', `x ${fmtShape(x.shape)} must be [batch, ${this.inputSize}]`);
+    const { h, c } = state ?? this.initialState(x.shape[0]!);
+    return lstmCell(x, h, c, this.weightIh, this.weightHh, this.biasIh, this.biasHh);
+  }
+}

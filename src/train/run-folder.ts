@@ -1,0 +1,60 @@
+// A run folder: metrics.jsonl (one JSON object per logged step), checkpoints and
+// pictures. Resuming truncates the metrics to the checkpoint's step, so a run
+// stopped and restarted leaves one consistent history.
+import { accessSync, appendFileSync, constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../viz/atomic.js';
+
+export type MetricRow = { step: number } & Record<string, number | string>;
+
+export class RunFolder {
+  readonly dir: string;
+
+  constructor(dir: string) {
+    this.dir = dir;
+    try {
+      mkdirSync(dir, { recursive: true });
+      accessSync(dir, constants.W_OK);
+    } catch (e) {
+      throw new Error(`run folder ${dir} cannot be written: ${(e as Error).message}`);
+    }
+  }
+
+  path(name: string): string {
+    return join(this.dir, name);
+  }
+
+  get metricsPath(): string {
+    return this.path('metrics.jsonl');
+  }
+
+  /** Logged rows in order; a torn last line (a crash mid-write) is ignored. */
+  readMetrics(): MetricRow[] {
+    if (!existsSync(this.metricsPath)) return [];
+    const rows: MetricRow[] = [];
+    for (const line of readFileSync(this.metricsPath, 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        rows.push(JSON.parse(line) as MetricRow);
+      } catch {
+        break;
+      }
+    }
+    return rows;
+  }
+
+  /** Keeps only rows up to `step` (used when resuming from a checkpoint at `step`). */
+  truncateMetrics(step: number): void {
+    const kept = this.readMetrics().filter((r) => r.step <= step);
+    writeFileAtomic(this.metricsPath, kept.map((r) => JSON.stringify(r) + '\n').join(''));
+  }
+
+  /** Starts a fresh history (a run that does not resume). */
+  resetMetrics(): void {
+    writeFileAtomic(this.metricsPath, '');
+  }
+
+  log(row: MetricRow): void {
+    appendFileSync(this.metricsPath, JSON.stringify(row) + '\n');
+  }
+}
