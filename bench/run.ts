@@ -1,4 +1,4 @@
-// `npm run bench` / `foveate bench [--json] [--only gemm,captions]`: every
+// `npm run bench` / `foveate bench [--json] [--only gemm,captions,lstm]`: every
 // benchmark, reported as ratios against a baseline measured in the same run.
 import * as fv from '../src/index.js';
 import { benchGemm, type GemmRow } from './gemm.js';
@@ -7,6 +7,7 @@ export interface BenchReport {
   machine: { threads: number; devices: string[] };
   gemm?: { rows: GemmRow[]; numpyNote?: string };
   captions?: { name: string; ms: number }[];
+  lstm?: import('./lstm.js').LstmRow[];
 }
 
 function fmtShape(r: GemmRow): string {
@@ -26,6 +27,12 @@ export function formatReport(report: BenchReport): string {
     lines.push('', 'Caption metrics (5,000 candidates × 5 references, ms)', '| metric | ms |', '| --- | ---: |');
     for (const c of report.captions) lines.push(`| ${c.name} | ${c.ms.toFixed(1)} |`);
   }
+  if (report.lstm) {
+    lines.push('', 'LSTM cell vs PyTorch CPU (ms, best of repeats; ratio = torch / foveate)', '| step | foveate | torch | ratio |', '| --- | ---: | ---: | ---: |');
+    for (const r of report.lstm) lines.push(`| ${r.name} | ${r.foveateMs.toFixed(2)} | ${r.torchMs?.toFixed(2) ?? 'n/a'} | ${r.ratio?.toFixed(2) ?? 'n/a'} |`);
+    const note = report.lstm.find((r) => r.note)?.note;
+    if (note) lines.push(`PyTorch baseline unavailable: ${note}`);
+  }
   return lines.join('\n');
 }
 
@@ -35,6 +42,10 @@ export async function runBenchmarks(only?: string[]): Promise<BenchReport> {
     machine: { threads: fv.native.cpuThreads(), devices: fv.devices().map((d) => d.name) },
   };
   if (want('gemm')) report.gemm = benchGemm();
+  if (want('lstm')) {
+    const { benchLstm } = await import('./lstm.js');
+    report.lstm = benchLstm();
+  }
   if (want('captions')) {
     const { benchCaptions } = await import('./captions.js');
     report.captions = benchCaptions();

@@ -33,9 +33,10 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   const out = kernels('matmul', a, b).matmul(a, b, transA, transB);
   return record('matmul', out, [a, b], (g) => {
     // C = op(A)·op(B): dop(A) = g·op(B)ᵀ, dop(B) = op(A)ᵀ·g, each written for the stored layout.
-    const ga = transA ? matmul(b, g, { transA: transB, transB: true }) : matmul(g, b, { transB: !transB });
-    const gb = transB ? matmul(g, a, { transA: true, transB: transA }) : matmul(a, g, { transA: !transA });
+    // An operand that needs no gradient costs no GEMM.
+    const ga = !a.requiresGrad ? undefined : transA ? matmul(b, g, { transA: transB, transB: true }) : matmul(g, b, { transB: !transB });
+    const gb = !b.requiresGrad ? undefined : transB ? matmul(g, a, { transA: true, transB: transA }) : matmul(a, g, { transA: !transA });
     // A rank-2 operand shared across a batch collects the batch's gradients.
-    return [a.rank === 2 && ga.rank === 3 ? sum(ga, 0) : ga, b.rank === 2 && gb.rank === 3 ? sum(gb, 0) : gb];
+    return [ga && a.rank === 2 && ga.rank === 3 ? sum(ga, 0) : ga, gb && b.rank === 2 && gb.rank === 3 ? sum(gb, 0) : gb];
   });
 }

@@ -9,15 +9,146 @@ use rayon::prelude::*;
 /// transcendental functions, so the threshold is lower than for plain maps).
 const PARALLEL_CELLS: usize = 4096;
 
+/// e^x for the gates: Cephes' expf (range reduction by ln 2, degree-6 polynomial,
+/// within 2 ulp), written branch-free so the row loops vectorise.
+#[inline(always)]
+fn exp(x: f32) -> f32 {
+    const LOG2E: f32 = std::f32::consts::LOG2_E;
+    // Round to nearest by the 1.5·2^23 trick (SSE2 has no vector round).
+    const MAGIC: f32 = 12_582_912.0;
+    let x = x.clamp(-87.0, 88.0);
+    let n = (x * LOG2E + MAGIC) - MAGIC;
+    let r = x - n * 0.693_359_4 - n * -2.121_944_4e-4;
+    let mut p = 1.987_569_2e-4_f32;
+    p = p * r + 1.398_2e-3;
+    p = p * r + 8.333_452e-3;
+    p = p * r + 4.166_579_6e-2;
+    p = p * r + 0.166_666_65;
+    p = p * r + 0.5;
+    let e = p * r * r + r + 1.0;
+    // SAFETY: n is an integer in [-126, 127] (x was clamped), so it fits an i32.
+    let k = unsafe { n.to_int_unchecked::<i32>() };
+    e * f32::from_bits(((k + 127) as u32) << 23)
+}
+
 #[inline(always)]
 fn sigmoid(x: f32) -> f32 {
-    if x >= 0.0 {
-        1.0 / (1.0 + (-x).exp())
+    1.0 / (1.0 + exp(-x))
+}
+
+/// tanh(x) = 1 − 2/(1 + e^{2x}); near 0 its odd series, so small values keep
+/// their relative accuracy.
+#[inline(always)]
+fn tanh(x: f32) -> f32 {
+    let x2 = x * x;
+    let series = x * (1.0 + x2 * (-1.0 / 3.0 + x2 * (2.0 / 15.0)));
+    let wide = 1.0 - 2.0 / (1.0 + exp(2.0 * x));
+    if x.abs() < 0.0625 {
+        series
     } else {
-        let e = x.exp();
-        e / (1.0 + e)
+        wide
     }
 }
+
+/// The four gate blocks (i, f, g, o) of a [4h] row, each exactly h long.
+#[inline(always)]
+fn gate_blocks(v: &[f32], h: usize) -> [&[f32]; 4] {
+    let (a, rest) = v.split_at(h);
+    let (b, rest) = rest.split_at(h);
+    let (c, d) = rest.split_at(h);
+    [a, b, c, &d[..h]]
+}
+
+/// One row of the forward: pre-activations gx + gh + bias ([4h] each), c [h].
+#[inline(always)]
+fn forward_row(
+    gx: &[f32],
+    gh: &[f32],
+    bias: &[f32],
+    c: &[f32],
+    gates: &mut [f32],
+    hs: &mut [f32],
+    cs: &mut [f32],
+) {
+    let h = c.len();
+    let [xi, xf, xg, xo] = gate_blocks(gx, h);
+    let [hi, hf, hg, ho] = gate_blocks(gh, h);
+    let [bi, bf, bg, bo] = gate_blocks(bias, h);
+    let (hs, cs) = (&mut hs[..h], &mut cs[..h]);
+    let (gi, rest) = gates.split_at_mut(h);
+    let (gf, rest) = rest.split_at_mut(h);
+    let (gg, go) = rest.split_at_mut(h);
+    let go = &mut go[..h];
+    for j in 0..h {
+        let i = sigmoid(xi[j] + hi[j] + bi[j]);
+        let f = sigmoid(xf[j] + hf[j] + bf[j]);
+        let g = tanh(xg[j] + hg[j] + bg[j]);
+        let o = sigmoid(xo[j] + ho[j] + bo[j]);
+        let cn = f * c[j] + i * g;
+        gi[j] = i;
+        gf[j] = f;
+        gg[j] = g;
+        go[j] = o;
+        cs[j] = cn;
+        hs[j] = o * tanh(cn);
+    }
+}
+
+/// One row of the backward: dh, dc' [h], gates [4h], c [h], c' [h].
+#[inline(always)]
+fn backward_row(
+    dh: &[f32],
+    dcn: &[f32],
+    gates: &[f32],
+    c: &[f32],
+    cn: &[f32],
+    dg: &mut [f32],
+    dc: &mut [f32],
+) {
+    let h = c.len();
+    let [gi, gf, gg, go] = gate_blocks(gates, h);
+    let (dh, dcn, cn, dc) = (&dh[..h], &dcn[..h], &cn[..h], &mut dc[..h]);
+    let (di, rest) = dg.split_at_mut(h);
+    let (df, rest) = rest.split_at_mut(h);
+    let (dgg, dgo) = rest.split_at_mut(h);
+    let dgo = &mut dgo[..h];
+    for j in 0..h {
+        let (i, f, g, o) = (gi[j], gf[j], gg[j], go[j]);
+        let tc = tanh(cn[j]);
+        // c' feeds h' through tanh, so its gradient collects both paths.
+        let dct = dcn[j] + dh[j] * o * (1.0 - tc * tc);
+        di[j] = dct * g * i * (1.0 - i);
+        df[j] = dct * c[j] * f * (1.0 - f);
+        dgg[j] = dct * i * (1.0 - g * g);
+        dgo[j] = dh[j] * tc * o * (1.0 - o);
+        dc[j] = dct * f;
+    }
+}
+
+macro_rules! multiversion {
+    ($name:ident, $avx:ident, $row:ident, ($($arg:ident: $ty:ty),*)) => {
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = "avx2,fma")]
+        unsafe fn $avx($($arg: $ty),*) {
+            $row($($arg),*)
+        }
+
+        fn $name($($arg: $ty),*) {
+            #[cfg(target_arch = "x86_64")]
+            if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+                // SAFETY: the CPU supports the features the function was compiled for.
+                return unsafe { $avx($($arg),*) };
+            }
+            $row($($arg),*)
+        }
+    };
+}
+
+multiversion!(forward_row_best, forward_row_avx2, forward_row, (gx: &[f32], gh: &[f32], bias: &[f32], c: &[f32], gates: &mut [f32], hs: &mut [f32], cs: &mut [f32]));
+multiversion!(backward_row_best, backward_row_avx2, backward_row, (dh: &[f32], dcn: &[f32], gates: &[f32], c: &[f32], cn: &[f32], dg: &mut [f32], dc: &mut [f32]));
+
+/// A row's outputs: gates [4h], h' [h], c' [h].
+type RowOut<'a> = (&'a mut [f32], (&'a mut [f32], &'a mut [f32]));
 
 /// Forward over `b` rows of `h` cells. gx, gh: [b, 4h] pre-activations (gh
 /// optional), bias [4h] (optional, already b_ih + b_hh), c [b, h].
@@ -32,39 +163,25 @@ pub fn forward(
 ) -> (Vec<f32>, Vec<f32>) {
     let mut gates = vec![0f32; b * 4 * h];
     let mut state = vec![0f32; 2 * b * h];
+    let zeros = vec![0f32; if gh.is_none() { 4 * b * h } else { 4 * h }];
+    let gh = gh.unwrap_or(&zeros);
+    let bias = bias.unwrap_or(&zeros[..4 * h]);
     let (hs, cs) = state.split_at_mut(b * h);
-    let row = |r: usize, (gt, (hr, cr)): (&mut [f32], (&mut [f32], &mut [f32]))| {
-        let pre = |k: usize| {
-            let at = r * 4 * h + k;
-            gx[at] + gh.map_or(0.0, |v| v[at]) + bias.map_or(0.0, |v| v[k])
-        };
-        for j in 0..h {
-            let i = sigmoid(pre(j));
-            let f = sigmoid(pre(h + j));
-            let g = pre(2 * h + j).tanh();
-            let o = sigmoid(pre(3 * h + j));
-            let cn = f * c[r * h + j] + i * g;
-            gt[j] = i;
-            gt[h + j] = f;
-            gt[2 * h + j] = g;
-            gt[3 * h + j] = o;
-            cr[j] = cn;
-            hr[j] = o * cn.tanh();
-        }
-    };
     let h1 = h.max(1);
+    let row = |(r, (gt, (hr, cr))): (usize, RowOut)| {
+        let (pre, cur) = (r * 4 * h..(r + 1) * 4 * h, r * h..(r + 1) * h);
+        forward_row_best(&gx[pre.clone()], &gh[pre], bias, &c[cur], gt, hr, cr);
+    };
     if b * h < PARALLEL_CELLS {
-        gates
+        let rows = gates
             .chunks_mut(4 * h1)
-            .zip(hs.chunks_mut(h1).zip(cs.chunks_mut(h1)))
-            .enumerate()
-            .for_each(|(r, t)| row(r, t));
+            .zip(hs.chunks_mut(h1).zip(cs.chunks_mut(h1)));
+        rows.enumerate().for_each(row);
     } else {
-        gates
+        let rows = gates
             .par_chunks_mut(4 * h1)
-            .zip(hs.par_chunks_mut(h1).zip(cs.par_chunks_mut(h1)))
-            .enumerate()
-            .for_each(|(r, t)| row(r, t));
+            .zip(hs.par_chunks_mut(h1).zip(cs.par_chunks_mut(h1)));
+        rows.enumerate().for_each(row);
     }
     (state, gates)
 }
@@ -82,35 +199,57 @@ pub fn backward(
 ) -> (Vec<f32>, Vec<f32>) {
     let mut dgates = vec![0f32; b * 4 * h];
     let mut dc = vec![0f32; b * h];
-    let row = |r: usize, (dg, dcr): (&mut [f32], &mut [f32])| {
-        let gt = &gates[r * 4 * h..(r + 1) * 4 * h];
-        for j in 0..h {
-            let at = r * h + j;
-            let (i, f, g, o) = (gt[j], gt[h + j], gt[2 * h + j], gt[3 * h + j]);
-            let (dh, dcn) = (gs[at], gs[b * h + at]);
-            let tc = state[b * h + at].tanh();
-            // c' feeds h' through tanh, so its gradient collects both paths.
-            let dct = dcn + dh * o * (1.0 - tc * tc);
-            dg[j] = dct * g * i * (1.0 - i);
-            dg[h + j] = dct * c[at] * f * (1.0 - f);
-            dg[2 * h + j] = dct * i * (1.0 - g * g);
-            dg[3 * h + j] = dh * tc * o * (1.0 - o);
-            dcr[j] = dct * f;
-        }
-    };
+    let (dh, dcn) = gs.split_at(b * h);
+    let cn = &state[b * h..];
     let h1 = h.max(1);
+    let row = |(r, (dg, dcr)): (usize, (&mut [f32], &mut [f32]))| {
+        let cur = r * h..(r + 1) * h;
+        let gt = &gates[r * 4 * h..(r + 1) * 4 * h];
+        backward_row_best(
+            &dh[cur.clone()],
+            &dcn[cur.clone()],
+            gt,
+            &c[cur.clone()],
+            &cn[cur],
+            dg,
+            dcr,
+        );
+    };
     if b * h < PARALLEL_CELLS {
         dgates
             .chunks_mut(4 * h1)
             .zip(dc.chunks_mut(h1))
             .enumerate()
-            .for_each(|(r, t)| row(r, t));
+            .for_each(row);
     } else {
         dgates
             .par_chunks_mut(4 * h1)
             .zip(dc.par_chunks_mut(h1))
             .enumerate()
-            .for_each(|(r, t)| row(r, t));
+            .for_each(row);
     }
     (dgates, dc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{exp, sigmoid, tanh};
+
+    /// The gate functions against f64 on a dense grid of [-100, 100] plus tiny values.
+    #[test]
+    fn gate_functions_are_accurate() {
+        let mut xs: Vec<f32> = (-200_000..=200_000).map(|i| i as f32 * 5e-4).collect();
+        xs.extend([1e-30, -1e-30, 1e-8, -3e-6, 0.0624, 0.0626, 87.0, -87.0, 300.0, -300.0]);
+        for &x in &xs {
+            let xd = x as f64;
+            let e = xd.exp();
+            if xd.abs() < 80.0 {
+                assert!(((exp(x) as f64) - e).abs() <= 3e-7 * e, "exp({x})");
+            }
+            let s = 1.0 / (1.0 + (-xd).exp());
+            assert!(((sigmoid(x) as f64) - s).abs() <= 3e-7 * s + 1e-37, "sigmoid({x})");
+            let t = xd.tanh();
+            assert!(((tanh(x) as f64) - t).abs() <= 2e-7 + 1e-6 * t.abs(), "tanh({x})");
+        }
+    }
 }

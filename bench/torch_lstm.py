@@ -1,0 +1,61 @@
+#!/usr/bin/env python3
+"""PyTorch CPU baseline for foveate's LSTM bench: one nn.LSTMCell step, forward
+and backward (loss = h'.sum() + c'.sum(); parameter grads reset to None per step),
+and the forward alone under no_grad.
+
+Input (stdin JSON): {"batch": 64, "input": 256, "hidden": 256, "min_ms": 500}
+Prints JSON {"torch": version, "threads": n, "step_ms": best, "step_median_ms": median,
+"forward_ms": best, "forward_median_ms": median} on stdout.
+"""
+import json
+import statistics
+import sys
+import time
+
+import torch
+
+
+def timed(fn, min_ms, min_runs=5, warmup=3):
+    for _ in range(warmup):
+        fn()
+    runs = []
+    start = time.perf_counter()
+    while len(runs) < min_runs or (time.perf_counter() - start) * 1e3 < min_ms:
+        t0 = time.perf_counter()
+        fn()
+        runs.append((time.perf_counter() - t0) * 1e3)
+    return min(runs), statistics.median(runs)
+
+
+def main():
+    cfg = json.loads(sys.stdin.read() or "{}")
+    b, i, h = cfg.get("batch", 64), cfg.get("input", 256), cfg.get("hidden", 256)
+    min_ms = cfg.get("min_ms", 500)
+    torch.manual_seed(0)
+    cell = torch.nn.LSTMCell(i, h)
+    x, h0, c0 = torch.randn(b, i), torch.randn(b, h), torch.randn(b, h)
+
+    def step():
+        for p in cell.parameters():
+            p.grad = None
+        h1, c1 = cell(x, (h0, c0))
+        (h1.sum() + c1.sum()).backward()
+
+    def forward():
+        with torch.no_grad():
+            cell(x, (h0, c0))
+
+    step_best, step_median = timed(step, min_ms)
+    fwd_best, fwd_median = timed(forward, min_ms)
+    print(json.dumps({
+        "torch": torch.__version__,
+        "threads": torch.get_num_threads(),
+        "step_ms": step_best,
+        "step_median_ms": step_median,
+        "forward_ms": fwd_best,
+        "forward_median_ms": fwd_median,
+    }))
+
+
+if __name__ == "__main__":
+    main()
