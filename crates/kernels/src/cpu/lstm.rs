@@ -239,7 +239,9 @@ mod tests {
     #[test]
     fn gate_functions_are_accurate() {
         let mut xs: Vec<f32> = (-200_000..=200_000).map(|i| i as f32 * 5e-4).collect();
-        xs.extend([1e-30, -1e-30, 1e-8, -3e-6, 0.0624, 0.0626, 87.0, -87.0, 300.0, -300.0]);
+        xs.extend([
+            1e-30, -1e-30, 1e-8, -3e-6, 0.0624, 0.0626, 87.0, -87.0, 300.0, -300.0,
+        ]);
         for &x in &xs {
             let xd = x as f64;
             let e = xd.exp();
@@ -247,9 +249,15 @@ mod tests {
                 assert!(((exp(x) as f64) - e).abs() <= 3e-7 * e, "exp({x})");
             }
             let s = 1.0 / (1.0 + (-xd).exp());
-            assert!(((sigmoid(x) as f64) - s).abs() <= 3e-7 * s + 1e-37, "sigmoid({x})");
+            assert!(
+                ((sigmoid(x) as f64) - s).abs() <= 3e-7 * s + 1e-37,
+                "sigmoid({x})"
+            );
             let t = xd.tanh();
-            assert!(((tanh(x) as f64) - t).abs() <= 2e-7 + 1e-6 * t.abs(), "tanh({x})");
+            assert!(
+                ((tanh(x) as f64) - t).abs() <= 2e-7 + 1e-6 * t.abs(),
+                "tanh({x})"
+            );
         }
     }
 }
