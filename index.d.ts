@@ -83,6 +83,9 @@ export declare function concat(tensors: Array<NativeTensor>, axis: number): Nati
 /** x [N,C,H,W] ⊛ weight [O,C/groups,kh,kw] (+ bias [O]) → [N,O,Ho,Wo]. */
 export declare function conv2d(x: NativeTensor, weight: NativeTensor, bias: NativeTensor | undefined | null, stride: Array<number>, padding: Array<number>, dilation: Array<number>, groups: number): NativeTensor
 
+/** The gradient of conv2d for bias: grad summed over N, Ho and Wo. */
+export declare function conv2dBackwardBias(grad: NativeTensor): NativeTensor
+
 /** The gradient of conv2d for x (of shape `x_shape`). */
 export declare function conv2dBackwardInput(grad: NativeTensor, weight: NativeTensor, xShape: Array<number>, stride: Array<number>, padding: Array<number>, dilation: Array<number>, groups: number): NativeTensor
 

@@ -849,6 +849,7 @@ module.exports.bceWithLogits = nativeBinding.bceWithLogits
 module.exports.binary = nativeBinding.binary
 module.exports.concat = nativeBinding.concat
 module.exports.conv2d = nativeBinding.conv2d
+module.exports.conv2dBackwardBias = nativeBinding.conv2dBackwardBias
 module.exports.conv2dBackwardInput = nativeBinding.conv2dBackwardInput
 module.exports.conv2dBackwardWeight = nativeBinding.conv2dBackwardWeight
 module.exports.cpuThreads = nativeBinding.cpuThreads

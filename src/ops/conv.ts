@@ -7,6 +7,7 @@ import * as ref from '../reference/index.js';
 import { record } from '../autograd/graph.js';
 import { Tensor, wrap } from '../tensor.js';
 import { checkFloat } from './check.js';
+import { expand, reshape } from './layout.js';
 import { sum } from './reduce.js';
 import { onReference, pair, type Pair } from './spatial.js';
 
@@ -88,7 +89,7 @@ export function conv2d(x: Tensor, weight: Tensor, options: Conv2dOptions = {}): 
   return record(op, y, bias ? [x, weight, bias] : [x, weight], (g) => [
     x.requiresGrad ? conv2dBackwardInput(g, weight, x.shape, a) : undefined,
     weight.requiresGrad ? conv2dBackwardWeight(g, x, weight.shape, a) : undefined,
-    bias?.requiresGrad ? sum(g, [0, 2, 3]) : undefined,
+    bias?.requiresGrad ? conv2dBackwardBias(g) : undefined,
   ]);
 }
 
@@ -132,4 +133,15 @@ export function conv2dBackwardWeight(grad: Tensor, x: Tensor, weightShape: reado
     grad.requiresGrad ? conv2d(x, h, a) : undefined,
     x.requiresGrad ? conv2dBackwardInput(grad, h, x.shape, a) : undefined,
   ]);
+}
+
+/** ∂L/∂bias of conv2d: `grad` [N,O,Ho,Wo] summed over N, Ho and Wo (one native pass; float64: sum). */
+export function conv2dBackwardBias(grad: Tensor): Tensor {
+  const op = 'conv2dBackwardBias';
+  checkFloat(op, 'grad', grad);
+  if (grad.rank !== 4) fail(op, `grad must have rank 4 [N,O,Ho,Wo], got ${fmtShape(grad.shape)}`);
+  if (grad.dtype === 'float64') return sum(grad, [0, 2, 3]);
+  const gb = wrap(native.conv2dBackwardBias(grad.handle(op)));
+  // Linear in grad: its adjoint spreads h [O] over every sample and position.
+  return record(op, gb, [grad], (h) => [expand(reshape(h, [1, grad.shape[1]!, 1, 1]), grad.shape)]);
 }

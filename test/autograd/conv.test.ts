@@ -40,6 +40,7 @@ describe('gradcheck: conv2d', () => {
     y.dispose();
     check((g, w) => ops.conv2dBackwardInput(g, w, xs, o), [f64(yShape, 6), f64(ws, 7)]);
     check((g, x) => ops.conv2dBackwardWeight(g, x, ws, o), [f64(yShape, 8), f64(xs, 9)]);
+    check((g) => ops.conv2dBackwardBias(g), [f64(yShape, 10)]);
   });
 
   it('bias gradient is the sum of the output gradient over N, H, W', () => {

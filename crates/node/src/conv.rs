@@ -130,6 +130,12 @@ pub fn conv2d_backward_weight(
     ))
 }
 
+/// The gradient of conv2d for bias: grad summed over N, Ho and Wo.
+#[napi(catch_unwind, js_name = "conv2dBackwardBias")]
+pub fn conv2d_backward_bias(grad: &NativeTensor) -> Result<NativeTensor> {
+    out(conv::conv2d_backward_bias(grad.get("conv2dBackwardBias")?))
+}
+
 /// [values, int32 argmax indices (h·W + w within each plane)].
 #[napi(catch_unwind, js_name = "maxPool2d")]
 pub fn max_pool2d(

@@ -1,5 +1,5 @@
-// conv2d family: forward (with and without bias) and both gradient kernels
-// (conv2dBackwardInput, conv2dBackwardWeight) against src/reference/conv.ts on odd
+// conv2d family: forward (with and without bias) and the gradient kernels
+// (conv2dBackwardInput, conv2dBackwardWeight, conv2dBackwardBias) against src/reference/conv.ts on odd
 // shapes: primes, non-square, batch 1 and 0, 1×1 kernels (the pointwise GEMM path
 // and, with stride 2, the im2col path), stride > kernel, dilation 2, asymmetric
 // stride/padding/dilation, groups 2 and 3, depthwise, and depthwise with a depth
@@ -90,6 +90,13 @@ function samples(c: Case): Sample[] {
       run: ([g, x]) => fv.ops.conv2dBackwardWeight(g!, x!, c.w, opts),
       ref: ([g, x]) => ref.conv2dBackwardWeight(g!, x!, c.w, a),
       bound: ([g, x]) => ref.conv2dBackwardWeight(absOf(g!), absOf(x!), c.w, a).data.map(gamma(y[0]! * y[2]! * y[3]!)),
+    },
+    {
+      name: `conv2dBackwardBias ${label(c)}`,
+      inputs: [uniform(y)],
+      run: ([g]) => fv.ops.conv2dBackwardBias(g!),
+      ref: ([g]) => ref.reduce('sum', g!, [0, 2, 3]),
+      bound: ([g]) => ref.reduce('sum', absOf(g!), [0, 2, 3]).data.map(gamma(y[0]! * y[2]! * y[3]!)),
     },
   ];
 }

@@ -215,6 +215,31 @@ pub fn backward_weight(dy: &[f32], x: &[f32], g: &Conv2dGeom) -> Vec<f32> {
     dw
 }
 
+/// db [O] = Σ over samples and positions of dy [N,O,Ho·Wo], one channel per task;
+/// eight running sums per channel so the inner loop vectorises.
+pub fn backward_bias(dy: &[f32], n: usize, o: usize, hw: usize) -> Vec<f32> {
+    let channel = |c: usize| {
+        let mut lanes = [0f32; 8];
+        let mut tail = 0f32;
+        for s in 0..n {
+            let row = &dy[(s * o + c) * hw..(s * o + c + 1) * hw];
+            let mut chunks = row.chunks_exact(8);
+            for ch in &mut chunks {
+                for (l, v) in lanes.iter_mut().zip(ch) {
+                    *l += v;
+                }
+            }
+            tail += chunks.remainder().iter().sum::<f32>();
+        }
+        lanes.iter().sum::<f32>() + tail
+    };
+    if n * o * hw >= super::PARALLEL_MIN {
+        (0..o).into_par_iter().map(channel).collect()
+    } else {
+        (0..o).map(channel).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

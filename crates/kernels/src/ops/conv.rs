@@ -251,3 +251,29 @@ pub fn conv2d_backward_weight(
         _ => Err(grad.kind_error(op, "grad", "a float32 tensor")),
     }
 }
+
+/// The gradient of conv2d for bias: grad [N,O,Ho,Wo] summed over N, Ho and Wo → [O].
+pub fn conv2d_backward_bias(grad: &Tensor) -> Result<Tensor> {
+    let op = "conv2dBackwardBias";
+    if grad.shape().len() != 4 {
+        bail!(
+            op,
+            "grad must have rank 4 [N,O,Ho,Wo], got {}",
+            fmt_shape(grad.shape())
+        );
+    }
+    let (n, o, hw) = (
+        grad.shape()[0],
+        grad.shape()[1],
+        grad.shape()[2] * grad.shape()[3],
+    );
+    match grad.storage() {
+        Storage::CpuF32(v) => Ok(Tensor::cpu_f32(
+            cpu::conv::backward_bias(v, n, o, hw),
+            vec![o],
+        )),
+        #[cfg(feature = "cuda")]
+        Storage::CudaF32(_) => crate::ops::reduce::reduce("sum", grad, &[0, 2, 3], false),
+        _ => Err(grad.kind_error(op, "grad", "a float32 tensor")),
+    }
+}
