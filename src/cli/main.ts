@@ -12,6 +12,9 @@ Usage:
   foveate info                      devices, threads, CUDA toolchain
   foveate bench [--json] [--only gemm,captions]
                                     benchmarks vs baselines measured in the same run
+  foveate train mnist [--model mlp|conv] [--steps N] [--batch-size B] [--lr LR]
+                    [--out DIR] [--resume] [--device cpu|cuda]
+                                    MNIST classifiers (metrics.jsonl, checkpoint, curves)
   foveate eval captions --results F --references G
                                     BLEU-1..4, METEOR, CIDEr-D, ROUGE-L as in coco-caption
   foveate start                     the default job (see README)
@@ -43,6 +46,16 @@ async function evalCommand(argv: string[]): Promise<void> {
   console.log(evalCaptionsCommand({ results: values.results, references: values.references }));
 }
 
+async function train(argv: string[]): Promise<void> {
+  const [what, ...rest] = argv;
+  switch (what) {
+    case 'mnist':
+      return (await import('./train-mnist.js')).trainMnistCommand(rest);
+    default:
+      throw new Error(`train: unknown model '${what ?? ''}', expected one of: mnist`);
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -59,6 +72,9 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     case 'eval':
       await evalCommand(rest);
+      return 0;
+    case 'train':
+      await train(rest);
       return 0;
     case undefined:
     case 'help':

@@ -9,19 +9,19 @@ export function mnistMlp(options: { hidden?: number; device?: DeviceName } = {})
   return new Sequential(new Flatten(), new Linear(784, hidden, { device }), new ReLU(), new Linear(hidden, hidden, { device }), new ReLU(), new Linear(hidden, 10, { device }));
 }
 
-/** [N,1,28,28] → conv5 32 → pool → conv5 64 → pool → 1024 → 10. */
+/** [N,1,28,28] → conv5 16 → pool → conv5 32 → pool → 128 → 10. */
 export function mnistConvNet(options: { device?: DeviceName } = {}): Sequential {
   const { device } = options;
   return new Sequential(
-    new Conv2d(1, 32, 5, { padding: 2, device }),
+    new Conv2d(1, 16, 5, { padding: 2, device }),
     new ReLU(),
     new MaxPool2d({ kernel: 2 }),
-    new Conv2d(32, 64, 5, { padding: 2, device }),
+    new Conv2d(16, 32, 5, { padding: 2, device }),
     new ReLU(),
     new MaxPool2d({ kernel: 2 }),
     new Flatten(),
-    new Linear(64 * 7 * 7, 256, { device }),
+    new Linear(32 * 7 * 7, 128, { device }),
     new ReLU(),
-    new Linear(256, 10, { device }),
+    new Linear(128, 10, { device }),
   );
 }
