@@ -2,7 +2,7 @@
 // on a batch of 64 images of 28×28, forward + backward (gradients of the image or
 // patch and of the five params), CPU. The kernels are dense (no data-dependent
 // work), so a seeded binarised batch of MNIST's shape stands in for the digits.
-// Run: npx tsx bench/attention.ts
+// Run: npx tsx bench/attention.ts (PyTorch twin: python3 bench/torch_attention.py 1)
 import * as fv from '../src/index.js';
 import { time } from './timer.js';
 
@@ -14,7 +14,7 @@ function params(): fv.Tensor {
   return fv.tidy(() => fv.ops.mul(fv.rand([BATCH, 5], { low: -1, high: 1 }), fv.tensor([0.5, 0.5, 0.5, 0.3, 0.3], [5])));
 }
 
-/** Best time (ms) of fwd (+ bwd through sum(out ⊙ g)) of `op` on leaves that need gradients. */
+/** Best time (ms) of `op` forward (+ backward from a fixed upstream gradient g) on leaves that need gradients. */
 function step(op: (x: fv.Tensor, p: fv.Tensor) => fv.Tensor, x: fv.Tensor, p: fv.Tensor, backward: boolean): number {
   x.requiresGrad = backward;
   p.requiresGrad = backward;
@@ -25,7 +25,7 @@ function step(op: (x: fv.Tensor, p: fv.Tensor) => fv.Tensor, x: fv.Tensor, p: fv
       fv.tidy(() => {
         const out = op(x, p);
         if (backward) {
-          fv.ops.sum(fv.ops.mul(out, g)).backward();
+          out.backward(g);
           x.grad!.dispose();
           p.grad!.dispose();
           x.grad = undefined;

@@ -31,10 +31,12 @@ export function write(w: Tensor, params: Tensor, H: number, W: number): Tensor {
   const needGrad = isGradEnabled() && (w.requiresGrad || params.requiresGrad);
   return scoped(needGrad, () => {
     const { Fx, Fy, gamma } = asOp(op, () => filterbank(params, N, W, H));
-    // w FX for all patch rows of all channels at once: [batch, C·N, W].
-    const wf = matmul(colour ? reshape(w, [batch, C * N, N]) : w, Fx);
+    // 1/γ scales the small patch rather than the canvas: FYᵀ (w/γ) FX is the same
+    // product, and the division (and its backward's broadcast sum) touches N² values, not H·W.
+    const scaled = div(w, reshape(gamma, colour ? [batch, 1, 1, 1] : [batch, 1, 1]));
+    // (w/γ) FX for all patch rows of all channels at once: [batch, C·N, W].
+    const wf = matmul(colour ? reshape(scaled, [batch, C * N, N]) : scaled, Fx);
     const canvas = matmul(perChannel(Fy, C), colour ? reshape(wf, [batch * C, N, W]) : wf, { transA: true });
-    const shape = colour ? [batch, C, H, W] : [batch, H, W];
-    return div(colour ? reshape(canvas, shape) : canvas, reshape(gamma, colour ? [batch, 1, 1, 1] : [batch, 1, 1]));
+    return colour ? reshape(canvas, [batch, C, H, W]) : canvas;
   });
 }

@@ -28,6 +28,9 @@ struct Axis {
     delta: f64,
     /// σ².
     var: f64,
+    /// t = 1/(2σ²) and e^−2t, shared by every row's recurrence.
+    t: f64,
+    q: f64,
     len: usize,
     n: usize,
 }
@@ -44,11 +47,15 @@ impl Axis {
         let half = (len as f64 + 1.0) / 2.0;
         // N = 1 divides by max(N − 1, 1): see the module comment.
         let stride = (max_len as f64 - 1.0) / (n.saturating_sub(1).max(1)) as f64;
+        let var = (log_var as f64).exp();
+        let t = 1.0 / (2.0 * var);
         Axis {
             centre: half * (g_tilde as f64 + 1.0),
             dcentre: half,
             delta: stride * (log_delta as f64).exp(),
-            var: (log_var as f64).exp(),
+            var,
+            t,
+            q: (-2.0 * t).exp(),
             len,
             n,
         }
@@ -64,13 +71,30 @@ impl Axis {
     }
 
     /// Unnormalised row i0 into `e` (len values); returns Σ e.
+    ///
+    /// exp(−t(a − μ)²), t = 1/(2σ²), by the recurrence e(a±1) = e(a)·r, r·= e^−2t,
+    /// walking out from the pixel nearest μ: three exps per row instead of one per
+    /// pixel. Every factor is ≤ 1 on the way out, so values only shrink (and
+    /// underflow to 0 where the true value is below f64's range); the relative
+    /// error after k steps is ~k²·2⁻⁵³ (≈1e-12 at k = 100).
     fn row(&self, i0: usize, e: &mut [f64]) -> f64 {
-        let mu = self.mu(i0);
-        let mut sum = 0.0;
-        for (a0, v) in e.iter_mut().enumerate() {
-            let d = (a0 + 1) as f64 - mu;
-            *v = (-d * d / (2.0 * self.var)).exp();
-            sum += *v;
+        let (mu, t, q) = (self.mu(i0), self.t, self.q);
+        // 0-based index of the pixel nearest μ (1-based a = k + 1).
+        let peak = (mu.round() - 1.0).clamp(0.0, (self.len - 1) as f64) as usize;
+        let d = (peak + 1) as f64 - mu;
+        e[peak] = (-t * d * d).exp();
+        let mut sum = e[peak];
+        let mut r = (-t * (2.0 * d + 1.0)).exp();
+        for k in peak + 1..self.len {
+            e[k] = e[k - 1] * r;
+            r *= q;
+            sum += e[k];
+        }
+        let mut l = (-t * (1.0 - 2.0 * d)).exp();
+        for k in (0..peak).rev() {
+            e[k] = e[k + 1] * l;
+            l *= q;
+            sum += e[k];
         }
         sum
     }
@@ -79,9 +103,9 @@ impl Axis {
     fn forward(&self, out: &mut [f32]) {
         let mut e = vec![0f64; self.len];
         for (i0, dst) in out.chunks_mut(self.len.max(1)).enumerate().take(self.n) {
-            let z = self.row(i0, &mut e).max(Z_EPS);
+            let inv = 1.0 / self.row(i0, &mut e).max(Z_EPS);
             for (d, &v) in dst.iter_mut().zip(&e) {
-                *d = (v / z) as f32;
+                *d = (v * inv) as f32;
             }
         }
     }
@@ -92,18 +116,22 @@ impl Axis {
         for i0 in 0..self.n {
             let g = &grad[i0 * self.len..(i0 + 1) * self.len];
             let sum = self.row(i0, &mut e);
-            let z = sum.max(Z_EPS);
+            let inv = 1.0 / sum.max(Z_EPS);
             // dL/de_a = (G_a − Σ G⊙F)/Z while Z = Σe; G_a/Z when Z is the floor.
             // K_a = e_a·dL/de_a = F_a·(G_a − r).
             let r = if sum >= Z_EPS {
-                g.iter().zip(&e).map(|(&ga, &ea)| ga as f64 * ea / z).sum()
+                g.iter()
+                    .zip(&e)
+                    .map(|(&ga, &ea)| ga as f64 * ea)
+                    .sum::<f64>()
+                    * inv
             } else {
                 0.0
             };
             let mu = self.mu(i0);
             let (mut dmu, mut dvar) = (0.0, 0.0);
             for (a0, (&ga, &ea)) in g.iter().zip(&e).enumerate() {
-                let k = ea / z * (ga as f64 - r);
+                let k = ea * inv * (ga as f64 - r);
                 let d = (a0 + 1) as f64 - mu;
                 // de/dμ = e·(a − μ)/σ²;  de/dlogσ² = e·(a − μ)²/(2σ²).
                 dmu += k * d / self.var;
