@@ -1,4 +1,4 @@
-// `npm run bench` / `foveate bench [--json] [--only gemm,captions,lstm]`: every
+// `npm run bench` / `foveate bench [--json] [--only gemm,lstm,conv,attention,captions]`: every
 // benchmark, reported as ratios against a baseline measured in the same run.
 import * as fv from '../src/index.js';
 import { benchGemm, type GemmRow } from './gemm.js';
@@ -8,6 +8,8 @@ export interface BenchReport {
   gemm?: { rows: GemmRow[]; numpyNote?: string };
   captions?: { name: string; ms: number }[];
   lstm?: import('./lstm.js').LstmRow[];
+  conv?: import('./conv.js').ConvRow[];
+  attention?: { name: string; ms: number }[];
 }
 
 function fmtShape(r: GemmRow): string {
@@ -33,6 +35,14 @@ export function formatReport(report: BenchReport): string {
     const note = report.lstm.find((r) => r.note)?.note;
     if (note) lines.push(`PyTorch baseline unavailable: ${note}`);
   }
+  if (report.conv) {
+    lines.push('', 'conv2d forward+backward vs PyTorch CPU (ms, best of rounds; ratio = torch / foveate)', '| layer | foveate | torch | ratio |', '| --- | ---: | ---: | ---: |');
+    for (const r of report.conv) lines.push(`| ${r.name} | ${r.foveateMs.toFixed(1)} | ${r.torchMs?.toFixed(1) ?? 'n/a'} | ${r.ratio?.toFixed(2) ?? 'n/a'} |`);
+  }
+  if (report.attention) {
+    lines.push('', 'DRAW attention, batch 64 MNIST, forward+backward (ms)', '| op | ms |', '| --- | ---: |');
+    for (const a of report.attention) lines.push(`| ${a.name} | ${a.ms.toFixed(2)} |`);
+  }
   return lines.join('\n');
 }
 
@@ -45,6 +55,14 @@ export async function runBenchmarks(only?: string[]): Promise<BenchReport> {
   if (want('lstm')) {
     const { benchLstm } = await import('./lstm.js');
     report.lstm = benchLstm();
+  }
+  if (want('conv')) {
+    const { benchConv } = await import('./conv.js');
+    report.conv = benchConv();
+  }
+  if (want('attention')) {
+    const { benchAttention } = await import('./attention.js');
+    report.attention = benchAttention();
   }
   if (want('captions')) {
     const { benchCaptions } = await import('./captions.js');
