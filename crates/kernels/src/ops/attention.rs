@@ -3,18 +3,18 @@
 
 use crate::cpu::attention::Geometry;
 use crate::error::fmt_shape;
-use crate::{bail, cpu, Device, Result, Storage, Tensor};
+use crate::{bail, cpu, DType, Device, Result, Storage, Tensor};
 
 const OP: &str = "attention.filterbank";
 const OP_BACKWARD: &str = "attention.filterbankBackward";
 
-/// Checks params is float32 [batch,5] with finite values, and the sizes are ≥ 1.
+/// Checks params is float32 [batch,5], the sizes are ≥ 1 and, when `finite`,
+/// that every value is finite.
 fn check_params(
     op: &str,
     params: &Tensor,
-    n: usize,
-    width: usize,
-    height: usize,
+    (n, width, height): (usize, usize, usize),
+    finite: bool,
 ) -> Result<Geometry> {
     if params.shape().len() != 2 || params.shape()[1] != 5 {
         bail!(
@@ -28,6 +28,18 @@ fn check_params(
             op,
             "N, width and height must be at least 1, got N = {n}, width = {width}, height = {height}"
         );
+    }
+    let geo = Geometry {
+        batch: params.shape()[0],
+        n,
+        width,
+        height,
+    };
+    if params.dtype() != DType::F32 {
+        return Err(params.kind_error(op, "params", "a float32 tensor"));
+    }
+    if !finite {
+        return Ok(geo);
     }
     // The values cross to the host for this check on CUDA too: [batch,5] is tiny,
     // and a NaN here would otherwise spread silently through every glimpse.
@@ -46,12 +58,7 @@ fn check_params(
             fmt_shape(params.shape())
         );
     }
-    Ok(Geometry {
-        batch: params.shape()[0],
-        n,
-        width,
-        height,
-    })
+    Ok(geo)
 }
 
 /// (FX [batch,N,width], FY [batch,N,height], γ [batch]) from raw params [batch,5].
@@ -61,7 +68,7 @@ pub fn filterbank(
     width: usize,
     height: usize,
 ) -> Result<(Tensor, Tensor, Tensor)> {
-    let geo = check_params(OP, params, n, width, height)?;
+    let geo = check_params(OP, params, (n, width, height), true)?;
     let shapes = (
         vec![geo.batch, n, width],
         vec![geo.batch, n, height],
@@ -123,7 +130,9 @@ pub fn filterbank_backward(
     width: usize,
     height: usize,
 ) -> Result<Tensor> {
-    let geo = check_params(OP_BACKWARD, params, n, width, height)?;
+    // The forward already refused non-finite params; checking again would cost a
+    // device-to-host copy per backward on CUDA.
+    let geo = check_params(OP_BACKWARD, params, (n, width, height), false)?;
     let dev = params.device();
     check_grad("dFx", dfx, &[geo.batch, n, width], dev)?;
     check_grad("dFy", dfy, &[geo.batch, n, height], dev)?;
