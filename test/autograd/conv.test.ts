@@ -3,23 +3,11 @@
 // float64 on the reference path.
 import { describe, expect, it } from 'vitest';
 import * as fv from '../../src/index.js';
-import { type Tensor } from '../../src/index.js';
+import { check, f64 } from '../helpers/gradcheck.js';
 
 const { ops } = fv;
 
-function f64(shape: number[], seed: number): Tensor {
-  fv.seed(seed);
-  const x = fv.randn(shape);
-  const data = Float64Array.from(x.toFloat32Array());
-  x.dispose();
-  return fv.tensor(data, shape, { dtype: 'float64' });
-}
 
-function check(fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[]): void {
-  const r = fv.autograd.gradcheck(fn, inputs);
-  expect(r.failures, r.failures.join('\n')).toEqual([]);
-  expect(r.ok).toBe(true);
-}
 
 const cases: [string, number[], number[], fv.ops.Conv2dOptions][] = [
   ['3×3 padding 1', [2, 3, 5, 4], [2, 3, 3, 3], { padding: 1 }],

@@ -1,24 +1,13 @@
 // Gradcheck (float64, reference path) for batch norm, the fused and composite
 // LSTM cells, dropout, embedding and the losses: every differentiable input.
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import * as fv from '../../src/index.js';
 import { type Tensor } from '../../src/index.js';
+import { check, f64 } from '../helpers/gradcheck.js';
 
 const { ops } = fv;
 
-function f64(shape: number[], seed: number, scale = 1, shift = 0): Tensor {
-  fv.seed(seed);
-  const x = fv.randn(shape);
-  const data = Float64Array.from(x.toFloat32Array(), (v) => v * scale + shift);
-  x.dispose();
-  return fv.tensor(data, shape, { dtype: 'float64' });
-}
 
-function check(fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[]): void {
-  const r = fv.autograd.gradcheck(fn, inputs);
-  expect(r.failures, r.failures.join('\n')).toEqual([]);
-  expect(r.ok).toBe(true);
-}
 
 describe('gradcheck: batchNorm', () => {
   const cases: number[][] = [[3, 5], [2, 3, 1, 1], [2, 3, 5, 1], [3, 2, 1, 5]];

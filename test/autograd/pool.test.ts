@@ -3,23 +3,11 @@
 // normals, so no window has a tie within the finite-difference step.
 import { describe, expect, it } from 'vitest';
 import * as fv from '../../src/index.js';
-import { type Tensor } from '../../src/index.js';
+import { check, f64 } from '../helpers/gradcheck.js';
 
 const { ops } = fv;
 
-function f64(shape: number[], seed: number): Tensor {
-  fv.seed(seed);
-  const x = fv.randn(shape);
-  const data = Float64Array.from(x.toFloat32Array());
-  x.dispose();
-  return fv.tensor(data, shape, { dtype: 'float64' });
-}
 
-function check(fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[]): void {
-  const r = fv.autograd.gradcheck(fn, inputs);
-  expect(r.failures, r.failures.join('\n')).toEqual([]);
-  expect(r.ok).toBe(true);
-}
 
 const cases: [string, fv.ops.Pool2dOptions][] = [
   ['3×3 stride 2', { kernel: 3, stride: 2 }],

@@ -163,7 +163,8 @@ pub fn concat(parts: &[&Tensor], axis: i64) -> Result<Tensor> {
     }
 }
 
-fn check_index(op: &str, index: &Tensor, x: &Tensor, limit: usize) -> Result<()> {
+/// Checks `index` is int32 on x's device with every value in 0..limit.
+pub(crate) fn check_index(op: &str, index: &Tensor, x: &Tensor, limit: usize) -> Result<()> {
     if index.device() != x.device() {
         bail!(
             op,

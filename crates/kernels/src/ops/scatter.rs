@@ -1,30 +1,9 @@
 //! Scatter ops: the gradients of slice, index_select and gather.
 
+use super::layout::check_index;
 use crate::error::fmt_shape;
 use crate::shape::{axis as norm_axis, check_rank, numel, strides};
 use crate::{bail, cpu, Result, Storage, Tensor};
-
-fn check_index(op: &str, index: &Tensor, src: &Tensor, limit: usize) -> Result<()> {
-    if index.device() != src.device() {
-        bail!(
-            op,
-            "index on {} but src on {}",
-            index.device().name(),
-            src.device().name()
-        );
-    }
-    let values = index
-        .to_i32_vec()
-        .map_err(|_| index.kind_error(op, "index", "an int32 tensor"))?;
-    if let Some((i, &v)) = values
-        .iter()
-        .enumerate()
-        .find(|(_, &v)| v < 0 || v as usize >= limit)
-    {
-        bail!(op, "index[{i}] = {v} is out of range 0..{limit}");
-    }
-    Ok(())
-}
 
 /// Zeros of `shape` with `src` written where slice(starts, steps) reads.
 pub fn slice_scatter(
