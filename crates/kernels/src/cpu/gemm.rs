@@ -18,12 +18,9 @@
 use gemm_common::Parallelism;
 use rayon::prelude::*;
 
-/// Below this many multiply-adds per product (m·n·k), a product stays on the
-/// calling thread: waking the pool costs more than it saves.
-const THREADED_MIN_WORK: usize = 1 << 16;
-
 /// Below this many multiply-adds per product, `sgemm_batched` gives each thread
 /// whole products rather than splitting every product across the threads.
+/// (Within one product, gemm-common stays on one thread below 48·48·256.)
 const BATCH_SPLIT_MAX_WORK: usize = 1 << 22;
 
 /// C = op(A)·op(B), all row-major contiguous. op(A) is m×k: A is stored [m,k], or [k,m] when `trans_a`.
@@ -42,7 +39,11 @@ pub fn sgemm(
     c: &mut [f32],
 ) {
     let p = Product::new(m, n, k, a, trans_a, b, trans_b);
-    p.run(plan(trans_a, trans_b, m, n), c, threads_for(p.work()));
+    p.run(
+        plan(trans_a, trans_b, m, n),
+        c,
+        rayon::current_num_threads(),
+    );
 }
 
 /// `batch` independent products; a/b/c advance by a_stride/b_stride/c_stride elements per batch
@@ -97,7 +98,7 @@ pub fn sgemm_batched(
         chunks.enumerate().for_each(|(i, c)| one(i, c, 1));
     } else {
         for i in 0..batch {
-            one(i, &mut c[i * c_stride..], threads_for(work));
+            one(i, &mut c[i * c_stride..], rayon::current_num_threads());
         }
     }
 }
@@ -107,14 +108,6 @@ pub fn sgemm_batched(
 fn size(x: usize, y: usize) -> usize {
     x.checked_mul(y)
         .unwrap_or_else(|| panic!("sgemm: size {x}x{y} overflows usize"))
-}
-
-fn threads_for(work: usize) -> usize {
-    if work >= THREADED_MIN_WORK {
-        rayon::current_num_threads()
-    } else {
-        1
-    }
 }
 
 /// One product C = op(A)·op(B); the slices may be longer than the operands.
@@ -141,11 +134,6 @@ impl<'a> Product<'a> {
             b,
             tb,
         }
-    }
-
-    /// Multiply-adds, saturating: it only steers threading.
-    fn work(&self) -> usize {
-        self.m.saturating_mul(self.n).saturating_mul(self.k)
     }
 
     /// Writes C into `c` on `threads` threads of rayon's pool (1: this thread only).
