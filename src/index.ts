@@ -17,6 +17,7 @@ export * as ops from './ops/index.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export * as io from './io/index.js';
+export * as data from './data/index.js';
 export * as viz from './viz/index.js';
 export * as metrics from './metrics/index.js';
 export * as reference from './reference/index.js';

@@ -1,0 +1,4 @@
+// fv.data: IDX files, real and binarised MNIST, mini-batches.
+export { readIdx, parseIdx, IDX_IMAGES, IDX_LABELS, type IdxArray } from './idx.js';
+export { mnist, binarizedMnist, mnistDir, BINARIZE_SEED, type Dataset } from './mnist.js';
+export { batches, permutation, type Batch, type BatchOptions, type BatchSource } from './batches.js';
