@@ -7,12 +7,12 @@
 //   rest     the tensors' bytes, little-endian, row-major, back to back
 // Tensors are laid out by dtype (wider first: F64, F32, I32), then by name —
 // the library's order, so files are byte-identical to what it writes.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { endianness } from 'node:os';
-import { basename, dirname, join } from 'node:path';
 import { tensor } from '../creation.js';
 import { fail, fmtShape } from '../errors.js';
 import { Tensor } from '../tensor.js';
+import { writeFileAtomic } from './atomic.js';
 
 /** The dtypes foveate reads and writes, with their byte sizes. */
 const DTYPES = { F64: 8, F32: 4, I32: 4 } as const;
@@ -153,37 +153,9 @@ export function deserialize(buf: Uint8Array, what = '<buffer>', op = 'io.load'):
   return { tensors, metadata };
 }
 
-/**
- * Writes `bytes` to `path` atomically: a temporary file in the same folder,
- * flushed to disk, then renamed over `path`. On failure nothing is left behind
- * and an existing `path` is untouched.
- */
+/** Writes `bytes` to `path` atomically (temp file + fsync + rename). */
 export function writeAtomic(path: string, bytes: Uint8Array, op = 'io.save'): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
-  let fd: number | undefined;
-  try {
-    fd = openSync(tmp, 'wx');
-    for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(tmp, path);
-  } catch (e) {
-    if (fd !== undefined) closeSync(fd);
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // never created, or already renamed
-    }
-    fail(op, `${path}: ${(e as Error).message}`);
-  }
-  try {
-    const dir = openSync(dirname(path), 'r');
-    fsyncSync(dir); // make the rename itself durable
-    closeSync(dir);
-  } catch {
-    // some filesystems refuse fsync on a folder; the data is already on disk
-  }
+  writeFileAtomic(path, bytes, op);
 }
 
 /**
