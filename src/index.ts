@@ -15,6 +15,7 @@ export { devices, hasCuda, type DeviceName, type DeviceInfo } from './device.js'
 export { seed, getRngState, setRngState, type RngState } from './random.js';
 export * as ops from './ops/index.js';
 export * as nn from './nn/index.js';
+export * as models from './models/index.js';
 export * as optim from './optim/index.js';
 export * as io from './io/index.js';
 export * as data from './data/index.js';

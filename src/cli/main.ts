@@ -10,11 +10,19 @@ const HELP = `foveate — attention models on Rust CPU/CUDA kernels
 
 Usage:
   foveate info                      devices, threads, CUDA toolchain
-  foveate bench [--json] [--only gemm,lstm,conv,attention,captions]
+  foveate bench [--json] [--only gemm,lstm,conv,attention,bninception,captions]
                                     benchmarks vs baselines measured in the same run
   foveate train mnist [--model mlp|conv] [--steps N] [--batch-size B] [--lr LR]
                     [--out DIR] [--resume] [--device cpu|cuda]
                                     MNIST classifiers (metrics.jsonl, checkpoint, curves)
+  foveate train bn-mnist [--steps N] [--lr LR] [--out DIR] [--resume]
+                                    Batch Normalization Fig 1: 3×100 sigmoid MLP with and
+                                    without BN (accuracy.svg, percentiles.svg, results.json)
+  foveate train bn-inception [--steps N] [--base-lr LR] [--width W] [--size S]
+                    [--configs inception,bn-baseline,bn-x5,bn-x30,bn-x5-sigmoid,inception-sigmoid]
+                    [--out DIR] [--resume]
+                                    Batch Normalization §4.2 on Fashion-MNIST
+                                    (dataset-fashion-mnist): accuracy.svg, results.json
   foveate eval captions --results F --references G
                                     BLEU-1..4, METEOR, CIDEr-D, ROUGE-L as in coco-caption
   foveate start                     the default job (see README)
@@ -51,8 +59,12 @@ async function train(argv: string[]): Promise<void> {
   switch (what) {
     case 'mnist':
       return (await import('./train-mnist.js')).trainMnistCommand(rest);
+    case 'bn-mnist':
+      return (await import('./train-bn-mnist.js')).trainBnMnistCommand(rest);
+    case 'bn-inception':
+      return (await import('./train-bn-inception.js')).trainBnInceptionCommand(rest);
     default:
-      throw new Error(`train: unknown model '${what ?? ''}', expected one of: mnist`);
+      throw new Error(`train: unknown model '${what ?? ''}', expected one of: mnist, bn-mnist, bn-inception`);
   }
 }
 

@@ -2,3 +2,4 @@
 export { readIdx, parseIdx, IDX_IMAGES, IDX_LABELS, type IdxArray } from './idx.js';
 export { mnist, binarizedMnist, mnistDir, BINARIZE_SEED, type Dataset } from './mnist.js';
 export { batches, permutation, type Batch, type BatchOptions, type BatchSource } from './batches.js';
+export { fashionMnist, FASHION_MNIST_CLASSES, FASHION_MNIST_DEBIAN_DIR } from './fashion-mnist.js';

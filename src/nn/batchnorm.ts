@@ -1,7 +1,9 @@
 // BatchNorm1d / BatchNorm2d: γ (weight) = 1, β (bias) = 0, running statistics
 // updated during training with PyTorch's momentum convention and used in eval.
+// numBatchesTracked counts the batches that went into the running statistics
+// (PyTorch's num_batches_tracked): evaluation refuses statistics never computed.
 import { fail, fmtShape } from '../errors.js';
-import { full } from '../creation.js';
+import { full, tensor } from '../creation.js';
 import { type DeviceName } from '../device.js';
 import { batchNorm } from '../ops/index.js';
 import { type Tensor } from '../tensor.js';
@@ -20,6 +22,8 @@ abstract class BatchNorm extends Module {
   readonly bias: Tensor | undefined;
   readonly eps: number;
   readonly momentum: number;
+  /** Batches seen in the current exact population pass (Algorithm 2), or undefined. */
+  #populationBatches: number | undefined;
 
   constructor(
     readonly numFeatures: number,
@@ -36,6 +40,23 @@ abstract class BatchNorm extends Module {
     this.bias = affine ? this.registerParameter('bias', full([numFeatures], 0, { device })) : undefined;
     this.registerBuffer('runningMean', full([numFeatures], 0, { device }));
     this.registerBuffer('runningVar', full([numFeatures], 1, { device }));
+    this.registerBuffer('numBatchesTracked', tensor(new Int32Array([0]), [1], { device, dtype: 'int32' }));
+  }
+
+  /** How many batches the running statistics summarise (0: never computed). */
+  get batchesTracked(): number {
+    return this.stateDict()['numBatchesTracked']!.toInt32Array()[0]!;
+  }
+
+  /**
+   * Switches the running statistics between the moving averages (false, the
+   * default) and exact averages (true): from the next training batch on, batch k
+   * (from 0) enters with weight 1/(k+1), so after K batches runningMean is the
+   * mean of the K batch means and runningVar the mean of the K unbiased batch
+   * variances m/(m−1)·σ²_B — Algorithm 2. Used by computePopulationStatistics.
+   */
+  setExactAveraging(on: boolean): void {
+    this.#populationBatches = on ? 0 : undefined;
   }
 
   get runningMean(): Tensor {
@@ -50,13 +71,29 @@ abstract class BatchNorm extends Module {
     if (!this.ranks.includes(x.rank) || x.shape[1] !== this.numFeatures) {
       fail(`${this.constructor.name}.forward`, `x ${fmtShape(x.shape)} must have rank ${this.ranks.join(' or ')} with ${this.numFeatures} features on axis 1`);
     }
-    return batchNorm(x, this.weight, this.bias, {
+    const counter = this.stateDict()['numBatchesTracked']!;
+    const tracked = counter.toInt32Array()[0]!;
+    if (!this.training && tracked === 0) {
+      fail(
+        `${this.constructor.name}.forward`,
+        'evaluation needs population statistics, but runningMean/runningVar were never computed or updated (numBatchesTracked = 0): train the model, run fv.nn.computePopulationStatistics(model, batches) or load a trained state',
+      );
+    }
+    const exact = this.#populationBatches;
+    const y = batchNorm(x, this.weight, this.bias, {
       training: this.training,
       runningMean: this.runningMean,
       runningVar: this.runningVar,
-      momentum: this.momentum,
+      momentum: this.training && exact !== undefined ? 1 / (exact + 1) : this.momentum,
       eps: this.eps,
     });
+    if (this.training) {
+      if (exact !== undefined) this.#populationBatches = exact + 1;
+      const next = tensor(new Int32Array([tracked + 1]), [1], { device: counter.device, dtype: 'int32' });
+      counter.assign(next);
+      next.dispose();
+    }
+    return y;
   }
 }
 
