@@ -23,6 +23,11 @@ Usage:
                     [--out DIR] [--resume]
                                     Batch Normalization §4.2 on Fashion-MNIST
                                     (dataset-fashion-mnist): accuracy.svg, results.json
+  foveate train draw [--preset mnist|mnist-noattn|two-digits|svhn|cifar] [--steps N]
+                    [--batch-size B] [--lr LR] [--out DIR] [--resume] [--device cpu|cuda]
+                                    DRAW (metrics, checkpoint, samples.png, sequence.png/.gif, loss.svg)
+  foveate sample draw --checkpoint F [--out DIR]
+                                    pictures from a trained DRAW checkpoint
   foveate eval captions --results F --references G
                                     BLEU-1..4, METEOR, CIDEr-D, ROUGE-L as in coco-caption
   foveate start                     the default job (see README)
@@ -63,8 +68,10 @@ async function train(argv: string[]): Promise<void> {
       return (await import('./train-bn-mnist.js')).trainBnMnistCommand(rest);
     case 'bn-inception':
       return (await import('./train-bn-inception.js')).trainBnInceptionCommand(rest);
+    case 'draw':
+      return (await import('./train-draw.js')).trainDrawCommand(rest);
     default:
-      throw new Error(`train: unknown model '${what ?? ''}', expected one of: mnist, bn-mnist, bn-inception`);
+      throw new Error(`train: unknown model '${what ?? ''}', expected one of: mnist, bn-mnist, bn-inception, draw`);
   }
 }
 
@@ -88,6 +95,12 @@ export async function main(argv: string[]): Promise<number> {
     case 'train':
       await train(rest);
       return 0;
+    case 'sample': {
+      const [what, ...more] = rest;
+      if (what !== 'draw') throw new Error(`sample: unknown model '${what ?? ''}', expected 'draw'`);
+      await (await import('./train-draw.js')).sampleDrawCommand(more);
+      return 0;
+    }
     case undefined:
     case 'help':
     case '--help':

@@ -3,3 +3,5 @@ export { readIdx, parseIdx, IDX_IMAGES, IDX_LABELS, type IdxArray } from './idx.
 export { mnist, binarizedMnist, mnistDir, BINARIZE_SEED, type Dataset } from './mnist.js';
 export { batches, permutation, type Batch, type BatchOptions, type BatchSource } from './batches.js';
 export { fashionMnist, FASHION_MNIST_CLASSES, FASHION_MNIST_DEBIAN_DIR } from './fashion-mnist.js';
+export { twoDigitMnist, type ImageDataset } from './two-digits.js';
+export { colourImages, decodePng, emojiDir, type ColourSet, type DecodedPng } from './colour.js';

@@ -23,6 +23,8 @@ export interface Checkpoint {
   step: number;
   /** Defaults to the global RNG's state now. */
   rng?: RngState;
+  /** Extra string metadata stored beside the reserved keys (e.g. a model's config). */
+  metadata?: Record<string, string>;
 }
 
 /**
@@ -38,7 +40,7 @@ export function saveCheckpoint(path: string, ck: Checkpoint): void {
   for (const [k, t] of Object.entries(ck.model.stateDict())) tensors[`model.${k}`] = t;
   const opt = ck.optimizer?.stateDict();
   try {
-    const meta: Record<string, string> = { format: CHECKPOINT_FORMAT, step: String(ck.step), rng: JSON.stringify(rng) };
+    const meta: Record<string, string> = { ...ck.metadata, format: CHECKPOINT_FORMAT, step: String(ck.step), rng: JSON.stringify(rng) };
     if (opt) {
       const steps: Record<string, number> = {};
       for (const [i, s] of Object.entries(opt.state)) {

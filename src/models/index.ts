@@ -1,4 +1,5 @@
 // fv.models: ready-made models.
+export { DRAW, DRAW_PRESETS, drawRollout, drawLoss, checkDrawConfig, attentionWindow, type DrawConfig, type DrawPreset, type DrawWeights, type DrawLoss, type GenerationSequence, type ImageSet, type RolloutResult } from './draw.js';
 export { mnistMlp, mnistConvNet } from './mnist-classifiers.js';
 export { BNInception, InceptionModule, ConvUnit, SeparableConvUnit, inceptionTable, type BNInceptionOptions, type InceptionSpec, type Stage } from './bn-inception.js';
 export { bnMnistNet, foldBnMnistNet, lastSigmoidInput, type BnMnistOptions } from './bn-mnist.js';

@@ -104,6 +104,34 @@ export function lstmCell(x: Tensor, h: Tensor, c: Tensor, weightIh: Tensor, weig
   return out;
 }
 
+/**
+ * The LSTM cell from pre-activations the caller computed: gates = gx + gh (+ bias),
+ * each [B,4H] in the order i, f, g, o; c [B,H]. For recurrent models that compute
+ * part of the input GEMM once per sequence (e.g. a constant input's term).
+ * @example const { h, c } = fv.ops.lstmCellFromGates(gx, gh, bias, c0); // gx, gh [64,1024], c0 [64,256]
+ */
+export function lstmCellFromGates(gx: Tensor, gh: Tensor, bias: Tensor | undefined, c: Tensor): LstmState {
+  const op = 'lstmCellFromGates';
+  for (const [name, t] of [['gx', gx], ['gh', gh], ['c', c], ['bias', bias]] as const) {
+    if (t === undefined) continue;
+    checkFloat(op, name, t);
+    if (t.dtype !== c.dtype || t.device !== c.device) fail(op, `${name} is ${t.dtype} on ${t.device}, expected ${c.dtype} on ${c.device} like c`);
+  }
+  if (c.rank !== 2) fail(op, `c must be [batch, hidden], got ${fmtShape(c.shape)}`);
+  const [b, hidden] = [c.shape[0]!, c.shape[1]!];
+  for (const [name, t] of [['gx', gx], ['gh', gh]] as const) {
+    if (t.shape.join() !== `${b},${4 * hidden}`) fail(op, `${name} must be [${b},${4 * hidden}] for c ${fmtShape(c.shape)}, got ${fmtShape(t.shape)}`);
+  }
+  if (bias !== undefined && bias.shape.join() !== `${4 * hidden}`) fail(op, `bias must be [${4 * hidden}], got ${fmtShape(bias.shape)}`);
+  const state = lstmPointwise(gx, gh, bias, c);
+  const hNext = slice(state, [0], [1]);
+  const cNext = slice(state, [1], [2]);
+  const out = { h: reshape(hNext, [b, hidden]), c: reshape(cNext, [b, hidden]) };
+  for (const t of [hNext, cNext]) t.dispose();
+  if (!state.requiresGrad || !isGradEnabled()) state.dispose();
+  return out;
+}
+
 /** The same cell from matmul and elementwise ops: the fused cell's reference. */
 export function lstmCellComposite(x: Tensor, h: Tensor, c: Tensor, weightIh: Tensor, weightHh: Tensor, biasIh?: Tensor, biasHh?: Tensor): LstmState {
   const [b, hidden] = checkCell('lstmCellComposite', x, h, c, weightIh, weightHh, biasIh, biasHh);

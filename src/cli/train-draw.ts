@@ -1,0 +1,191 @@
+// `foveate train draw` and `foveate sample draw`: DRAW on binarised MNIST (with
+// and without attention), two-digit 60×60 MNIST, or the colour presets on the
+// colour data foveate can get; writes metrics.jsonl, a resumable checkpoint,
+// samples.png, sequence.png, sequence.gif, loss.svg and results.json.
+import { parseArgs } from 'node:util';
+import { seed as seedRng } from '../random.js';
+import { parseDevice, type DeviceName } from '../device.js';
+import { binarizedMnist, BINARIZE_SEED } from '../data/mnist.js';
+import { twoDigitMnist } from '../data/two-digits.js';
+import { Adam } from '../optim/index.js';
+import { DRAW, DRAW_PRESETS, type DrawPreset, type ImageSet } from '../models/draw.js';
+import { loadDrawCheckpoint, readDrawConfig, trainDraw } from '../train/draw.js';
+import { writeDrawPictures } from '../train/draw-pictures.js';
+import { RunFolder } from '../train/run-folder.js';
+import { writeLinePlot } from '../viz/plot.js';
+import { writeFileAtomic } from '../viz/atomic.js';
+
+export interface DrawData {
+  train: ImageSet;
+  test: ImageSet;
+  /** How the data was made (goes into results.json). */
+  description: string;
+}
+
+/** The training and test images of a preset. */
+export async function drawData(preset: DrawPreset): Promise<DrawData> {
+  const bin = binarizedMnist();
+  switch (preset) {
+    case 'mnist':
+    case 'mnist-noattn':
+      return {
+        train: bin.train,
+        test: bin.test,
+        description: `binarised MNIST (train = first 50,000 MNIST training images, test = the 10,000 test images; one Bernoulli draw per pixel, Philox seed ${BINARIZE_SEED})`,
+      };
+    case 'two-digits':
+      return {
+        train: twoDigitMnist(bin.train, { count: 50000, seed: 1 }),
+        test: twoDigitMnist(bin.test, { count: 10000, seed: 2 }),
+        description: 'two-digit 60×60 MNIST: two binarised MNIST digits at uniform random places, added and clipped at 1 (train from the 50k training digits, seed 1; test from the test digits, seed 2)',
+      };
+    case 'svhn':
+    case 'cifar': {
+      const { colourImages } = await import('../data/colour.js');
+      const size = DRAW_PRESETS[preset].width;
+      const d = colourImages({ size });
+      return { train: d.train, test: d.test, description: `${d.description} (SVHN and CIFAR-10 are not obtainable here; the ${preset} architecture runs on these)` };
+    }
+  }
+}
+
+const int = (cmd: string, name: string, v: string, min = 0): number => {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < min) throw new Error(`${cmd}: --${name} must be an integer ≥ ${min}, got ${v}`);
+  return n;
+};
+
+function checkPreset(cmd: string, p: string): DrawPreset {
+  if (!(p in DRAW_PRESETS)) throw new Error(`${cmd}: --preset must be one of ${Object.keys(DRAW_PRESETS).join(', ')}, got ${p}`);
+  return p as DrawPreset;
+}
+
+/** loss.svg from the run's metrics: training loss and the test bound against steps. */
+function writeCurves(run: RunFolder, label: string): void {
+  const rows = run.readMetrics();
+  const test = rows.filter((r) => typeof r.testNll === 'number');
+  writeLinePlot(
+    run.path('loss.svg'),
+    [
+      { label: 'training bound (batch)', x: rows.map((r) => r.step), y: rows.map((r) => Number(r.loss)) },
+      ...(test.length ? [{ label: 'test bound', x: test.map((r) => r.step), y: test.map((r) => Number(r.testNll)) }] : []),
+    ],
+    { title: `DRAW ${label}`, xLabel: 'step', yLabel: 'nats per image', logY: true },
+  );
+}
+
+export async function trainDrawCommand(argv: string[]): Promise<void> {
+  const cmd = 'train draw';
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      preset: { type: 'string', default: 'mnist' },
+      steps: { type: 'string', default: '10000' },
+      'batch-size': { type: 'string', default: '64' },
+      lr: { type: 'string', default: '0.001' },
+      clip: { type: 'string', default: '10' },
+      seed: { type: 'string', default: '0' },
+      'eval-every': { type: 'string' },
+      'eval-limit': { type: 'string' },
+      'checkpoint-every': { type: 'string' },
+      'keep-every': { type: 'string' },
+      out: { type: 'string' },
+      resume: { type: 'boolean', default: false },
+      device: { type: 'string', default: 'cpu' },
+    },
+  });
+  const preset = checkPreset(cmd, values.preset);
+  const steps = int(cmd, 'steps', values.steps);
+  const batchSize = int(cmd, 'batch-size', values['batch-size'], 1);
+  const lr = Number(values.lr);
+  if (!(lr > 0)) throw new Error(`${cmd}: --lr must be positive, got ${values.lr}`);
+  const clip = Number(values.clip);
+  if (!(clip >= 0)) throw new Error(`${cmd}: --clip must be ≥ 0 (0 = off), got ${values.clip}`);
+  const device = parseDevice(cmd, values.device);
+  const evalEvery = values['eval-every'] === undefined ? undefined : int(cmd, 'eval-every', values['eval-every'], 1);
+  const evalLimit = values['eval-limit'] === undefined ? undefined : int(cmd, 'eval-limit', values['eval-limit'], 1);
+  const checkpointEvery = values['checkpoint-every'] === undefined ? undefined : int(cmd, 'checkpoint-every', values['checkpoint-every'], 1);
+  const keepEvery = values['keep-every'] === undefined ? undefined : int(cmd, 'keep-every', values['keep-every'], 1);
+  const run = new RunFolder(values.out ?? `runs/draw-${preset}`);
+  await trainDrawRun({ preset, steps, batchSize, lr, clip, seed: int(cmd, 'seed', values.seed), evalEvery, evalLimit, checkpointEvery, keepEvery, run, resume: values.resume, device });
+}
+
+export interface DrawRunOptions {
+  preset: DrawPreset;
+  steps: number;
+  batchSize: number;
+  lr: number;
+  clip: number;
+  seed: number;
+  evalEvery?: number;
+  evalLimit?: number;
+  checkpointEvery?: number;
+  keepEvery?: number;
+  run: RunFolder;
+  resume: boolean;
+  device: DeviceName;
+}
+
+/** Trains, then writes the pictures, loss.svg and results.json; returns the summary. */
+export async function trainDrawRun(o: DrawRunOptions): Promise<Record<string, unknown>> {
+  const data = await drawData(o.preset);
+  seedRng(o.seed);
+  const model = new DRAW(o.preset, { device: o.device });
+  const optimizer = new Adam(model.parameters(), { lr: o.lr });
+  const result = trainDraw({
+    model,
+    optimizer,
+    train: data.train,
+    test: data.test,
+    steps: o.steps,
+    batchSize: o.batchSize,
+    clip: o.clip,
+    seed: o.seed,
+    evalEvery: o.evalEvery,
+    evalLimit: o.evalLimit,
+    checkpointEvery: o.checkpointEvery,
+    keepEvery: o.keepEvery,
+    device: o.device,
+    run: o.run,
+    resume: o.resume,
+    label: `draw ${o.preset}`,
+  });
+  const pictures = writeDrawPictures(model, o.run.dir);
+  writeCurves(o.run, o.preset);
+  const rows = o.run.readMetrics();
+  const summary = {
+    preset: o.preset,
+    config: model.config,
+    steps: o.steps,
+    batchSize: o.batchSize,
+    lr: o.lr,
+    clip: o.clip,
+    device: o.device,
+    data: data.description,
+    testNllBound: result.testNll,
+    testImages: o.evalLimit ? Math.min(o.evalLimit, data.test.shape[0]!) : data.test.shape[0],
+    lastLoss: result.lastLoss,
+    secondsThisInvocation: result.seconds,
+    secondsTotal: Number(rows[rows.length - 1]?.seconds ?? result.seconds),
+    pictures,
+  };
+  writeFileAtomic(o.run.path('results.json'), JSON.stringify(summary, null, 2) + '\n');
+  console.log(`DRAW ${o.preset}: test NLL bound ≤ ${result.testNll.toFixed(2)} nats after ${o.steps} steps → ${o.run.dir}`);
+  model.dispose();
+  return summary;
+}
+
+export async function sampleDrawCommand(argv: string[]): Promise<void> {
+  const cmd = 'sample draw';
+  const { values } = parseArgs({ args: argv, options: { checkpoint: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string', default: '1' }, device: { type: 'string', default: 'cpu' } } });
+  if (!values.checkpoint) throw new Error(`${cmd}: --checkpoint is required`);
+  const device = parseDevice(cmd, values.device);
+  // Everything that can fail on the checkpoint runs before the output folder is touched.
+  const config = readDrawConfig(values.checkpoint);
+  const model = new DRAW(config, { device });
+  loadDrawCheckpoint(values.checkpoint, model);
+  const run = new RunFolder(values.out ?? 'runs/draw-samples');
+  const p = writeDrawPictures(model, run.dir, { seed: int(cmd, 'seed', values.seed) });
+  console.log(`wrote ${p.samples}, ${p.sequencePng}, ${p.sequenceGif}`);
+  model.dispose();
+}

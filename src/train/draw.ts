@@ -1,0 +1,166 @@
+// DRAW training: step-addressed seeded batches (a resumed run sees exactly the
+// batches, and — the RNG state being in the checkpoint — exactly the ε, of the
+// straight run), Adam, global-norm clipping, the bound on a held-out set now and
+// then (its own noise stream, so evaluating does not move the training stream),
+// checkpoints with the model config in their metadata, a progress bar.
+import { existsSync } from 'node:fs';
+import { fail } from '../errors.js';
+import { tensor } from '../creation.js';
+import { type DeviceName } from '../device.js';
+import { tidy } from '../memory.js';
+import { permutation } from '../data/batches.js';
+import { loadFile } from '../io/safetensors.js';
+import { loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
+import { clipGradNorm } from '../optim/clip.js';
+import { type Optimizer } from '../optim/optimizer.js';
+import { ProgressBar } from '../cli/progress.js';
+import { checkDrawConfig, DRAW, type DrawConfig, type ImageSet } from '../models/draw.js';
+import { type Tensor } from '../tensor.js';
+import { type RunFolder } from './run-folder.js';
+
+/** Checkpoint metadata key holding the model's config (JSON). */
+export const DRAW_CONFIG_KEY = 'draw_config';
+
+export interface DrawTraining {
+  model: DRAW;
+  optimizer: Optimizer;
+  train: ImageSet;
+  /** Held-out images for the bound (test NLL); optional. */
+  test?: ImageSet;
+  steps: number;
+  batchSize: number;
+  /** Global-norm clip (default 10; 0 = off). */
+  clip?: number;
+  /** Seed of the batch order (epoch e uses seed + e). */
+  seed?: number;
+  /** Evaluate the bound every this many steps (default steps/10) on at most evalLimit test images. */
+  evalEvery?: number;
+  evalLimit?: number;
+  checkpointEvery?: number;
+  /** Also keep a copy `checkpoint-<step>.safetensors` every this many steps (for comparisons at equal steps). */
+  keepEvery?: number;
+  device?: DeviceName;
+  run?: RunFolder;
+  resume?: boolean;
+  label?: string;
+  /** Called after every step (tests). */
+  onStep?: (step: number, loss: number) => void;
+  /** Progress output (default stderr). */
+  stream?: NodeJS.WriteStream;
+}
+
+export interface DrawResult {
+  steps: number;
+  lastLoss: number;
+  /** The bound on the test set at the end (NaN without a test set). */
+  testNll: number;
+  seconds: number;
+}
+
+let cachedOrder: { n: number; seed: number; order: Int32Array } | undefined;
+
+/** The batch of `step`: epoch e = ⌊step / (n div b)⌋ visits permutation(n, seed + e). */
+export function drawBatchAt(ds: ImageSet, step: number, batchSize: number, seed: number, device?: DeviceName): Tensor {
+  const n = ds.shape[0]!;
+  const perEpoch = Math.floor(n / batchSize);
+  if (perEpoch < 1) fail('train draw', `batch size ${batchSize} is larger than the ${n} training images`);
+  const epoch = Math.floor(step / perEpoch);
+  if (cachedOrder?.n !== n || cachedOrder.seed !== seed + epoch) cachedOrder = { n, seed: seed + epoch, order: permutation(n, seed + epoch) };
+  const order = cachedOrder.order;
+  const start = (step % perEpoch) * batchSize;
+  const per = ds.images.length / n;
+  const x = new Float32Array(batchSize * per);
+  for (let i = 0; i < batchSize; i++) {
+    const k = order[start + i]!;
+    x.set(ds.images.subarray(k * per, (k + 1) * per), i * per);
+  }
+  return tensor(x, [batchSize, per], { device });
+}
+
+/** Saves a DRAW checkpoint: weights, optimiser, step, RNG state and the config. */
+export function saveDrawCheckpoint(path: string, model: DRAW, optimizer: Optimizer | undefined, step: number): void {
+  saveCheckpoint(path, { model, optimizer, step, metadata: { [DRAW_CONFIG_KEY]: JSON.stringify(model.config) } });
+}
+
+/** The config stored in a DRAW checkpoint, or a clear error when the file holds another model. */
+export function readDrawConfig(path: string): DrawConfig {
+  const op = 'DRAW checkpoint';
+  const { tensors, metadata } = loadFile(path, op);
+  for (const t of Object.values(tensors)) t.dispose();
+  const text = metadata[DRAW_CONFIG_KEY];
+  if (text === undefined) fail(op, `${path}: not a DRAW checkpoint (its metadata has no ${DRAW_CONFIG_KEY}; keys: ${Object.keys(metadata).join(', ') || 'none'})`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    fail(op, `${path}: metadata ${DRAW_CONFIG_KEY} is not valid JSON`);
+  }
+  return checkDrawConfig(`${op} ${path}`, parsed);
+}
+
+/** Differences between two configs ("T: 64 vs 32"), empty when equal. */
+export function configDiff(a: DrawConfig, b: DrawConfig): string[] {
+  return (Object.keys(a) as (keyof DrawConfig)[]).filter((k) => a[k] !== b[k]).map((k) => `${k}: ${String(a[k])} vs ${String(b[k])}`);
+}
+
+/** Loads a DRAW checkpoint into `model` (and optimiser) after checking the stored config matches. */
+export function loadDrawCheckpoint(path: string, model: DRAW, optimizer?: Optimizer): number {
+  const stored = readDrawConfig(path);
+  const diff = configDiff(stored, model.config);
+  if (diff.length) fail('DRAW checkpoint', `${path} holds a different DRAW (checkpoint vs this model: ${diff.join(', ')})`);
+  return loadCheckpoint(path, { model, optimizer }).step;
+}
+
+export function trainDraw(t: DrawTraining): DrawResult {
+  const { model, optimizer, steps, batchSize, run, seed = 0, device, clip = 10 } = t;
+  if (!Number.isSafeInteger(steps) || steps < 0) fail('train draw', `steps must be a non-negative integer, got ${steps}`);
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1) fail('train draw', `batch size must be a positive integer, got ${batchSize}`);
+  const per = model.config.channels * model.config.height * model.config.width;
+  for (const [name, ds] of [['training', t.train], ['test', t.test]] as const) {
+    if (!ds) continue;
+    const inner = ds.shape.slice(1).reduce((a, d) => a * d, 1);
+    if (inner !== per) fail('train draw', `${name} images are [${ds.shape.slice(1).join(',')}] but the model takes ${model.config.channels}×${model.config.height}×${model.config.width}`);
+  }
+  const evalEvery = t.evalEvery ?? Math.max(1, Math.floor(steps / 10));
+  const checkpointEvery = t.checkpointEvery ?? evalEvery;
+  const ckPath = run?.path('checkpoint.safetensors');
+  let step = 0;
+  let before = 0; // wall seconds of earlier invocations (resumed runs)
+  if (run && ckPath && t.resume && existsSync(ckPath)) {
+    step = loadDrawCheckpoint(ckPath, model, optimizer);
+    run.truncateMetrics(step);
+    const rows = run.readMetrics();
+    before = Number(rows[rows.length - 1]?.seconds ?? 0) || 0;
+  } else run?.resetMetrics();
+  const bar = new ProgressBar({ total: Math.max(steps - step, 0), label: t.label ?? 'draw', unit: 'steps', ...(t.stream ? { stream: t.stream } : {}) });
+  const start = performance.now();
+  let lastLoss = NaN;
+  let testNll = NaN;
+  const evaluate = (): number => (t.test ? model.nllBound(t.test, { limit: t.evalLimit }).nll : NaN);
+  model.train();
+  while (step < steps) {
+    const [loss, lx, lz] = tidy(() => {
+      const x = drawBatchAt(t.train, step, batchSize, seed, device);
+      optimizer.zeroGrad();
+      const r = model.loss(x);
+      r.loss.backward();
+      if (clip > 0) clipGradNorm(model.parameters(), clip);
+      optimizer.step();
+      return [r.loss.item(), r.lxSum.item() / batchSize, r.lzSum.item() / batchSize];
+    });
+    lastLoss = loss!;
+    step++;
+    t.onStep?.(step, lastLoss);
+    const evalNow = t.test !== undefined && (step % evalEvery === 0 || step === steps);
+    if (evalNow) testNll = evaluate();
+    const elapsed = before + (performance.now() - start) / 1000;
+    if (run && (step % 50 === 0 || evalNow || step === steps)) {
+      run.log({ step, loss: lastLoss, lx: lx!, lz: lz!, seconds: Math.round(elapsed * 10) / 10, ...(evalNow ? { testNll } : {}) });
+    }
+    if (run && ckPath && (step % checkpointEvery === 0 || step === steps)) saveDrawCheckpoint(ckPath, model, optimizer, step);
+    if (run && t.keepEvery && step % t.keepEvery === 0) saveDrawCheckpoint(run.path(`checkpoint-${step}.safetensors`), model, undefined, step);
+    bar.tick(1, `loss ${lastLoss.toFixed(2)} nats (Lx ${lx!.toFixed(2)} + Lz ${lz!.toFixed(2)})${Number.isNaN(testNll) ? '' : ` test ≤ ${testNll.toFixed(2)} nats`}`);
+  }
+  if (Number.isNaN(testNll) && t.test) testNll = evaluate();
+  return { steps, lastLoss, testNll, seconds: (performance.now() - start) / 1000 };
+}
