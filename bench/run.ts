@@ -1,4 +1,4 @@
-// `npm run bench` / `foveate bench [--json] [--only gemm,lstm,conv,attention,bninception,captions]`: every
+// `npm run bench` / `foveate bench [--json] [--only gemm,lstm,conv,attention,draw,bninception,captions]`: every
 // benchmark, reported as ratios against a baseline measured in the same run.
 import * as fv from '../src/index.js';
 import { benchGemm, type GemmRow } from './gemm.js';
@@ -10,6 +10,7 @@ export interface BenchReport {
   lstm?: import('./lstm.js').LstmRow[];
   conv?: import('./conv.js').ConvRow[];
   attention?: { name: string; ms: number }[];
+  draw?: import('./draw.js').DrawRow[];
   bninception?: import('./bn-inception.js').BnInceptionRow[];
 }
 
@@ -44,6 +45,12 @@ export function formatReport(report: BenchReport): string {
     lines.push('', 'DRAW attention, batch 64 MNIST, forward+backward (ms)', '| op | ms |', '| --- | ---: |');
     for (const a of report.attention) lines.push(`| ${a.name} | ${a.ms.toFixed(2)} |`);
   }
+  if (report.draw) {
+    lines.push('', 'DRAW training step vs PyTorch CPU (ms, best of runs; ratio = torch / foveate)', '| case | foveate | torch | ratio |', '| --- | ---: | ---: | ---: |');
+    for (const r of report.draw) lines.push(`| ${r.name} | ${r.foveateMs.toFixed(1)} | ${r.torchMs?.toFixed(1) ?? 'n/a'} | ${r.ratio?.toFixed(2) ?? 'n/a'} |`);
+    const note = report.draw.find((r) => r.note)?.note;
+    if (note) lines.push(`PyTorch baseline unavailable: ${note}`);
+  }
   if (report.bninception) {
     lines.push('', 'BN-Inception training step (forward + backward) vs PyTorch CPU (images/s; ratio = torch ms / foveate ms)', '| case | foveate | torch | ratio |', '| --- | ---: | ---: | ---: |');
     for (const r of report.bninception) lines.push(`| ${r.name} | ${r.foveateImagesPerS.toFixed(1)} | ${r.torchImagesPerS?.toFixed(1) ?? 'n/a'} | ${r.ratio?.toFixed(2) ?? 'n/a'} |`);
@@ -70,6 +77,10 @@ export async function runBenchmarks(only?: string[]): Promise<BenchReport> {
   if (want('attention')) {
     const { benchAttention } = await import('./attention.js');
     report.attention = benchAttention();
+  }
+  if (want('draw')) {
+    const { benchDraw } = await import('./draw.js');
+    report.draw = benchDraw();
   }
   if (want('bninception')) {
     const { benchBnInception } = await import('./bn-inception.js');

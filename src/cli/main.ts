@@ -86,8 +86,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     case 'start':
       console.log(info());
-      console.log('\nRunning the SGEMM benchmark (foveate vs numpy, same run)…');
-      await bench(['--only', 'gemm']);
+      await (await import('./train-draw.js')).startCommand(rest);
       return 0;
     case 'eval':
       await evalCommand(rest);

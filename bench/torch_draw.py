@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""PyTorch CPU baseline for foveate's DRAW bench: one training step (forward over
+T steps, backward, Adam) of DRAW with Gaussian attention, the MNIST preset of
+Table 3 (T 64, 256 LSTM units each side, z 100, read 2x2, write 5x5), batch 64,
+written from the same equations as src/models/draw.ts (PAPERS.md §1: 1-based
+filter centres, Z = max(sum, 1e-8), write = (1/gamma) FY^T w FX, the exact bound).
+
+Input (stdin JSON): {"batch": 64, "T": 64, "hidden": 256, "z": 100, "read_n": 2,
+"write_n": 5, "attention": true, "min_ms": 2000}
+Prints JSON {"torch": version, "threads": n, "step_ms": best, "step_median_ms": median}.
+"""
+import json
+import statistics
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+
+
+def timed(fn, min_ms, min_runs=3, warmup=1):
+    for _ in range(warmup):
+        fn()
+    runs = []
+    start = time.perf_counter()
+    while len(runs) < min_runs or (time.perf_counter() - start) * 1e3 < min_ms:
+        t0 = time.perf_counter()
+        fn()
+        runs.append((time.perf_counter() - t0) * 1e3)
+    return min(runs), statistics.median(runs)
+
+
+def filterbank(p, n, A, B):
+    gx = (A + 1) / 2 * (p[:, 0] + 1)
+    gy = (B + 1) / 2 * (p[:, 1] + 1)
+    var = torch.exp(p[:, 2])
+    delta = (max(A, B) - 1) / max(n - 1, 1) * torch.exp(p[:, 3])
+    gamma = torch.exp(p[:, 4])
+    i = torch.arange(1, n + 1, dtype=p.dtype)
+    mux = gx[:, None] + (i - n / 2 - 0.5) * delta[:, None]
+    muy = gy[:, None] + (i - n / 2 - 0.5) * delta[:, None]
+    a = torch.arange(1, A + 1, dtype=p.dtype)
+    b = torch.arange(1, B + 1, dtype=p.dtype)
+    fx = torch.exp(-((a[None, None, :] - mux[:, :, None]) ** 2) / (2 * var[:, None, None]))
+    fy = torch.exp(-((b[None, None, :] - muy[:, :, None]) ** 2) / (2 * var[:, None, None]))
+    fx = fx / fx.sum(2, keepdim=True).clamp_min(1e-8)
+    fy = fy / fy.sum(2, keepdim=True).clamp_min(1e-8)
+    return fx, fy, gamma
+
+
+class Draw(torch.nn.Module):
+    def __init__(self, A, B, T, h, z, rn, wn, attention):
+        super().__init__()
+        self.A, self.B, self.T, self.h, self.z, self.rn, self.wn, self.att = A, B, T, h, z, rn, wn, attention
+        read = 2 * rn * rn if attention else 2 * A * B
+        self.enc = torch.nn.LSTMCell(read + h, h)
+        self.dec = torch.nn.LSTMCell(z, h)
+        self.latent = torch.nn.Linear(h, 2 * z)
+        self.write = torch.nn.Linear(h, wn * wn if attention else A * B)
+        if attention:
+            self.read_att = torch.nn.Linear(h, 5)
+            self.write_att = torch.nn.Linear(h, 5)
+
+    def loss(self, x):
+        bs = x.shape[0]
+        A, B = self.A, self.B
+        he = ce = hd = cd = torch.zeros(bs, self.h)
+        c = torch.zeros(bs, B * A)
+        kl = 0
+        img = x.view(bs, B, A)
+        for _ in range(self.T):
+            xh = x - torch.sigmoid(c)
+            if self.att:
+                fx, fy, g = filterbank(self.read_att(hd), self.rn, A, B)
+                both = torch.stack([img, xh.view(bs, B, A)], 1)  # [b,2,B,A]
+                r = (fy[:, None] @ both @ fx[:, None].transpose(2, 3)) * g[:, None, None, None]
+                r = r.reshape(bs, -1)
+            else:
+                r = torch.cat([x, xh], 1)
+            he, ce = self.enc(torch.cat([r, hd], 1), (he, ce))
+            lat = self.latent(he)
+            mu, ls = lat[:, : self.z], lat[:, self.z :]
+            sigma = torch.exp(ls)
+            zt = mu + sigma * torch.randn(bs, self.z)
+            kl = kl + 0.5 * (mu * mu + sigma * sigma - 2 * ls - 1).sum()
+            hd, cd = self.dec(zt, (hd, cd))
+            w = self.write(hd)
+            if self.att:
+                fx, fy, g = filterbank(self.write_att(hd), self.wn, A, B)
+                w = w.view(bs, self.wn, self.wn) / g[:, None, None]
+                c = c + (fy.transpose(1, 2) @ w @ fx).reshape(bs, -1)
+            else:
+                c = c + w
+        lx = F.binary_cross_entropy_with_logits(c, x, reduction="sum")
+        return (lx + kl) / bs
+
+
+def main():
+    cfg = json.loads(sys.stdin.read() or "{}")
+    bs, T, h, z = cfg.get("batch", 64), cfg.get("T", 64), cfg.get("hidden", 256), cfg.get("z", 100)
+    rn, wn, att = cfg.get("read_n", 2), cfg.get("write_n", 5), cfg.get("attention", True)
+    min_ms = cfg.get("min_ms", 2000)
+    torch.manual_seed(0)
+    model = Draw(28, 28, T, h, z, rn, wn, att)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    x = (torch.rand(bs, 784) < 0.13).float()
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        loss = model.loss(x)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 10.0)
+        opt.step()
+
+    best, median = timed(step, min_ms)
+    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "step_ms": best, "step_median_ms": median}))
+
+
+if __name__ == "__main__":
+    main()
