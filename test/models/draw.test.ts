@@ -143,7 +143,7 @@ describe('DRAW model', () => {
     const sub = { images: test.images.subarray(0, 200 * 784), shape: [200, 28, 28] };
     const before = m.nllBound(sub).nll;
     const losses: number[] = [];
-    trainDraw({ model: m, optimizer: opt, train, steps: 30, batchSize: 32, onStep: (_, l) => losses.push(l), stream: { write: () => true, isTTY: false } as unknown as NodeJS.WriteStream });
+    trainDraw({ model: m, optimizer: opt, train, steps: 20, batchSize: 32, onStep: (_, l) => losses.push(l), stream: { write: () => true, isTTY: false } as unknown as NodeJS.WriteStream });
     const after = m.nllBound(sub).nll;
     expect(losses[0]).toBeGreaterThan(400); // σ(c) ≈ ½ everywhere: ≈ 784·log 2 = 543 nats
     expect(after).toBeLessThan(before - 150);
