@@ -32,8 +32,8 @@ export interface Batch {
   indices: Int32Array;
 }
 
-/** A small seeded generator (splitmix32) for the shuffle: independent of fv.seed's stream. */
-function splitmix(seed: number): () => number {
+/** A small seeded generator (splitmix32) for data order and synthesis: independent of fv.seed's stream. */
+export function splitmix(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
     s = (s + 0x9e3779b9) >>> 0;

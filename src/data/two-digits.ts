@@ -1,6 +1,7 @@
 // Two-digit MNIST (PAPERS.md §1, DRAW's Fig 8): a 60×60 zero canvas with two
 // random digits pasted at uniform random places, added and clipped at 1.
 import { fail } from '../errors.js';
+import { splitmix } from './batches.js';
 
 export interface ImageDataset {
   /** n·H·W (or n·C·H·W) values in [0, 1], row-major. */
@@ -10,17 +11,7 @@ export interface ImageDataset {
   shape: number[];
 }
 
-/** A small seeded generator (splitmix32, as data/batches.ts): values in [0, 1). */
-function stream(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x9e3779b9) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return ((z ^ (z >>> 16)) >>> 0) / 4294967296;
-  };
-}
+
 
 /**
  * `count` 60×60 (or `size`×`size`) images, each two digits drawn uniformly at
@@ -38,7 +29,7 @@ export function twoDigitMnist(source: { images: Float32Array; labels: Int32Array
   const [n, h, w] = source.shape as [number, number, number];
   if (source.shape.length !== 3 || !(n >= 1) || source.images.length !== n * h * w) fail(op, `source must be [n,H,W] digits with n ≥ 1, got [${source.shape.join(',')}]`);
   if (!Number.isSafeInteger(size) || size < Math.max(h, w)) fail(op, `size must be an integer ≥ the digit size ${Math.max(h, w)}, got ${String(size)}`);
-  const next = stream(seed);
+  const next = splitmix(seed);
   const images = new Float32Array(count * size * size);
   const labels = new Int32Array(count * 2);
   for (let i = 0; i < count; i++) {

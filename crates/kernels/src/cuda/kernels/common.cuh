@@ -21,3 +21,22 @@ struct FvBroadcast {
 
 #define FV_GRID_STRIDE(i, n) \
     for (fv_size i = blockIdx.x * (fv_size)blockDim.x + threadIdx.x; i < (n); i += (fv_size)blockDim.x * gridDim.x)
+
+// Max or sum of `v` over a block of at most FV_BLOCK_THREADS threads, in shared
+// memory; every thread gets the result (softmax and cross-entropy rows).
+#define FV_BLOCK_THREADS 256
+__device__ float fv_block_reduce(float v, bool is_max) {
+    __shared__ float buf[FV_BLOCK_THREADS];
+    buf[threadIdx.x] = v;
+    __syncthreads();
+    for (unsigned s = blockDim.x / 2; s > 0; s >>= 1) {
+        if (threadIdx.x < s) {
+            float a = buf[threadIdx.x], b = buf[threadIdx.x + s];
+            buf[threadIdx.x] = is_max ? fmaxf(a, b) : a + b;
+        }
+        __syncthreads();
+    }
+    float r = buf[0];
+    __syncthreads();
+    return r;
+}

@@ -1,22 +1,5 @@
 // Losses from logits. BCE elementwise; cross-entropy one block per row (max and
 // sum of exp reduced in shared memory, as softmax.cu), backward elementwise.
-#define FV_LOSS_THREADS 256
-
-__device__ float fv_loss_block_reduce(float v, bool is_max) {
-    __shared__ float buf[FV_LOSS_THREADS];
-    buf[threadIdx.x] = v;
-    __syncthreads();
-    for (unsigned s = blockDim.x / 2; s > 0; s >>= 1) {
-        if (threadIdx.x < s) {
-            float a = buf[threadIdx.x], b = buf[threadIdx.x + s];
-            buf[threadIdx.x] = is_max ? fmaxf(a, b) : a + b;
-        }
-        __syncthreads();
-    }
-    float r = buf[0];
-    __syncthreads();
-    return r;
-}
 
 // max(x, 0) - x t + log(1 + e^{-|x|}).
 extern "C" __global__ void loss_bce_f32(const float* x, const float* t, float* out, fv_size n) {
@@ -32,11 +15,11 @@ extern "C" __global__ void loss_ce_f32(const float* x, const int* targets, float
         const float* src = x + r * k;
         float m = -FV_INF;
         for (fv_size j = threadIdx.x; j < k; j += blockDim.x) m = fmaxf(m, src[j]);
-        m = fv_loss_block_reduce(m, true);
+        m = fv_block_reduce(m, true);
         if (!isfinite(m)) m = 0.f;
         float s = 0.f;
         for (fv_size j = threadIdx.x; j < k; j += blockDim.x) s += expf(src[j] - m);
-        s = fv_loss_block_reduce(s, false);
+        s = fv_block_reduce(s, false);
         for (fv_size j = threadIdx.x; j < k; j += blockDim.x) prob[r * k + j] = expf(src[j] - m) / s;
         if (threadIdx.x == 0) {
             int t = targets[r];

@@ -1,22 +1,5 @@
 // Softmax / log-softmax along the middle axis of [outer, n, inner]: one block per
 // (outer, inner) row; max, then sum of exp(x - max), both reduced in shared memory.
-#define FV_SOFTMAX_THREADS 256
-
-__device__ float fv_block_reduce(float v, bool is_max) {
-    __shared__ float buf[FV_SOFTMAX_THREADS];
-    buf[threadIdx.x] = v;
-    __syncthreads();
-    for (unsigned s = blockDim.x / 2; s > 0; s >>= 1) {
-        if (threadIdx.x < s) {
-            float a = buf[threadIdx.x], b = buf[threadIdx.x + s];
-            buf[threadIdx.x] = is_max ? fmaxf(a, b) : a + b;
-        }
-        __syncthreads();
-    }
-    float r = buf[0];
-    __syncthreads();
-    return r;
-}
 
 extern "C" __global__ void softmax_f32(const float* x, float* out, fv_size outer, fv_size n, fv_size inner, int log_space) {
     for (fv_size r = blockIdx.x; r < outer * inner; r += gridDim.x) {
