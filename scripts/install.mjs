@@ -2,7 +2,7 @@
 // otherwise build it from the Rust sources in release mode.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,26 +34,35 @@ if (cargo.status !== 0) {
 }
 
 console.log(`foveate: building the native addon from source (${cargo.stdout.trim()}, release mode)`);
-const napi = join(root, 'node_modules', '@napi-rs', 'cli', 'dist', 'cli.js');
-const args = existsSync(napi) ? [napi] : [require.resolve('@napi-rs/cli/dist/cli.js')];
-const build = spawnSync(
-  process.execPath,
-  [
-    ...args,
-    'build',
-    '--platform',
-    '--release',
-    '--manifest-path',
-    'crates/node/Cargo.toml',
-    '--package-json-path',
-    'package.json',
-    '--output-dir',
-    '.',
-    '--js',
-    'index.js',
-    '--dts',
-    'index.d.ts',
-  ],
-  { cwd: root, stdio: 'inherit' },
-);
-process.exit(build.status ?? 1);
+
+/** The napi CLI is a devDependency: present in a clone, absent in a consumer's install. */
+function napiCli() {
+  try {
+    return require.resolve('@napi-rs/cli/dist/cli.js');
+  } catch {
+    return undefined;
+  }
+}
+
+const cli = napiCli();
+if (cli) {
+  const build = spawnSync(
+    process.execPath,
+    [cli, 'build', '--platform', '--release', '--manifest-path', 'crates/node/Cargo.toml', '--package-json-path', 'package.json', '--output-dir', '.', '--js', 'index.js', '--dts', 'index.d.ts'],
+    { cwd: root, stdio: 'inherit' },
+  );
+  process.exit(build.status ?? 1);
+}
+
+// Without the CLI: cargo, then copy the library to the name the loader (index.js) looks for.
+const build = spawnSync('cargo', ['build', '--release', '-p', 'foveate-node'], { cwd: root, stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+const abi = process.platform === 'linux' ? (process.report?.getReport?.().header?.glibcVersionRuntime ? '-gnu' : '-musl') : process.platform === 'win32' ? '-msvc' : '';
+const target = `foveate.${process.platform}-${process.arch}${abi}.node`;
+const lib = { linux: 'libfoveate_node.so', darwin: 'libfoveate_node.dylib', win32: 'foveate_node.dll' }[process.platform];
+if (!lib) {
+  console.error(`foveate: no build recipe for platform ${process.platform}`);
+  process.exit(1);
+}
+copyFileSync(join(root, 'target', 'release', lib), join(root, target));
+console.log(`foveate: built ${target}`);
