@@ -43,9 +43,20 @@ abstract class BatchNorm extends Module {
     this.registerBuffer('numBatchesTracked', tensor(new Int32Array([0]), [1], { device, dtype: 'int32' }));
   }
 
+  /**
+   * The counter mirrored on the host, so a forward pass does not read the
+   * device (a synchronisation on CUDA); dropped when a state dict is loaded.
+   */
+  #tracked: number | undefined;
+
   /** How many batches the running statistics summarise (0: never computed). */
   get batchesTracked(): number {
-    return this.stateDict()['numBatchesTracked']!.toInt32Array()[0]!;
+    this.#tracked ??= this.stateDict()['numBatchesTracked']!.toInt32Array()[0]!;
+    return this.#tracked;
+  }
+
+  protected override onStateLoaded(): void {
+    this.#tracked = undefined;
   }
 
   /**
@@ -71,8 +82,7 @@ abstract class BatchNorm extends Module {
     if (!this.ranks.includes(x.rank) || x.shape[1] !== this.numFeatures) {
       fail(`${this.constructor.name}.forward`, `x ${fmtShape(x.shape)} must have rank ${this.ranks.join(' or ')} with ${this.numFeatures} features on axis 1`);
     }
-    const counter = this.stateDict()['numBatchesTracked']!;
-    const tracked = counter.toInt32Array()[0]!;
+    const tracked = this.batchesTracked;
     if (!this.training && tracked === 0) {
       fail(
         `${this.constructor.name}.forward`,
@@ -89,9 +99,11 @@ abstract class BatchNorm extends Module {
     });
     if (this.training) {
       if (exact !== undefined) this.#populationBatches = exact + 1;
+      const counter = this.stateDict()['numBatchesTracked']!;
       const next = tensor(new Int32Array([tracked + 1]), [1], { device: counter.device, dtype: 'int32' });
       counter.assign(next);
       next.dispose();
+      this.#tracked = tracked + 1;
     }
     return y;
   }

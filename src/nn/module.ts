@@ -96,6 +96,15 @@ export abstract class Module {
       }
     }
     for (const [k, src] of Object.entries(state)) own.get(k)?.assign(src);
+    this.#notifyStateLoaded();
+  }
+
+  /** Called on every module after loadStateDict wrote new values (e.g. to drop caches of them). */
+  protected onStateLoaded(): void {}
+
+  #notifyStateLoaded(): void {
+    this.onStateLoaded();
+    for (const m of this.#children.values()) m.#notifyStateLoaded();
   }
 
   /** Frees every parameter and buffer. */

@@ -60,4 +60,17 @@ describe('nn.Module and Linear', () => {
     expect(std(fv.nn.init.glorotUniform([256, 512]))).toBeCloseTo(Math.sqrt(6 / 768) / Math.sqrt(3), 3);
     expect(std(fv.nn.init.gaussian([300, 300], 0.01))).toBeCloseTo(0.01, 3);
   });
+
+  it('BatchNorm keeps its batch counter on the host, and a loaded untrained state is refused again in eval', () => {
+    fv.seed(9);
+    const trained = new fv.nn.BatchNorm1d(3);
+    const fresh = new fv.nn.BatchNorm1d(3);
+    fv.tidy(() => trained.forward(fv.randn([8, 3])));
+    expect(trained.batchesTracked).toBe(1);
+    trained.eval();
+    expect(fv.tidy(() => trained.forward(fv.randn([4, 3])).shape)).toEqual([4, 3]);
+    trained.loadStateDict(fresh.stateDict());
+    expect(trained.batchesTracked).toBe(0);
+    expect(() => trained.forward(fv.randn([4, 3]))).toThrow(/BatchNorm1d.forward: evaluation needs population statistics/);
+  });
 });
