@@ -15,6 +15,7 @@
 // per configuration, accuracy.svg (test accuracy vs steps), loss.svg and
 // results.json (accuracies, steps to reach the no-BN net's best accuracy).
 import { parseArgs } from 'node:util';
+import { intOption } from './args.js';
 import { seed } from '../random.js';
 import { parseDevice } from '../device.js';
 import { type Dataset } from '../data/mnist.js';
@@ -81,11 +82,7 @@ export async function trainBnInceptionCommand(argv: string[]): Promise<void> {
       device: { type: 'string', default: 'cpu' },
     },
   });
-  const int = (name: string, v: string, min: number): number => {
-    const n = Number(v);
-    if (!Number.isSafeInteger(n) || n < min) throw new Error(`train bn-inception: --${name} must be an integer ≥ ${min}, got ${v}`);
-    return n;
-  };
+  const int = (name: string, v: string, min = 0): number => intOption('train bn-inception', name, v, min);
   const steps = int('steps', values.steps, 1);
   const batchSize = int('batch-size', values['batch-size'], 2);
   const size = int('size', values.size, 28);

@@ -10,6 +10,7 @@
 //                         accuracy, and BN inference by moving averages vs the
 //                         exact population statistics (Algorithm 2) vs folded.
 import { parseArgs } from 'node:util';
+import { intOption } from './args.js';
 import { seed } from '../random.js';
 import { tensor } from '../creation.js';
 import { parseDevice, type DeviceName } from '../device.js';
@@ -75,11 +76,7 @@ export async function trainBnMnistCommand(argv: string[]): Promise<void> {
       device: { type: 'string', default: 'cpu' },
     },
   });
-  const int = (name: string, v: string, min = 0): number => {
-    const n = Number(v);
-    if (!Number.isSafeInteger(n) || n < min) throw new Error(`train bn-mnist: --${name} must be an integer ≥ ${min}, got ${v}`);
-    return n;
-  };
+  const int = (name: string, v: string, min = 0): number => intOption('train bn-mnist', name, v, min);
   const steps = int('steps', values.steps, 1);
   const batchSize = int('batch-size', values['batch-size'], 2);
   const lr = Number(values.lr);

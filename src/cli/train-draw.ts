@@ -3,6 +3,7 @@
 // colour data foveate can get; writes metrics.jsonl, a resumable checkpoint,
 // samples.png, sequence.png, sequence.gif, loss.svg and results.json.
 import { parseArgs } from 'node:util';
+import { intOption } from './args.js';
 import { seed as seedRng } from '../random.js';
 import { parseDevice, type DeviceName } from '../device.js';
 import { binarizedMnist, BINARIZE_SEED } from '../data/mnist.js';
@@ -49,11 +50,6 @@ export async function drawData(preset: DrawPreset): Promise<DrawData> {
   }
 }
 
-const int = (cmd: string, name: string, v: string, min = 0): number => {
-  const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < min) throw new Error(`${cmd}: --${name} must be an integer ≥ ${min}, got ${v}`);
-  return n;
-};
 
 function checkPreset(cmd: string, p: string): DrawPreset {
   if (!(p in DRAW_PRESETS)) throw new Error(`${cmd}: --preset must be one of ${Object.keys(DRAW_PRESETS).join(', ')}, got ${p}`);
@@ -95,19 +91,19 @@ export async function trainDrawCommand(argv: string[]): Promise<void> {
     },
   });
   const preset = checkPreset(cmd, values.preset);
-  const steps = int(cmd, 'steps', values.steps);
-  const batchSize = int(cmd, 'batch-size', values['batch-size'], 1);
+  const steps = intOption(cmd, 'steps', values.steps);
+  const batchSize = intOption(cmd, 'batch-size', values['batch-size'], 1);
   const lr = Number(values.lr);
   if (!(lr > 0)) throw new Error(`${cmd}: --lr must be positive, got ${values.lr}`);
   const clip = Number(values.clip);
   if (!(clip >= 0)) throw new Error(`${cmd}: --clip must be ≥ 0 (0 = off), got ${values.clip}`);
   const device = parseDevice(cmd, values.device);
-  const evalEvery = values['eval-every'] === undefined ? undefined : int(cmd, 'eval-every', values['eval-every'], 1);
-  const evalLimit = values['eval-limit'] === undefined ? undefined : int(cmd, 'eval-limit', values['eval-limit'], 1);
-  const checkpointEvery = values['checkpoint-every'] === undefined ? undefined : int(cmd, 'checkpoint-every', values['checkpoint-every'], 1);
-  const keepEvery = values['keep-every'] === undefined ? undefined : int(cmd, 'keep-every', values['keep-every'], 1);
+  const evalEvery = values['eval-every'] === undefined ? undefined : intOption(cmd, 'eval-every', values['eval-every'], 1);
+  const evalLimit = values['eval-limit'] === undefined ? undefined : intOption(cmd, 'eval-limit', values['eval-limit'], 1);
+  const checkpointEvery = values['checkpoint-every'] === undefined ? undefined : intOption(cmd, 'checkpoint-every', values['checkpoint-every'], 1);
+  const keepEvery = values['keep-every'] === undefined ? undefined : intOption(cmd, 'keep-every', values['keep-every'], 1);
   const run = new RunFolder(values.out ?? `runs/draw-${preset}`);
-  await trainDrawRun({ preset, steps, batchSize, lr, clip, seed: int(cmd, 'seed', values.seed), evalEvery, evalLimit, checkpointEvery, keepEvery, run, resume: values.resume, device });
+  await trainDrawRun({ preset, steps, batchSize, lr, clip, seed: intOption(cmd, 'seed', values.seed), evalEvery, evalLimit, checkpointEvery, keepEvery, run, resume: values.resume, device });
 }
 
 export interface DrawRunOptions {
@@ -187,7 +183,7 @@ export async function sampleDrawCommand(argv: string[]): Promise<void> {
   const model = new DRAW(config, { device });
   loadDrawCheckpoint(values.checkpoint, model);
   const run = new RunFolder(values.out ?? 'runs/draw-samples');
-  const p = writeDrawPictures(model, run.dir, { seed: int(cmd, 'seed', values.seed) });
+  const p = writeDrawPictures(model, run.dir, { seed: intOption(cmd, 'seed', values.seed) });
   console.log(`wrote ${p.samples}, ${p.sequencePng}, ${p.sequenceGif}`);
   model.dispose();
 }
@@ -200,7 +196,7 @@ export async function sampleDrawCommand(argv: string[]): Promise<void> {
  */
 export async function startCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { steps: { type: 'string', default: '800' }, out: { type: 'string', default: 'runs/start' } } });
-  const steps = int('start', 'steps', values.steps, 1);
+  const steps = intOption('start', 'steps', values.steps, 1);
   const run = new RunFolder(values.out);
   console.log(`\nDRAW without attention, T = 10, on binarised MNIST for ${steps} steps → ${run.dir}/samples.png, sequence.png, sequence.gif, loss.svg`);
   console.log('(the full models: foveate train draw --preset mnist | mnist-noattn; see README)');

@@ -2,6 +2,7 @@
 // conv net on the real MNIST digits with Adam; writes metrics.jsonl, a resumable
 // checkpoint, results.json and accuracy/loss curves.
 import { parseArgs } from 'node:util';
+import { intOption } from './args.js';
 import { seed } from '../random.js';
 import { parseDevice } from '../device.js';
 import { mnist } from '../data/mnist.js';
@@ -28,11 +29,7 @@ export async function trainMnistCommand(argv: string[]): Promise<void> {
   });
   const kind = values.model;
   if (kind !== 'mlp' && kind !== 'conv') throw new Error(`train mnist: --model must be mlp or conv, got ${kind}`);
-  const int = (name: string, v: string): number => {
-    const n = Number(v);
-    if (!Number.isSafeInteger(n) || n < 0) throw new Error(`train mnist: --${name} must be a non-negative integer, got ${v}`);
-    return n;
-  };
+  const int = (name: string, v: string, min = 0): number => intOption('train mnist', name, v, min);
   const steps = int('steps', values.steps);
   const batchSize = int('batch-size', values['batch-size']);
   const lr = Number(values.lr);
