@@ -53,6 +53,7 @@ const referenceKernels: Kernels = {
     return wrap(native.NativeTensor.fromInt32(Int32Array.from(r.data), r.shape, 'cpu'));
   },
   softmax: (x, axis, log) => lift(ref.softmax(x.array('softmax'), axis, log)),
+  // A copy: batch norm's running statistics and optimiser states update reference arrays in place.
   reshape: (x, shape) => lift({ shape: [...shape], data: x.array('reshape').data.slice() }),
   permute: (x, perm) => lift(ref.permute(x.array('permute'), perm)),
   slice: (x, s, e, k) => lift(ref.slice(x.array('slice'), s, e, k)),

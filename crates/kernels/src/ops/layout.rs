@@ -7,7 +7,7 @@ use crate::{bail, cpu, Result, Storage, Tensor};
 
 /// Runs a generic CPU kernel on either element type, keeping the dtype.
 macro_rules! on_cpu {
-    ($t:expr, $op:expr, |$v:ident| $body:expr, $shape:expr) => {
+    ($t:expr, |$v:ident| $body:expr, $shape:expr) => {
         match $t.storage() {
             Storage::CpuF32($v) => Ok(Tensor::cpu_f32($body, $shape)),
             Storage::CpuI32($v) => Ok(Tensor::cpu_i32($body, $shape)),
@@ -32,7 +32,6 @@ fn strided(
     }
     on_cpu!(
         x,
-        op,
         |v| cpu::layout::strided_copy(v, offset, &out, &view_strides),
         out
     )
@@ -206,7 +205,6 @@ pub fn index_select(x: &Tensor, axis: i64, index: &Tensor) -> Result<Tensor> {
     let idx = index.cpu_i32_data("indexSelect", "index")?;
     on_cpu!(
         x,
-        "indexSelect",
         |v| cpu::layout::index_select(v, outer, n, inner, idx),
         out
     )
@@ -235,7 +233,6 @@ pub fn gather(x: &Tensor, axis: i64, index: &Tensor) -> Result<Tensor> {
     let idx = index.cpu_i32_data("gather", "index")?;
     on_cpu!(
         x,
-        "gather",
         |v| cpu::layout::gather(v, x.shape(), idx, &out, a),
         out.clone()
     )
