@@ -128,13 +128,16 @@ export declare function indexAdd(src: NativeTensor, axis: number, index: NativeT
 export declare function indexSelect(x: NativeTensor, axis: number, index: NativeTensor): NativeTensor
 
 /**
- * [state [2,B,H] = [h'; c'], gates [B,4H]] from gate pre-activations gx (+ gh)
+ * [h' [B,H], c' [B,H], gates [B,4H]] from gate pre-activations gx (+ gh)
  * (+ bias) and c (gate order i, f, g, o).
  */
 export declare function lstmCell(gx: NativeTensor, gh: NativeTensor | undefined | null, bias: NativeTensor | undefined | null, c: NativeTensor): Array<NativeTensor>
 
-/** [d pre-activations [B,4H], dc [B,H]] from the state's gradient [2,B,H]. */
-export declare function lstmCellBackward(grad: NativeTensor, gates: NativeTensor, c: NativeTensor, state: NativeTensor): Array<NativeTensor>
+/**
+ * [d pre-activations [B,4H], dc [B,H]] from the gradients of h' and c' [B,H]
+ * (either may be absent: zero), the saved gates and c.
+ */
+export declare function lstmCellBackward(dh: NativeTensor | undefined | null, dc: NativeTensor | undefined | null, gates: NativeTensor, c: NativeTensor): Array<NativeTensor>
 
 /** a·b for rank-2/3 operands, either read transposed. */
 export declare function matmul(a: NativeTensor, b: NativeTensor, transA: boolean, transB: boolean): NativeTensor

@@ -9,14 +9,19 @@ import type { DeviceName } from './device.js';
 
 export type DType = 'float32' | 'int32' | 'float64';
 
-/** Autograd's record of how a tensor was made (see autograd/engine.ts). */
+/** Autograd's record of how one or more tensors were made (see autograd/engine.ts). */
 export interface GradNode {
   readonly op: string;
   /** The op's inputs; gradients flow to those that require them. */
   readonly inputs: readonly Tensor[];
-  /** Gradients of the inputs given the output's gradient (undefined: none). */
-  backward: ((grad: Tensor) => (Tensor | undefined)[]) | undefined;
-  /** Tensors the op made for itself (scalar operands), freed with the graph. */
+  /** The op's outputs (one for most ops); their gradients reach `backward` in this order. */
+  readonly outputs: readonly Tensor[];
+  /**
+   * Gradients of the inputs given the outputs' gradients (undefined: an output
+   * the loss does not depend on; in the result: no gradient for that input).
+   */
+  backward: ((grads: (Tensor | undefined)[]) => (Tensor | undefined)[]) | undefined;
+  /** Tensors the op made for itself (saved values, scalar operands), freed with the graph. */
   readonly owned: readonly Tensor[];
 }
 

@@ -1,64 +1,83 @@
 // Reverse-mode autodiff over the recorded graph: an iterative topological sort
-// (DRAW unrolls 64 steps; a recursive sort would overflow the stack), then one
-// reverse sweep that accumulates gradients with `+`, so fan-out is right by
-// construction.
+// of the graph's nodes (DRAW unrolls 64 steps; a recursive sort would overflow
+// the stack), then one reverse sweep that accumulates gradients with `+`, so
+// fan-out is right by construction. A node with several outputs (the LSTM
+// cell's h' and c') runs its backward once, after every consumer of every output.
 import { fail, fmtShape } from '../errors.js';
 import { keep, tidy } from '../memory.js';
-import { setBackwardImpl, Tensor, type BackwardOptions } from '../tensor.js';
+import { setBackwardImpl, Tensor, type BackwardOptions, type GradNode } from '../tensor.js';
 import { add } from '../ops/elementwise.js';
 import { onesLike } from '../creation.js';
 import { kernels } from '../backend.js';
 import { noGrad } from './graph.js';
 
-/** Tensors reachable from `root` through graph nodes, inputs before outputs. */
 const copy = (t: Tensor): Tensor => kernels('copy', t).reshape(t, [...t.shape]);
 
-function topologicalOrder(root: Tensor): Tensor[] {
-  const order: Tensor[] = [];
-  const visited = new Set<Tensor>();
-  const stack: [Tensor, boolean][] = [[root, false]];
+/** The nodes reachable from `root` through inputs that require grad, inputs before outputs. */
+function topologicalOrder(root: GradNode): GradNode[] {
+  const order: GradNode[] = [];
+  const visited = new Set<GradNode>();
+  const stack: [GradNode, boolean][] = [[root, false]];
   while (stack.length > 0) {
-    const [t, expanded] = stack.pop()!;
+    const [node, expanded] = stack.pop()!;
     if (expanded) {
-      order.push(t);
+      order.push(node);
       continue;
     }
-    if (visited.has(t)) continue;
-    visited.add(t);
-    stack.push([t, true]);
-    for (const input of t.node?.inputs ?? []) {
-      if (input.requiresGrad && !visited.has(input)) stack.push([input, false]);
+    if (visited.has(node)) continue;
+    visited.add(node);
+    stack.push([node, true]);
+    for (const input of node.inputs) {
+      if (input.requiresGrad && input.node && !visited.has(input.node)) stack.push([input.node, false]);
     }
   }
   return order;
 }
 
 /**
- * Backward functions may pass the output gradient straight through (add) or
- * return one tensor for two inputs; give every input a tensor of its own so
- * accumulation can free them independently.
+ * Reference counts on the gradients in flight. A backward may pass its output
+ * gradient straight through (add) or give one tensor to two inputs (the LSTM
+ * cell's gx and gh); counting the holders frees each tensor exactly when its
+ * last holder is done, with no defensive copies. `pinned` (the caller's seed
+ * gradient) is never freed.
  */
-function ownDistinct(grads: (Tensor | undefined)[], g: Tensor): (Tensor | undefined)[] {
-  const seen = new Set<Tensor>([g]);
-  return grads.map((t) => {
-    if (t === undefined) return t;
-    if (!seen.has(t)) {
-      seen.add(t);
+class GradRefs {
+  readonly #counts = new Map<Tensor, number>();
+  constructor(readonly pinned: Tensor | undefined) {}
+
+  hold(t: Tensor): Tensor {
+    this.#counts.set(t, (this.#counts.get(t) ?? 0) + 1);
+    return t;
+  }
+
+  release(t: Tensor): void {
+    const n = (this.#counts.get(t) ?? 1) - 1;
+    if (n > 0) return void this.#counts.set(t, n);
+    this.#counts.delete(t);
+    if (t !== this.pinned) t.dispose();
+  }
+
+  /** Hands `t` to a leaf's `.grad`: itself if this was its only holder, else a copy. */
+  giveAway(t: Tensor): Tensor {
+    if ((this.#counts.get(t) ?? 0) <= 1 && t !== this.pinned) {
+      this.#counts.delete(t);
       return t;
     }
-    return copy(t);
-  });
+    const own = copy(t);
+    this.release(t);
+    return own;
+  }
+
+  /** a + b, releasing both. */
+  sum(a: Tensor, b: Tensor): Tensor {
+    const s = add(a, b);
+    this.release(a);
+    this.release(b);
+    return this.hold(s);
+  }
 }
 
-function accumulate(into: Tensor | undefined, g: Tensor): Tensor {
-  if (into === undefined) return g;
-  const sum = add(into, g);
-  into.dispose();
-  g.dispose();
-  return sum;
-}
-
-function runBackward(root: Tensor, grad: Tensor | undefined, options: BackwardOptions): void {
+function checkSeed(root: Tensor, grad: Tensor | undefined): void {
   if (!root.requiresGrad) fail('backward', `tensor ${fmtShape(root.shape)} does not require grad (no input has requiresGrad set)`);
   if (grad === undefined) {
     if (root.size !== 1) fail('backward', `grad must be given for a non-scalar output of shape ${fmtShape(root.shape)}`);
@@ -68,22 +87,44 @@ function runBackward(root: Tensor, grad: Tensor | undefined, options: BackwardOp
   } else if (grad.shape.join() !== root.shape.join() || grad.dtype !== root.dtype) {
     fail('backward', `grad ${grad.dtype} ${fmtShape(grad.shape)} does not match the output ${root.dtype} ${fmtShape(root.shape)}`);
   }
+}
+
+/** Adds `g` (held by `refs`) into a leaf's `.grad`. */
+function accumulateLeaf(x: Tensor, g: Tensor, refs: GradRefs): void {
+  const prev = x.grad?.isDisposed ? undefined : x.grad;
+  if (prev === undefined) {
+    x.grad = keep(refs.giveAway(g));
+    return;
+  }
+  const s = add(prev, g);
+  prev.dispose();
+  refs.release(g);
+  x.grad = keep(s);
+}
+
+function runBackward(root: Tensor, grad: Tensor | undefined, options: BackwardOptions): void {
+  checkSeed(root, grad);
   noGrad(() => {
-    const grads = new Map<Tensor, Tensor>();
-    grads.set(root, grad ?? onesLike(root));
-    const order = topologicalOrder(root);
+    const refs = new GradRefs(grad);
+    const seed = refs.hold(grad ?? onesLike(root));
+    if (root.node === undefined) return accumulateLeaf(root, seed, refs);
+    const grads = new Map<Tensor, Tensor>([[root, seed]]);
+    const order = topologicalOrder(root.node);
     for (let i = order.length - 1; i >= 0; i--) {
-      const t = order[i]!;
-      const g = grads.get(t);
-      const node = t.node;
-      if (g === undefined || node === undefined) continue;
-      grads.delete(t);
+      const node = order[i]!;
+      const outGrads = node.outputs.map((o) => {
+        const g = grads.get(o);
+        grads.delete(o);
+        return g;
+      });
+      if (outGrads.every((g) => g === undefined)) continue;
       if (node.backward === undefined) {
         fail('backward', `the graph through ${node.op} was freed by an earlier backward(); pass { retainGraph: true } to run backward twice`);
       }
       const backwardFn = node.backward;
-      const inputGrads = tidy(() => ownDistinct(backwardFn(g), g));
-      if (g !== grad) g.dispose();
+      const inputGrads = tidy(() => backwardFn(outGrads));
+      for (const gx of inputGrads) if (gx !== undefined) refs.hold(gx);
+      for (const g of outGrads) if (g !== undefined) refs.release(g);
       if (!options.retainGraph) {
         node.backward = undefined;
         for (const o of node.owned) o.dispose();
@@ -91,15 +132,16 @@ function runBackward(root: Tensor, grad: Tensor | undefined, options: BackwardOp
       node.inputs.forEach((x, j) => {
         const gx = inputGrads[j];
         if (gx === undefined) return;
-        if (!x.requiresGrad) return gx.dispose();
+        if (!x.requiresGrad) return refs.release(gx);
         if (gx.shape.join() !== x.shape.join()) {
           fail('backward', `internal error: ${node.op} gave a gradient of shape ${fmtShape(gx.shape)} for an input of shape ${fmtShape(x.shape)}`);
         }
-        if (x.node) grads.set(x, accumulate(grads.get(x), gx));
-        else x.grad = keep(accumulate(x.grad?.isDisposed ? undefined : x.grad, gx));
+        if (x.node === undefined) return accumulateLeaf(x, gx, refs);
+        const prev = grads.get(x);
+        grads.set(x, prev === undefined ? gx : refs.sum(prev, gx));
       });
     }
-    for (const g of grads.values()) if (g !== grad) g.dispose();
+    for (const g of grads.values()) refs.release(g);
   });
 }
 

@@ -1,7 +1,7 @@
 // Recording ops on the tape: an op's result remembers its inputs and how to
 // turn the result's gradient into theirs (micrograd's `_backward`, kept as a
 // closure right where the op computes its forward).
-import { Tensor } from '../tensor.js';
+import { Tensor, type GradNode } from '../tensor.js';
 
 let gradEnabled = true;
 
@@ -35,13 +35,31 @@ export function record(
   backward: (grad: Tensor) => (Tensor | undefined)[],
   owned: readonly Tensor[] = [],
 ): Tensor {
+  recordMulti(op, [out], inputs, (grads) => backward(grads[0]!), owned);
+  return out;
+}
+
+/**
+ * `record` for an op with several outputs (the LSTM cell's h' and c'): one node
+ * for all of them, so the backward runs once with every output's gradient —
+ * undefined for an output the loss does not reach.
+ */
+export function recordMulti(
+  op: string,
+  outs: readonly Tensor[],
+  inputs: readonly Tensor[],
+  backward: (grads: (Tensor | undefined)[]) => (Tensor | undefined)[],
+  owned: readonly Tensor[] = [],
+): void {
   if (gradEnabled && inputs.some((t) => t.requiresGrad)) {
-    out.requiresGrad = true;
-    out.node = { op, inputs, backward, owned };
+    const node: GradNode = { op, inputs, outputs: outs, backward, owned };
+    for (const out of outs) {
+      out.requiresGrad = true;
+      out.node = node;
+    }
   } else {
     for (const t of owned) t.dispose();
   }
-  return out;
 }
 
 /** A tensor with the same values, cut from the graph. */

@@ -4,13 +4,13 @@
 // lstmCellComposite builds the same cell from elementwise ops: it is the fused
 // cell's reference (tested one against the other) and differentiable twice.
 import { fail, fmtShape } from '../errors.js';
-import { isGradEnabled, record } from '../autograd/graph.js';
+import { recordMulti } from '../autograd/graph.js';
 import { native } from '../native.js';
 import * as ref from '../reference/index.js';
 import { Tensor, wrap } from '../tensor.js';
 import { checkFloat } from './check.js';
 import { add, mul, sigmoid, tanh } from './elementwise.js';
-import { reshape, slice } from './layout.js';
+import { slice } from './layout.js';
 import { matmul } from './matmul.js';
 import { sum } from './reduce.js';
 
@@ -47,38 +47,41 @@ function checkCell(op: string, x: Tensor, h: Tensor, c: Tensor, wIh: Tensor, wHh
 }
 
 /**
- * The fused pointwise cell: state [2,B,H] = [h'; c'] from pre-activations gx, gh
- * [B,4H], an optional bias [4H] and c [B,H]. Saves the activated gates.
+ * The fused pointwise cell: h', c' [B,H] from pre-activations gx, gh [B,4H], an
+ * optional bias [4H] and c [B,H] — one graph node with two outputs, so the
+ * backward runs once with both gradients. Saves the activated gates.
  */
-function lstmPointwise(gx: Tensor, gh: Tensor, bias: Tensor | undefined, c: Tensor): Tensor {
+function lstmPointwise(gx: Tensor, gh: Tensor, bias: Tensor | undefined, c: Tensor): LstmState {
   const op = 'lstmCell';
-  let state: Tensor;
+  let h: Tensor;
+  let cNext: Tensor;
   let gates: Tensor;
   if (c.dtype === 'float64') {
     const r = ref.lstmCell(gx.array(op), gh.array(op), bias?.array(op), c.array(op));
-    [state, gates] = [Tensor.fromReference(r.state), Tensor.fromReference(r.gates)];
+    [h, cNext, gates] = [Tensor.fromReference(r.h), Tensor.fromReference(r.c), Tensor.fromReference(r.gates)];
   } else {
-    [state, gates] = native.lstmCell(gx.handle(op), gh.handle(op), bias?.handle(op), c.handle(op)).map(wrap) as [Tensor, Tensor];
+    [h, cNext, gates] = native.lstmCell(gx.handle(op), gh.handle(op), bias?.handle(op), c.handle(op)).map(wrap) as [Tensor, Tensor, Tensor];
   }
   const inputs = bias ? [gx, gh, bias, c] : [gx, gh, c];
-  return record(
+  recordMulti(
     op,
-    state,
+    [h, cNext],
     inputs,
-    (g) => {
+    ([dh, dcn]) => {
       let dgates: Tensor;
       let dc: Tensor;
-      if (g.dtype === 'float64') {
-        const r = ref.lstmCellBackward(g.array(op), gates.array(op), c.array(op), state.array(op));
+      if (c.dtype === 'float64') {
+        const r = ref.lstmCellBackward(dh?.array(op), dcn?.array(op), gates.array(op), c.array(op));
         [dgates, dc] = [Tensor.fromReference(r.dgates), Tensor.fromReference(r.dc)];
       } else {
-        [dgates, dc] = native.lstmCellBackward(g.handle(op), gates.handle(op), c.handle(op), state.handle(op)).map(wrap) as [Tensor, Tensor];
+        [dgates, dc] = native.lstmCellBackward(dh?.handle(op), dcn?.handle(op), gates.handle(op), c.handle(op)).map(wrap) as [Tensor, Tensor];
       }
-      // gx and gh enter as a sum: both get dgates (the engine copies the second).
+      // gx and gh enter as a sum: both get dgates (the engine counts the two holders).
       return bias ? [dgates, dgates, sum(dgates, 0), dc] : [dgates, dgates, dc];
     },
     [gates],
   );
+  return { h, c: cNext };
 }
 
 /**
@@ -87,20 +90,14 @@ function lstmPointwise(gx: Tensor, gh: Tensor, bias: Tensor | undefined, c: Tens
  * @example const { h, c } = fv.ops.lstmCell(x, h0, c0, wIh, wHh, bIh, bHh); // x [64,256], h0, c0 [64,256], wIh [1024,256]
  */
 export function lstmCell(x: Tensor, h: Tensor, c: Tensor, weightIh: Tensor, weightHh: Tensor, biasIh?: Tensor, biasHh?: Tensor): LstmState {
-  const [b, hidden] = checkCell('lstmCell', x, h, c, weightIh, weightHh, biasIh, biasHh);
+  checkCell('lstmCell', x, h, c, weightIh, weightHh, biasIh, biasHh);
   const gx = matmul(x, weightIh, { transB: true });
   const gh = matmul(h, weightHh, { transB: true });
   const bias = biasIh && biasHh ? add(biasIh, biasHh) : (biasIh ?? biasHh);
-  const state = lstmPointwise(gx, gh, bias, c);
-  const hNext = slice(state, [0], [1]);
-  const cNext = slice(state, [1], [2]);
-  const out = { h: reshape(hNext, [b, hidden]), c: reshape(cNext, [b, hidden]) };
+  const out = lstmPointwise(gx, gh, bias, c);
   // No backward reads the values of these intermediates (only their shapes and
-  // graph links), so their buffers are freed now; the state is read by the
-  // fused backward and lives as long as the graph needs it.
-  const temporaries = [gx, gh, hNext, cNext, ...(bias !== biasIh && bias !== biasHh ? [bias!] : [])];
-  for (const t of temporaries) t.dispose();
-  if (!state.requiresGrad || !isGradEnabled()) state.dispose();
+  // graph links), so their buffers are freed now.
+  for (const t of [gx, gh, ...(bias !== biasIh && bias !== biasHh ? [bias!] : [])]) t.dispose();
   return out;
 }
 
@@ -123,13 +120,7 @@ export function lstmCellFromGates(gx: Tensor, gh: Tensor, bias: Tensor | undefin
     if (t.shape.join() !== `${b},${4 * hidden}`) fail(op, `${name} must be [${b},${4 * hidden}] for c ${fmtShape(c.shape)}, got ${fmtShape(t.shape)}`);
   }
   if (bias !== undefined && bias.shape.join() !== `${4 * hidden}`) fail(op, `bias must be [${4 * hidden}], got ${fmtShape(bias.shape)}`);
-  const state = lstmPointwise(gx, gh, bias, c);
-  const hNext = slice(state, [0], [1]);
-  const cNext = slice(state, [1], [2]);
-  const out = { h: reshape(hNext, [b, hidden]), c: reshape(cNext, [b, hidden]) };
-  for (const t of [hNext, cNext]) t.dispose();
-  if (!state.requiresGrad || !isGradEnabled()) state.dispose();
-  return out;
+  return lstmPointwise(gx, gh, bias, c);
 }
 
 /** The same cell from matmul and elementwise ops: the fused cell's reference. */

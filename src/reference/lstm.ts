@@ -6,15 +6,16 @@ import { type RefArray } from './array.js';
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
 export interface LstmForward {
-  /** [2,B,H]: h' then c'. */
-  state: RefArray;
+  /** [B,H] each: the new hidden and cell states. */
+  h: RefArray;
+  c: RefArray;
   /** [B,4H]: the activated gates i, f, g, o. */
   gates: RefArray;
 }
 
 export function lstmCell(gx: RefArray, gh: RefArray | undefined, bias: RefArray | undefined, c: RefArray): LstmForward {
   const [b, h] = [c.shape[0]!, c.shape[1]!];
-  const state = new Float64Array(2 * b * h);
+  const [hs, cs] = [new Float64Array(b * h), new Float64Array(b * h)];
   const gates = new Float64Array(4 * b * h);
   for (let r = 0; r < b; r++) {
     for (let j = 0; j < h; j++) {
@@ -25,11 +26,11 @@ export function lstmCell(gx: RefArray, gh: RefArray | undefined, bias: RefArray 
       const [i, f, g, o] = [sigmoid(pre(0)), sigmoid(pre(1)), Math.tanh(pre(2)), sigmoid(pre(3))];
       const cn = f * c.data[r * h + j]! + i * g;
       [i, f, g, o].forEach((v, q) => (gates[r * 4 * h + q * h + j] = v));
-      state[r * h + j] = o * Math.tanh(cn);
-      state[b * h + r * h + j] = cn;
+      hs[r * h + j] = o * Math.tanh(cn);
+      cs[r * h + j] = cn;
     }
   }
-  return { state: { shape: [2, b, h], data: state }, gates: { shape: [b, 4 * h], data: gates } };
+  return { h: { shape: [b, h], data: hs }, c: { shape: [b, h], data: cs }, gates: { shape: [b, 4 * h], data: gates } };
 }
 
 export interface LstmGrads {
@@ -39,8 +40,11 @@ export interface LstmGrads {
   dc: RefArray;
 }
 
-/** Backward from the state's gradient [2,B,H] = [dh'; dc'], by the chain rule. */
-export function lstmCellBackward(grad: RefArray, gates: RefArray, c: RefArray, state: RefArray): LstmGrads {
+/**
+ * Backward from the gradients of h' and c' [B,H] (undefined: zero), by the chain
+ * rule; c' is recomputed from the gates as the native kernels do.
+ */
+export function lstmCellBackward(dhs: RefArray | undefined, dcs: RefArray | undefined, gates: RefArray, c: RefArray): LstmGrads {
   const [b, h] = [c.shape[0]!, c.shape[1]!];
   const dgates = new Float64Array(4 * b * h);
   const dc = new Float64Array(b * h);
@@ -49,9 +53,9 @@ export function lstmCellBackward(grad: RefArray, gates: RefArray, c: RefArray, s
       const at = r * h + j;
       const gate = (q: number): number => gates.data[r * 4 * h + q * h + j]!;
       const [i, f, g, o] = [gate(0), gate(1), gate(2), gate(3)];
-      const tc = Math.tanh(state.data[b * h + at]!);
-      const dh = grad.data[at]!;
-      const dcTotal = grad.data[b * h + at]! + dh * o * (1 - tc * tc); // c' reaches the loss directly and through h'
+      const tc = Math.tanh(f * c.data[at]! + i * g);
+      const dh = dhs?.data[at] ?? 0;
+      const dcTotal = (dcs?.data[at] ?? 0) + dh * o * (1 - tc * tc); // c' reaches the loss directly and through h'
       const d = [dcTotal * g * i * (1 - i), dcTotal * c.data[at]! * f * (1 - f), dcTotal * i * (1 - g * g), dh * tc * o * (1 - o)];
       d.forEach((v, q) => (dgates[r * 4 * h + q * h + j] = v));
       dc[at] = dcTotal * f;

@@ -7,7 +7,7 @@ use napi_derive::napi;
 
 use crate::tensor::{js_error, NativeTensor};
 
-/// [state [2,B,H] = [h'; c'], gates [B,4H]] from gate pre-activations gx (+ gh)
+/// [h' [B,H], c' [B,H], gates [B,4H]] from gate pre-activations gx (+ gh)
 /// (+ bias) and c (gate order i, f, g, o).
 #[napi(catch_unwind)]
 pub fn lstm_cell(
@@ -23,16 +23,18 @@ pub fn lstm_cell(
     Ok(r.into_iter().map(NativeTensor::wrap).collect())
 }
 
-/// [d pre-activations [B,4H], dc [B,H]] from the state's gradient [2,B,H].
+/// [d pre-activations [B,4H], dc [B,H]] from the gradients of h' and c' [B,H]
+/// (either may be absent: zero), the saved gates and c.
 #[napi(catch_unwind)]
 pub fn lstm_cell_backward(
-    grad: &NativeTensor,
+    dh: Option<ClassInstance<NativeTensor>>,
+    dc: Option<ClassInstance<NativeTensor>>,
     gates: &NativeTensor,
     c: &NativeTensor,
-    state: &NativeTensor,
 ) -> Result<Vec<NativeTensor>> {
     let op = "lstmCellBackward";
-    let r = lstm::backward(grad.get(op)?, gates.get(op)?, c.get(op)?, state.get(op)?)
-        .map_err(js_error)?;
+    let dh = dh.as_ref().map(|t| t.get(op)).transpose()?;
+    let dc = dc.as_ref().map(|t| t.get(op)).transpose()?;
+    let r = lstm::backward(dh, dc, gates.get(op)?, c.get(op)?).map_err(js_error)?;
     Ok(r.into_iter().map(NativeTensor::wrap).collect())
 }

@@ -94,27 +94,20 @@ fn forward_row(
     }
 }
 
-/// One row of the backward: dh, dc' [h], gates [4h], c [h], c' [h].
+/// One row of the backward: dh, dc' [h], gates [4h], c [h]. c' is recomputed
+/// from the gates (f⊙c + i⊙g, the forward's own expression) rather than saved.
 #[inline(always)]
-fn backward_row(
-    dh: &[f32],
-    dcn: &[f32],
-    gates: &[f32],
-    c: &[f32],
-    cn: &[f32],
-    dg: &mut [f32],
-    dc: &mut [f32],
-) {
+fn backward_row(dh: &[f32], dcn: &[f32], gates: &[f32], c: &[f32], dg: &mut [f32], dc: &mut [f32]) {
     let h = c.len();
     let [gi, gf, gg, go] = gate_blocks(gates, h);
-    let (dh, dcn, cn, dc) = (&dh[..h], &dcn[..h], &cn[..h], &mut dc[..h]);
+    let (dh, dcn, dc) = (&dh[..h], &dcn[..h], &mut dc[..h]);
     let (di, rest) = dg.split_at_mut(h);
     let (df, rest) = rest.split_at_mut(h);
     let (dgg, dgo) = rest.split_at_mut(h);
     let dgo = &mut dgo[..h];
     for j in 0..h {
         let (i, f, g, o) = (gi[j], gf[j], gg[j], go[j]);
-        let tc = tanh(cn[j]);
+        let tc = tanh(f * c[j] + i * g);
         // c' feeds h' through tanh, so its gradient collects both paths.
         let dct = dcn[j] + dh[j] * o * (1.0 - tc * tc);
         di[j] = dct * g * i * (1.0 - i);
@@ -145,14 +138,14 @@ macro_rules! multiversion {
 }
 
 multiversion!(forward_row_best, forward_row_avx2, forward_row, (gx: &[f32], gh: &[f32], bias: &[f32], c: &[f32], gates: &mut [f32], hs: &mut [f32], cs: &mut [f32]));
-multiversion!(backward_row_best, backward_row_avx2, backward_row, (dh: &[f32], dcn: &[f32], gates: &[f32], c: &[f32], cn: &[f32], dg: &mut [f32], dc: &mut [f32]));
+multiversion!(backward_row_best, backward_row_avx2, backward_row, (dh: &[f32], dcn: &[f32], gates: &[f32], c: &[f32], dg: &mut [f32], dc: &mut [f32]));
 
 /// A row's outputs: gates [4h], h' [h], c' [h].
 type RowOut<'a> = (&'a mut [f32], (&'a mut [f32], &'a mut [f32]));
 
 /// Forward over `b` rows of `h` cells. gx, gh: [b, 4h] pre-activations (gh
 /// optional), bias [4h] (optional, already b_ih + b_hh), c [b, h].
-/// Returns (state [2, b, h] = [h'; c'], gates [b, 4h] activated i, f, g, o).
+/// Returns (h' [b, h], c' [b, h], gates [b, 4h] activated i, f, g, o).
 pub fn forward(
     gx: &[f32],
     gh: Option<&[f32]>,
@@ -160,13 +153,12 @@ pub fn forward(
     c: &[f32],
     b: usize,
     h: usize,
-) -> (Vec<f32>, Vec<f32>) {
+) -> (Vec<f32>, Vec<f32>, Vec<f32>) {
     let mut gates = vec![0f32; b * 4 * h];
-    let mut state = vec![0f32; 2 * b * h];
+    let (mut hs, mut cs) = (vec![0f32; b * h], vec![0f32; b * h]);
     let zeros = vec![0f32; if gh.is_none() { 4 * b * h } else { 4 * h }];
     let gh = gh.unwrap_or(&zeros);
     let bias = bias.unwrap_or(&zeros[..4 * h]);
-    let (hs, cs) = state.split_at_mut(b * h);
     let h1 = h.max(1);
     let row = |(r, (gt, (hr, cr))): (usize, RowOut)| {
         let (pre, cur) = (r * 4 * h..(r + 1) * 4 * h, r * h..(r + 1) * h);
@@ -183,37 +175,33 @@ pub fn forward(
             .zip(hs.par_chunks_mut(h1).zip(cs.par_chunks_mut(h1)));
         rows.enumerate().for_each(row);
     }
-    (state, gates)
+    (hs, cs, gates)
 }
 
-/// Backward from the gradient of the state, gs [2, b, h] = [dh'; dc'], the saved
-/// gates [b, 4h], the previous c [b, h] and the new state [2, b, h].
+/// Backward from the gradients of h' and c' ([b, h] each; None: the loss does
+/// not depend on it), the saved gates [b, 4h] and the previous c [b, h].
 /// Returns (d pre-activations [b, 4h], dc [b, h]).
 pub fn backward(
-    gs: &[f32],
+    dh: Option<&[f32]>,
+    dcn: Option<&[f32]>,
     gates: &[f32],
     c: &[f32],
-    state: &[f32],
     b: usize,
     h: usize,
 ) -> (Vec<f32>, Vec<f32>) {
     let mut dgates = vec![0f32; b * 4 * h];
     let mut dc = vec![0f32; b * h];
-    let (dh, dcn) = gs.split_at(b * h);
-    let cn = &state[b * h..];
+    let zeros = if dh.is_none() || dcn.is_none() {
+        vec![0f32; b * h]
+    } else {
+        Vec::new()
+    };
+    let (dh, dcn) = (dh.unwrap_or(&zeros), dcn.unwrap_or(&zeros));
     let h1 = h.max(1);
     let row = |(r, (dg, dcr)): (usize, (&mut [f32], &mut [f32]))| {
         let cur = r * h..(r + 1) * h;
         let gt = &gates[r * 4 * h..(r + 1) * 4 * h];
-        backward_row_best(
-            &dh[cur.clone()],
-            &dcn[cur.clone()],
-            gt,
-            &c[cur.clone()],
-            &cn[cur],
-            dg,
-            dcr,
-        );
+        backward_row_best(&dh[cur.clone()], &dcn[cur.clone()], gt, &c[cur], dg, dcr);
     };
     if b * h < PARALLEL_CELLS {
         dgates

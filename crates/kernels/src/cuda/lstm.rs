@@ -20,7 +20,7 @@ pub fn forward(
     c: &Tensor,
     b: usize,
     h: usize,
-) -> Result<[Tensor; 2]> {
+) -> Result<[Tensor; 3]> {
     let op = "lstmCell";
     let g = gpu(op)?;
     let (xs, cs) = (slice(op, "gx", gx)?, slice(op, "c", c)?);
@@ -30,7 +30,8 @@ pub fn forward(
         .map(|t| slice(op, "bias", t))
         .transpose()?
         .unwrap_or(xs);
-    let mut state = alloc::<f32>(op, &g, 2 * b * h)?;
+    let mut hn = alloc::<f32>(op, &g, b * h)?;
+    let mut cn = alloc::<f32>(op, &g, b * h)?;
     let mut gates = alloc::<f32>(op, &g, 4 * b * h)?;
     if b * h > 0 {
         let f = g.function(op, "lstm", "lstm_forward_f32")?;
@@ -41,7 +42,8 @@ pub fn forward(
             .arg(hs)
             .arg(bs)
             .arg(cs)
-            .arg(&mut state)
+            .arg(&mut hn)
+            .arg(&mut cn)
             .arg(&mut gates)
             .arg(&b64)
             .arg(&h64)
@@ -51,41 +53,43 @@ pub fn forward(
         unsafe { l.launch(launch_1d(b * h)) }.map_err(|e| driver_error(op, e))?;
     }
     Ok([
-        Tensor::cuda(Storage::CudaF32(state), vec![2, b, h]),
+        Tensor::cuda(Storage::CudaF32(hn), vec![b, h]),
+        Tensor::cuda(Storage::CudaF32(cn), vec![b, h]),
         Tensor::cuda(Storage::CudaF32(gates), vec![b, 4 * h]),
     ])
 }
 
 pub fn backward(
-    grad: &Tensor,
+    dh: Option<&Tensor>,
+    dcn: Option<&Tensor>,
     gates: &Tensor,
     c: &Tensor,
-    state: &Tensor,
     b: usize,
     h: usize,
 ) -> Result<[Tensor; 2]> {
     let op = "lstmCellBackward";
     let g = gpu(op)?;
-    let (gs, gt, cs, ss) = (
-        slice(op, "grad", grad)?,
-        slice(op, "gates", gates)?,
-        slice(op, "c", c)?,
-        slice(op, "state", state)?,
-    );
+    let (gt, cs) = (slice(op, "gates", gates)?, slice(op, "c", c)?);
+    // Absent gradients are passed as gates and flagged off; the kernel does not read them.
+    let dhs = dh.map(|t| slice(op, "dh", t)).transpose()?.unwrap_or(gt);
+    let dcs = dcn.map(|t| slice(op, "dc", t)).transpose()?.unwrap_or(gt);
     let mut dgates = alloc::<f32>(op, &g, 4 * b * h)?;
     let mut dc = alloc::<f32>(op, &g, b * h)?;
     if b * h > 0 {
         let f = g.function(op, "lstm", "lstm_backward_f32")?;
         let (b64, h64) = (b as u64, h as u64);
+        let (has_dh, has_dc) = (dh.is_some() as i32, dcn.is_some() as i32);
         let mut l = g.stream.launch_builder(&f);
-        l.arg(gs)
+        l.arg(dhs)
+            .arg(dcs)
             .arg(gt)
             .arg(cs)
-            .arg(ss)
             .arg(&mut dgates)
             .arg(&mut dc)
             .arg(&b64)
-            .arg(&h64);
+            .arg(&h64)
+            .arg(&has_dh)
+            .arg(&has_dc);
         // SAFETY: argument types match the kernel's signature in lstm.cu.
         unsafe { l.launch(launch_1d(b * h)) }.map_err(|e| driver_error(op, e))?;
     }

@@ -59,22 +59,24 @@ fn dims(
     Ok((b, h))
 }
 
-/// [state [2,b,h] = [h'; c'], gates [b,4h]] from pre-activations gx (+ gh) (+ bias) and c.
+/// [h' [b,h], c' [b,h], gates [b,4h]] from pre-activations gx (+ gh) (+ bias) and c.
 pub fn forward(
     gx: &Tensor,
     gh: Option<&Tensor>,
     bias: Option<&Tensor>,
     c: &Tensor,
-) -> Result<[Tensor; 2]> {
+) -> Result<[Tensor; 3]> {
     let op = "lstmCell";
     let (b, h) = dims(op, gx, gh, bias, c)?;
     match c.storage() {
         Storage::CpuF32(cv) => {
             let gh = gh.map(|t| t.cpu_f32_data(op, "gh")).transpose()?;
             let bias = bias.map(|t| t.cpu_f32_data(op, "bias")).transpose()?;
-            let (state, gates) = cpu::lstm::forward(gx.cpu_f32_data(op, "gx")?, gh, bias, cv, b, h);
+            let (hs, cs, gates) =
+                cpu::lstm::forward(gx.cpu_f32_data(op, "gx")?, gh, bias, cv, b, h);
             Ok([
-                Tensor::cpu_f32(state, vec![2, b, h]),
+                Tensor::cpu_f32(hs, vec![b, h]),
+                Tensor::cpu_f32(cs, vec![b, h]),
                 Tensor::cpu_f32(gates, vec![b, 4 * h]),
             ])
         }
@@ -84,38 +86,37 @@ pub fn forward(
     }
 }
 
-/// [d pre-activations [b,4h], dc [b,h]] from the state's gradient [2,b,h] and
-/// what the forward saved: gates, c and the state.
-pub fn backward(grad: &Tensor, gates: &Tensor, c: &Tensor, state: &Tensor) -> Result<[Tensor; 2]> {
+/// [d pre-activations [b,4h], dc [b,h]] from the gradients of h' and c' (None:
+/// zero) and what the forward saved: the gates and c.
+pub fn backward(
+    dh: Option<&Tensor>,
+    dcn: Option<&Tensor>,
+    gates: &Tensor,
+    c: &Tensor,
+) -> Result<[Tensor; 2]> {
     let op = "lstmCellBackward";
     let (b, h) = dims(op, gates, None, None, c)?;
-    for (name, t) in [("grad", grad), ("state", state)] {
-        if t.shape() != [2, b, h] {
-            bail!(
-                op,
-                "{name} must be [2,{b},{h}], got {}",
-                fmt_shape(t.shape())
-            );
+    for (name, t) in [("dh", dh), ("dc", dcn)] {
+        if let Some(t) = t {
+            if t.shape() != [b, h] {
+                bail!(op, "{name} must be [{b},{h}], got {}", fmt_shape(t.shape()));
+            }
+            same_place(op, name, t, c)?;
         }
-        same_place(op, name, t, c)?;
     }
     match c.storage() {
         Storage::CpuF32(cv) => {
-            let (dgates, dc) = cpu::lstm::backward(
-                grad.cpu_f32_data(op, "grad")?,
-                gates.cpu_f32_data(op, "gates")?,
-                cv,
-                state.cpu_f32_data(op, "state")?,
-                b,
-                h,
-            );
+            let dh = dh.map(|t| t.cpu_f32_data(op, "dh")).transpose()?;
+            let dcn = dcn.map(|t| t.cpu_f32_data(op, "dc")).transpose()?;
+            let (dgates, dc) =
+                cpu::lstm::backward(dh, dcn, gates.cpu_f32_data(op, "gates")?, cv, b, h);
             Ok([
                 Tensor::cpu_f32(dgates, vec![b, 4 * h]),
                 Tensor::cpu_f32(dc, vec![b, h]),
             ])
         }
         #[cfg(feature = "cuda")]
-        Storage::CudaF32(_) => crate::cuda::lstm::backward(grad, gates, c, state, b, h),
+        Storage::CudaF32(_) => crate::cuda::lstm::backward(dh, dcn, gates, c, b, h),
         _ => Err(c.kind_error(op, "c", "a float32 tensor")),
     }
 }

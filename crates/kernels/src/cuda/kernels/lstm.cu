@@ -7,8 +7,8 @@ __device__ float fv_lstm_sigmoid(float x) {
 
 // gx, gh: [b, 4h] pre-activations, bias [4h], c [b, h]; gh and bias are read only
 // when has_gh / has_bias are set (otherwise they may point anywhere).
-// state [2, b, h] = [h'; c'], gates [b, 4h] = activated i, f, g, o.
-extern "C" __global__ void lstm_forward_f32(const float* gx, const float* gh, const float* bias, const float* c, float* state, float* gates, fv_size b, fv_size h, int has_gh, int has_bias) {
+// hs, cs [b, h] = h', c'; gates [b, 4h] = activated i, f, g, o.
+extern "C" __global__ void lstm_forward_f32(const float* gx, const float* gh, const float* bias, const float* c, float* hs, float* cs, float* gates, fv_size b, fv_size h, int has_gh, int has_bias) {
     FV_GRID_STRIDE(t, b * h) {
         fv_size r = t / h, j = t % h;
         float pre[4];
@@ -24,18 +24,21 @@ extern "C" __global__ void lstm_forward_f32(const float* gx, const float* gh, co
         float cn = f * c[t] + i * g;
         fv_size row = r * 4 * h + j;
         gates[row] = i; gates[row + h] = f; gates[row + 2 * h] = g; gates[row + 3 * h] = o;
-        state[t] = o * tanhf(cn);
-        state[b * h + t] = cn;
+        hs[t] = o * tanhf(cn);
+        cs[t] = cn;
     }
 }
 
-// gs [2, b, h] = [dh'; dc'] -> dgates [b, 4h] (pre-activation gradients), dc [b, h].
-extern "C" __global__ void lstm_backward_f32(const float* gs, const float* gates, const float* c, const float* state, float* dgates, float* dc, fv_size b, fv_size h) {
+// dhs, dcs [b, h] = dh', dc' (read only when has_dh / has_dc are set; absent:
+// zero) -> dgates [b, 4h] (pre-activation gradients), dc [b, h]. c' is
+// recomputed from the gates with the forward's own expression.
+extern "C" __global__ void lstm_backward_f32(const float* dhs, const float* dcs, const float* gates, const float* c, float* dgates, float* dc, fv_size b, fv_size h, int has_dh, int has_dc) {
     FV_GRID_STRIDE(t, b * h) {
         fv_size r = t / h, j = t % h, row = r * 4 * h + j;
         float i = gates[row], f = gates[row + h], g = gates[row + 2 * h], o = gates[row + 3 * h];
-        float dh = gs[t], dcn = gs[b * h + t];
-        float tc = tanhf(state[b * h + t]);
+        float dh = has_dh ? dhs[t] : 0.f, dcn = has_dc ? dcs[t] : 0.f;
+        float cn = f * c[t] + i * g;
+        float tc = tanhf(cn);
         float dct = dcn + dh * o * (1.f - tc * tc);
         dgates[row] = dct * g * i * (1.f - i);
         dgates[row + h] = dct * c[t] * f * (1.f - f);
