@@ -139,6 +139,19 @@ export declare function lstmCell(gx: NativeTensor, gh: NativeTensor | undefined 
  */
 export declare function lstmCellBackward(dh: NativeTensor | undefined | null, dc: NativeTensor | undefined | null, gates: NativeTensor, c: NativeTensor): Array<NativeTensor>
 
+/**
+ * The whole cell in one call: [h' [B,H], c' [B,H], gates [B,4H]] with
+ * gates = x·W_ihᵀ + h·W_hhᵀ + b_ih + b_hh.
+ */
+export declare function lstmStep(x: NativeTensor, h: NativeTensor, c: NativeTensor, weightIh: NativeTensor, weightHh: NativeTensor, biasIh?: NativeTensor | undefined | null, biasHh?: NativeTensor | undefined | null): Array<NativeTensor>
+
+/**
+ * Gradients of x, h, c, weightIh, weightHh and the bias (one tensor for both
+ * biases) where `need` asks for them (else null), from the gradients of h' and
+ * c' (either may be absent) and the saved gates.
+ */
+export declare function lstmStepBackward(x: NativeTensor, h: NativeTensor, c: NativeTensor, weightIh: NativeTensor, weightHh: NativeTensor, dh: NativeTensor | undefined | null, dc: NativeTensor | undefined | null, gates: NativeTensor, need: Array<boolean>): Array<NativeTensor | undefined | null>
+
 /** a·b for rank-2/3 operands, either read transposed. */
 export declare function matmul(a: NativeTensor, b: NativeTensor, transA: boolean, transB: boolean): NativeTensor
 

@@ -68,7 +68,11 @@ describe('batchNorm: running statistics', () => {
 });
 
 describe('lstmCell: fused vs composite on the native path', () => {
-  it('same h, c and gradients of all seven inputs', () => {
+  it.each([
+    ['h and c', (s: fv.ops.LstmState) => ops.add(ops.sum(ops.mul(s.h, s.h)), ops.sum(ops.sigmoid(s.c)))],
+    ['h only (no gradient reaches c)', (s: fv.ops.LstmState) => ops.sum(ops.mul(s.h, s.h))],
+    ['c only (no gradient reaches h)', (s: fv.ops.LstmState) => ops.sum(ops.sigmoid(s.c))],
+  ] as const)('same h, c and gradients of all seven inputs, loss on %s', (_, loss) => {
     fv.tidy(() => {
       fv.seed(3);
       const [b, i, h] = [7, 11, 13];
@@ -79,7 +83,7 @@ describe('lstmCell: fused vs composite on the native path', () => {
         const xs = base.map((d, k) => fv.tensor(d, shapes[k]));
         xs.forEach((t) => (t.requiresGrad = true));
         const s = cell(xs[0]!, xs[1]!, xs[2]!, xs[3]!, xs[4]!, xs[5], xs[6]);
-        ops.add(ops.sum(ops.mul(s.h, s.h)), ops.sum(ops.sigmoid(s.c))).backward();
+        loss(s).backward();
         return [s.h, s.c, ...xs.map((t) => t.grad!)].map((t) => t.toFloat32Array());
       };
       const fused = run(ops.lstmCell);
@@ -94,6 +98,12 @@ describe('lstmCell: fused vs composite on the native path', () => {
     expect(messageOf(() => ops.lstmCell(z([2, 3]), z([2, 4]), z([2, 5]), z([16, 3]), z([16, 4])))).toMatch(/^lstmCell: c must be \[2,4\].*got \[2,5\]/);
     expect(messageOf(() => ops.lstmCell(z([2, 3]), z([2, 4]), z([2, 4]), z([16, 3]), z([16, 4]), z([15])))).toMatch(/^lstmCell: biasIh must be \[16\].*got \[15\]/);
     expect(() => native.lstmCell(z([2, 8]).handle('t'), undefined, undefined, z([2, 3]).handle('t'))).toThrow(/^lstmCell: gx must be \[2,12\]/);
+    // The whole-cell kernels check their own operands too (callers other than ops.lstmCell).
+    const h = (s: number[]) => z(s).handle('t');
+    expect(() => native.lstmStep(h([2, 3]), h([2, 4]), h([2, 4]), h([16, 3]), h([16, 5]))).toThrow(/^lstmCell: weightHh must be \[16,4\] for x \[2,3\] and c \[2,4\], got \[16,5\]/);
+    expect(() => native.lstmStepBackward(h([2, 3]), h([2, 4]), h([2, 4]), h([16, 3]), h([16, 4]), undefined, undefined, h([2, 15]), [true, true, true, true, true, true])).toThrow(/^lstmCellBackward: gates must be \[2,16\], got \[2,15\]/);
+    expect(() => native.lstmStepBackward(h([2, 3]), h([2, 4]), h([2, 4]), h([16, 3]), h([16, 4]), h([2, 3]), undefined, h([2, 16]), [true, true, true, true, true, true])).toThrow(/^lstmCellBackward: dh must be \[2,4\], got \[2,3\]/);
+    expect(() => native.lstmStepBackward(h([2, 3]), h([2, 4]), h([2, 4]), h([16, 3]), h([16, 4]), undefined, undefined, h([2, 16]), [true])).toThrow(/^lstmCellBackward: need must hold 6 flags, got 1/);
   });
   it('leaves no native tensors behind once the graph is done', () => {
     fv.seed(4);

@@ -7,6 +7,7 @@ import { fail, fmtShape } from '../errors.js';
 import { recordMulti } from '../autograd/graph.js';
 import { native } from '../native.js';
 import * as ref from '../reference/index.js';
+import { type RefArray } from '../reference/index.js';
 import { Tensor, wrap } from '../tensor.js';
 import { checkFloat } from './check.js';
 import { add, mul, sigmoid, tanh } from './elementwise.js';
@@ -90,15 +91,46 @@ function lstmPointwise(gx: Tensor, gh: Tensor, bias: Tensor | undefined, c: Tens
  * @example const { h, c } = fv.ops.lstmCell(x, h0, c0, wIh, wHh, bIh, bHh); // x [64,256], h0, c0 [64,256], wIh [1024,256]
  */
 export function lstmCell(x: Tensor, h: Tensor, c: Tensor, weightIh: Tensor, weightHh: Tensor, biasIh?: Tensor, biasHh?: Tensor): LstmState {
-  checkCell('lstmCell', x, h, c, weightIh, weightHh, biasIh, biasHh);
-  const gx = matmul(x, weightIh, { transB: true });
-  const gh = matmul(h, weightHh, { transB: true });
-  const bias = biasIh && biasHh ? add(biasIh, biasHh) : (biasIh ?? biasHh);
-  const out = lstmPointwise(gx, gh, bias, c);
-  // No backward reads the values of these intermediates (only their shapes and
-  // graph links), so their buffers are freed now.
-  for (const t of [gx, gh, ...(bias !== biasIh && bias !== biasHh ? [bias!] : [])]) t.dispose();
-  return out;
+  const op = 'lstmCell';
+  checkCell(op, x, h, c, weightIh, weightHh, biasIh, biasHh);
+  // One native call each way: both GEMMs, the bias and the pointwise cell.
+  const operands = [x, h, c, weightIh, weightHh] as const;
+  let hNext: Tensor;
+  let cNext: Tensor;
+  let gates: Tensor;
+  const refInputs = (): ref.LstmStepInputs => {
+    const [rx, rh, rc, wi, wh] = operands.map((t) => t.array(op)) as [RefArray, RefArray, RefArray, RefArray, RefArray];
+    return { x: rx, h: rh, c: rc, weightIh: wi, weightHh: wh, biasIh: biasIh?.array(op), biasHh: biasHh?.array(op) };
+  };
+  if (c.dtype === 'float64') {
+    const r = ref.lstmStep(refInputs());
+    [hNext, cNext, gates] = [r.h, r.c, r.gates].map((a) => Tensor.fromReference(a)) as [Tensor, Tensor, Tensor];
+  } else {
+    const hs = operands.map((t) => t.handle(op));
+    [hNext, cNext, gates] = native.lstmStep(hs[0]!, hs[1]!, hs[2]!, hs[3]!, hs[4]!, biasIh?.handle(op), biasHh?.handle(op)).map(wrap) as [Tensor, Tensor, Tensor];
+  }
+  const biases = [biasIh, biasHh].filter((t): t is Tensor => t !== undefined);
+  recordMulti(
+    op,
+    [hNext, cNext],
+    [...operands, ...biases],
+    ([dh, dc]) => {
+      const need = [...operands.map((t) => t.requiresGrad), biases.some((t) => t.requiresGrad)];
+      let grads: (Tensor | undefined)[];
+      if (c.dtype === 'float64') {
+        const r = ref.lstmStepBackward(refInputs(), dh?.array(op), dc?.array(op), gates.array(op));
+        grads = r.map((a, k) => (need[k] ? Tensor.fromReference(a) : undefined));
+      } else {
+        const hs = operands.map((t) => t.handle(op));
+        const r = native.lstmStepBackward(hs[0]!, hs[1]!, hs[2]!, hs[3]!, hs[4]!, dh?.handle(op), dc?.handle(op), gates.handle(op), need);
+        grads = r.map((t) => (t ? wrap(t) : undefined));
+      }
+      // One bias gradient serves both biases (the engine counts its two holders).
+      return [...grads.slice(0, 5), ...biases.map(() => grads[5])];
+    },
+    [gates],
+  );
+  return { h: hNext, c: cNext };
 }
 
 /**

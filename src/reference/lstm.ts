@@ -2,6 +2,9 @@
 //   i, f, o = σ(·), g = tanh(·), c' = f⊙c + i⊙g, h' = o⊙tanh(c').
 // Pre-activations are gx (+ gh) (+ bias) [B,4H], the GEMMs' results.
 import { type RefArray } from './array.js';
+import { binary } from './elementwise.js';
+import { matmul } from './gemm.js';
+import { reduce } from './reduce.js';
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
@@ -62,4 +65,28 @@ export function lstmCellBackward(dhs: RefArray | undefined, dcs: RefArray | unde
     }
   }
   return { dgates: { shape: [b, 4 * h], data: dgates }, dc: { shape: [b, h], data: dc } };
+}
+
+/** The whole cell's operands (biases optional). */
+export interface LstmStepInputs {
+  x: RefArray;
+  h: RefArray;
+  c: RefArray;
+  weightIh: RefArray;
+  weightHh: RefArray;
+  biasIh?: RefArray | undefined;
+  biasHh?: RefArray | undefined;
+}
+
+/** The whole cell: gates = x·W_ihᵀ + h·W_hhᵀ + b_ih + b_hh, then the pointwise forward. */
+export function lstmStep(p: LstmStepInputs): LstmForward {
+  const bias = p.biasIh && p.biasHh ? binary('add', p.biasIh, p.biasHh) : (p.biasIh ?? p.biasHh);
+  return lstmCell(matmul(p.x, p.weightIh, false, true), matmul(p.h, p.weightHh, false, true), bias, p.c);
+}
+
+/** The whole cell's gradients: x, h, c, weightIh, weightHh and the bias (both biases'). */
+export function lstmStepBackward(p: LstmStepInputs, dh: RefArray | undefined, dc: RefArray | undefined, gates: RefArray): RefArray[] {
+  const g = lstmCellBackward(dh, dc, gates, p.c);
+  const d = g.dgates;
+  return [matmul(d, p.weightIh), matmul(d, p.weightHh), g.dc, matmul(d, p.x, true), matmul(d, p.h, true), reduce('sum', d, [0])];
 }

@@ -38,3 +38,89 @@ pub fn lstm_cell_backward(
     let r = lstm::backward(dh, dc, gates.get(op)?, c.get(op)?).map_err(js_error)?;
     Ok(r.into_iter().map(NativeTensor::wrap).collect())
 }
+
+/// Borrows the cell's operands from their handles (biases optional).
+struct CellArgs<'a> {
+    x: &'a NativeTensor,
+    h: &'a NativeTensor,
+    c: &'a NativeTensor,
+    w_ih: &'a NativeTensor,
+    w_hh: &'a NativeTensor,
+    bias_ih: Option<&'a NativeTensor>,
+    bias_hh: Option<&'a NativeTensor>,
+}
+
+impl CellArgs<'_> {
+    fn cell(&self, op: &str) -> Result<lstm::Cell<'_>> {
+        Ok(lstm::Cell {
+            x: self.x.get(op)?,
+            h: self.h.get(op)?,
+            c: self.c.get(op)?,
+            w_ih: self.w_ih.get(op)?,
+            w_hh: self.w_hh.get(op)?,
+            bias_ih: self.bias_ih.map(|t| t.get(op)).transpose()?,
+            bias_hh: self.bias_hh.map(|t| t.get(op)).transpose()?,
+        })
+    }
+}
+
+/// The whole cell in one call: [h' [B,H], c' [B,H], gates [B,4H]] with
+/// gates = x·W_ihᵀ + h·W_hhᵀ + b_ih + b_hh.
+#[napi(catch_unwind)]
+#[allow(clippy::too_many_arguments)]
+pub fn lstm_step(
+    x: &NativeTensor,
+    h: &NativeTensor,
+    c: &NativeTensor,
+    weight_ih: &NativeTensor,
+    weight_hh: &NativeTensor,
+    bias_ih: Option<ClassInstance<NativeTensor>>,
+    bias_hh: Option<ClassInstance<NativeTensor>>,
+) -> Result<Vec<NativeTensor>> {
+    let args = CellArgs {
+        x,
+        h,
+        c,
+        w_ih: weight_ih,
+        w_hh: weight_hh,
+        bias_ih: bias_ih.as_deref(),
+        bias_hh: bias_hh.as_deref(),
+    };
+    let r = lstm::cell_forward(&args.cell("lstmCell")?).map_err(js_error)?;
+    Ok(r.into_iter().map(NativeTensor::wrap).collect())
+}
+
+/// Gradients of x, h, c, weightIh, weightHh and the bias (one tensor for both
+/// biases) where `need` asks for them (else null), from the gradients of h' and
+/// c' (either may be absent) and the saved gates.
+#[napi(catch_unwind)]
+#[allow(clippy::too_many_arguments)]
+pub fn lstm_step_backward(
+    x: &NativeTensor,
+    h: &NativeTensor,
+    c: &NativeTensor,
+    weight_ih: &NativeTensor,
+    weight_hh: &NativeTensor,
+    dh: Option<ClassInstance<NativeTensor>>,
+    dc: Option<ClassInstance<NativeTensor>>,
+    gates: &NativeTensor,
+    need: Vec<bool>,
+) -> Result<Vec<Option<NativeTensor>>> {
+    let op = "lstmCellBackward";
+    let need: [bool; 6] = need.try_into().map_err(|v: Vec<bool>| {
+        napi::Error::from_reason(format!("{op}: need must hold 6 flags, got {}", v.len()))
+    })?;
+    let args = CellArgs {
+        x,
+        h,
+        c,
+        w_ih: weight_ih,
+        w_hh: weight_hh,
+        bias_ih: None,
+        bias_hh: None,
+    };
+    let dh = dh.as_ref().map(|t| t.get(op)).transpose()?;
+    let dc = dc.as_ref().map(|t| t.get(op)).transpose()?;
+    let r = lstm::cell_backward(&args.cell(op)?, dh, dc, gates.get(op)?, need).map_err(js_error)?;
+    Ok(r.into_iter().map(|t| t.map(NativeTensor::wrap)).collect())
+}

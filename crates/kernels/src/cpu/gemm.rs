@@ -38,12 +38,35 @@ pub fn sgemm(
     trans_b: bool,
     c: &mut [f32],
 ) {
-    let p = Product::new(m, n, k, a, trans_a, b, trans_b);
-    p.run(
-        plan(trans_a, trans_b, m, n),
-        c,
+    sgemm_on(
         rayon::current_num_threads(),
+        m,
+        n,
+        k,
+        a,
+        trans_a,
+        b,
+        trans_b,
+        c,
     );
+}
+
+/// `sgemm` on at most `threads` threads (1: the calling thread only), for
+/// callers that run independent products side by side (the LSTM cell's two).
+#[allow(clippy::too_many_arguments)]
+pub fn sgemm_on(
+    threads: usize,
+    m: usize,
+    n: usize,
+    k: usize,
+    a: &[f32],
+    trans_a: bool,
+    b: &[f32],
+    trans_b: bool,
+    c: &mut [f32],
+) {
+    let p = Product::new(m, n, k, a, trans_a, b, trans_b);
+    p.run(plan(trans_a, trans_b, m, n), c, threads.max(1));
 }
 
 /// `batch` independent products; a/b/c advance by a_stride/b_stride/c_stride elements per batch
@@ -510,37 +533,5 @@ mod tests {
     fn gemm_rejects_sizes_that_overflow() {
         let mut c = vec![0f32; 4];
         sgemm(1 << 33, 1 << 32, 0, &[], false, &[], false, &mut c);
-    }
-}
-#[cfg(test)]
-mod tmp_probe {
-    use super::*;
-    #[test]
-    #[ignore]
-    fn probe() {
-        let shapes = [(1024usize, 256usize, 64usize, true, false), (64, 1024, 256, false, true), (64, 256, 1024, false, false), (1024,512,64,true,false), (64,1024,512,false,true)];
-        for &(m, n, k, ta, tb) in &shapes {
-            let a = vec![0.5f32; m * k];
-            let b = vec![0.25f32; k * n];
-            let mut c = vec![0f32; m * n];
-            let mut ks: Vec<(&str, Kernel)> = vec![];
-            ks.push(("fma", x86::fma));
-            ks.push(("avx512", x86::avx512));
-            for (name, kernel) in ks {
-                for via_ct in [false, true] {
-                    for threads in [1, 2] {
-                        let p = Product::new(m, n, k, &a, ta, &b, tb);
-                        for _ in 0..50 { p.run(Plan { kernel, via_ct }, &mut c, threads); }
-                        let mut best = f64::MAX;
-                        for _ in 0..5 {
-                            let t = std::time::Instant::now();
-                            for _ in 0..100 { if std::env::var("FRESH").is_ok() { let mut c2 = vec![0f32; m*n]; p.run(Plan { kernel, via_ct }, &mut c2, threads); std::hint::black_box(&c2); } else { p.run(Plan { kernel, via_ct }, &mut c, threads); } }
-                            best = best.min(t.elapsed().as_secs_f64() / 100.0);
-                        }
-                        println!("{m}x{n}x{k} ta={ta} tb={tb} {name} via_ct={via_ct} thr={threads}: {:.3} ms {:.1} GF", best*1e3, 2.0*(m*n*k) as f64/best/1e9);
-                    }
-                }
-            }
-        }
     }
 }

@@ -5,9 +5,13 @@
 
 use rayon::prelude::*;
 
-/// Rows below this many cells run on the calling thread (each cell costs five
-/// transcendental functions, so the threshold is lower than for plain maps).
-const PARALLEL_CELLS: usize = 4096;
+use super::gemm::sgemm_on;
+use crate::ops::reduce::ReduceOp;
+
+/// Rows below this many cells run on the calling thread: a cell costs a few
+/// nanoseconds vectorised, and handing 16K cells (batch 64 × 256 units) to the
+/// pool and waiting for it costs more than it saves on two cores.
+const PARALLEL_CELLS: usize = 1 << 16;
 
 /// e^x for the gates: Cephes' expf (range reduction by ln 2, degree-6 polynomial,
 /// within 2 ulp), written branch-free so the row loops vectorise.
@@ -118,27 +122,8 @@ fn backward_row(dh: &[f32], dcn: &[f32], gates: &[f32], c: &[f32], dg: &mut [f32
     }
 }
 
-macro_rules! multiversion {
-    ($name:ident, $avx:ident, $row:ident, ($($arg:ident: $ty:ty),*)) => {
-        #[cfg(target_arch = "x86_64")]
-        #[target_feature(enable = "avx2,fma")]
-        unsafe fn $avx($($arg: $ty),*) {
-            $row($($arg),*)
-        }
-
-        fn $name($($arg: $ty),*) {
-            #[cfg(target_arch = "x86_64")]
-            if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
-                // SAFETY: the CPU supports the features the function was compiled for.
-                return unsafe { $avx($($arg),*) };
-            }
-            $row($($arg),*)
-        }
-    };
-}
-
-multiversion!(forward_row_best, forward_row_avx2, forward_row, (gx: &[f32], gh: &[f32], bias: &[f32], c: &[f32], gates: &mut [f32], hs: &mut [f32], cs: &mut [f32]));
-multiversion!(backward_row_best, backward_row_avx2, backward_row, (dh: &[f32], dcn: &[f32], gates: &[f32], c: &[f32], dg: &mut [f32], dc: &mut [f32]));
+super::multiversion!(forward_row_best, forward_row, (gx: &[f32], gh: &[f32], bias: &[f32], c: &[f32], gates: &mut [f32], hs: &mut [f32], cs: &mut [f32]));
+super::multiversion!(backward_row_best, backward_row, (dh: &[f32], dcn: &[f32], gates: &[f32], c: &[f32], dg: &mut [f32], dc: &mut [f32]));
 
 /// A row's outputs: gates [4h], h' [h], c' [h].
 type RowOut<'a> = (&'a mut [f32], (&'a mut [f32], &'a mut [f32]));
@@ -217,6 +202,86 @@ pub fn backward(
             .for_each(row);
     }
     (dgates, dc)
+}
+
+/// Runs two independent halves of a cell side by side, each on half the pool
+/// (one thread each on two cores): two small GEMMs split that way beat the same
+/// two GEMMs each split across every thread, which synchronise more per flop.
+fn side_by_side<A: Send, B: Send>(
+    f: impl FnOnce(usize) -> A + Send,
+    g: impl FnOnce(usize) -> B + Send,
+) -> (A, B) {
+    let t = rayon::current_num_threads();
+    if t < 2 {
+        return (f(1), g(1));
+    }
+    rayon::join(|| f(t / 2), || g(t - t / 2))
+}
+
+/// The whole cell: gates = x·W_ihᵀ + h·W_hhᵀ (+ bias), the two GEMMs side by
+/// side, then the pointwise forward. x [b,i], hp and c [b,h], w_ih [4h,i],
+/// w_hh [4h,h], bias [4h] (b_ih + b_hh). Returns (h', c', gates) as `forward`.
+#[allow(clippy::too_many_arguments)]
+pub fn cell_forward(
+    x: &[f32],
+    hp: &[f32],
+    c: &[f32],
+    w_ih: &[f32],
+    w_hh: &[f32],
+    bias: Option<&[f32]>,
+    b: usize,
+    i: usize,
+    h: usize,
+) -> (Vec<f32>, Vec<f32>, Vec<f32>) {
+    let product = |a: &[f32], w: &[f32], k: usize, threads: usize| {
+        let mut out = vec![0f32; b * 4 * h];
+        sgemm_on(threads, b, 4 * h, k, a, false, w, true, &mut out);
+        out
+    };
+    let (gx, gh) = side_by_side(|t| product(x, w_ih, i, t), |t| product(hp, w_hh, h, t));
+    forward(&gx, Some(&gh), bias, c, b, h)
+}
+
+/// The whole cell's backward from the gradients of h' and c' (None: zero), the
+/// saved gates and the forward's inputs. `need` flags the inputs x, h, c, w_ih,
+/// w_hh, bias whose gradients are wanted; the result holds them in that order.
+#[allow(clippy::too_many_arguments)]
+pub fn cell_backward(
+    dh_out: Option<&[f32]>,
+    dc_out: Option<&[f32]>,
+    gates: &[f32],
+    c: &[f32],
+    x: &[f32],
+    hp: &[f32],
+    w_ih: &[f32],
+    w_hh: &[f32],
+    b: usize,
+    i: usize,
+    h: usize,
+    need: [bool; 6],
+) -> [Option<Vec<f32>>; 6] {
+    let (dg, dc) = backward(dh_out, dc_out, gates, c, b, h);
+    let dg = &dg;
+    // One input's pair: d input = dG·W [b,k], dW = dGᵀ·input [4h,k].
+    let pair = |input: &[f32], w: &[f32], k: usize, need_in: bool, need_w: bool, t: usize| {
+        let d_in = need_in.then(|| {
+            let mut o = vec![0f32; b * k];
+            sgemm_on(t, b, k, 4 * h, dg, false, w, false, &mut o);
+            o
+        });
+        let d_w = need_w.then(|| {
+            let mut o = vec![0f32; 4 * h * k];
+            sgemm_on(t, 4 * h, k, b, dg, true, input, false, &mut o);
+            o
+        });
+        (d_in, d_w)
+    };
+    let ((dx, dw_ih), (dhp, dw_hh)) = side_by_side(
+        |t| pair(x, w_ih, i, need[0], need[3], t),
+        |t| pair(hp, w_hh, h, need[1], need[4], t),
+    );
+    let db = need[5].then(|| super::reduce::reduce_axis(ReduceOp::Sum, dg, 1, b, 4 * h));
+    [dx, dhp, need[2].then_some(dc), dw_ih, dw_hh, db]
 }
 
 #[cfg(test)]

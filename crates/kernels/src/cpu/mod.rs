@@ -1,6 +1,39 @@
 //! CPU kernels on plain slices (row-major, contiguous). They assume validated
 //! arguments: the checks live in `ops/`, which is the only caller.
 
+/// `$name(args)` runs `$row(args)` compiled for AVX-512 (32 vector registers:
+/// the gate polynomials stop spilling) or AVX2+FMA when the CPU has them, else the
+/// baseline build: rustc targets plain x86-64, so hot loops written for
+/// autovectorisation are compiled thrice and chosen at run time.
+macro_rules! multiversion {
+    ($name:ident, $row:ident, ($($arg:ident: $ty:ty),*) $(-> $ret:ty)?) => {
+        fn $name($($arg: $ty),*) $(-> $ret)? {
+            #[cfg(target_arch = "x86_64")]
+            {
+                #[target_feature(enable = "avx512f,avx512vl,avx2,fma")]
+                unsafe fn avx512($($arg: $ty),*) $(-> $ret)? {
+                    $row($($arg),*)
+                }
+                #[target_feature(enable = "avx2,fma")]
+                unsafe fn avx2($($arg: $ty),*) $(-> $ret)? {
+                    $row($($arg),*)
+                }
+                use std::arch::is_x86_feature_detected as has;
+                if has!("avx512f") && has!("avx512vl") {
+                    // SAFETY: the CPU supports the features the function was compiled for.
+                    return unsafe { avx512($($arg),*) };
+                }
+                if has!("avx2") && has!("fma") {
+                    // SAFETY: as above.
+                    return unsafe { avx2($($arg),*) };
+                }
+            }
+            $row($($arg),*)
+        }
+    };
+}
+pub(crate) use multiversion;
+
 pub mod attention;
 pub mod batchnorm;
 pub mod binary;

@@ -28,7 +28,9 @@ pub fn reduce_axis(op: ReduceOp, x: &[f32], outer: usize, n: usize, inner: usize
             }),
         }
     };
-    if x.len() < PARALLEL_MIN || inner == 0 {
+    // Parallel over the outer blocks only: a single block on the pool would
+    // only add a thread handoff.
+    if x.len() < PARALLEL_MIN || inner == 0 || outer < 2 {
         out.chunks_mut(inner.max(1)).enumerate().for_each(block);
     } else {
         out.par_chunks_mut(inner).enumerate().for_each(block);
@@ -36,10 +38,16 @@ pub fn reduce_axis(op: ReduceOp, x: &[f32], outer: usize, n: usize, inner: usize
     out
 }
 
-fn sum_rows(src: &[f32], n: usize, inner: usize, dst: &mut [f32]) {
+/// Σ over the n rows of src [n, inner] into dst [inner], accumulated in f64.
+#[inline(always)]
+fn sum_rows_body(src: &[f32], n: usize, inner: usize, dst: &mut [f32]) {
+    if inner == 1 {
+        dst[0] = sum_contiguous(&src[..n]) as f32;
+        return;
+    }
     let mut acc = vec![0f64; inner];
-    for j in 0..n {
-        for (a, &v) in acc.iter_mut().zip(&src[j * inner..(j + 1) * inner]) {
+    for row in src.chunks_exact(inner).take(n) {
+        for (a, &v) in acc.iter_mut().zip(row) {
             *a += v as f64;
         }
     }
@@ -47,6 +55,22 @@ fn sum_rows(src: &[f32], n: usize, inner: usize, dst: &mut [f32]) {
         *d = a as f32;
     }
 }
+
+/// Σ x in f64 over eight interleaved partial sums, so the loop vectorises.
+#[inline(always)]
+fn sum_contiguous(x: &[f32]) -> f64 {
+    let mut lanes = [0f64; 8];
+    let chunks = x.chunks_exact(8);
+    let rest: f64 = chunks.remainder().iter().map(|&v| v as f64).sum();
+    for c in chunks {
+        for (l, &v) in lanes.iter_mut().zip(c) {
+            *l += v as f64;
+        }
+    }
+    lanes.iter().sum::<f64>() + rest
+}
+
+super::multiversion!(sum_rows, sum_rows_body, (src: &[f32], n: usize, inner: usize, dst: &mut [f32]));
 
 fn fold_rows(src: &[f32], n: usize, inner: usize, dst: &mut [f32], f: impl Fn(f32, f32) -> f32) {
     dst.copy_from_slice(&src[..inner]);
