@@ -1,12 +1,42 @@
 //! Elementwise binary kernels with broadcasting. Same-shape and scalar operands
 //! take flat fast paths; anything else walks the output row by row with
 //! per-operand strides (0 on broadcast axes), on ndarray's broadcasting views.
+//! Each op runs its own monomorphised loop (`BinaryOp::dispatch`), so it vectorises.
 
 use ndarray::{ArrayViewD, IxDyn, Zip};
 use rayon::prelude::*;
 
+use super::unary::map;
 use super::PARALLEL_MIN;
-use crate::ops::binary::BinaryOp;
+use crate::ops::binary::{BinaryLoop, BinaryOp};
+
+struct Operands<'a> {
+    a: &'a [f32],
+    sa: &'a [usize],
+    b: &'a [f32],
+    sb: &'a [usize],
+    out: &'a [usize],
+}
+
+impl BinaryLoop for Operands<'_> {
+    type Output = Vec<f32>;
+    fn run(self, f: impl Fn(f32, f32) -> f32 + Copy + Send + Sync) -> Vec<f32> {
+        let Operands { a, sa, b, sb, out } = self;
+        let n: usize = out.iter().product();
+        if sa == sb {
+            return zip_flat(a, b, f);
+        }
+        if b.len() == 1 && a.len() == n {
+            let y = b[0];
+            return map(a, move |x| f(x, y));
+        }
+        if a.len() == 1 && b.len() == n {
+            let x = a[0];
+            return map(b, move |y| f(x, y));
+        }
+        broadcast(a, sa, b, sb, out, f)
+    }
+}
 
 pub fn apply(
     op: BinaryOp,
@@ -16,19 +46,18 @@ pub fn apply(
     sb: &[usize],
     out: &[usize],
 ) -> Vec<f32> {
-    let f = |x: f32, y: f32| op.apply(x, y);
+    op.dispatch(Operands { a, sa, b, sb, out })
+}
+
+fn broadcast(
+    a: &[f32],
+    sa: &[usize],
+    b: &[f32],
+    sb: &[usize],
+    out: &[usize],
+    f: impl Fn(f32, f32) -> f32 + Copy + Send + Sync,
+) -> Vec<f32> {
     let n: usize = out.iter().product();
-    if sa == sb {
-        return zip_flat(a, b, f);
-    }
-    if b.len() == 1 && a.len() == n {
-        let y = b[0];
-        return map_flat(a, |x| f(x, y));
-    }
-    if a.len() == 1 && b.len() == n {
-        let x = a[0];
-        return map_flat(b, |y| f(x, y));
-    }
     let av = ArrayViewD::from_shape(IxDyn(sa), a).expect("shape checked by ops::binary");
     let bv = ArrayViewD::from_shape(IxDyn(sb), b).expect("shape checked by ops::binary");
     let av = av
@@ -48,25 +77,26 @@ pub fn apply(
     result.into_raw_vec_and_offset().0
 }
 
-fn zip_flat(a: &[f32], b: &[f32], f: impl Fn(f32, f32) -> f32 + Sync) -> Vec<f32> {
+fn zip_flat(a: &[f32], b: &[f32], f: impl Fn(f32, f32) -> f32 + Copy + Send + Sync) -> Vec<f32> {
+    let mut out = vec![0f32; a.len()];
+    let chunk = |((o, a), b): ((&mut [f32], &[f32]), &[f32])| zip_into_best(o, a, b, f);
     if a.len() < PARALLEL_MIN {
-        a.iter().zip(b).map(|(&x, &y)| f(x, y)).collect()
+        chunk(((&mut out, a), b));
     } else {
-        a.par_iter()
-            .zip(b.par_iter())
-            .with_min_len(PARALLEL_MIN / 4)
-            .map(|(&x, &y)| f(x, y))
-            .collect()
+        let n = PARALLEL_MIN / 4;
+        out.par_chunks_mut(n)
+            .zip(a.par_chunks(n))
+            .zip(b.par_chunks(n))
+            .for_each(chunk);
+    }
+    out
+}
+
+#[inline(always)]
+fn zip_into<F: Fn(f32, f32) -> f32>(o: &mut [f32], a: &[f32], b: &[f32], f: F) {
+    for ((o, &x), &y) in o.iter_mut().zip(a).zip(b) {
+        *o = f(x, y);
     }
 }
 
-fn map_flat(a: &[f32], f: impl Fn(f32) -> f32 + Sync) -> Vec<f32> {
-    if a.len() < PARALLEL_MIN {
-        a.iter().map(|&x| f(x)).collect()
-    } else {
-        a.par_iter()
-            .with_min_len(PARALLEL_MIN / 4)
-            .map(|&x| f(x))
-            .collect()
-    }
-}
+super::multiversion!(zip_into_best<F: Fn(f32, f32) -> f32>, zip_into, (o: &mut [f32], a: &[f32], b: &[f32], f: F));

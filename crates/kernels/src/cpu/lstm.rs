@@ -6,53 +6,13 @@
 use rayon::prelude::*;
 
 use super::gemm::sgemm_on;
+use super::math::{sigmoid, tanh};
 use crate::ops::reduce::ReduceOp;
 
 /// Rows below this many cells run on the calling thread: a cell costs a few
 /// nanoseconds vectorised, and handing 16K cells (batch 64 × 256 units) to the
 /// pool and waiting for it costs more than it saves on two cores.
 const PARALLEL_CELLS: usize = 1 << 16;
-
-/// e^x for the gates: Cephes' expf (range reduction by ln 2, degree-6 polynomial,
-/// within 2 ulp), written branch-free so the row loops vectorise.
-#[inline(always)]
-fn exp(x: f32) -> f32 {
-    const LOG2E: f32 = std::f32::consts::LOG2_E;
-    // Round to nearest by the 1.5·2^23 trick (SSE2 has no vector round).
-    const MAGIC: f32 = 12_582_912.0;
-    let x = x.clamp(-87.0, 88.0);
-    let n = (x * LOG2E + MAGIC) - MAGIC;
-    let r = x - n * 0.693_359_4 - n * -2.121_944_4e-4;
-    let mut p = 1.987_569_2e-4_f32;
-    p = p * r + 1.398_2e-3;
-    p = p * r + 8.333_452e-3;
-    p = p * r + 4.166_579_6e-2;
-    p = p * r + 0.166_666_65;
-    p = p * r + 0.5;
-    let e = p * r * r + r + 1.0;
-    // SAFETY: n is an integer in [-126, 127] (x was clamped), so it fits an i32.
-    let k = unsafe { n.to_int_unchecked::<i32>() };
-    e * f32::from_bits(((k + 127) as u32) << 23)
-}
-
-#[inline(always)]
-fn sigmoid(x: f32) -> f32 {
-    1.0 / (1.0 + exp(-x))
-}
-
-/// tanh(x) = 1 − 2/(1 + e^{2x}); near 0 its odd series, so small values keep
-/// their relative accuracy.
-#[inline(always)]
-fn tanh(x: f32) -> f32 {
-    let x2 = x * x;
-    let series = x * (1.0 + x2 * (-1.0 / 3.0 + x2 * (2.0 / 15.0)));
-    let wide = 1.0 - 2.0 / (1.0 + exp(2.0 * x));
-    if x.abs() < 0.0625 {
-        series
-    } else {
-        wide
-    }
-}
 
 /// The four gate blocks (i, f, g, o) of a [4h] row, each exactly h long.
 #[inline(always)]
@@ -282,35 +242,4 @@ pub fn cell_backward(
     );
     let db = need[5].then(|| super::reduce::reduce_axis(ReduceOp::Sum, dg, 1, b, 4 * h));
     [dx, dhp, need[2].then_some(dc), dw_ih, dw_hh, db]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{exp, sigmoid, tanh};
-
-    /// The gate functions against f64 on a dense grid of [-100, 100] plus tiny values.
-    #[test]
-    fn gate_functions_are_accurate() {
-        let mut xs: Vec<f32> = (-200_000..=200_000).map(|i| i as f32 * 5e-4).collect();
-        xs.extend([
-            1e-30, -1e-30, 1e-8, -3e-6, 0.0624, 0.0626, 87.0, -87.0, 300.0, -300.0,
-        ]);
-        for &x in &xs {
-            let xd = x as f64;
-            let e = xd.exp();
-            if xd.abs() < 80.0 {
-                assert!(((exp(x) as f64) - e).abs() <= 3e-7 * e, "exp({x})");
-            }
-            let s = 1.0 / (1.0 + (-xd).exp());
-            assert!(
-                ((sigmoid(x) as f64) - s).abs() <= 3e-7 * s + 1e-37,
-                "sigmoid({x})"
-            );
-            let t = xd.tanh();
-            assert!(
-                ((tanh(x) as f64) - t).abs() <= 2e-7 + 1e-6 * t.abs(),
-                "tanh({x})"
-            );
-        }
-    }
 }

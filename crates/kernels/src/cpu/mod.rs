@@ -7,15 +7,19 @@
 /// autovectorisation are compiled thrice and chosen at run time.
 macro_rules! multiversion {
     ($name:ident, $row:ident, ($($arg:ident: $ty:ty),*) $(-> $ret:ty)?) => {
-        fn $name($($arg: $ty),*) $(-> $ret)? {
+        $crate::cpu::multiversion!($name<>, $row, ($($arg: $ty),*) $(-> $ret)?);
+    };
+    ($name:ident<$($g:ident: $bound:path),*>, $row:ident, ($($arg:ident: $ty:ty),*) $(-> $ret:ty)?) => {
+        #[inline(always)]
+        fn $name<$($g: $bound),*>($($arg: $ty),*) $(-> $ret)? {
             #[cfg(target_arch = "x86_64")]
             {
                 #[target_feature(enable = "avx512f,avx512vl,avx2,fma")]
-                unsafe fn avx512($($arg: $ty),*) $(-> $ret)? {
+                unsafe fn avx512<$($g: $bound),*>($($arg: $ty),*) $(-> $ret)? {
                     $row($($arg),*)
                 }
                 #[target_feature(enable = "avx2,fma")]
-                unsafe fn avx2($($arg: $ty),*) $(-> $ret)? {
+                unsafe fn avx2<$($g: $bound),*>($($arg: $ty),*) $(-> $ret)? {
                     $row($($arg),*)
                 }
                 use std::arch::is_x86_feature_detected as has;
@@ -42,6 +46,7 @@ pub mod gemm;
 pub mod layout;
 pub mod losses;
 pub mod lstm;
+pub mod math;
 pub mod optim;
 pub mod pool;
 pub mod reduce;
@@ -52,7 +57,7 @@ pub mod unary;
 
 /// Below this many elements, elementwise work stays on the calling thread:
 /// handing it to rayon costs more than it saves.
-pub const PARALLEL_MIN: usize = 1 << 15;
+pub const PARALLEL_MIN: usize = 1 << 17;
 
 /// The number of threads the parallel kernels use (rayon's global pool).
 pub fn threads() -> usize {

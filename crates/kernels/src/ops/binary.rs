@@ -3,6 +3,12 @@
 use crate::shape::{broadcast, check_rank};
 use crate::{bail, cpu, Result, Storage, Tensor};
 
+/// A loop over elements that `BinaryOp::dispatch` instantiates once per op.
+pub trait BinaryLoop {
+    type Output;
+    fn run(self, f: impl Fn(f32, f32) -> f32 + Copy + Send + Sync) -> Self::Output;
+}
+
 macro_rules! binary_ops {
     ($($variant:ident $name:literal |$a:ident, $b:ident| $cpu:expr, $cuda:literal;)*) => {
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,9 +33,10 @@ macro_rules! binary_ops {
                 match self { $(BinaryOp::$variant => $cuda),* }
             }
 
-            #[inline(always)]
-            pub fn apply(self, lhs: f32, rhs: f32) -> f32 {
-                match self { $(BinaryOp::$variant => { let ($a, $b) = (lhs, rhs); $cpu }),* }
+            /// Runs `l` with this op's formula as a closure of its own type, so
+            /// each op gets its own vectorised loop (a `match` per element would not).
+            pub fn dispatch<L: BinaryLoop>(self, l: L) -> L::Output {
+                match self { $(BinaryOp::$variant => l.run(|$a: f32, $b: f32| $cpu)),* }
             }
         }
     };

@@ -1,7 +1,14 @@
 //! Elementwise unary ops. One table ties each op's name, CPU formula and CUDA
 //! expression together, so the two backends cannot drift apart.
 
+use crate::cpu::math;
 use crate::{bail, cpu, Result, Storage, Tensor};
+
+/// A loop over elements that `UnaryOp::dispatch` instantiates once per op.
+pub trait UnaryLoop {
+    type Output;
+    fn run(self, f: impl Fn(f32) -> f32 + Copy + Send + Sync) -> Self::Output;
+}
 
 macro_rules! unary_ops {
     ($($variant:ident $name:literal |$x:ident, $p:ident| $cpu:expr, $cuda:literal;)*) => {
@@ -33,11 +40,11 @@ macro_rules! unary_ops {
         }
 
         impl UnaryOp {
-            #[inline(always)]
-            #[allow(unused_variables, clippy::redundant_locals)]
-            pub fn apply(self, value: f32) -> f32 {
-                let param = self.param;
-                match self.kind { $(UnaryKind::$variant => { let $x = value; let $p = param; $cpu }),* }
+            /// Runs `l` with this op's formula as a closure of its own type, so
+            /// each op gets its own vectorised loop (a `match` per element would not).
+            #[allow(unused_variables)]
+            pub fn dispatch<L: UnaryLoop>(self, l: L) -> L::Output {
+                match self.kind { $(UnaryKind::$variant => { let $p = self.param; l.run(move |$x: f32| $cpu) }),* }
             }
         }
     };
@@ -45,10 +52,10 @@ macro_rules! unary_ops {
 
 unary_ops! {
     Neg "neg" |x, p| -x, "-x";
-    Exp "exp" |x, p| x.exp(), "expf(x)";
+    Exp "exp" |x, p| math::exp(x), "expf(x)";
     Log "log" |x, p| x.ln(), "logf(x)";
-    Sigmoid "sigmoid" |x, p| sigmoid(x), "(x >= 0.f ? 1.f / (1.f + expf(-x)) : expf(x) / (1.f + expf(x)))";
-    Tanh "tanh" |x, p| x.tanh(), "tanhf(x)";
+    Sigmoid "sigmoid" |x, p| math::sigmoid(x), "(x >= 0.f ? 1.f / (1.f + expf(-x)) : expf(x) / (1.f + expf(x)))";
+    Tanh "tanh" |x, p| math::tanh(x), "tanhf(x)";
     Relu "relu" |x, p| if x > 0.0 || x.is_nan() { x } else { 0.0 }, "(x > 0.f || isnan(x) ? x : 0.f)";
     Sqrt "sqrt" |x, p| x.sqrt(), "sqrtf(x)";
     Rsqrt "rsqrt" |x, p| 1.0 / x.sqrt(), "rsqrtf(x)";
@@ -62,17 +69,6 @@ unary_ops! {
     PowScalar "powScalar" |x, p| x.powf(p), "powf(x, p)";
     MaxScalar "maxScalar" |x, p| if x > p || x.is_nan() { x } else { p }, "(x > p || isnan(x) ? x : p)";
     MinScalar "minScalar" |x, p| if x < p || x.is_nan() { x } else { p }, "(x < p || isnan(x) ? x : p)";
-}
-
-/// Logistic function without overflow for large |x|.
-#[inline(always)]
-fn sigmoid(x: f32) -> f32 {
-    if x >= 0.0 {
-        1.0 / (1.0 + (-x).exp())
-    } else {
-        let e = x.exp();
-        e / (1.0 + e)
-    }
 }
 
 pub fn unary(op: UnaryOp, x: &Tensor) -> Result<Tensor> {
