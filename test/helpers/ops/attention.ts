@@ -128,6 +128,8 @@ function samples(): Sample[] {
       for (const batch of [1, 3]) out.push(filterbankSample(`random batch ${batch}`, randomParams(batch), N, A, B));
       out.push(backwardSample('random batch 3', randomParams(3), 3, N, A, B));
     }
+    // Large enough for the CPU kernels' parallel paths (2^17 filter values).
+    out.push(filterbankSample('random batch 400', randomParams(400), 12, A, B), backwardSample('random batch 400', randomParams(400), 400, 12, A, B));
   }
   for (const [label, rows] of EXTREMES) {
     out.push(filterbankSample(label, givenParams(rows), 5, 32, 45));

@@ -11,7 +11,7 @@ import { type RefArray } from '../../../src/reference/index.js';
 import { uniform, type Family, type InputMaker, type Sample } from '../samples.js';
 import { gradOf } from './grads.js';
 
-const SHAPES: number[][] = [[2, 5], [3, 7], [7, 13], [64, 101], [2, 3, 1, 1], [3, 5, 5, 5], [7, 3, 1, 5], [2, 11, 5, 1], [3, 2, 5, 5]];
+const SHAPES: number[][] = [[2, 5], [3, 7], [7, 13], [64, 101], [2, 3, 1, 1], [3, 5, 5, 5], [7, 3, 1, 5], [2, 11, 5, 1], [3, 2, 5, 5], [64, 32, 8, 9]];
 
 const vec = (shape: number[], low: number, high: number): InputMaker => uniform([shape[1]!], low, high);
 

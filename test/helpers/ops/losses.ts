@@ -32,6 +32,8 @@ function bceSamples(): Sample[] {
     ['random', [3, 5], uniform([3, 5], -6, 6), integers([3, 5], 0, 2)],
     ['random', [2, 3, 13], uniform([2, 3, 13], -6, 6), uniform([2, 3, 13], 0, 1)],
     ['logits ±1000', [2, 8], given([2, 8], BIG), given([2, 8], [1, 0, 1, 1, 0, 0, 0.5, 1])],
+    // Above the CPU kernels' parallel threshold (2^17 elements).
+    ['random', [64, 2100], uniform([64, 2100], -6, 6), uniform([64, 2100], 0, 1)],
   ];
   for (const [label, shape, x, t] of cases) {
     for (const reduction of ['none', 'mean', 'sum'] as const) {
@@ -64,6 +66,7 @@ function ceSamples(): Sample[] {
     ['random', 3, 7, uniform([3, 7], -4, 4), undefined],
     ['random', 7, 13, uniform([7, 13], -4, 4), undefined],
     ['random', 64, 1001, uniform([64, 1001], -8, 8), undefined],
+    ['random', 140, 1001, uniform([140, 1001], -8, 8), undefined],
     ['ignoreIndex 2', 7, 5, uniform([7, 5], -4, 4), 2],
     ['logits ±1000', 3, 8, given([3, 8], BIG), undefined],
   ];
@@ -91,7 +94,7 @@ function ceSamples(): Sample[] {
 }
 
 function dropoutSamples(): Sample[] {
-  const cases: [number[], number][] = [[[7], 0.5], [[3, 5], 0.2], [[2, 3, 1, 5], 0.9], [[64, 257], 0.5], [[13], 1]];
+  const cases: [number[], number][] = [[[7], 0.5], [[3, 5], 0.2], [[2, 3, 1, 5], 0.9], [[64, 257], 0.5], [[13], 1], [[512, 300], 0.3]];
   return cases.flatMap(([shape, p]) => {
     const mask = (): RefArray => {
       const keep = ref.sample({ kind: 'bernoulli', p: 1 - p }, 1234, 0, shape.reduce((a, b) => a * b, 1));

@@ -9,7 +9,7 @@ import { type RefArray } from '../../../src/reference/index.js';
 import { uniform, type Family, type InputMaker, type Sample } from '../samples.js';
 import { gradOf } from './grads.js';
 
-const SHAPES: [number, number, number][] = [[1, 1, 1], [2, 3, 5], [3, 7, 2], [7, 5, 13], [64, 33, 31]];
+const SHAPES: [number, number, number][] = [[1, 1, 1], [2, 3, 5], [3, 7, 2], [7, 5, 13], [64, 33, 31], [256, 5, 256]];
 const NAMES = ['x', 'h', 'c', 'weightIh', 'weightHh', 'biasIh', 'biasHh'] as const;
 
 /** x, h, c, wIh, wHh, bIh, bHh, then the seed gradients of h' and c'. */

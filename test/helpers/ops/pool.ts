@@ -31,6 +31,8 @@ export const POOL_CASES: Case[] = [
   { x: [2, 5, 13, 17], kernel: 5, stride: 2, padding: 2, ceilMode: true },
   { x: [1, 2, 112, 112], kernel: 3, stride: 2, ceilMode: true },
   { x: [1, 1, 3, 3], kernel: 3 },
+  // Above the CPU kernels' parallel threshold.
+  { x: [4, 8, 70, 70], kernel: 3, stride: 2, padding: 1 },
 ];
 
 const args = (c: Case): ref.Pool2dArgs => {

@@ -43,7 +43,7 @@ function domain(op: string): [number, number] {
   return [-5, 5];
 }
 
-export const UNARY_SHAPES: number[][] = [[], [1], [7], [17], [33, 3], [65], [2, 13, 5], [3, 1, 4, 31], [0], [4, 0, 3], [181, 191]];
+export const UNARY_SHAPES: number[][] = [[], [1], [7], [17], [33, 3], [65], [2, 13, 5], [3, 1, 4, 31], [0], [4, 0, 3], [365, 373]];
 
 function samplesFor(op: string): Sample[] {
   const [low, high] = domain(op);

@@ -10,7 +10,7 @@
 //! N = 1: the formula's N − 1 becomes max(N − 1, 1); the single filter sits at
 //! (i − N/2 − 0.5) = 0, i.e. on gX, so δ has no effect and its gradient is 0.
 
-use rayon::prelude::*;
+use super::parallel::{for_each_row_mut, for_each_task, Parts};
 
 use super::PARALLEL_MIN;
 
@@ -186,14 +186,15 @@ pub fn filterbank(params: &[f32], geo: &Geometry) -> (Vec<f32>, Vec<f32>, Vec<f3
     if sx.min(sy) == 0 {
         return (fx, fy, gamma);
     }
-    let pairs = fx.chunks_mut(sx).zip(fy.chunks_mut(sy)).enumerate();
     if batch * (sx + sy) < PARALLEL_MIN {
+        let pairs = fx.chunks_mut(sx).zip(fy.chunks_mut(sy)).enumerate();
         pairs.for_each(one);
     } else {
-        fx.par_chunks_mut(sx)
-            .zip(fy.par_chunks_mut(sy))
-            .enumerate()
-            .for_each(one);
+        let (px, py) = (Parts::new(&mut fx), Parts::new(&mut fy));
+        // SAFETY: sample b's rows of FX and FY, disjoint per task.
+        for_each_task(batch, |b| {
+            one((b, unsafe { (px.part(b * sx, sx), py.part(b * sy, sy)) }))
+        });
     }
     (fx, fy, gamma)
 }
@@ -233,7 +234,7 @@ pub fn filterbank_backward(
     if batch * n * (width + height) < PARALLEL_MIN {
         dp.chunks_mut(5).enumerate().for_each(one);
     } else {
-        dp.par_chunks_mut(5).enumerate().for_each(one);
+        for_each_row_mut(&mut dp, 5, 5, |b, out| one((b, out)));
     }
     dp
 }

@@ -2,7 +2,7 @@
 //! [n, c, inner]: per channel, statistics over the n·inner values of that
 //! channel (inner = 1 for [N,F], H·W for [N,C,H,W]). Sums run in f64.
 
-use rayon::prelude::*;
+use super::parallel::{for_each_row_mut, map_collect};
 
 use super::PARALLEL_MIN;
 
@@ -16,7 +16,7 @@ fn per_channel<T: Send>(len: usize, c: usize, f: impl Fn(usize) -> T + Sync + Se
     if len < PARALLEL_MIN {
         (0..c).map(f).collect()
     } else {
-        (0..c).into_par_iter().map(f).collect()
+        map_collect(c, f)
     }
 }
 
@@ -31,7 +31,7 @@ fn per_element(out: &mut [f32], c: usize, inner: usize, f: impl Fn(usize, usize)
     if out.len() < PARALLEL_MIN {
         out.chunks_mut(sample).enumerate().for_each(fill);
     } else {
-        out.par_chunks_mut(sample).enumerate().for_each(fill);
+        for_each_row_mut(out, sample, PARALLEL_MIN / 8, |b, dst| fill((b, dst)));
     }
 }
 

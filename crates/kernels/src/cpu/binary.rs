@@ -1,12 +1,13 @@
 //! Elementwise binary kernels with broadcasting. Same-shape and scalar operands
 //! take flat fast paths; anything else walks the output row by row with
-//! per-operand strides (0 on broadcast axes), on ndarray's broadcasting views.
+//! per-operand strides (0 on broadcast axes).
 //! Each op runs its own monomorphised loop (`BinaryOp::dispatch`), so it vectorises.
 
-use ndarray::{ArrayViewD, IxDyn, Zip};
-use rayon::prelude::*;
+use ndarray::{ArrayViewD, IxDyn};
 
-use super::unary::map;
+use super::parallel::{for_each_chunk_mut, for_each_row_mut};
+
+use super::unary::{map, map_into_best};
 use super::PARALLEL_MIN;
 use crate::ops::binary::{BinaryLoop, BinaryOp};
 
@@ -49,6 +50,8 @@ pub fn apply(
     op.dispatch(Operands { a, sa, b, sb, out })
 }
 
+/// The general case: the output walked row by row (its last axis), each
+/// operand read with its own strides (0 on broadcast axes).
 fn broadcast(
     a: &[f32],
     sa: &[usize],
@@ -58,23 +61,55 @@ fn broadcast(
     f: impl Fn(f32, f32) -> f32 + Copy + Send + Sync,
 ) -> Vec<f32> {
     let n: usize = out.iter().product();
-    let av = ArrayViewD::from_shape(IxDyn(sa), a).expect("shape checked by ops::binary");
-    let bv = ArrayViewD::from_shape(IxDyn(sb), b).expect("shape checked by ops::binary");
-    let av = av
-        .broadcast(IxDyn(out))
-        .expect("broadcast checked by ops::binary");
-    let bv = bv
-        .broadcast(IxDyn(out))
-        .expect("broadcast checked by ops::binary");
-    // Write into a standard-layout array so the flat buffer is row-major.
-    let mut result = ndarray::ArrayD::<f32>::zeros(IxDyn(out));
-    let zip = Zip::from(&mut result).and(&av).and(&bv);
-    if n < PARALLEL_MIN {
-        zip.for_each(|o, &x, &y| *o = f(x, y));
-    } else {
-        zip.par_for_each(|o, &x, &y| *o = f(x, y));
+    let rank = out.len();
+    if n == 0 {
+        return Vec::new();
     }
-    result.into_raw_vec_and_offset().0
+    if rank == 0 {
+        return vec![f(a[0], b[0])];
+    }
+    // Each operand's strides in out's index space, from ndarray's broadcasting
+    // views (NumPy's rules: shapes right-aligned, stride 0 on broadcast axes).
+    let strides = |v: &[f32], s: &[usize]| -> Vec<usize> {
+        let view = ArrayViewD::from_shape(IxDyn(s), v).expect("shape checked by ops::binary");
+        let view = view
+            .broadcast(IxDyn(out))
+            .expect("broadcast checked by ops::binary");
+        view.strides().iter().map(|&st| st as usize).collect()
+    };
+    let (ta, tb) = (strides(a, sa), strides(b, sb));
+    let last = out[rank - 1];
+    let row = |r: usize, dst: &mut [f32]| {
+        let (mut oa, mut ob, mut rem) = (0, 0, r);
+        for d in (0..rank - 1).rev() {
+            let i = rem % out[d];
+            rem /= out[d];
+            oa += i * ta[d];
+            ob += i * tb[d];
+        }
+        match (ta[rank - 1] != 0, tb[rank - 1] != 0) {
+            (true, true) => zip_into_best(dst, &a[oa..oa + last], &b[ob..ob + last], f),
+            (true, false) => {
+                let y = b[ob];
+                map_into_best(dst, &a[oa..oa + last], move |x| f(x, y))
+            }
+            (false, true) => {
+                let x = a[oa];
+                map_into_best(dst, &b[ob..ob + last], move |y| f(x, y))
+            }
+            (false, false) => dst.fill(f(a[oa], b[ob])),
+        }
+    };
+    let mut result = vec![0f32; n];
+    if n < PARALLEL_MIN {
+        result
+            .chunks_mut(last)
+            .enumerate()
+            .for_each(|(r, d)| row(r, d));
+    } else {
+        for_each_row_mut(&mut result, last, PARALLEL_MIN / 8, row);
+    }
+    result
 }
 
 fn zip_flat(a: &[f32], b: &[f32], f: impl Fn(f32, f32) -> f32 + Copy + Send + Sync) -> Vec<f32> {
@@ -84,10 +119,10 @@ fn zip_flat(a: &[f32], b: &[f32], f: impl Fn(f32, f32) -> f32 + Copy + Send + Sy
         chunk(((&mut out, a), b));
     } else {
         let n = PARALLEL_MIN / 4;
-        out.par_chunks_mut(n)
-            .zip(a.par_chunks(n))
-            .zip(b.par_chunks(n))
-            .for_each(chunk);
+        for_each_chunk_mut(&mut out, n, |i, o| {
+            let r = i * n..i * n + o.len();
+            chunk(((o, &a[r.clone()]), &b[r]))
+        });
     }
     out
 }

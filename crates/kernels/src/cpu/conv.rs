@@ -9,7 +9,7 @@
 //! Threads: the batch is cut into one run of samples per thread, each with its
 //! own column buffer; a batch of one leaves the threading to the GEMM.
 
-use rayon::prelude::*;
+use super::parallel::{for_each_chunk_mut, map_collect};
 
 use super::gemm::sgemm_batched;
 use crate::ops::conv::Conv2dGeom;
@@ -98,13 +98,10 @@ pub fn col2im(col: &[f32], g: &Conv2dGeom, dx: &mut [f32]) {
 fn per_thread_runs<T: Send>(n: usize, f: impl Fn(usize, usize) -> T + Sync) -> Vec<T> {
     let runs = super::threads().min(n).max(1);
     let per = n.div_ceil(runs);
-    (0..runs)
-        .into_par_iter()
-        .map(|r| {
-            let first = (r * per).min(n);
-            f(first, (n - first).min(per))
-        })
-        .collect()
+    map_collect(runs, |r| {
+        let first = (r * per).min(n);
+        f(first, (n - first).min(per))
+    })
 }
 
 /// Splits `data` into one mutable run of `per_sample` elements per thread, matching `per_thread_runs`.
@@ -119,9 +116,7 @@ fn per_thread_chunks(
     if per_sample == 0 || n == 0 {
         return;
     }
-    data.par_chunks_mut(per * per_sample)
-        .enumerate()
-        .for_each(|(r, chunk)| f(r * per, chunk));
+    for_each_chunk_mut(data, per * per_sample, |r, chunk| f(r * per, chunk));
 }
 
 /// out [N,O,Ho,Wo] = conv2d(x [N,C,H,W], w [O,C/groups,kh,kw]) + bias.
@@ -234,7 +229,7 @@ pub fn backward_bias(dy: &[f32], n: usize, o: usize, hw: usize) -> Vec<f32> {
         lanes.iter().sum::<f32>() + tail
     };
     if n * o * hw >= super::PARALLEL_MIN {
-        (0..o).into_par_iter().map(channel).collect()
+        map_collect(o, channel)
     } else {
         (0..o).map(channel).collect()
     }

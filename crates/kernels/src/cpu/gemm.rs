@@ -16,7 +16,6 @@
 //! change of strides.
 
 use gemm_common::Parallelism;
-use rayon::prelude::*;
 
 /// Below this many multiply-adds per product, `sgemm_batched` gives each thread
 /// whole products rather than splitting every product across the threads.
@@ -38,17 +37,7 @@ pub fn sgemm(
     trans_b: bool,
     c: &mut [f32],
 ) {
-    sgemm_on(
-        rayon::current_num_threads(),
-        m,
-        n,
-        k,
-        a,
-        trans_a,
-        b,
-        trans_b,
-        c,
-    );
+    sgemm_on(super::threads(), m, n, k, a, trans_a, b, trans_b, c);
 }
 
 /// `sgemm` on at most `threads` threads (1: the calling thread only), for
@@ -115,13 +104,13 @@ pub fn sgemm_batched(
         p.run(plan, &mut c[..mn], threads);
     };
     let work = mn.saturating_mul(k);
-    if batch > 1 && rayon::current_num_threads() > 1 && work < BATCH_SPLIT_MAX_WORK {
-        // Whole products per thread: no synchronisation inside a product.
-        let chunks = c.par_chunks_mut(c_stride).take(batch);
-        chunks.enumerate().for_each(|(i, c)| one(i, c, 1));
+    if batch > 1 && super::threads() > 1 && work < BATCH_SPLIT_MAX_WORK {
+        // Whole products per task: no synchronisation inside a product.
+        let c = &mut c[..(batch - 1) * c_stride + mn];
+        super::parallel::for_each_chunk_mut(c, c_stride, |i, c| one(i, c, 1));
     } else {
         for i in 0..batch {
-            one(i, &mut c[i * c_stride..], rayon::current_num_threads());
+            one(i, &mut c[i * c_stride..], super::threads());
         }
     }
 }
@@ -159,17 +148,15 @@ impl<'a> Product<'a> {
         }
     }
 
-    /// Writes C into `c` on `threads` threads of rayon's pool (1: this thread only).
+    /// Writes C into `c` on up to `threads` threads (1: this thread only).
+    ///
+    /// Several threads split C into panels — along its longer side, so each
+    /// panel packs only its own share of the larger operand — and run them as
+    /// tasks of `parallel::for_each_task`, each panel single-threaded: the
+    /// calling thread computes panels too instead of sleeping until rayon's pool
+    /// is done (see cpu/parallel.rs for why that matters here).
     fn run(self, plan: Plan, c: &mut [f32], threads: usize) {
-        let Product {
-            m,
-            n,
-            k,
-            a,
-            ta,
-            b,
-            tb,
-        } = self;
+        let Product { m, n, k, a, b, .. } = self;
         assert!(
             a.len() >= size(m, k),
             "sgemm: a has {} elements, op(a) is {m}x{k}",
@@ -192,24 +179,79 @@ impl<'a> Product<'a> {
             c[..m * n].fill(0.0);
             return;
         }
+        let work = m.saturating_mul(n).saturating_mul(k);
+        let split_n = n >= m;
+        let long = if split_n { n } else { m };
+        let panels = if threads > 1 && work >= PANEL_MIN_WORK {
+            threads.min(long.div_ceil(PANEL_ALIGN))
+        } else {
+            1
+        };
+        if panels == 1 {
+            // SAFETY: the whole product, checked by the asserts above.
+            unsafe { self.block(plan, c.as_mut_ptr(), 0..m, 0..n) };
+            return;
+        }
+        // Panel edges on multiples of PANEL_ALIGN, so only the last panel has ragged tiles.
+        let step = long.div_ceil(panels).div_ceil(PANEL_ALIGN) * PANEL_ALIGN;
+        let c_ptr = SendPtr(c.as_mut_ptr());
+        super::parallel::for_each_task(long.div_ceil(step), |p| {
+            let span = p * step..((p + 1) * step).min(long);
+            let (rows, cols) = if split_n { (0..m, span) } else { (span, 0..n) };
+            let c_ptr = &c_ptr;
+            // SAFETY: panels are disjoint blocks of C inside the checked bounds.
+            unsafe { self.block(plan, c_ptr.0, rows, cols) };
+        });
+    }
+
+    /// C[rows, cols] = op(A)[rows, :] · op(B)[:, cols] on this thread.
+    ///
+    /// # Safety
+    /// `c` points at a row-major m×n C (as checked by `run`), the ranges lie inside
+    /// it, and no other thread writes the same block.
+    unsafe fn block(
+        self,
+        plan: Plan,
+        c: *mut f32,
+        rows: std::ops::Range<usize>,
+        cols: std::ops::Range<usize>,
+    ) {
+        let Product {
+            m,
+            n,
+            k,
+            a,
+            ta,
+            b,
+            tb,
+        } = self;
         let (m_, n_, k_) = (m as isize, n as isize, k as isize);
-        // (pointer, row stride, column stride) of C, op(A) and op(B).
-        let c_ = (c.as_mut_ptr(), n_, 1);
-        let a_ = (a.as_ptr(), if ta { 1 } else { k_ }, if ta { m_ } else { 1 });
-        let b_ = (b.as_ptr(), if tb { 1 } else { n_ }, if tb { k_ } else { 1 });
+        let (r0, c0) = (rows.start, cols.start);
+        // (pointer, row stride, column stride) of the block of C, op(A)'s rows and op(B)'s columns.
+        let a_off = if ta { r0 } else { r0 * k };
+        let b_off = if tb { c0 * k } else { c0 };
+        // SAFETY (offsets): r0 < m and c0 < n, inside the checked slices.
+        let c_ = (unsafe { c.add(r0 * n + c0) }, n_, 1);
+        let a_ = (
+            unsafe { a.as_ptr().add(a_off) },
+            if ta { 1 } else { k_ },
+            if ta { m_ } else { 1 },
+        );
+        let b_ = (
+            unsafe { b.as_ptr().add(b_off) },
+            if tb { 1 } else { n_ },
+            if tb { k_ } else { 1 },
+        );
         fn t<P>((p, rs, cs): (P, isize, isize)) -> (P, isize, isize) {
             (p, cs, rs) // the transposed view
         }
-        let par = if threads > 1 {
-            Parallelism::Rayon(threads)
-        } else {
-            Parallelism::None
-        };
+        let (bm, bn) = (rows.len(), cols.len());
+        let par = Parallelism::None;
         let call = if plan.via_ct {
             // Cᵀ (n×m) = op(B)ᵀ (n×k) · op(A)ᵀ (k×m).
             let (dst, lhs, rhs) = (t(c_), t(b_), t(a_));
             Call {
-                dims: (n, m, k),
+                dims: (bn, bm, k),
                 dst,
                 lhs,
                 rhs,
@@ -217,19 +259,32 @@ impl<'a> Product<'a> {
             }
         } else {
             Call {
-                dims: (m, n, k),
+                dims: (bm, bn, k),
                 dst: c_,
                 lhs: a_,
                 rhs: b_,
                 par,
             }
         };
-        // SAFETY: the asserts keep every element the strides reach inside the slices:
-        // op(A)'s last is (m-1)·rs + (k-1)·cs = m·k - 1 either way, likewise op(B)'s
-        // is k·n - 1 and C's m·n - 1; transposing a view only swaps its strides.
+        // SAFETY: every element the strides reach lies inside the block of C, the
+        // rows of op(A) and the columns of op(B) named by the ranges, which lie
+        // inside the slices `run` checked; transposing a view only swaps strides.
         unsafe { (plan.kernel)(&call) }
     }
 }
+
+/// C's pointer, shared by the panel tasks (each writes its own block).
+struct SendPtr(*mut f32);
+// SAFETY: the tasks write disjoint blocks (see `Product::run`).
+unsafe impl Sync for SendPtr {}
+
+/// Products below this many multiply-adds stay on one thread (~0.1 ms of work:
+/// more than splitting and joining costs).
+const PANEL_MIN_WORK: usize = 1 << 20;
+
+/// Panel edges fall on multiples of this many rows or columns (a multiple of
+/// the micro-kernels' tile sides).
+const PANEL_ALIGN: usize = 48;
 
 /// A product in gemm-common's terms: dst = lhs·rhs, column-major friendly, each
 /// matrix as (pointer, row stride, column stride); dims = (rows, cols, depth).

@@ -1,7 +1,7 @@
 //! Data movement: strided copies (permute, slice, expand), concat, index_select
 //! and gather. Generic over the element type so int32 labels move like floats.
 
-use rayon::prelude::*;
+use super::parallel::for_each_row_mut;
 
 use super::PARALLEL_MIN;
 
@@ -44,7 +44,7 @@ pub fn strided_copy<T: Copy + Send + Sync + Default>(
     if n < PARALLEL_MIN || last == 0 {
         dst.chunks_mut(last).enumerate().for_each(row);
     } else {
-        dst.par_chunks_mut(last).enumerate().for_each(row);
+        for_each_row_mut(&mut dst, last, PARALLEL_MIN / 8, |i, r| row((i, r)));
     }
     dst
 }

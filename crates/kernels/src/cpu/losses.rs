@@ -1,7 +1,7 @@
 //! Losses computed from logits, stable for any finite logit: BCE-with-logits
 //! elementwise, and cross-entropy as a fused log-softmax + pick per row.
 
-use rayon::prelude::*;
+use super::parallel::{for_each_chunk_mut, for_each_row_mut, for_each_task, Parts};
 
 use super::PARALLEL_MIN;
 
@@ -11,11 +11,15 @@ pub fn bce_with_logits(x: &[f32], t: &[f32]) -> Vec<f32> {
     if x.len() < PARALLEL_MIN {
         x.iter().zip(t).map(f).collect()
     } else {
-        x.par_iter()
-            .zip(t)
-            .with_min_len(PARALLEL_MIN / 4)
-            .map(f)
-            .collect()
+        let mut out = vec![0f32; x.len()];
+        let n = PARALLEL_MIN / 4;
+        for_each_chunk_mut(&mut out, n, |i, o| {
+            let r = i * n..i * n + o.len();
+            o.iter_mut()
+                .zip(x[r.clone()].iter().zip(&t[r]))
+                .for_each(|(o, xt)| *o = f(xt));
+        });
+        out
     }
 }
 
@@ -52,10 +56,12 @@ pub fn cross_entropy(
             .enumerate()
             .for_each(row);
     } else {
-        loss.par_iter_mut()
-            .zip(prob.par_chunks_mut(k1))
-            .enumerate()
-            .for_each(row);
+        let rows = loss.len();
+        let (pl, pp) = (Parts::new(&mut loss), Parts::new(&mut prob));
+        // SAFETY: row i's loss and probabilities, disjoint per task.
+        for_each_task(rows, |i| {
+            row((i, unsafe { (&mut pl.part(i, 1)[0], pp.part(i * k1, k1)) }))
+        });
     }
     (loss, prob)
 }
@@ -83,7 +89,7 @@ pub fn cross_entropy_backward(
     if prob.len() < PARALLEL_MIN {
         dx.chunks_mut(k1).enumerate().for_each(row);
     } else {
-        dx.par_chunks_mut(k1).enumerate().for_each(row);
+        for_each_row_mut(&mut dx, k1, PARALLEL_MIN / 8, |i, r| row((i, r)));
     }
     dx
 }

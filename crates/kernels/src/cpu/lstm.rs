@@ -3,7 +3,9 @@
 //! pre-activations come from GEMMs; here they are summed with the bias and
 //! activated in one pass, and the backward runs in one pass over the saved gates.
 
-use rayon::prelude::*;
+use std::sync::Mutex;
+
+use super::parallel::{for_each_task, Parts};
 
 use super::gemm::sgemm_on;
 use super::math::{sigmoid, tanh};
@@ -115,10 +117,21 @@ pub fn forward(
             .zip(hs.chunks_mut(h1).zip(cs.chunks_mut(h1)));
         rows.enumerate().for_each(row);
     } else {
-        let rows = gates
-            .par_chunks_mut(4 * h1)
-            .zip(hs.par_chunks_mut(h1).zip(cs.par_chunks_mut(h1)));
-        rows.enumerate().for_each(row);
+        let (pg, ph, pc) = (
+            Parts::new(&mut gates),
+            Parts::new(&mut hs),
+            Parts::new(&mut cs),
+        );
+        // SAFETY: row r of each output, disjoint per task.
+        for_each_task(b, |r| unsafe {
+            row((
+                r,
+                (
+                    pg.part(r * 4 * h, 4 * h),
+                    (ph.part(r * h, h), pc.part(r * h, h)),
+                ),
+            ))
+        });
     }
     (hs, cs, gates)
 }
@@ -155,27 +168,42 @@ pub fn backward(
             .enumerate()
             .for_each(row);
     } else {
-        dgates
-            .par_chunks_mut(4 * h1)
-            .zip(dc.par_chunks_mut(h1))
-            .enumerate()
-            .for_each(row);
+        let (pg, pc) = (Parts::new(&mut dgates), Parts::new(&mut dc));
+        // SAFETY: row r of each output, disjoint per task.
+        for_each_task(b, |r| unsafe {
+            row((r, (pg.part(r * 4 * h, 4 * h), pc.part(r * h, h))))
+        });
     }
     (dgates, dc)
 }
 
-/// Runs two independent halves of a cell side by side, each on half the pool
-/// (one thread each on two cores): two small GEMMs split that way beat the same
-/// two GEMMs each split across every thread, which synchronise more per flop.
+/// Runs two independent halves of a cell side by side, each on half the
+/// threads (one each on two cores; the calling thread takes one): two small
+/// GEMMs split that way beat the same two GEMMs each split across every thread.
 fn side_by_side<A: Send, B: Send>(
     f: impl FnOnce(usize) -> A + Send,
     g: impl FnOnce(usize) -> B + Send,
 ) -> (A, B) {
-    let t = rayon::current_num_threads();
+    let t = super::threads();
     if t < 2 {
         return (f(1), g(1));
     }
-    rayon::join(|| f(t / 2), || g(t - t / 2))
+    let (f, g) = (Mutex::new(Some(f)), Mutex::new(Some(g)));
+    let (a, b) = (Mutex::new(None), Mutex::new(None));
+    fn take<T>(m: &Mutex<Option<T>>) -> Option<T> {
+        m.lock().unwrap_or_else(|e| e.into_inner()).take()
+    }
+    super::parallel::for_each_task(2, |i| {
+        // Each task takes its own closure exactly once.
+        if i == 0 {
+            let f = take(&f).expect("task 0 runs once");
+            *a.lock().unwrap_or_else(|e| e.into_inner()) = Some(f(t / 2));
+        } else {
+            let g = take(&g).expect("task 1 runs once");
+            *b.lock().unwrap_or_else(|e| e.into_inner()) = Some(g(t - t / 2));
+        }
+    });
+    (take(&a).expect("task 0 ran"), take(&b).expect("task 1 ran"))
 }
 
 /// The whole cell: gates = x·W_ihᵀ + h·W_hhᵀ (+ bias), the two GEMMs side by

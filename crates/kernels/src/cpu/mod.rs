@@ -6,12 +6,12 @@
 /// baseline build: rustc targets plain x86-64, so hot loops written for
 /// autovectorisation are compiled thrice and chosen at run time.
 macro_rules! multiversion {
-    ($name:ident, $row:ident, ($($arg:ident: $ty:ty),*) $(-> $ret:ty)?) => {
-        $crate::cpu::multiversion!($name<>, $row, ($($arg: $ty),*) $(-> $ret)?);
+    ($vis:vis $name:ident, $row:ident, ($($arg:ident: $ty:ty),*) $(-> $ret:ty)?) => {
+        $crate::cpu::multiversion!($vis $name<>, $row, ($($arg: $ty),*) $(-> $ret)?);
     };
-    ($name:ident<$($g:ident: $bound:path),*>, $row:ident, ($($arg:ident: $ty:ty),*) $(-> $ret:ty)?) => {
+    ($vis:vis $name:ident<$($g:ident: $bound:path),*>, $row:ident, ($($arg:ident: $ty:ty),*) $(-> $ret:ty)?) => {
         #[inline(always)]
-        fn $name<$($g: $bound),*>($($arg: $ty),*) $(-> $ret)? {
+        $vis fn $name<$($g: $bound),*>($($arg: $ty),*) $(-> $ret)? {
             #[cfg(target_arch = "x86_64")]
             {
                 #[target_feature(enable = "avx512f,avx512vl,avx2,fma")]
@@ -48,6 +48,7 @@ pub mod losses;
 pub mod lstm;
 pub mod math;
 pub mod optim;
+pub mod parallel;
 pub mod pool;
 pub mod reduce;
 pub mod rng;

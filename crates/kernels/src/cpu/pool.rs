@@ -1,7 +1,7 @@
 //! Max and average pooling on the CPU, one (sample, channel) plane at a time;
 //! planes run in parallel when there is enough work.
 
-use rayon::prelude::*;
+use super::parallel::for_each_row_mut;
 
 use crate::ops::pool::Pool2dGeom;
 
@@ -11,9 +11,7 @@ fn planes<T: Send>(out: &mut [T], per: usize, work: usize, f: impl Fn(usize, &mu
         return;
     }
     if work >= super::PARALLEL_MIN {
-        out.par_chunks_mut(per)
-            .enumerate()
-            .for_each(|(p, o)| f(p, o));
+        for_each_row_mut(out, per, super::PARALLEL_MIN / 8, f);
     } else {
         out.chunks_mut(per).enumerate().for_each(|(p, o)| f(p, o));
     }

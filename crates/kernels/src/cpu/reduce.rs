@@ -1,7 +1,7 @@
 //! Reductions over one axis of a tensor viewed as [outer, n, inner].
 //! Sums accumulate in f64 so long axes keep float32 accuracy.
 
-use rayon::prelude::*;
+use super::parallel::for_each_row_mut;
 
 use super::PARALLEL_MIN;
 use crate::ops::reduce::ReduceOp;
@@ -33,7 +33,7 @@ pub fn reduce_axis(op: ReduceOp, x: &[f32], outer: usize, n: usize, inner: usize
     if x.len() < PARALLEL_MIN || inner == 0 || outer < 2 {
         out.chunks_mut(inner.max(1)).enumerate().for_each(block);
     } else {
-        out.par_chunks_mut(inner).enumerate().for_each(block);
+        for_each_row_mut(&mut out, inner, 1, |o, dst| block((o, dst)));
     }
     out
 }

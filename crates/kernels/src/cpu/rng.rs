@@ -2,7 +2,7 @@
 //! of a draw is a pure function of (seed, offset + i). That gives the same stream
 //! on any thread count and on the GPU, whose kernel runs the same rounds.
 
-use rayon::prelude::*;
+use super::parallel::for_each_chunk_mut;
 
 use super::PARALLEL_MIN;
 
@@ -71,10 +71,13 @@ pub fn fill(dist: Distribution, seed: u64, offset: u64, n: usize) -> Vec<f32> {
     if n < PARALLEL_MIN {
         (0..n).map(f).collect()
     } else {
-        (0..n)
-            .into_par_iter()
-            .with_min_len(PARALLEL_MIN / 4)
-            .map(f)
-            .collect()
+        let mut out = vec![0f32; n];
+        let m = PARALLEL_MIN / 4;
+        for_each_chunk_mut(&mut out, m, |i, o| {
+            o.iter_mut()
+                .enumerate()
+                .for_each(|(j, v)| *v = f(i * m + j))
+        });
+        out
     }
 }

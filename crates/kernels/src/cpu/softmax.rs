@@ -1,7 +1,7 @@
 //! Softmax and log-softmax along one axis of a tensor viewed as [outer, n, inner],
 //! shifted by the maximum so large logits do not overflow.
 
-use rayon::prelude::*;
+use super::parallel::for_each_row_mut;
 
 use super::PARALLEL_MIN;
 
@@ -31,7 +31,7 @@ pub fn softmax_axis(x: &[f32], _outer: usize, n: usize, inner: usize, log: bool)
     if x.len() < PARALLEL_MIN {
         out.chunks_mut(row).enumerate().for_each(block);
     } else {
-        out.par_chunks_mut(row).enumerate().for_each(block);
+        for_each_row_mut(&mut out, row, PARALLEL_MIN / 8, |i, r| block((i, r)));
     }
     out
 }

@@ -1,7 +1,7 @@
 //! Elementwise unary kernels: one pass, parallel over chunks for large inputs.
 //! Each op runs its own monomorphised loop (`UnaryOp::dispatch`), so it vectorises.
 
-use rayon::prelude::*;
+use super::parallel::for_each_chunk_mut;
 
 use super::PARALLEL_MIN;
 use crate::ops::unary::{UnaryLoop, UnaryOp};
@@ -23,7 +23,10 @@ pub(crate) fn map(x: &[f32], f: impl Fn(f32) -> f32 + Copy + Send + Sync) -> Vec
         chunk((&mut out, x));
     } else {
         let n = PARALLEL_MIN / 4;
-        out.par_chunks_mut(n).zip(x.par_chunks(n)).for_each(chunk);
+        for_each_chunk_mut(&mut out, n, |i, o| {
+            let len = o.len();
+            chunk((o, &x[i * n..i * n + len]))
+        });
     }
     out
 }
@@ -35,7 +38,7 @@ fn map_into<F: Fn(f32) -> f32>(o: &mut [f32], x: &[f32], f: F) {
     }
 }
 
-super::multiversion!(map_into_best<F: Fn(f32) -> f32>, map_into, (o: &mut [f32], x: &[f32], f: F));
+super::multiversion!(pub(crate) map_into_best<F: Fn(f32) -> f32>, map_into, (o: &mut [f32], x: &[f32], f: F));
 
 pub fn apply(op: UnaryOp, x: &[f32]) -> Vec<f32> {
     op.dispatch(Map(x))
