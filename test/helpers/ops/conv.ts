@@ -36,6 +36,16 @@ export const CONV_CASES: Case[] = [
   { x: [1, 2, 3, 3], w: [3, 2, 5, 5], padding: 1 },
   { x: [0, 3, 5, 5], w: [2, 3, 3, 3] },
   { x: [4, 16, 20, 20], w: [32, 16, 3, 3], padding: 1 },
+  // The CPU kernels' sample blocks (see cpu/conv.rs): several blocks of many
+  // small-map samples as parallel tasks (plain, grouped, pointwise), and maps
+  // large enough for one sample per block.
+  { x: [40, 4, 5, 5], w: [6, 4, 3, 3], padding: 1 },
+  { x: [45, 6, 4, 4], w: [9, 2, 3, 3], padding: 1, groups: 3 },
+  { x: [70, 8, 3, 3], w: [5, 8, 1, 1] },
+  { x: [3, 3, 25, 25], w: [4, 3, 3, 3], padding: 1 },
+  // Output rows of 32 or more take the row-segment im2col (narrower: a gather table).
+  { x: [2, 3, 9, 40], w: [4, 3, 3, 3], padding: 1 },
+  { x: [1, 2, 7, 70], w: [3, 2, 3, 5], stride: 2, padding: [1, 2], dilation: [1, 2] },
 ];
 
 const sizes = (c: Case): ref.Conv2dArgs => {

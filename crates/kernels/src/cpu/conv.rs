@@ -1,17 +1,24 @@
 //! conv2d on the CPU: im2col + SGEMM (`cpu::gemm`), one strided batched product
-//! over the groups per sample; col2im for the gradient of x.
+//! over the groups per block of samples; col2im for the gradient of x.
 //!
 //! A sample's im2col matrix is [C·kh·kw, Ho·Wo]: row (c, i, j) holds
 //! x[c, oh·sh − ph + i·dh, ow·sw − pw + j·dw] (zero outside the input) for every
 //! output position. Group g's rows are the contiguous block g·(C/groups)·kh·kw..,
 //! so the forward is out_g = W_g · col_g for each group, W_g [O/groups, C/groups·kh·kw].
 //!
-//! Threads: the batch is cut into one run of samples per thread, each with its
-//! own column buffer; a batch of one leaves the threading to the GEMM.
+//! Samples are taken in blocks whose im2col matrices sit side by side (columns
+//! s·Ho·Wo + p), so a layer with a small output map (BN-Inception at 32×32 ends
+//! at 2×2 and 1×1) still makes one real GEMM per block rather than one
+//! matrix–vector product per sample. Maps of `BLOCK_COLUMNS` positions or more
+//! take one sample per block, as before.
+//!
+//! Threads: with at least as many blocks as threads, runs of blocks go to tasks,
+//! each with its own buffers and single-threaded GEMMs; with fewer, the blocks
+//! run one after another and each GEMM uses every thread.
 
-use super::parallel::{for_each_chunk_mut, map_collect};
+use super::parallel::{map_collect, Parts};
 
-use super::gemm::sgemm_batched;
+use super::gemm::sgemm_batched_on;
 use crate::ops::conv::Conv2dGeom;
 
 /// The output positions o in 0..out whose input coordinate o·stride + off lies in
@@ -29,9 +36,50 @@ fn valid(off: isize, stride: usize, size: usize, out: usize) -> (usize, usize) {
 
 /// x [C,H,W] of one sample → col [C·kh·kw, Ho·Wo].
 pub fn im2col(x: &[f32], g: &Conv2dGeom, col: &mut [f32]) {
+    im2col_at(x, g, col, g.ho * g.wo, 0);
+}
+
+/// Output rows narrower than this are filled from a gather table (below): the
+/// segment copies' fixed cost per row outweighs their memcpy speed.
+const TABLE_MAX_WO: usize = 32;
+
+/// For each tap (i, j) and output position p, the offset of its input pixel in
+/// a [H,W] plane, or None in the padding: [kh·kw][Ho·Wo].
+fn tap_table(g: &Conv2dGeom) -> Vec<Option<u32>> {
+    let mut t = Vec::with_capacity(g.kh * g.kw * g.ho * g.wo);
+    for i in 0..g.kh {
+        for j in 0..g.kw {
+            for oh in 0..g.ho {
+                let ih = (oh * g.sh + i * g.dh) as isize - g.ph as isize;
+                for ow in 0..g.wo {
+                    let iw = (ow * g.sw + j * g.dw) as isize - g.pw as isize;
+                    let inside = (0..g.h as isize).contains(&ih) && (0..g.w as isize).contains(&iw);
+                    t.push(inside.then(|| (ih as usize * g.w + iw as usize) as u32));
+                }
+            }
+        }
+    }
+    t
+}
+
+/// `im2col` into columns `off..off + Ho·Wo` of a matrix with rows `ld` long.
+pub fn im2col_at(x: &[f32], g: &Conv2dGeom, col: &mut [f32], ld: usize, off: usize) {
     let (hw, howo) = (g.h * g.w, g.ho * g.wo);
-    let rows = col[..g.c * g.kh * g.kw * howo].chunks_exact_mut(howo);
-    for (r, row) in rows.enumerate() {
+    if g.wo < TABLE_MAX_WO {
+        let table = tap_table(g);
+        let taps = table.chunks_exact(howo.max(1)).cycle();
+        for (r, tap) in (0..g.c * g.kh * g.kw).zip(taps) {
+            let plane = &x[r / (g.kh * g.kw) * hw..][..hw];
+            let row = &mut col[r * ld + off..][..howo];
+            for (o, &at) in row.iter_mut().zip(tap) {
+                *o = at.map_or(0.0, |a| plane[a as usize]);
+            }
+        }
+        return;
+    }
+    let rows = (0..g.c * g.kh * g.kw).map(|r| r * ld + off);
+    for (r, start) in rows.enumerate() {
+        let row = &mut col[start..start + howo];
         let (c, i, j) = (r / (g.kh * g.kw), r / g.kw % g.kh, r % g.kw);
         let plane = &x[c * hw..(c + 1) * hw];
         let off_w = (j * g.dw) as isize - g.pw as isize;
@@ -59,11 +107,30 @@ pub fn im2col(x: &[f32], g: &Conv2dGeom, col: &mut [f32]) {
 
 /// The adjoint of `im2col`: dx [C,H,W] (zeroed by the caller) += col2im(col).
 pub fn col2im(col: &[f32], g: &Conv2dGeom, dx: &mut [f32]) {
+    col2im_at(col, g, dx, g.ho * g.wo, 0);
+}
+
+/// `col2im` from columns `off..off + Ho·Wo` of a matrix with rows `ld` long.
+pub fn col2im_at(col: &[f32], g: &Conv2dGeom, dx: &mut [f32], ld: usize, off: usize) {
     let (hw, howo, kk) = (g.h * g.w, g.ho * g.wo, g.kh * g.kw);
+    if g.wo < TABLE_MAX_WO {
+        let table = tap_table(g);
+        let taps = table.chunks_exact(howo.max(1)).cycle();
+        for (r, tap) in (0..g.c * kk).zip(taps) {
+            let plane = &mut dx[r / kk * hw..][..hw];
+            let row = &col[r * ld + off..][..howo];
+            for (&v, &at) in row.iter().zip(tap) {
+                if let Some(a) = at {
+                    plane[a as usize] += v;
+                }
+            }
+        }
+        return;
+    }
     let one_channel = |c: usize, plane: &mut [f32]| {
         for i in 0..g.kh {
             for j in 0..g.kw {
-                let row = &col[((c * kk) + i * g.kw + j) * howo..][..howo];
+                let row = &col[((c * kk) + i * g.kw + j) * ld + off..][..howo];
                 let off_w = (j * g.dw) as isize - g.pw as isize;
                 let (lo, hi) = valid(off_w, g.sw, g.w, g.wo);
                 if lo == hi {
@@ -94,60 +161,173 @@ pub fn col2im(col: &[f32], g: &Conv2dGeom, dx: &mut [f32]) {
     }
 }
 
-/// Runs `f(first_sample, samples)` over runs of consecutive samples, one per thread.
-fn per_thread_runs<T: Send>(n: usize, f: impl Fn(usize, usize) -> T + Sync) -> Vec<T> {
-    let runs = super::threads().min(n).max(1);
-    let per = n.div_ceil(runs);
-    map_collect(runs, |r| {
-        let first = (r * per).min(n);
-        f(first, (n - first).min(per))
-    })
+/// Output positions a block's GEMM should reach at least (its column count).
+const BLOCK_COLUMNS: usize = 512;
+
+/// How the batch is cut: `per` samples per block, and whether blocks run as
+/// parallel tasks (single-threaded GEMMs) or in turn (GEMMs on every thread).
+#[derive(Clone, Copy)]
+struct Blocks {
+    per: usize,
+    count: usize,
+    tasks: bool,
 }
 
-/// Splits `data` into one mutable run of `per_sample` elements per thread, matching `per_thread_runs`.
-fn per_thread_chunks(
-    data: &mut [f32],
-    n: usize,
-    per_sample: usize,
-    f: impl Fn(usize, &mut [f32]) + Sync,
-) {
-    let runs = super::threads().min(n).max(1);
-    let per = n.div_ceil(runs);
-    if per_sample == 0 || n == 0 {
-        return;
+impl Blocks {
+    fn new(g: &Conv2dGeom) -> Blocks {
+        let howo = (g.ho * g.wo).max(1);
+        // At least one block per thread, so im2col and col2im run in parallel too.
+        let per_thread = g.n.div_ceil(super::threads()).max(1);
+        let per = BLOCK_COLUMNS.div_ceil(howo).clamp(1, per_thread);
+        let count = g.n.div_ceil(per);
+        Blocks {
+            per,
+            count,
+            tasks: count >= super::threads(),
+        }
     }
-    for_each_chunk_mut(data, per * per_sample, |r, chunk| f(r * per, chunk));
+
+    /// Samples first..first + len of block b.
+    fn range(&self, b: usize, n: usize) -> (usize, usize) {
+        let first = b * self.per;
+        (first, self.per.min(n - first))
+    }
+
+    /// GEMM threads inside a block.
+    fn gemm_threads(&self) -> usize {
+        if self.tasks {
+            1
+        } else {
+            super::threads()
+        }
+    }
+
+    /// Runs `f(block, scratch)` for every block: as tasks (one scratch per task,
+    /// runs of consecutive blocks) or in turn on one scratch. Returns the scratches.
+    fn run<S: Send>(
+        &self,
+        make: impl Fn() -> S + Sync,
+        f: impl Fn(usize, &mut S) + Sync,
+    ) -> Vec<S> {
+        if !self.tasks {
+            let mut s = make();
+            (0..self.count).for_each(|b| f(b, &mut s));
+            return vec![s];
+        }
+        let runs = super::threads().min(self.count);
+        let per_run = self.count.div_ceil(runs);
+        map_collect(runs, |r| {
+            let mut s = make();
+            for b in r * per_run..((r + 1) * per_run).min(self.count) {
+                f(b, &mut s);
+            }
+            s
+        })
+    }
+}
+
+/// Samples 0..len of t [len, rows, howo] side by side: blk [rows, len·howo]
+/// (column s·howo + p).
+fn pack(t: &[f32], blk: &mut [f32], rows: usize, howo: usize, len: usize) {
+    for s in 0..len {
+        for r in 0..rows {
+            let (a, b) = ((s * rows + r) * howo, (r * len + s) * howo);
+            blk[b..b + howo].copy_from_slice(&t[a..a + howo]);
+        }
+    }
+}
+
+/// The inverse of `pack`.
+fn unpack(blk: &[f32], t: &mut [f32], rows: usize, howo: usize, len: usize) {
+    for s in 0..len {
+        for r in 0..rows {
+            let (a, b) = ((s * rows + r) * howo, (r * len + s) * howo);
+            t[a..a + howo].copy_from_slice(&blk[b..b + howo]);
+        }
+    }
+}
+
+/// dy of block samples [first, first+len) as [O, len·howo]: dy itself for one sample.
+fn block_grads<'a>(
+    dy: &'a [f32],
+    g: &Conv2dGeom,
+    first: usize,
+    len: usize,
+    buf: &'a mut Vec<f32>,
+) -> &'a [f32] {
+    let per_out = g.o * g.ho * g.wo;
+    let dy_b = &dy[first * per_out..(first + len) * per_out];
+    if len == 1 {
+        return dy_b;
+    }
+    buf.resize(per_out * len, 0.0);
+    pack(dy_b, buf, g.o, g.ho * g.wo, len);
+    buf
+}
+
+/// A block's im2col matrix [groups·k, len·howo] into `col`; `x` when one
+/// pointwise sample needs no copy.
+fn block_cols<'a>(
+    x: &'a [f32],
+    g: &Conv2dGeom,
+    first: usize,
+    len: usize,
+    col: &'a mut Vec<f32>,
+) -> &'a [f32] {
+    let (chw, howo) = (g.c * g.h * g.w, g.ho * g.wo);
+    if len == 1 && g.is_pointwise() {
+        return &x[first * chw..(first + 1) * chw];
+    }
+    col.resize(g.groups * g.col_rows() * len * howo, 0.0);
+    for s in 0..len {
+        let x_s = &x[(first + s) * chw..(first + s + 1) * chw];
+        im2col_at(x_s, g, col, len * howo, s * howo);
+    }
+    col
 }
 
 /// out [N,O,Ho,Wo] = conv2d(x [N,C,H,W], w [O,C/groups,kh,kw]) + bias.
 pub fn forward(x: &[f32], w: &[f32], bias: Option<&[f32]>, g: &Conv2dGeom) -> Vec<f32> {
-    let (chw, howo, k) = (g.c * g.h * g.w, g.ho * g.wo, g.col_rows());
+    let (howo, k) = (g.ho * g.wo, g.col_rows());
     let og = g.o / g.groups;
     let per_out = g.o * howo;
     let mut out = vec![0f32; g.n * per_out];
-    per_thread_chunks(&mut out, g.n, per_out, |first, chunk| {
-        let mut col = if g.is_pointwise() {
-            Vec::new()
-        } else {
-            vec![0f32; g.groups * k * howo]
-        };
-        for (s, out_n) in chunk.chunks_exact_mut(per_out).enumerate() {
-            let x_n = &x[(first + s) * chw..(first + s + 1) * chw];
-            let cols: &[f32] = if g.is_pointwise() {
-                x_n
+    if g.n == 0 || per_out == 0 {
+        return out;
+    }
+    let blocks = Blocks::new(g);
+    let threads = blocks.gemm_threads();
+    let shared = Parts::new(&mut out);
+    blocks.run(
+        || (Vec::new(), Vec::new()),
+        |b, (col, res): &mut (Vec<f32>, Vec<f32>)| {
+            let (first, len) = blocks.range(b, g.n);
+            let cols = len * howo;
+            let col = block_cols(x, g, first, len, col);
+            // SAFETY: block b's samples, disjoint from every other block's.
+            let out_b = unsafe { shared.part(first * per_out, len * per_out) };
+            let dst: &mut [f32] = if len == 1 {
+                out_b
             } else {
-                im2col(x_n, g, &mut col);
-                &col
+                res.resize(g.o * cols, 0.0);
+                res
             };
             #[rustfmt::skip]
-            sgemm_batched(g.groups, og, howo, k, w, og * k, false, cols, k * howo, false, out_n, og * howo);
-            if let Some(b) = bias {
-                for (plane, &bo) in out_n.chunks_exact_mut(howo.max(1)).zip(b) {
+            sgemm_batched_on(threads, g.groups, og, cols, k, w, og * k, false, col, k * cols, false, dst, og * cols);
+            if len > 1 {
+                // SAFETY: as above.
+                let out_b = unsafe { shared.part(first * per_out, len * per_out) };
+                unpack(res, out_b, g.o, howo, len);
+            }
+            if let Some(bias) = bias {
+                // SAFETY: as above.
+                let out_b = unsafe { shared.part(first * per_out, len * per_out) };
+                for (plane, &bo) in out_b.chunks_exact_mut(howo).zip(bias.iter().cycle()) {
                     plane.iter_mut().for_each(|v| *v += bo);
                 }
             }
-        }
-    });
+        },
+    );
     out
 }
 
@@ -157,55 +337,73 @@ pub fn backward_input(dy: &[f32], w: &[f32], g: &Conv2dGeom) -> Vec<f32> {
     let og = g.o / g.groups;
     let per_out = g.o * howo;
     let mut dx = vec![0f32; g.n * chw];
-    per_thread_chunks(&mut dx, g.n, chw, |first, chunk| {
-        let mut col = vec![0f32; g.groups * k * howo];
-        for (s, dx_n) in chunk.chunks_exact_mut(chw).enumerate() {
-            let dy_n = &dy[(first + s) * per_out..(first + s + 1) * per_out];
-            if g.is_pointwise() {
+    if g.n == 0 || per_out == 0 || chw == 0 {
+        return dx;
+    }
+    let blocks = Blocks::new(g);
+    let threads = blocks.gemm_threads();
+    let shared = Parts::new(&mut dx);
+    blocks.run(
+        || (Vec::new(), Vec::new()),
+        |b, (col, dyb): &mut (Vec<f32>, Vec<f32>)| {
+            let (first, len) = blocks.range(b, g.n);
+            let cols = len * howo;
+            // SAFETY: block b's samples, disjoint from every other block's.
+            let dx_b = unsafe { shared.part(first * chw, len * chw) };
+            let dy_b = block_grads(dy, g, first, len, dyb);
+            if len == 1 && g.is_pointwise() {
                 #[rustfmt::skip]
-                sgemm_batched(g.groups, k, howo, og, w, og * k, true, dy_n, og * howo, false, dx_n, k * howo);
-            } else {
-                #[rustfmt::skip]
-                sgemm_batched(g.groups, k, howo, og, w, og * k, true, dy_n, og * howo, false, &mut col, k * howo);
-                col2im(&col, g, dx_n);
+                sgemm_batched_on(threads, g.groups, k, cols, og, w, og * k, true, dy_b, og * cols, false, dx_b, k * cols);
+                return;
             }
-        }
-    });
+            col.resize(g.groups * k * cols, 0.0);
+            #[rustfmt::skip]
+            sgemm_batched_on(threads, g.groups, k, cols, og, w, og * k, true, dy_b, og * cols, false, col, k * cols);
+            for s in 0..len {
+                col2im_at(col, g, &mut dx_b[s * chw..(s + 1) * chw], cols, s * howo);
+            }
+        },
+    );
     dx
 }
 
-/// dw [O,C/groups,kh,kw] = Σ_n dy_n,g · col_n,gᵀ, summed per thread then across threads.
+/// dw [O,C/groups,kh,kw] = Σ over blocks of dy_b,g · col_b,gᵀ, summed per task then across tasks.
 pub fn backward_weight(dy: &[f32], x: &[f32], g: &Conv2dGeom) -> Vec<f32> {
-    let (chw, howo, k) = (g.c * g.h * g.w, g.ho * g.wo, g.col_rows());
+    let (howo, k) = (g.ho * g.wo, g.col_rows());
     let og = g.o / g.groups;
     let per_out = g.o * howo;
     let size = g.o * k;
-    let partials = per_thread_runs(g.n, |first, count| {
-        let mut acc = vec![0f32; size];
-        let mut tmp = vec![0f32; size];
-        let mut col = if g.is_pointwise() {
-            Vec::new()
-        } else {
-            vec![0f32; g.groups * k * howo]
-        };
-        for s in first..first + count {
-            let x_n = &x[s * chw..(s + 1) * chw];
-            let dy_n = &dy[s * per_out..(s + 1) * per_out];
-            let cols: &[f32] = if g.is_pointwise() {
-                x_n
-            } else {
-                im2col(x_n, g, &mut col);
-                &col
-            };
-            #[rustfmt::skip]
-            sgemm_batched(g.groups, og, k, howo, dy_n, og * howo, false, cols, k * howo, true, &mut tmp, og * k);
-            acc.iter_mut().zip(&tmp).for_each(|(a, t)| *a += t);
-        }
-        acc
-    });
     let mut dw = vec![0f32; size];
+    if g.n == 0 || per_out == 0 {
+        return dw;
+    }
+    let blocks = Blocks::new(g);
+    let threads = blocks.gemm_threads();
+    struct Scratch {
+        acc: Vec<f32>,
+        tmp: Vec<f32>,
+        col: Vec<f32>,
+        dyb: Vec<f32>,
+    }
+    let partials = blocks.run(
+        || Scratch {
+            acc: vec![0f32; size],
+            tmp: vec![0f32; size],
+            col: Vec::new(),
+            dyb: Vec::new(),
+        },
+        |b, sc: &mut Scratch| {
+            let (first, len) = blocks.range(b, g.n);
+            let cols = len * howo;
+            let col = block_cols(x, g, first, len, &mut sc.col);
+            let dy_b = block_grads(dy, g, first, len, &mut sc.dyb);
+            #[rustfmt::skip]
+            sgemm_batched_on(threads, g.groups, og, k, cols, dy_b, og * cols, false, col, k * cols, true, &mut sc.tmp, og * k);
+            sc.acc.iter_mut().zip(&sc.tmp).for_each(|(a, t)| *a += t);
+        },
+    );
     for p in partials {
-        dw.iter_mut().zip(&p).for_each(|(a, t)| *a += t);
+        dw.iter_mut().zip(&p.acc).for_each(|(a, t)| *a += t);
     }
     dw
 }

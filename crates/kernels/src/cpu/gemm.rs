@@ -77,6 +77,27 @@ pub fn sgemm_batched(
     c: &mut [f32],
     c_stride: usize,
 ) {
+    #[rustfmt::skip]
+    sgemm_batched_on(super::threads(), batch, m, n, k, a, a_stride, trans_a, b, b_stride, trans_b, c, c_stride);
+}
+
+/// `sgemm_batched` on at most `threads` threads (1: the calling thread only).
+#[allow(clippy::too_many_arguments)]
+pub fn sgemm_batched_on(
+    threads: usize,
+    batch: usize,
+    m: usize,
+    n: usize,
+    k: usize,
+    a: &[f32],
+    a_stride: usize,
+    trans_a: bool,
+    b: &[f32],
+    b_stride: usize,
+    trans_b: bool,
+    c: &mut [f32],
+    c_stride: usize,
+) {
     let (mn, mk, kn) = (size(m, n), size(m, k), size(k, n));
     if batch == 0 || mn == 0 {
         return;
@@ -104,13 +125,13 @@ pub fn sgemm_batched(
         p.run(plan, &mut c[..mn], threads);
     };
     let work = mn.saturating_mul(k);
-    if batch > 1 && super::threads() > 1 && work < BATCH_SPLIT_MAX_WORK {
+    if batch > 1 && threads > 1 && work < BATCH_SPLIT_MAX_WORK {
         // Whole products per task: no synchronisation inside a product.
         let c = &mut c[..(batch - 1) * c_stride + mn];
         super::parallel::for_each_chunk_mut(c, c_stride, |i, c| one(i, c, 1));
     } else {
         for i in 0..batch {
-            one(i, &mut c[i * c_stride..], super::threads());
+            one(i, &mut c[i * c_stride..], threads.max(1));
         }
     }
 }
