@@ -43,6 +43,12 @@ export const CONV_CASES: Case[] = [
   { x: [45, 6, 4, 4], w: [9, 2, 3, 3], padding: 1, groups: 3 },
   { x: [70, 8, 3, 3], w: [5, 8, 1, 1] },
   { x: [3, 3, 25, 25], w: [4, 3, 3, 3], padding: 1 },
+  // Taps that only ever see padding are dropped from the GEMMs (cpu/conv.rs `Taps`):
+  // a 3×3 kernel on 1×1 maps (centre only), on a one-row map (centre row), grouped.
+  { x: [5, 4, 1, 1], w: [6, 4, 3, 3], padding: 1 },
+  { x: [3, 2, 1, 4], w: [3, 2, 3, 3], padding: 1 },
+  { x: [4, 6, 1, 1], w: [9, 2, 3, 3], padding: 1, groups: 3 },
+  { x: [2, 3, 2, 2], w: [4, 3, 5, 5], padding: 2, stride: 2 },
   // Output rows of 32 or more take the row-segment im2col (narrower: a gather table).
   { x: [2, 3, 9, 40], w: [4, 3, 3, 3], padding: 1 },
   { x: [1, 2, 7, 70], w: [3, 2, 3, 5], stride: 2, padding: [1, 2], dilation: [1, 2] },

@@ -23,9 +23,14 @@ fn per_channel<T: Send>(len: usize, c: usize, f: impl Fn(usize) -> T + Sync + Se
 /// Writes out[b, ch, k] = f(ch, b·c·inner + ch·inner + k) sample by sample.
 fn per_element(out: &mut [f32], c: usize, inner: usize, f: impl Fn(usize, usize) -> f32 + Sync) {
     let sample = (c * inner).max(1);
+    // Channel by channel within a sample: no division per element, and the
+    // inner loop runs over one channel's contiguous values.
     let fill = |(b, dst): (usize, &mut [f32])| {
-        for (j, d) in dst.iter_mut().enumerate() {
-            *d = f(j / inner.max(1), b * sample + j);
+        for (ch, plane) in dst.chunks_exact_mut(inner.max(1)).enumerate() {
+            let base = b * sample + ch * inner;
+            for (k, d) in plane.iter_mut().enumerate() {
+                *d = f(ch, base + k);
+            }
         }
     };
     if out.len() < PARALLEL_MIN {

@@ -36,40 +36,117 @@ fn valid(off: isize, stride: usize, size: usize, out: usize) -> (usize, usize) {
 
 /// x [C,H,W] of one sample → col [C·kh·kw, Ho·Wo].
 pub fn im2col(x: &[f32], g: &Conv2dGeom, col: &mut [f32]) {
-    im2col_at(x, g, col, g.ho * g.wo, 0);
+    im2col_at(x, g, &Taps::all(g), col, g.ho * g.wo, 0);
 }
 
 /// Output rows narrower than this are filled from a gather table (below): the
 /// segment copies' fixed cost per row outweighs their memcpy speed.
 const TABLE_MAX_WO: usize = 32;
 
-/// For each tap (i, j) and output position p, the offset of its input pixel in
-/// a [H,W] plane, or None in the padding: [kh·kw][Ho·Wo].
-fn tap_table(g: &Conv2dGeom) -> Vec<Option<u32>> {
-    let mut t = Vec::with_capacity(g.kh * g.kw * g.ho * g.wo);
-    for i in 0..g.kh {
-        for j in 0..g.kw {
-            for oh in 0..g.ho {
-                let ih = (oh * g.sh + i * g.dh) as isize - g.ph as isize;
-                for ow in 0..g.wo {
-                    let iw = (ow * g.sw + j * g.dw) as isize - g.pw as isize;
-                    let inside = (0..g.h as isize).contains(&ih) && (0..g.w as isize).contains(&iw);
-                    t.push(inside.then(|| (ih as usize * g.w + iw as usize) as u32));
-                }
+/// The kernel taps im2col lays out, and for narrow outputs their gather table.
+///
+/// `Taps::live` drops taps that fall in the padding for every output position:
+/// a 3×3 kernel on a 1×1 map (BN-Inception's last modules at 32×32) reaches only
+/// its centre, so its GEMMs shrink ninefold; the weights are gathered to match
+/// (`weights`) and their gradient scattered back (`scatter_grad`).
+pub struct Taps {
+    /// Tap indices i·kw + j, in order.
+    list: Vec<usize>,
+    /// For each listed tap and output position p, the input offset in a [H,W]
+    /// plane (None: padding); absent for outputs of TABLE_MAX_WO or more.
+    table: Option<Vec<Option<u32>>>,
+}
+
+impl Taps {
+    /// Every tap (the layout of `im2col`).
+    pub fn all(g: &Conv2dGeom) -> Taps {
+        let list: Vec<usize> = (0..g.kh * g.kw).collect();
+        let table = (g.wo < TABLE_MAX_WO).then(|| tap_table(g, &list));
+        Taps { list, table }
+    }
+
+    /// The taps that reach the input somewhere.
+    pub fn live(g: &Conv2dGeom) -> Taps {
+        let all = Taps::all(g);
+        let Some(table) = &all.table else { return all };
+        let howo = (g.ho * g.wo).max(1);
+        let live = |t: &usize| table[t * howo..(t + 1) * howo].iter().any(|a| a.is_some());
+        let list: Vec<usize> = all.list.iter().copied().filter(live).collect();
+        if list.len() == all.list.len() {
+            return all;
+        }
+        let table = Some(tap_table(g, &list));
+        Taps { list, table }
+    }
+
+    fn pruned(&self, g: &Conv2dGeom) -> bool {
+        self.list.len() < g.kh * g.kw
+    }
+
+    /// im2col rows per group: C/groups · taps.
+    pub fn rows(&self, g: &Conv2dGeom) -> usize {
+        g.c / g.groups * self.list.len()
+    }
+
+    /// w [O, C/groups, kh·kw] restricted to the listed taps: [O, C/groups, taps].
+    fn weights<'a>(&self, w: &'a [f32], g: &Conv2dGeom) -> std::borrow::Cow<'a, [f32]> {
+        if !self.pruned(g) {
+            return w.into();
+        }
+        let kk = g.kh * g.kw;
+        let w = w
+            .chunks_exact(kk)
+            .flat_map(|taps| self.list.iter().map(|&t| taps[t]));
+        w.collect::<Vec<f32>>().into()
+    }
+
+    /// The gradient for the listed taps, [O, C/groups, taps], as [O, C/groups, kh·kw]
+    /// with zeros at the dropped taps.
+    fn scatter_grad(&self, dw: Vec<f32>, g: &Conv2dGeom) -> Vec<f32> {
+        if !self.pruned(g) {
+            return dw;
+        }
+        let kk = g.kh * g.kw;
+        let mut full = vec![0f32; dw.len() / self.list.len() * kk];
+        for (dst, src) in full
+            .chunks_exact_mut(kk)
+            .zip(dw.chunks_exact(self.list.len()))
+        {
+            for (&t, &v) in self.list.iter().zip(src) {
+                dst[t] = v;
+            }
+        }
+        full
+    }
+}
+
+/// For each tap in `list` and output position p, the offset of its input pixel
+/// in a [H,W] plane, or None in the padding: [taps][Ho·Wo].
+fn tap_table(g: &Conv2dGeom, list: &[usize]) -> Vec<Option<u32>> {
+    let mut t = Vec::with_capacity(list.len() * g.ho * g.wo);
+    for &tap in list {
+        let (i, j) = (tap / g.kw, tap % g.kw);
+        for oh in 0..g.ho {
+            let ih = (oh * g.sh + i * g.dh) as isize - g.ph as isize;
+            for ow in 0..g.wo {
+                let iw = (ow * g.sw + j * g.dw) as isize - g.pw as isize;
+                let inside = (0..g.h as isize).contains(&ih) && (0..g.w as isize).contains(&iw);
+                t.push(inside.then(|| (ih as usize * g.w + iw as usize) as u32));
             }
         }
     }
     t
 }
 
-/// `im2col` into columns `off..off + Ho·Wo` of a matrix with rows `ld` long.
-pub fn im2col_at(x: &[f32], g: &Conv2dGeom, col: &mut [f32], ld: usize, off: usize) {
+/// `im2col` for `taps` into columns `off..off + Ho·Wo` of a matrix with rows
+/// `ld` long (row c·taps + l for channel c and the l-th tap).
+pub fn im2col_at(x: &[f32], g: &Conv2dGeom, taps: &Taps, col: &mut [f32], ld: usize, off: usize) {
     let (hw, howo) = (g.h * g.w, g.ho * g.wo);
-    if g.wo < TABLE_MAX_WO {
-        let table = tap_table(g);
-        let taps = table.chunks_exact(howo.max(1)).cycle();
-        for (r, tap) in (0..g.c * g.kh * g.kw).zip(taps) {
-            let plane = &x[r / (g.kh * g.kw) * hw..][..hw];
+    let nt = taps.list.len();
+    if let Some(table) = &taps.table {
+        let rows = table.chunks_exact(howo.max(1)).cycle();
+        for (r, tap) in (0..g.c * nt).zip(rows) {
+            let plane = &x[r / nt * hw..][..hw];
             let row = &mut col[r * ld + off..][..howo];
             for (o, &at) in row.iter_mut().zip(tap) {
                 *o = at.map_or(0.0, |a| plane[a as usize]);
@@ -77,10 +154,11 @@ pub fn im2col_at(x: &[f32], g: &Conv2dGeom, col: &mut [f32], ld: usize, off: usi
         }
         return;
     }
-    let rows = (0..g.c * g.kh * g.kw).map(|r| r * ld + off);
+    let rows = (0..g.c * nt).map(|r| r * ld + off);
     for (r, start) in rows.enumerate() {
         let row = &mut col[start..start + howo];
-        let (c, i, j) = (r / (g.kh * g.kw), r / g.kw % g.kh, r % g.kw);
+        let tap = taps.list[r % nt];
+        let (c, i, j) = (r / nt, tap / g.kw, tap % g.kw);
         let plane = &x[c * hw..(c + 1) * hw];
         let off_w = (j * g.dw) as isize - g.pw as isize;
         let (lo, hi) = valid(off_w, g.sw, g.w, g.wo);
@@ -107,17 +185,17 @@ pub fn im2col_at(x: &[f32], g: &Conv2dGeom, col: &mut [f32], ld: usize, off: usi
 
 /// The adjoint of `im2col`: dx [C,H,W] (zeroed by the caller) += col2im(col).
 pub fn col2im(col: &[f32], g: &Conv2dGeom, dx: &mut [f32]) {
-    col2im_at(col, g, dx, g.ho * g.wo, 0);
+    col2im_at(col, g, &Taps::all(g), dx, g.ho * g.wo, 0);
 }
 
-/// `col2im` from columns `off..off + Ho·Wo` of a matrix with rows `ld` long.
-pub fn col2im_at(col: &[f32], g: &Conv2dGeom, dx: &mut [f32], ld: usize, off: usize) {
+/// The adjoint of `im2col_at`: dx [C,H,W] += col2im of those columns.
+pub fn col2im_at(col: &[f32], g: &Conv2dGeom, taps: &Taps, dx: &mut [f32], ld: usize, off: usize) {
     let (hw, howo, kk) = (g.h * g.w, g.ho * g.wo, g.kh * g.kw);
-    if g.wo < TABLE_MAX_WO {
-        let table = tap_table(g);
-        let taps = table.chunks_exact(howo.max(1)).cycle();
-        for (r, tap) in (0..g.c * kk).zip(taps) {
-            let plane = &mut dx[r / kk * hw..][..hw];
+    let nt = taps.list.len();
+    if let Some(table) = &taps.table {
+        let rows = table.chunks_exact(howo.max(1)).cycle();
+        for (r, tap) in (0..g.c * nt).zip(rows) {
+            let plane = &mut dx[r / nt * hw..][..hw];
             let row = &col[r * ld + off..][..howo];
             for (&v, &at) in row.iter().zip(tap) {
                 if let Some(a) = at {
@@ -127,6 +205,8 @@ pub fn col2im_at(col: &[f32], g: &Conv2dGeom, dx: &mut [f32], ld: usize, off: us
         }
         return;
     }
+    // Without a table every tap is listed (see `Taps`), in order.
+    debug_assert_eq!(nt, kk);
     let one_channel = |c: usize, plane: &mut [f32]| {
         for i in 0..g.kh {
             for j in 0..g.kw {
@@ -270,6 +350,7 @@ fn block_grads<'a>(
 fn block_cols<'a>(
     x: &'a [f32],
     g: &Conv2dGeom,
+    taps: &Taps,
     first: usize,
     len: usize,
     col: &'a mut Vec<f32>,
@@ -278,17 +359,19 @@ fn block_cols<'a>(
     if len == 1 && g.is_pointwise() {
         return &x[first * chw..(first + 1) * chw];
     }
-    col.resize(g.groups * g.col_rows() * len * howo, 0.0);
+    col.resize(g.groups * taps.rows(g) * len * howo, 0.0);
     for s in 0..len {
         let x_s = &x[(first + s) * chw..(first + s + 1) * chw];
-        im2col_at(x_s, g, col, len * howo, s * howo);
+        im2col_at(x_s, g, taps, col, len * howo, s * howo);
     }
     col
 }
 
 /// out [N,O,Ho,Wo] = conv2d(x [N,C,H,W], w [O,C/groups,kh,kw]) + bias.
 pub fn forward(x: &[f32], w: &[f32], bias: Option<&[f32]>, g: &Conv2dGeom) -> Vec<f32> {
-    let (howo, k) = (g.ho * g.wo, g.col_rows());
+    let taps = Taps::live(g);
+    let (howo, k) = (g.ho * g.wo, taps.rows(g));
+    let w = &*taps.weights(w, g);
     let og = g.o / g.groups;
     let per_out = g.o * howo;
     let mut out = vec![0f32; g.n * per_out];
@@ -303,7 +386,7 @@ pub fn forward(x: &[f32], w: &[f32], bias: Option<&[f32]>, g: &Conv2dGeom) -> Ve
         |b, (col, res): &mut (Vec<f32>, Vec<f32>)| {
             let (first, len) = blocks.range(b, g.n);
             let cols = len * howo;
-            let col = block_cols(x, g, first, len, col);
+            let col = block_cols(x, g, &taps, first, len, col);
             // SAFETY: block b's samples, disjoint from every other block's.
             let out_b = unsafe { shared.part(first * per_out, len * per_out) };
             let dst: &mut [f32] = if len == 1 {
@@ -333,7 +416,9 @@ pub fn forward(x: &[f32], w: &[f32], bias: Option<&[f32]>, g: &Conv2dGeom) -> Ve
 
 /// dx [N,C,H,W] from dy [N,O,Ho,Wo] and w: col = W_gᵀ · dy_g, then col2im.
 pub fn backward_input(dy: &[f32], w: &[f32], g: &Conv2dGeom) -> Vec<f32> {
-    let (chw, howo, k) = (g.c * g.h * g.w, g.ho * g.wo, g.col_rows());
+    let taps = Taps::live(g);
+    let (chw, howo, k) = (g.c * g.h * g.w, g.ho * g.wo, taps.rows(g));
+    let w = &*taps.weights(w, g);
     let og = g.o / g.groups;
     let per_out = g.o * howo;
     let mut dx = vec![0f32; g.n * chw];
@@ -360,7 +445,7 @@ pub fn backward_input(dy: &[f32], w: &[f32], g: &Conv2dGeom) -> Vec<f32> {
             #[rustfmt::skip]
             sgemm_batched_on(threads, g.groups, k, cols, og, w, og * k, true, dy_b, og * cols, false, col, k * cols);
             for s in 0..len {
-                col2im_at(col, g, &mut dx_b[s * chw..(s + 1) * chw], cols, s * howo);
+                col2im_at(col, g, &taps, &mut dx_b[s * chw..(s + 1) * chw], cols, s * howo);
             }
         },
     );
@@ -369,13 +454,14 @@ pub fn backward_input(dy: &[f32], w: &[f32], g: &Conv2dGeom) -> Vec<f32> {
 
 /// dw [O,C/groups,kh,kw] = Σ over blocks of dy_b,g · col_b,gᵀ, summed per task then across tasks.
 pub fn backward_weight(dy: &[f32], x: &[f32], g: &Conv2dGeom) -> Vec<f32> {
-    let (howo, k) = (g.ho * g.wo, g.col_rows());
+    let taps = Taps::live(g);
+    let (howo, k) = (g.ho * g.wo, taps.rows(g));
     let og = g.o / g.groups;
     let per_out = g.o * howo;
     let size = g.o * k;
     let mut dw = vec![0f32; size];
     if g.n == 0 || per_out == 0 {
-        return dw;
+        return taps.scatter_grad(dw, g);
     }
     let blocks = Blocks::new(g);
     let threads = blocks.gemm_threads();
@@ -395,7 +481,7 @@ pub fn backward_weight(dy: &[f32], x: &[f32], g: &Conv2dGeom) -> Vec<f32> {
         |b, sc: &mut Scratch| {
             let (first, len) = blocks.range(b, g.n);
             let cols = len * howo;
-            let col = block_cols(x, g, first, len, &mut sc.col);
+            let col = block_cols(x, g, &taps, first, len, &mut sc.col);
             let dy_b = block_grads(dy, g, first, len, &mut sc.dyb);
             #[rustfmt::skip]
             sgemm_batched_on(threads, g.groups, og, k, cols, dy_b, og * cols, false, col, k * cols, true, &mut sc.tmp, og * k);
@@ -405,7 +491,7 @@ pub fn backward_weight(dy: &[f32], x: &[f32], g: &Conv2dGeom) -> Vec<f32> {
     for p in partials {
         dw.iter_mut().zip(&p.acc).for_each(|(a, t)| *a += t);
     }
-    dw
+    taps.scatter_grad(dw, g)
 }
 
 /// db [O] = Σ over samples and positions of dy [N,O,Ho·Wo], one channel per task;

@@ -44,11 +44,13 @@ pub fn max_forward(x: &[f32], g: &Pool2dGeom) -> (Vec<f32>, Vec<i32>) {
             }
         }
     });
-    let values = idx
-        .iter()
-        .enumerate()
-        .map(|(i, &at)| x[i / howo * hw + at as usize])
-        .collect();
+    let mut values = vec![0f32; planes_n * howo];
+    planes(&mut values, howo, planes_n * howo, |p, out| {
+        let plane = &x[p * hw..(p + 1) * hw];
+        for (o, &at) in out.iter_mut().zip(&idx[p * howo..(p + 1) * howo]) {
+            *o = plane[at as usize];
+        }
+    });
     (values, idx)
 }
 
