@@ -11,6 +11,73 @@ fn rows(x: &[f32], n: usize, c: usize, inner: usize, ch: usize) -> impl Iterator
     (0..n).map(move |b| &x[(b * c + ch) * inner..(b * c + ch + 1) * inner])
 }
 
+/// Σ v (or Σ (v − mean)² when `squares`) over a row in f64, in eight
+/// interleaved partial sums so the loop vectorises.
+#[inline(always)]
+fn lanes_sum_body(row: &[f32], mean: f64, squares: bool) -> f64 {
+    let term = |v: f32| {
+        let d = v as f64 - mean;
+        if squares {
+            d * d
+        } else {
+            v as f64
+        }
+    };
+    let mut lanes = [0f64; 8];
+    let chunks = row.chunks_exact(8);
+    let tail: f64 = chunks.remainder().iter().map(|&v| term(v)).sum();
+    for ch in chunks {
+        for (l, &v) in lanes.iter_mut().zip(ch) {
+            *l += term(v);
+        }
+    }
+    lanes.iter().sum::<f64>() + tail
+}
+
+super::multiversion!(lanes_sum, lanes_sum_body, (row: &[f32], mean: f64, squares: bool) -> f64);
+
+/// Planes smaller than this (2×2 and 1×1 maps, [N,F] features)
+/// are summed by `sweep`.
+const SWEEP_INNER: usize = 8;
+
+/// Two sums per channel of `term(channel, flat index)` over its n·inner values,
+/// in f64, sweeping the tensor in memory order with one accumulator pair per
+/// channel: for small planes, a per-channel loop would pay more per row than
+/// the row holds.
+fn sweep(
+    n: usize,
+    c: usize,
+    inner: usize,
+    term: impl Fn(usize, usize) -> (f64, f64) + Sync,
+) -> Vec<(f64, f64)> {
+    // Channel blocks in parallel for large tensors: each block sweeps its channels.
+    let blocks = if n * c * inner < PARALLEL_MIN {
+        1
+    } else {
+        super::threads().min(c).max(1)
+    };
+    let per = c.div_ceil(blocks).max(1);
+    let block = |k: usize| {
+        let chans = k * per..((k + 1) * per).min(c);
+        let mut acc = vec![(0f64, 0f64); chans.len()];
+        for b in 0..n {
+            for (ch, a) in chans.clone().zip(acc.iter_mut()) {
+                let base = (b * c + ch) * inner;
+                for i in base..base + inner {
+                    let (u, v) = term(ch, i);
+                    a.0 += u;
+                    a.1 += v;
+                }
+            }
+        }
+        acc
+    };
+    if blocks == 1 {
+        return block(0);
+    }
+    map_collect(c.div_ceil(per), block).concat()
+}
+
 /// Runs `f` for each channel, in parallel when the tensor is large.
 fn per_channel<T: Send>(len: usize, c: usize, f: impl Fn(usize) -> T + Sync + Send) -> Vec<T> {
     if len < PARALLEL_MIN {
@@ -43,12 +110,23 @@ fn per_element(out: &mut [f32], c: usize, inner: usize, f: impl Fn(usize, usize)
 /// Algorithm 1's μ_B and biased σ²_B per channel (two passes: mean, then deviations).
 pub fn batch_stats(x: &[f32], n: usize, c: usize, inner: usize) -> (Vec<f32>, Vec<f32>) {
     let m = (n * inner) as f64;
+    if inner < SWEEP_INNER {
+        let sums = sweep(n, c, inner, |_, i| (x[i] as f64, 0.0));
+        let mean: Vec<f64> = sums.iter().map(|s| s.0 / m).collect();
+        let sq = sweep(n, c, inner, |ch, i| {
+            let d = x[i] as f64 - mean[ch];
+            (d * d, 0.0)
+        });
+        let var = sq.iter().map(|s| (s.0 / m) as f32).collect();
+        return (mean.iter().map(|&v| v as f32).collect(), var);
+    }
     let stats = per_channel(x.len(), c, |ch| {
-        let sum: f64 = rows(x, n, c, inner, ch).flatten().map(|&v| v as f64).sum();
+        let sum: f64 = rows(x, n, c, inner, ch)
+            .map(|r| lanes_sum(r, 0.0, false))
+            .sum();
         let mean = sum / m;
         let sq: f64 = rows(x, n, c, inner, ch)
-            .flatten()
-            .map(|&v| (v as f64 - mean).powi(2))
+            .map(|r| lanes_sum(r, mean, true))
             .sum();
         (mean as f32, (sq / m) as f32)
     });
@@ -98,17 +176,29 @@ pub fn backward(
 ) -> (Vec<f32>, Vec<f32>, Vec<f32>) {
     let m = (n * inner) as f64;
     // Per channel: Σ dy and Σ dy·x̂.
-    let sums = per_channel(x.len(), c, |ch| {
-        let mu = mean[ch] as f64;
-        let (mut sg, mut sgx) = (0f64, 0f64);
-        for (gr, xr) in rows(g, n, c, inner, ch).zip(rows(x, n, c, inner, ch)) {
-            for (&gv, &xv) in gr.iter().zip(xr) {
-                sg += gv as f64;
-                sgx += gv as f64 * (xv as f64 - mu);
+    let per_value = |ch: usize, i: usize| {
+        let gv = g[i] as f64;
+        (gv, gv * (x[i] as f64 - mean[ch] as f64))
+    };
+    let sums = if inner < SWEEP_INNER {
+        let s = sweep(n, c, inner, per_value);
+        s.into_iter()
+            .zip(invstd)
+            .map(|((sg, sgx), &is)| (sg, sgx * is as f64))
+            .collect()
+    } else {
+        per_channel(x.len(), c, |ch| {
+            let mu = mean[ch] as f64;
+            let (mut sg, mut sgx) = (0f64, 0f64);
+            for (gr, xr) in rows(g, n, c, inner, ch).zip(rows(x, n, c, inner, ch)) {
+                for (&gv, &xv) in gr.iter().zip(xr) {
+                    sg += gv as f64;
+                    sgx += gv as f64 * (xv as f64 - mu);
+                }
             }
-        }
-        (sg, sgx * invstd[ch] as f64)
-    });
+            (sg, sgx * invstd[ch] as f64)
+        })
+    };
     let dbias: Vec<f32> = sums.iter().map(|s| s.0 as f32).collect();
     let dweight: Vec<f32> = sums.iter().map(|s| s.1 as f32).collect();
     // dx = a·dy + b·(x − μ) + k per channel, expanding x̂ = (x − μ)·invstd.
