@@ -40,8 +40,10 @@ pub fn im2col(x: &[f32], g: &Conv2dGeom, col: &mut [f32]) {
 }
 
 /// Output rows narrower than this are filled from a gather table (below): the
-/// segment copies' fixed cost per row outweighs their memcpy speed.
-const TABLE_MAX_WO: usize = 32;
+/// segment copies' fixed cost per row outweighs their memcpy speed. Measured on
+/// BN-Inception: 16-wide maps gain (32×32 input: 157 → 121 ms per step with the
+/// table up to 16), 28-wide ones lose (the 28×28 layer: 92 → 129 ms at 32).
+const TABLE_MAX_WO: usize = 17;
 
 /// The kernel taps im2col lays out, and for narrow outputs their gather table.
 ///
@@ -241,8 +243,10 @@ pub fn col2im_at(col: &[f32], g: &Conv2dGeom, taps: &Taps, dx: &mut [f32], ld: u
     }
 }
 
-/// Output positions a block's GEMM should reach at least (its column count).
-const BLOCK_COLUMNS: usize = 512;
+/// Output positions a block's GEMM should reach at least (its column count):
+/// 14×14 maps stay one sample per block (at 512 they lost ~10% at 224×224),
+/// 7×7 and smaller maps share GEMMs.
+const BLOCK_COLUMNS: usize = 128;
 
 /// How the batch is cut: `per` samples per block, and whether blocks run as
 /// parallel tasks (single-threaded GEMMs) or in turn (GEMMs on every thread).

@@ -334,7 +334,9 @@ struct Plan {
 /// from 1024² on it falls behind: 151 vs 207). A short, wide product with a long
 /// inner dimension — a conv layer's per-sample GEMMs, 64×784·1728 and
 /// 64×1728·784 with Bᵀ — runs best direct on AVX-512 (one thread: 108 vs 102 and
-/// 108 vs 90 GFLOP/s), while the LSTM's (k ≤ 256) and square ones keep Cᵀ.
+/// 108 vs 90 GFLOP/s), while the LSTM's (k ≤ 256) and square ones keep Cᵀ — as
+/// does any n that is a multiple of 128: the direct form's row stride then
+/// aliases in the caches (64×1024·512: 127 vs 207 GFLOP/s on two threads).
 fn plan(ta: bool, tb: bool, m: usize, n: usize, k: usize) -> Plan {
     #[cfg(target_arch = "x86_64")]
     {
@@ -344,7 +346,7 @@ fn plan(ta: bool, tb: bool, m: usize, n: usize, k: usize) -> Plan {
             let v4 = gemm_common::simd::V4::try_new().is_some();
             (v4, gemm_common::simd::V3::try_new().is_some())
         });
-        if avx512 && !ta && m <= 96 && n >= 4 * m && k >= 512 {
+        if avx512 && !ta && m <= 64 && n >= 4 * m && k >= 512 && n % 128 != 0 {
             return Plan {
                 kernel: x86::avx512,
                 via_ct: false,
