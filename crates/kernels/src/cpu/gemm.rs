@@ -346,7 +346,7 @@ fn plan(ta: bool, tb: bool, m: usize, n: usize, k: usize) -> Plan {
             let v4 = gemm_common::simd::V4::try_new().is_some();
             (v4, gemm_common::simd::V3::try_new().is_some())
         });
-        if avx512 && !ta && m <= 64 && n >= 4 * m && k >= 512 && n % 128 != 0 {
+        if avx512 && !ta && m <= 64 && n >= 4 * m && k >= 512 && !n.is_multiple_of(128) {
             return Plan {
                 kernel: x86::avx512,
                 via_ct: false,
