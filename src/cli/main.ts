@@ -29,6 +29,7 @@ Usage:
   foveate sample draw --checkpoint F [--out DIR]
                                     pictures from a trained DRAW checkpoint
   foveate eval captions --results F --references G
+  foveate eval draw --checkpoint F [--limit N] [--seed S] [--json]
                                     BLEU-1..4, METEOR, CIDEr-D, ROUGE-L as in coco-caption
   foveate start                     the default job (see README)
 `;
@@ -52,7 +53,8 @@ async function bench(argv: string[]): Promise<void> {
 
 async function evalCommand(argv: string[]): Promise<void> {
   const [what, ...rest] = argv;
-  if (what !== 'captions') throw new Error(`eval: unknown target '${what ?? ''}', expected 'captions'`);
+  if (what === 'draw') return (await import('./train-draw.js')).evalDrawCommand(rest);
+  if (what !== 'captions') throw new Error(`eval: unknown target '${what ?? ''}', expected 'captions' or 'draw'`);
   const { values } = parseArgs({ args: rest, options: { results: { type: 'string' }, references: { type: 'string' } } });
   if (!values.results || !values.references) throw new Error('eval captions: --results and --references are required');
   const { evalCaptionsCommand } = await import('./eval-captions.js');

@@ -188,6 +188,37 @@ export async function sampleDrawCommand(argv: string[]): Promise<void> {
   model.dispose();
 }
 
+/** The dataset a checkpoint's model was made for, from its image size. */
+function presetOfConfig(c: DrawConfig): DrawPreset {
+  if (c.channels === 3) return c.width === DRAW_PRESETS.svhn.width ? 'svhn' : 'cifar';
+  return c.width === DRAW_PRESETS['two-digits'].width ? 'two-digits' : 'mnist';
+}
+
+/**
+ * `foveate eval draw --checkpoint F [--limit N] [--seed S] [--json]`: the test
+ * NLL bound (nats per image, one z sample per image) of a saved model on the
+ * test set of its data — the number to compare with the paper's.
+ */
+export async function evalDrawCommand(argv: string[]): Promise<void> {
+  const cmd = 'eval draw';
+  const { values } = parseArgs({ args: argv, options: { checkpoint: { type: 'string' }, limit: { type: 'string' }, seed: { type: 'string', default: '0' }, device: { type: 'string', default: 'cpu' }, json: { type: 'boolean' } } });
+  if (!values.checkpoint) throw new Error(`${cmd}: --checkpoint is required`);
+  const device = parseDevice(cmd, values.device);
+  const config = readDrawConfig(values.checkpoint);
+  const model = new DRAW(config, { device });
+  const step = loadDrawCheckpoint(values.checkpoint, model);
+  const { test, description } = await drawData(presetOfConfig(config));
+  const limit = values.limit === undefined ? undefined : intOption(cmd, 'limit', values.limit, 1);
+  const t0 = performance.now();
+  const r = model.nllBound(test, { seed: intOption(cmd, 'seed', values.seed), ...(limit === undefined ? {} : { limit }) });
+  const images = Math.min(limit ?? Infinity, test.shape[0]!);
+  const seconds = (performance.now() - t0) / 1000;
+  model.dispose();
+  const result = { checkpoint: values.checkpoint, step, attention: config.attention, testImages: images, nll: r.nll, lx: r.lx, lz: r.lz, seconds, data: description };
+  if (values.json) console.log(JSON.stringify(result));
+  else console.log(`${values.checkpoint} (step ${step}, ${config.attention ? 'attention' : 'no attention'}): test NLL bound ≤ ${r.nll.toFixed(2)} nats (Lx ${r.lx.toFixed(2)} + Lz ${r.lz.toFixed(2)}) over ${images} test images, ${seconds.toFixed(0)} s`);
+}
+
 /**
  * `npm start`: a short DRAW run on the embedded binarised MNIST that takes a few
  * minutes on 2 CPU cores and leaves recognisable digits in runs/start/samples.png:

@@ -4,12 +4,12 @@
 import { chmodSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as fv from '../../src/index.js';
 import { type Tensor } from '../../src/index.js';
 import { drawBatchAt, loadDrawCheckpoint, readDrawConfig, saveDrawCheckpoint, trainDraw } from '../../src/train/draw.js';
 import { RunFolder } from '../../src/train/run-folder.js';
-import { sampleDrawCommand } from '../../src/cli/train-draw.js';
+import { evalDrawCommand, sampleDrawCommand } from '../../src/cli/train-draw.js';
 import { writeDrawPictures } from '../../src/train/draw-pictures.js';
 import { literalDrawLoss } from './draw-literal.js';
 
@@ -201,6 +201,27 @@ describe('DRAW training runs', () => {
       expect(readdirSync(out).sort()).toEqual(['samples.png', 'sequence.gif', 'sequence.png']);
       model.dispose();
     });
+  });
+
+  it('eval draw prints the test bound of a checkpoint on its data, equal to nllBound', async () => {
+    const dir = tmp();
+    fv.seed(2);
+    const m = new fv.models.DRAW(tiny({ width: 28, height: 28 }));
+    saveDrawCheckpoint(join(dir, 'ck.safetensors'), m, undefined, 11);
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      await evalDrawCommand(['--checkpoint', join(dir, 'ck.safetensors'), '--limit', '32', '--json']);
+      const r = JSON.parse(String(log.mock.calls[0]![0])) as { step: number; testImages: number; nll: number; lx: number; lz: number };
+      expect(r.step).toBe(11);
+      expect(r.testImages).toBe(32);
+      const want = m.nllBound(fv.data.binarizedMnist().test, { seed: 0, limit: 32 });
+      expect(r.nll).toBeCloseTo(want.nll, 4);
+      expect(r.nll).toBeCloseTo(r.lx + r.lz, 4);
+    } finally {
+      log.mockRestore();
+      m.dispose();
+    }
+    await expect(evalDrawCommand(['--limit', '3'])).rejects.toThrow(/eval draw: --checkpoint is required/);
   });
 
   it('pictures of a colour model are written too', () => {
