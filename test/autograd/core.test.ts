@@ -127,6 +127,35 @@ describe('autograd engine', () => {
     ops.sum(ops.mulScalar(w, 2)).backward();
     expect(Array.from(w.grad!.toFloat32Array())).toEqual([7, 1, 11]);
   });
+  it('one gradient passed to two leaves becomes a tensor of each, freed independently', () => {
+    const [a, b] = [fv.tensor([1, 2], [2]), fv.tensor([3, 4], [2])];
+    a.requiresGrad = b.requiresGrad = true;
+    const before = fv.memory().numTensors;
+    fv.tidy(() => ops.sum(ops.add(a, b)).backward()); // add passes its gradient to both
+    expect(a.grad).not.toBe(b.grad);
+    a.grad!.dispose();
+    expect(Array.from(b.grad!.toFloat32Array())).toEqual([1, 1]);
+    b.grad!.dispose();
+    expect(fv.memory().numTensors).toBe(before); // nothing of the graph is left
+  });
+  it('a node with two outputs runs its backward once, with the gradients that reached it', () => {
+    // The LSTM cell's h' and c' come from one node: loss on both, on one, or on one twice.
+    fv.seed(5);
+    const p = [fv.randn([3, 2]), fv.randn([3, 2]), fv.randn([3, 2]), fv.randn([8, 2]), fv.randn([8, 2])];
+    p.forEach((t) => (t.requiresGrad = true));
+    const grads = (loss: (s: fv.ops.LstmState) => Tensor): number[][] => {
+      fv.tidy(() => loss(ops.lstmCell(p[0]!, p[1]!, p[2]!, p[3]!, p[4]!)).backward());
+      const out = p.map((t) => Array.from(t.grad!.toFloat32Array()));
+      p.forEach((t) => (t.grad!.dispose(), (t.grad = undefined)));
+      return out;
+    };
+    const both = grads((s) => ops.add(ops.sum(s.h), ops.sum(s.c)));
+    const hOnly = grads((s) => ops.sum(s.h));
+    const cOnly = grads((s) => ops.sum(s.c));
+    both.forEach((g, k) => g.forEach((v, j) => expect(v).toBeCloseTo(hOnly[k]![j]! + cOnly[k]![j]!, 5)));
+    const twice = grads((s) => ops.add(ops.sum(s.h), ops.sum(s.h)));
+    twice.forEach((g, k) => g.forEach((v, j) => expect(v).toBeCloseTo(2 * hOnly[k]![j]!, 5)));
+  });
   it('runs a 2,000-step chain without overflowing the stack', () => {
     const x = fv.tensor([0.5], [1]);
     x.requiresGrad = true;
