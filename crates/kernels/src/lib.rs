@@ -9,6 +9,7 @@ pub mod cpu;
 #[cfg(feature = "cuda")]
 pub mod cuda;
 pub mod error;
+pub mod large_pages;
 pub mod memory;
 pub mod ops;
 pub mod shape;

@@ -4,6 +4,11 @@
 
 #![deny(clippy::all)]
 
+/// Large tensor buffers on transparent huge pages (see foveate_kernels::large_pages).
+#[global_allocator]
+static ALLOCATOR: foveate_kernels::large_pages::LargePages =
+    foveate_kernels::large_pages::LargePages;
+
 mod attention;
 mod batchnorm;
 mod conv;
