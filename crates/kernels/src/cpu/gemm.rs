@@ -336,7 +336,8 @@ struct Plan {
 /// 64×1728·784 with Bᵀ — runs best direct on AVX-512 (one thread: 108 vs 102 and
 /// 108 vs 90 GFLOP/s), while the LSTM's (k ≤ 256) and square ones keep Cᵀ — as
 /// does any n that is a multiple of 128: the direct form's row stride then
-/// aliases in the caches (64×1024·512: 127 vs 207 GFLOP/s on two threads).
+/// aliases in the caches (64×1024·512: 127 vs 207 GFLOP/s on two threads), and
+/// any n below 8·m (DRAW's 64×1024·(1024×264): 459 vs 258 µs).
 fn plan(ta: bool, tb: bool, m: usize, n: usize, k: usize) -> Plan {
     #[cfg(target_arch = "x86_64")]
     {
@@ -346,7 +347,7 @@ fn plan(ta: bool, tb: bool, m: usize, n: usize, k: usize) -> Plan {
             let v4 = gemm_common::simd::V4::try_new().is_some();
             (v4, gemm_common::simd::V3::try_new().is_some())
         });
-        if avx512 && !ta && m <= 64 && n >= 4 * m && k >= 512 && !n.is_multiple_of(128) {
+        if avx512 && !ta && m <= 64 && n >= 8 * m && k >= 512 && !n.is_multiple_of(128) {
             return Plan {
                 kernel: x86::avx512,
                 via_ct: false,
