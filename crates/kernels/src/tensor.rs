@@ -1,5 +1,7 @@
 //! `Tensor`: a contiguous row-major buffer on one device, plus its shape.
 
+use std::sync::Arc;
+
 use crate::error::{fmt_shape, Result};
 use crate::memory;
 use crate::shape::{check_rank, numel};
@@ -43,6 +45,7 @@ impl Device {
     }
 }
 
+#[derive(Clone)]
 pub enum Storage {
     CpuF32(Vec<f32>),
     CpuI32(Vec<i32>),
@@ -89,7 +92,10 @@ impl Storage {
 }
 
 pub struct Tensor {
-    storage: Storage,
+    /// Shared with the tensor's reshapes (a reshape is the same values under
+    /// another shape: no copy). An in-place update of a shared buffer copies it
+    /// first (`storage_mut`), so every tensor keeps its own values.
+    storage: Arc<Storage>,
     shape: Vec<usize>,
 }
 
@@ -107,7 +113,10 @@ impl Tensor {
             );
         }
         memory::track(storage.device(), storage.len() * 4);
-        Ok(Tensor { storage, shape })
+        Ok(Tensor {
+            storage: Arc::new(storage),
+            shape,
+        })
     }
 
     pub fn from_f32(data: Vec<f32>, shape: Vec<usize>) -> Result<Tensor> {
@@ -123,7 +132,7 @@ impl Tensor {
         debug_assert_eq!(data.len(), numel(&shape));
         memory::track(Device::Cpu, data.len() * 4);
         Tensor {
-            storage: Storage::CpuF32(data),
+            storage: Arc::new(Storage::CpuF32(data)),
             shape,
         }
     }
@@ -132,7 +141,7 @@ impl Tensor {
         debug_assert_eq!(data.len(), numel(&shape));
         memory::track(Device::Cpu, data.len() * 4);
         Tensor {
-            storage: Storage::CpuI32(data),
+            storage: Arc::new(Storage::CpuI32(data)),
             shape,
         }
     }
@@ -143,7 +152,10 @@ impl Tensor {
     pub(crate) fn cuda(storage: Storage, shape: Vec<usize>) -> Tensor {
         debug_assert!(storage.len() >= numel(&shape));
         memory::track(Device::Cuda, numel(&shape) * 4);
-        Tensor { storage, shape }
+        Tensor {
+            storage: Arc::new(storage),
+            shape,
+        }
     }
 
     pub fn shape(&self) -> &[usize] {
@@ -168,8 +180,9 @@ impl Tensor {
 
     /// The buffer, writable: for the few kernels that update a tensor in place
     /// (batch norm's running statistics, optimiser steps). Shape and dtype stay.
+    /// The buffer, writable: a buffer shared with a reshape is copied first.
     pub(crate) fn storage_mut(&mut self) -> &mut Storage {
-        &mut self.storage
+        Arc::make_mut(&mut self.storage)
     }
 
     /// Same data, new shape with the same element count (a copy: tensors own their buffers).
@@ -184,10 +197,13 @@ impl Tensor {
                 numel(&shape)
             );
         }
-        let mut out = self.to_device(self.device())?;
         check_rank("reshape", &shape)?;
-        out.shape = shape;
-        Ok(out)
+        // Counted like any tensor, so the accounting of live tensors stays per tensor.
+        memory::track(self.device(), numel(&shape) * 4);
+        Ok(Tensor {
+            storage: Arc::clone(&self.storage),
+            shape,
+        })
     }
 
     /// Overwrites this tensor's values with `src`'s (same shape and dtype; any
@@ -212,7 +228,7 @@ impl Tensor {
 
     /// A copy on `device` (a copy even when the device is the same).
     pub fn to_device(&self, device: Device) -> Result<Tensor> {
-        match (&self.storage, device) {
+        match (&*self.storage, device) {
             (Storage::CpuF32(v), Device::Cpu) => Ok(Tensor::cpu_f32(v.clone(), self.shape.clone())),
             (Storage::CpuI32(v), Device::Cpu) => Ok(Tensor::cpu_i32(v.clone(), self.shape.clone())),
             #[cfg(feature = "cuda")]
@@ -227,7 +243,7 @@ impl Tensor {
 
     /// The values as f32 on the host (int32 tensors are converted).
     pub fn to_f32_vec(&self) -> Result<Vec<f32>> {
-        match &self.storage {
+        match &*self.storage {
             Storage::CpuF32(v) => Ok(v.clone()),
             Storage::CpuI32(v) => Ok(v.iter().map(|&x| x as f32).collect()),
             #[cfg(feature = "cuda")]
@@ -237,7 +253,7 @@ impl Tensor {
 
     /// The values as i32 on the host; only for int32 tensors.
     pub fn to_i32_vec(&self) -> Result<Vec<i32>> {
-        match &self.storage {
+        match &*self.storage {
             Storage::CpuI32(v) => Ok(v.clone()),
             #[cfg(feature = "cuda")]
             Storage::CudaI32(_) => self.to_device(Device::Cpu)?.to_i32_vec(),
@@ -250,14 +266,14 @@ impl Tensor {
 
     /// Borrow CPU f32 data or explain why not.
     pub fn cpu_f32_data(&self, op: &str, arg: &str) -> Result<&[f32]> {
-        match &self.storage {
+        match &*self.storage {
             Storage::CpuF32(v) => Ok(v),
             _ => Err(self.kind_error(op, arg, "a float32 tensor on cpu")),
         }
     }
 
     pub fn cpu_i32_data(&self, op: &str, arg: &str) -> Result<&[i32]> {
-        match &self.storage {
+        match &*self.storage {
             Storage::CpuI32(v) => Ok(v),
             _ => Err(self.kind_error(op, arg, "an int32 tensor on cpu")),
         }
