@@ -9,9 +9,8 @@ Reads JSON on stdin: [{"name", "batch", "size", "classes"}, ...] and prints JSON
 training-mode forward + cross-entropy + backward after a warm-up.
 """
 import json
-import statistics
 import sys
-import time
+from timing import timed
 
 TABLE = [  # name, #1x1, #3x3 reduce, #3x3, double reduce, double 3x3, pool, proj
     ("3a", 64, 64, 64, 64, 96, "avg", 32),
@@ -67,17 +66,6 @@ def build(torch, classes):
     return nn.Sequential(*layers)
 
 
-def timed(fn, min_s=2.0, min_runs=3, warmup=1):
-    for _ in range(warmup):
-        fn()
-    runs, start = [], time.perf_counter()
-    while len(runs) < min_runs or time.perf_counter() - start < min_s:
-        t0 = time.perf_counter()
-        fn()
-        runs.append((time.perf_counter() - t0) * 1e3)
-    return min(runs), statistics.median(runs)
-
-
 def main():
     import torch
     cases = json.loads(sys.stdin.read())
@@ -92,7 +80,7 @@ def main():
             net.zero_grad(set_to_none=True)
             torch.nn.functional.cross_entropy(net(x), y).backward()
 
-        best, median = timed(step)
+        best, median = timed(step, 2000, min_runs=3, warmup=1)
         out.append({"name": c["name"], "ms": best, "median_ms": median, "images_per_s": c["batch"] / best * 1e3,
                     "params": sum(p.numel() for p in net.parameters()), "threads": torch.get_num_threads(), "torch": True})
     print(json.dumps(out))

@@ -8,20 +8,8 @@ torch.get_num_threads() threads (the machine's cores, as foveate's rayon pool).
 If torch is not installed, falls back to numpy im2col + matmul and says so ("torch": false).
 """
 import json
-import statistics
 import sys
-import time
-
-
-def timed(fn, min_s=0.5, min_runs=5, warmup=2):
-    for _ in range(warmup):
-        fn()
-    runs, start = [], time.perf_counter()
-    while len(runs) < min_runs or time.perf_counter() - start < min_s:
-        t0 = time.perf_counter()
-        fn()
-        runs.append((time.perf_counter() - t0) * 1e3)
-    return min(runs), statistics.median(runs)
+from timing import timed
 
 
 def torch_case(torch, c):
@@ -36,7 +24,7 @@ def torch_case(torch, c):
         y = torch.nn.functional.conv2d(x, w, b, c["stride"], c["padding"], c["dilation"], c["groups"])
         y.backward(g)
 
-    return timed(step)
+    return timed(step, 500, min_runs=5, warmup=2)
 
 
 def numpy_case(np, c):
@@ -62,7 +50,7 @@ def numpy_case(np, c):
                 dx[:, :, i:i + ho, j:j + wo] += dcol[:, :, i, j]
         _ = np.einsum("nop,nkp->ok", g, cols)
 
-    return timed(step)
+    return timed(step, 500, min_runs=5, warmup=2)
 
 
 def main():

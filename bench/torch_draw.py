@@ -10,24 +10,11 @@ Input (stdin JSON): {"batch": 64, "T": 64, "hidden": 256, "z": 100, "read_n": 2,
 Prints JSON {"torch": version, "threads": n, "step_ms": best, "step_median_ms": median}.
 """
 import json
-import statistics
 import sys
-import time
+from timing import timed
 
 import torch
 import torch.nn.functional as F
-
-
-def timed(fn, min_ms, min_runs=3, warmup=1):
-    for _ in range(warmup):
-        fn()
-    runs = []
-    start = time.perf_counter()
-    while len(runs) < min_runs or (time.perf_counter() - start) * 1e3 < min_ms:
-        t0 = time.perf_counter()
-        fn()
-        runs.append((time.perf_counter() - t0) * 1e3)
-    return min(runs), statistics.median(runs)
 
 
 def filterbank(p, n, A, B):

@@ -8,23 +8,10 @@ Prints JSON {"torch": version, "threads": n, "step_ms": best, "step_median_ms": 
 "forward_ms": best, "forward_median_ms": median} on stdout.
 """
 import json
-import statistics
 import sys
-import time
+from timing import timed
 
 import torch
-
-
-def timed(fn, min_ms, min_runs=5, warmup=3):
-    for _ in range(warmup):
-        fn()
-    runs = []
-    start = time.perf_counter()
-    while len(runs) < min_runs or (time.perf_counter() - start) * 1e3 < min_ms:
-        t0 = time.perf_counter()
-        fn()
-        runs.append((time.perf_counter() - t0) * 1e3)
-    return min(runs), statistics.median(runs)
 
 
 def main():
@@ -45,8 +32,8 @@ def main():
         with torch.no_grad():
             cell(x, (h0, c0))
 
-    step_best, step_median = timed(step, min_ms)
-    fwd_best, fwd_median = timed(forward, min_ms)
+    step_best, step_median = timed(step, min_ms, min_runs=5, warmup=3)
+    fwd_best, fwd_median = timed(forward, min_ms, min_runs=5, warmup=3)
     print(json.dumps({
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),

@@ -11,7 +11,8 @@ import { onesLike } from '../creation.js';
 import { kernels } from '../backend.js';
 import { noGrad } from './graph.js';
 
-const copy = (t: Tensor): Tensor => kernels('copy', t).reshape(t, [...t.shape]);
+/** A tensor of its own with t's values (natively a reshape: the same buffer, copy-on-write). */
+const ownHandle = (t: Tensor): Tensor => kernels('copy', t).reshape(t, [...t.shape]);
 
 /** The nodes reachable from `root` through inputs that require grad, inputs before outputs. */
 function topologicalOrder(root: GradNode): GradNode[] {
@@ -57,13 +58,13 @@ class GradRefs {
     if (t !== this.pinned) t.dispose();
   }
 
-  /** Hands `t` to a leaf's `.grad`: itself if this was its only holder, else a copy. */
+  /** Hands `t` to a leaf's `.grad`: itself if this was its only holder, else a tensor of its own. */
   giveAway(t: Tensor): Tensor {
     if ((this.#counts.get(t) ?? 0) <= 1 && t !== this.pinned) {
       this.#counts.delete(t);
       return t;
     }
-    const own = copy(t);
+    const own = ownHandle(t);
     this.release(t);
     return own;
   }

@@ -87,116 +87,30 @@ fn main() {
     println!("kernels: forward {f:.1} ms ({:.0} GFLOP/s), backward input {bi:.1} ms ({:.0}), backward weight {bw:.1} ms ({:.0}); step {:.1} ms", gf(f), gf(bi), gf(bw), f + bi + bw);
 }
 
-/// GEMM shapes the backward weight could use, timed in one run (single-threaded, as per-thread runs call them).
+/// GEMM shapes the backward weight could use, timed in one run, each on one
+/// thread (as each block of samples calls them).
 fn shapes() {
-    use foveate_kernels::cpu::gemm::sgemm_batched;
+    use foveate_kernels::cpu::gemm::sgemm_on;
     let (o, k, hw) = (64usize, 1728usize, 784usize);
     let a: Vec<f32> = (0..o * hw * 16).map(|i| (i % 7) as f32).collect();
     let b: Vec<f32> = (0..k * hw * 16).map(|i| (i % 5) as f32).collect();
-    let mut c = vec![0f32; o * k];
+    let (mut c, mut y, mut cl) = (vec![0f32; o * k], vec![0f32; o * hw], vec![0f32; k * hw]);
     let gf = |ms: f64, n: usize| 2.0 * (o * k * hw * n) as f64 / ms / 1e6;
-    // Inside a 1-thread pool the GEMMs run on one thread, as each per-thread run does.
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
-        .build()
-        .unwrap();
-    pool.install(|| {
-        let t = best(|| {
-            (0..16).for_each(|s| {
-                sgemm_batched(
-                    1,
-                    o,
-                    k,
-                    hw,
-                    &a[s * o * hw..],
-                    0,
-                    false,
-                    &b[s * k * hw..],
-                    0,
-                    true,
-                    &mut c,
-                    0,
-                )
-            })
-        });
-        println!(
-            "1 thread: dy·colᵀ per sample (k=784, Bᵀ): {t:.1} ms/16 ({:.0} GFLOP/s)",
-            gf(t, 16)
-        );
-        let t = best(|| sgemm_batched(1, o, k, hw * 16, &a, 0, false, &b, 0, true, &mut c, 0));
-        println!(
-            "1 thread: dy·colᵀ one product (k=16·784, Bᵀ): {t:.1} ms ({:.0} GFLOP/s)",
-            gf(t, 16)
-        );
-        let t = best(|| {
-            (0..16).for_each(|s| {
-                sgemm_batched(
-                    1,
-                    o,
-                    k,
-                    hw,
-                    &a[s * o * hw..],
-                    0,
-                    false,
-                    &b[s * k * hw..],
-                    0,
-                    false,
-                    &mut c,
-                    0,
-                )
-            })
-        });
-        println!(
-            "1 thread: dy·colT per sample (k=784, no transpose): {t:.1} ms/16 ({:.0} GFLOP/s)",
-            gf(t, 16)
-        );
-        let mut y = vec![0f32; o * hw];
-        let t = best(|| {
-            (0..16).for_each(|s| {
-                sgemm_batched(
-                    1,
-                    o,
-                    hw,
-                    k,
-                    &c,
-                    0,
-                    false,
-                    &b[s * k * hw..],
-                    0,
-                    false,
-                    &mut y,
-                    0,
-                )
-            })
-        });
-        println!(
-            "1 thread: W·col forward per sample: {t:.1} ms/16 ({:.0} GFLOP/s)",
-            gf(t, 16)
-        );
-        let mut cl = vec![0f32; k * hw];
-        let t = best(|| {
-            (0..16).for_each(|s| {
-                sgemm_batched(
-                    1,
-                    k,
-                    hw,
-                    o,
-                    &c,
-                    0,
-                    true,
-                    &a[s * o * hw..],
-                    0,
-                    false,
-                    &mut cl,
-                    0,
-                )
-            })
-        });
-        println!(
-            "1 thread: Wᵀ·dy per sample: {t:.1} ms/16 ({:.0} GFLOP/s)",
-            gf(t, 16)
-        );
-    });
+    let report = |what: &str, t: f64, n: usize| {
+        println!("1 thread: {what}: {t:.1} ms/{n} ({:.0} GFLOP/s)", gf(t, n))
+    };
+    let per_sample = |f: &mut dyn FnMut(usize)| best(|| (0..16).for_each(&mut *f));
+    let (sa, sb) = (|s: usize| &a[s * o * hw..], |s: usize| &b[s * k * hw..]);
+    let t = per_sample(&mut |s| sgemm_on(1, o, k, hw, sa(s), false, sb(s), true, &mut c));
+    report("dy·colᵀ per sample (k=784, Bᵀ)", t, 16);
+    let t = best(|| sgemm_on(1, o, k, hw * 16, &a, false, &b, true, &mut c));
+    report("dy·colᵀ one product (k=16·784, Bᵀ)", t, 16);
+    let t = per_sample(&mut |s| sgemm_on(1, o, k, hw, sa(s), false, sb(s), false, &mut c));
+    report("dy·colT per sample (k=784, no transpose)", t, 16);
+    let t = per_sample(&mut |s| sgemm_on(1, o, hw, k, &c, false, sb(s), false, &mut y));
+    report("W·col forward per sample", t, 16);
+    let t = per_sample(&mut |s| sgemm_on(1, k, hw, o, &c, true, sa(s), false, &mut cl));
+    report("Wᵀ·dy per sample", t, 16);
 }
 
 /// Forward with each half-batch on its own 1-thread pool (single-threaded GEMMs) vs the kernel.

@@ -44,6 +44,7 @@ fn measure(s: Shape) -> (f64, f64) {
         } else {
             let (m, n, k) = (s.m, s.n, s.k);
             sgemm_batched(
+                foveate_kernels::cpu::threads(),
                 s.batch,
                 m,
                 n,

@@ -39,29 +39,22 @@ pub fn lstm_cell_backward(
     Ok(r.into_iter().map(NativeTensor::wrap).collect())
 }
 
-/// Borrows the cell's operands from their handles (biases optional).
-struct CellArgs<'a> {
-    x: &'a NativeTensor,
-    h: &'a NativeTensor,
-    c: &'a NativeTensor,
-    w_ih: &'a NativeTensor,
-    w_hh: &'a NativeTensor,
-    bias_ih: Option<&'a NativeTensor>,
-    bias_hh: Option<&'a NativeTensor>,
-}
-
-impl CellArgs<'_> {
-    fn cell(&self, op: &str) -> Result<lstm::Cell<'_>> {
-        Ok(lstm::Cell {
-            x: self.x.get(op)?,
-            h: self.h.get(op)?,
-            c: self.c.get(op)?,
-            w_ih: self.w_ih.get(op)?,
-            w_hh: self.w_hh.get(op)?,
-            bias_ih: self.bias_ih.map(|t| t.get(op)).transpose()?,
-            bias_hh: self.bias_hh.map(|t| t.get(op)).transpose()?,
-        })
-    }
+/// The cell's operands x, h, c, weightIh, weightHh and the optional biases,
+/// borrowed from their handles.
+fn cell<'a>(
+    op: &str,
+    [x, h, c, w_ih, w_hh]: [&'a NativeTensor; 5],
+    [bias_ih, bias_hh]: [Option<&'a NativeTensor>; 2],
+) -> Result<lstm::Cell<'a>> {
+    Ok(lstm::Cell {
+        x: x.get(op)?,
+        h: h.get(op)?,
+        c: c.get(op)?,
+        w_ih: w_ih.get(op)?,
+        w_hh: w_hh.get(op)?,
+        bias_ih: bias_ih.map(|t| t.get(op)).transpose()?,
+        bias_hh: bias_hh.map(|t| t.get(op)).transpose()?,
+    })
 }
 
 /// The whole cell in one call: [h' [B,H], c' [B,H], gates [B,4H]] with
@@ -77,16 +70,13 @@ pub fn lstm_step(
     bias_ih: Option<ClassInstance<NativeTensor>>,
     bias_hh: Option<ClassInstance<NativeTensor>>,
 ) -> Result<Vec<NativeTensor>> {
-    let args = CellArgs {
-        x,
-        h,
-        c,
-        w_ih: weight_ih,
-        w_hh: weight_hh,
-        bias_ih: bias_ih.as_deref(),
-        bias_hh: bias_hh.as_deref(),
-    };
-    let r = lstm::cell_forward(&args.cell("lstmCell")?).map_err(js_error)?;
+    let operands = [x, h, c, weight_ih, weight_hh];
+    let cell = cell(
+        "lstmCell",
+        operands,
+        [bias_ih.as_deref(), bias_hh.as_deref()],
+    )?;
+    let r = lstm::cell_forward(&cell).map_err(js_error)?;
     Ok(r.into_iter().map(NativeTensor::wrap).collect())
 }
 
@@ -110,17 +100,9 @@ pub fn lstm_step_backward(
     let need: [bool; 6] = need.try_into().map_err(|v: Vec<bool>| {
         napi::Error::from_reason(format!("{op}: need must hold 6 flags, got {}", v.len()))
     })?;
-    let args = CellArgs {
-        x,
-        h,
-        c,
-        w_ih: weight_ih,
-        w_hh: weight_hh,
-        bias_ih: None,
-        bias_hh: None,
-    };
+    let cell = cell(op, [x, h, c, weight_ih, weight_hh], [None, None])?;
     let dh = dh.as_ref().map(|t| t.get(op)).transpose()?;
     let dc = dc.as_ref().map(|t| t.get(op)).transpose()?;
-    let r = lstm::cell_backward(&args.cell(op)?, dh, dc, gates.get(op)?, need).map_err(js_error)?;
+    let r = lstm::cell_backward(&cell, dh, dc, gates.get(op)?, need).map_err(js_error)?;
     Ok(r.into_iter().map(|t| t.map(NativeTensor::wrap)).collect())
 }

@@ -4,6 +4,7 @@
 
 use super::parallel::{for_each_row_mut, map_collect};
 
+use super::math::sum_f64;
 use super::PARALLEL_MIN;
 
 /// The values of channel `ch`, row by row (n rows of `inner` contiguous values).
@@ -11,27 +12,14 @@ fn rows(x: &[f32], n: usize, c: usize, inner: usize, ch: usize) -> impl Iterator
     (0..n).map(move |b| &x[(b * c + ch) * inner..(b * c + ch + 1) * inner])
 }
 
-/// Σ v (or Σ (v − mean)² when `squares`) over a row in f64, in eight
-/// interleaved partial sums so the loop vectorises.
+/// Σ v (or Σ (v − mean)² when `squares`) over a row in f64.
 #[inline(always)]
 fn lanes_sum_body(row: &[f32], mean: f64, squares: bool) -> f64 {
-    let term = |v: f32| {
-        let d = v as f64 - mean;
-        if squares {
-            d * d
-        } else {
-            v as f64
-        }
-    };
-    let mut lanes = [0f64; 8];
-    let chunks = row.chunks_exact(8);
-    let tail: f64 = chunks.remainder().iter().map(|&v| term(v)).sum();
-    for ch in chunks {
-        for (l, &v) in lanes.iter_mut().zip(ch) {
-            *l += term(v);
-        }
+    if squares {
+        sum_f64(row, |v| (v as f64 - mean) * (v as f64 - mean))
+    } else {
+        sum_f64(row, |v| v as f64)
     }
-    lanes.iter().sum::<f64>() + tail
 }
 
 super::multiversion!(lanes_sum, lanes_sum_body, (row: &[f32], mean: f64, squares: bool) -> f64);

@@ -112,7 +112,13 @@ fn broadcast(
     result
 }
 
-fn zip_flat(a: &[f32], b: &[f32], f: impl Fn(f32, f32) -> f32 + Copy + Send + Sync) -> Vec<f32> {
+/// f over a and b element by element (same length): one vectorised pass, in
+/// chunks on the pool above PARALLEL_MIN.
+pub(crate) fn zip_flat(
+    a: &[f32],
+    b: &[f32],
+    f: impl Fn(f32, f32) -> f32 + Copy + Send + Sync,
+) -> Vec<f32> {
     let mut out = vec![0f32; a.len()];
     let chunk = |((o, a), b): ((&mut [f32], &[f32]), &[f32])| zip_into_best(o, a, b, f);
     if a.len() < PARALLEL_MIN {

@@ -18,7 +18,8 @@
 
 use super::parallel::{map_collect, Parts};
 
-use super::gemm::sgemm_batched_on;
+use super::gemm::sgemm_batched;
+use super::math::sum_f64;
 use crate::ops::conv::Conv2dGeom;
 
 /// The output positions o in 0..out whose input coordinate o·stride + off lies in
@@ -310,25 +311,29 @@ impl Blocks {
     }
 }
 
-/// Samples 0..len of t [len, rows, howo] side by side: blk [rows, len·howo]
-/// (column s·howo + p).
-fn pack(t: &[f32], blk: &mut [f32], rows: usize, howo: usize, len: usize) {
+/// Calls `copy(sample_offset, block_offset)` for each of the len·rows runs of
+/// `howo` values between t [len, rows, howo] and a block [rows, len·howo]
+/// (sample s's row r sits at column s·howo of the block's row r).
+fn block_runs(rows: usize, howo: usize, len: usize, mut copy: impl FnMut(usize, usize)) {
     for s in 0..len {
         for r in 0..rows {
-            let (a, b) = ((s * rows + r) * howo, (r * len + s) * howo);
-            blk[b..b + howo].copy_from_slice(&t[a..a + howo]);
+            copy((s * rows + r) * howo, (r * len + s) * howo);
         }
     }
 }
 
+/// Samples 0..len of t side by side in blk (see `block_runs`).
+fn pack(t: &[f32], blk: &mut [f32], rows: usize, howo: usize, len: usize) {
+    block_runs(rows, howo, len, |a, b| {
+        blk[b..b + howo].copy_from_slice(&t[a..a + howo])
+    });
+}
+
 /// The inverse of `pack`.
 fn unpack(blk: &[f32], t: &mut [f32], rows: usize, howo: usize, len: usize) {
-    for s in 0..len {
-        for r in 0..rows {
-            let (a, b) = ((s * rows + r) * howo, (r * len + s) * howo);
-            t[a..a + howo].copy_from_slice(&blk[b..b + howo]);
-        }
-    }
+    block_runs(rows, howo, len, |a, b| {
+        t[a..a + howo].copy_from_slice(&blk[b..b + howo])
+    });
 }
 
 /// dy of block samples [first, first+len) as [O, len·howo]: dy itself for one sample.
@@ -400,7 +405,7 @@ pub fn forward(x: &[f32], w: &[f32], bias: Option<&[f32]>, g: &Conv2dGeom) -> Ve
                 res
             };
             #[rustfmt::skip]
-            sgemm_batched_on(threads, g.groups, og, cols, k, w, og * k, false, col, k * cols, false, dst, og * cols);
+            sgemm_batched(threads, g.groups, og, cols, k, w, og * k, false, col, k * cols, false, dst, og * cols);
             if len > 1 {
                 // SAFETY: as above.
                 let out_b = unsafe { shared.part(first * per_out, len * per_out) };
@@ -442,12 +447,12 @@ pub fn backward_input(dy: &[f32], w: &[f32], g: &Conv2dGeom) -> Vec<f32> {
             let dy_b = block_grads(dy, g, first, len, dyb);
             if len == 1 && g.is_pointwise() {
                 #[rustfmt::skip]
-                sgemm_batched_on(threads, g.groups, k, cols, og, w, og * k, true, dy_b, og * cols, false, dx_b, k * cols);
+                sgemm_batched(threads, g.groups, k, cols, og, w, og * k, true, dy_b, og * cols, false, dx_b, k * cols);
                 return;
             }
             col.resize(g.groups * k * cols, 0.0);
             #[rustfmt::skip]
-            sgemm_batched_on(threads, g.groups, k, cols, og, w, og * k, true, dy_b, og * cols, false, col, k * cols);
+            sgemm_batched(threads, g.groups, k, cols, og, w, og * k, true, dy_b, og * cols, false, col, k * cols);
             for s in 0..len {
                 col2im_at(col, g, &taps, &mut dx_b[s * chw..(s + 1) * chw], cols, s * howo);
             }
@@ -488,7 +493,7 @@ pub fn backward_weight(dy: &[f32], x: &[f32], g: &Conv2dGeom) -> Vec<f32> {
             let col = block_cols(x, g, &taps, first, len, &mut sc.col);
             let dy_b = block_grads(dy, g, first, len, &mut sc.dyb);
             #[rustfmt::skip]
-            sgemm_batched_on(threads, g.groups, og, k, cols, dy_b, og * cols, false, col, k * cols, true, &mut sc.tmp, og * k);
+            sgemm_batched(threads, g.groups, og, k, cols, dy_b, og * cols, false, col, k * cols, true, &mut sc.tmp, og * k);
             sc.acc.iter_mut().zip(&sc.tmp).for_each(|(a, t)| *a += t);
         },
     );
@@ -498,23 +503,11 @@ pub fn backward_weight(dy: &[f32], x: &[f32], g: &Conv2dGeom) -> Vec<f32> {
     taps.scatter_grad(dw, g)
 }
 
-/// db [O] = Σ over samples and positions of dy [N,O,Ho·Wo], one channel per task;
-/// eight running sums per channel so the inner loop vectorises.
+/// db [O] = Σ over samples and positions of dy [N,O,Ho·Wo], one channel per task.
 pub fn backward_bias(dy: &[f32], n: usize, o: usize, hw: usize) -> Vec<f32> {
     let channel = |c: usize| {
-        let mut lanes = [0f32; 8];
-        let mut tail = 0f32;
-        for s in 0..n {
-            let row = &dy[(s * o + c) * hw..(s * o + c + 1) * hw];
-            let mut chunks = row.chunks_exact(8);
-            for ch in &mut chunks {
-                for (l, v) in lanes.iter_mut().zip(ch) {
-                    *l += v;
-                }
-            }
-            tail += chunks.remainder().iter().sum::<f32>();
-        }
-        lanes.iter().sum::<f32>() + tail
+        let rows = (0..n).map(|s| &dy[(s * o + c) * hw..(s * o + c + 1) * hw]);
+        rows.map(|row| sum_f64(row, |v| v as f64)).sum::<f64>() as f32
     };
     if n * o * hw >= super::PARALLEL_MIN {
         map_collect(o, channel)

@@ -58,32 +58,13 @@ pub fn sgemm_on(
     p.run(plan(trans_a, trans_b, m, n, k), c, threads.max(1));
 }
 
-/// `batch` independent products; a/b/c advance by a_stride/b_stride/c_stride elements per batch
+/// `batch` independent products on at most `threads` threads (1: the calling
+/// thread only); a/b/c advance by a_stride/b_stride/c_stride elements per batch
 /// (a stride of 0 broadcasts one matrix across the batch).
 ///
 /// Panics if a slice is too short, or if outputs overlap (`c_stride` < m·n with batch > 1).
 #[allow(clippy::too_many_arguments)]
 pub fn sgemm_batched(
-    batch: usize,
-    m: usize,
-    n: usize,
-    k: usize,
-    a: &[f32],
-    a_stride: usize,
-    trans_a: bool,
-    b: &[f32],
-    b_stride: usize,
-    trans_b: bool,
-    c: &mut [f32],
-    c_stride: usize,
-) {
-    #[rustfmt::skip]
-    sgemm_batched_on(super::threads(), batch, m, n, k, a, a_stride, trans_a, b, b_stride, trans_b, c, c_stride);
-}
-
-/// `sgemm_batched` on at most `threads` threads (1: the calling thread only).
-#[allow(clippy::too_many_arguments)]
-pub fn sgemm_batched_on(
     threads: usize,
     batch: usize,
     m: usize,
@@ -550,6 +531,7 @@ mod tests {
         sgemm(3, 0, 4, &values(12, 4), true, &[], false, &mut c);
         assert_eq!(c, vec![5.0; 2]);
         sgemm_batched(
+            crate::cpu::threads(),
             3,
             0,
             2,
@@ -563,9 +545,9 @@ mod tests {
             &mut c,
             0,
         );
-        sgemm_batched(0, 2, 2, 2, &[], 4, false, &[], 4, false, &mut c, 4);
+        sgemm_batched(2, 0, 2, 2, 2, &[], 4, false, &[], 4, false, &mut c, 4);
         let mut c = vec![f32::NAN; 12];
-        sgemm_batched(3, 2, 2, 0, &[], 0, false, &[], 0, false, &mut c, 4);
+        sgemm_batched(2, 3, 2, 2, 0, &[], 0, false, &[], 0, false, &mut c, 4);
         assert_eq!(c, vec![0.0; 12]);
     }
 
@@ -580,7 +562,19 @@ mod tests {
                     let c_stride = m * n + 3; // gaps that must stay untouched
                     let mut c = vec![-7.0f32; (batch - 1) * c_stride + m * n];
                     sgemm_batched(
-                        batch, m, n, k, &a, a_stride, ta, &b, b_stride, tb, &mut c, c_stride,
+                        crate::cpu::threads(),
+                        batch,
+                        m,
+                        n,
+                        k,
+                        &a,
+                        a_stride,
+                        ta,
+                        &b,
+                        b_stride,
+                        tb,
+                        &mut c,
+                        c_stride,
                     );
                     for i in 0..batch {
                         let (ai, bi) = (&a[i * a_stride..], &b[i * b_stride..]);
@@ -605,7 +599,19 @@ mod tests {
     fn gemm_batched_rejects_overlapping_outputs() {
         let mut c = vec![0f32; 8];
         sgemm_batched(
-            2, 2, 2, 2, &[1.0; 4], 0, false, &[1.0; 4], 0, false, &mut c, 2,
+            crate::cpu::threads(),
+            2,
+            2,
+            2,
+            2,
+            &[1.0; 4],
+            0,
+            false,
+            &[1.0; 4],
+            0,
+            false,
+            &mut c,
+            2,
         );
     }
 

@@ -1,26 +1,14 @@
 //! Losses computed from logits, stable for any finite logit: BCE-with-logits
 //! elementwise, and cross-entropy as a fused log-softmax + pick per row.
 
-use super::parallel::{for_each_chunk_mut, for_each_row_mut, for_each_task, Parts};
+use super::binary::zip_flat;
+use super::parallel::{for_each_row_mut, for_each_task, Parts};
 
 use super::PARALLEL_MIN;
 
 /// max(x, 0) − x·t + log(1 + e^{−|x|}) per element: never exp of a positive number.
 pub fn bce_with_logits(x: &[f32], t: &[f32]) -> Vec<f32> {
-    let f = |(&x, &t): (&f32, &f32)| x.max(0.0) - x * t + (-x.abs()).exp().ln_1p();
-    if x.len() < PARALLEL_MIN {
-        x.iter().zip(t).map(f).collect()
-    } else {
-        let mut out = vec![0f32; x.len()];
-        let n = PARALLEL_MIN / 4;
-        for_each_chunk_mut(&mut out, n, |i, o| {
-            let r = i * n..i * n + o.len();
-            o.iter_mut()
-                .zip(x[r.clone()].iter().zip(&t[r]))
-                .for_each(|(o, xt)| *o = f(xt));
-        });
-        out
-    }
+    zip_flat(x, t, |x, t| x.max(0.0) - x * t + (-x.abs()).exp().ln_1p())
 }
 
 /// logits [n, k], targets [n] (validated, or `ignore`) -> (loss [n], softmax [n, k]).

@@ -3,9 +3,7 @@
 //! pre-activations come from GEMMs; here they are summed with the bias and
 //! activated in one pass, and the backward runs in one pass over the saved gates.
 
-use std::sync::Mutex;
-
-use super::parallel::{for_each_task, Parts};
+use super::parallel::{for_each_task, join, Parts};
 
 use super::gemm::sgemm_on;
 use super::math::{sigmoid, tanh};
@@ -177,35 +175,6 @@ pub fn backward(
     (dgates, dc)
 }
 
-/// Runs two independent halves of a cell side by side, each on half the
-/// threads (one each on two cores; the calling thread takes one): two small
-/// GEMMs split that way beat the same two GEMMs each split across every thread.
-fn side_by_side<A: Send, B: Send>(
-    f: impl FnOnce(usize) -> A + Send,
-    g: impl FnOnce(usize) -> B + Send,
-) -> (A, B) {
-    let t = super::threads();
-    if t < 2 {
-        return (f(1), g(1));
-    }
-    let (f, g) = (Mutex::new(Some(f)), Mutex::new(Some(g)));
-    let (a, b) = (Mutex::new(None), Mutex::new(None));
-    fn take<T>(m: &Mutex<Option<T>>) -> Option<T> {
-        m.lock().unwrap_or_else(|e| e.into_inner()).take()
-    }
-    super::parallel::for_each_task(2, |i| {
-        // Each task takes its own closure exactly once.
-        if i == 0 {
-            let f = take(&f).expect("task 0 runs once");
-            *a.lock().unwrap_or_else(|e| e.into_inner()) = Some(f(t / 2));
-        } else {
-            let g = take(&g).expect("task 1 runs once");
-            *b.lock().unwrap_or_else(|e| e.into_inner()) = Some(g(t - t / 2));
-        }
-    });
-    (take(&a).expect("task 0 ran"), take(&b).expect("task 1 ran"))
-}
-
 /// The whole cell: gates = x·W_ihᵀ + h·W_hhᵀ (+ bias), the two GEMMs side by
 /// side, then the pointwise forward. x [b,i], hp and c [b,h], w_ih [4h,i],
 /// w_hh [4h,h], bias [4h] (b_ih + b_hh). Returns (h', c', gates) as `forward`.
@@ -226,7 +195,7 @@ pub fn cell_forward(
         sgemm_on(threads, b, 4 * h, k, a, false, w, true, &mut out);
         out
     };
-    let (gx, gh) = side_by_side(|t| product(x, w_ih, i, t), |t| product(hp, w_hh, h, t));
+    let (gx, gh) = join(|t| product(x, w_ih, i, t), |t| product(hp, w_hh, h, t));
     forward(&gx, Some(&gh), bias, c, b, h)
 }
 
@@ -264,7 +233,7 @@ pub fn cell_backward(
         });
         (d_in, d_w)
     };
-    let ((dx, dw_ih), (dhp, dw_hh)) = side_by_side(
+    let ((dx, dw_ih), (dhp, dw_hh)) = join(
         |t| pair(x, w_ih, i, need[0], need[3], t),
         |t| pair(hp, w_hh, h, need[1], need[4], t),
     );

@@ -60,6 +60,21 @@ pub fn tanh(x: f32) -> f32 {
     }
 }
 
+/// Σ term(v) over x in f64, in eight interleaved partial sums so the loop
+/// vectorises (a single running sum is a dependency chain the compiler keeps).
+#[inline(always)]
+pub fn sum_f64(x: &[f32], term: impl Fn(f32) -> f64) -> f64 {
+    let mut lanes = [0f64; 8];
+    let chunks = x.chunks_exact(8);
+    let tail: f64 = chunks.remainder().iter().map(|&v| term(v)).sum();
+    for c in chunks {
+        for (l, &v) in lanes.iter_mut().zip(c) {
+            *l += term(v);
+        }
+    }
+    lanes.iter().sum::<f64>() + tail
+}
+
 #[cfg(test)]
 mod tests {
     use super::{exp, sigmoid, tanh};

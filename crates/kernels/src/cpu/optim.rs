@@ -8,7 +8,7 @@
 //! torch.optim's on CPU bit for bit (test/optim/torch.test.ts). Large tensors are
 //! split into chunks run by rayon.
 
-use super::parallel::for_each_task;
+use super::parallel::for_each_owned;
 
 use super::PARALLEL_MIN;
 use crate::ops::optim::{AdamCoef, RmsPropCoef, SgdCoef};
@@ -42,15 +42,7 @@ where
         .zip(g.chunks(CHUNK))
         .zip(a.into_iter().zip(b).zip(c))
         .collect();
-    let work: Vec<_> = work
-        .into_iter()
-        .map(|w| std::sync::Mutex::new(Some(w)))
-        .collect();
-    for_each_task(work.len(), |i| {
-        let w = work[i].lock().unwrap_or_else(|e| e.into_inner()).take();
-        let ((p, g), ((a, b), c)) = w.expect("each chunk is taken once");
-        f(p, g, [a, b, c])
-    });
+    for_each_owned(work, |((p, g), ((a, b), c))| f(p, g, [a, b, c]));
 }
 
 /// SGD (PyTorch `_single_tensor_sgd`): g += wd·p; buf = g on the first step,

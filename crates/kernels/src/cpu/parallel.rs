@@ -50,8 +50,7 @@ impl Shared {
             let f = unsafe { &*self.f.0 };
             if let Err(p) = catch_unwind(AssertUnwindSafe(|| f(i))) {
                 self.panicked.store(true, Ordering::Release);
-                let mut slot = self.payload.lock().unwrap_or_else(|e| e.into_inner());
-                slot.get_or_insert(p);
+                lock(&self.payload).get_or_insert(p);
             }
             self.done.fetch_add(1, Ordering::Release);
         }
@@ -102,6 +101,47 @@ pub fn for_each_task(n: usize, f: impl Fn(usize) + Sync) {
             .take();
         resume_unwind(p.unwrap_or_else(|| Box::new("a parallel task panicked")));
     }
+}
+
+/// A poisoned lock still holds usable data here (the panic is re-raised anyway).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Runs `f(item)` for every item, each handed to exactly one task, in parallel
+/// as `for_each_task` (for work that owns its piece: mutable slices, closures).
+pub fn for_each_owned<T: Send>(items: Vec<T>, f: impl Fn(T) + Sync) {
+    let slots: Vec<Mutex<Option<T>>> = items.into_iter().map(|t| Mutex::new(Some(t))).collect();
+    for_each_task(slots.len(), |i| {
+        f(lock(&slots[i]).take().expect("each item is taken once"))
+    });
+}
+
+/// `(f(ta), g(tb))` side by side, each given its share of the threads (one each
+/// on two cores, the calling thread taking one): two small GEMMs split that way
+/// beat the same two GEMMs each split across every thread.
+pub fn join<A: Send, B: Send>(
+    f: impl FnOnce(usize) -> A + Send,
+    g: impl FnOnce(usize) -> B + Send,
+) -> (A, B) {
+    let t = threads();
+    if t < 2 {
+        return (f(1), g(1));
+    }
+    enum Side<F, G> {
+        First(F),
+        Second(G),
+    }
+    let (ra, rb) = (Mutex::new(None), Mutex::new(None));
+    for_each_owned(vec![Side::First(f), Side::Second(g)], |side| match side {
+        Side::First(f) => *lock(&ra) = Some(f(t / 2)),
+        Side::Second(g) => *lock(&rb) = Some(g(t - t / 2)),
+    });
+    let (a, b) = (lock(&ra).take(), lock(&rb).take());
+    (
+        a.expect("the first side ran"),
+        b.expect("the second side ran"),
+    )
 }
 
 /// A buffer split among tasks: each task borrows its own disjoint part.
@@ -209,6 +249,16 @@ mod tests {
         for (j, &x) in v.iter().enumerate() {
             assert_eq!(x, j / 64 + 1);
         }
+    }
+
+    #[test]
+    fn join_runs_both_sides_and_owned_items_once() {
+        assert_eq!(join(|_| 1, |_| "two"), (1, "two"));
+        let seen = Mutex::new(Vec::new());
+        for_each_owned((0..9).collect(), |i: usize| lock(&seen).push(i));
+        let mut v = seen.into_inner().unwrap();
+        v.sort();
+        assert_eq!(v, (0..9).collect::<Vec<_>>());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use super::parallel::for_each_row_mut;
 
+use super::math::sum_f64;
 use super::PARALLEL_MIN;
 use crate::ops::reduce::ReduceOp;
 
@@ -42,7 +43,7 @@ pub fn reduce_axis(op: ReduceOp, x: &[f32], outer: usize, n: usize, inner: usize
 #[inline(always)]
 fn sum_rows_body(src: &[f32], n: usize, inner: usize, dst: &mut [f32]) {
     if inner == 1 {
-        dst[0] = sum_contiguous(&src[..n]) as f32;
+        dst[0] = sum_f64(&src[..n], |v| v as f64) as f32;
         return;
     }
     let mut acc = vec![0f64; inner];
@@ -54,20 +55,6 @@ fn sum_rows_body(src: &[f32], n: usize, inner: usize, dst: &mut [f32]) {
     for (d, a) in dst.iter_mut().zip(acc) {
         *d = a as f32;
     }
-}
-
-/// Σ x in f64 over eight interleaved partial sums, so the loop vectorises.
-#[inline(always)]
-fn sum_contiguous(x: &[f32]) -> f64 {
-    let mut lanes = [0f64; 8];
-    let chunks = x.chunks_exact(8);
-    let rest: f64 = chunks.remainder().iter().map(|&v| v as f64).sum();
-    for c in chunks {
-        for (l, &v) in lanes.iter_mut().zip(c) {
-            *l += v as f64;
-        }
-    }
-    lanes.iter().sum::<f64>() + rest
 }
 
 super::multiversion!(sum_rows, sum_rows_body, (src: &[f32], n: usize, inner: usize, dst: &mut [f32]));

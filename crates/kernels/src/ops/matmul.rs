@@ -84,6 +84,7 @@ pub fn matmul(a: &Tensor, b: &Tensor, trans_a: bool, trans_b: bool) -> Result<Te
         (Storage::CpuF32(x), Storage::CpuF32(y)) => {
             let mut c = vec![0f32; p.batch * p.m * p.n];
             cpu::gemm::sgemm_batched(
+                cpu::threads(),
                 p.batch,
                 p.m,
                 p.n,
