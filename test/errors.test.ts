@@ -4,19 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import * as fv from '../src/index.js';
 import { native } from '../src/native.js';
-
-/** Runs `f` inside tidy and returns the message of the Error it throws. */
-function messageOf(f: () => unknown): string {
-  try {
-    fv.tidy(() => {
-      f();
-    });
-  } catch (e) {
-    expect(e).toBeInstanceOf(Error);
-    return (e as Error).message;
-  }
-  throw new Error('expected an error, none was thrown');
-}
+import { messageOf } from './helpers/errors.js';
 
 const f32 = (shape: number[]): fv.Tensor => fv.zeros(shape);
 const i32 = (values: number[], shape: number[]): fv.Tensor => fv.tensor(Int32Array.from(values), shape);

@@ -5,20 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import * as fv from '../src/index.js';
 import { native } from '../src/native.js';
+import { messageOf } from './helpers/errors.js';
 
 const { ops } = fv;
-
-function messageOf(f: () => unknown): string {
-  try {
-    fv.tidy(() => {
-      f();
-    });
-  } catch (e) {
-    expect(e).toBeInstanceOf(Error);
-    return (e as Error).message;
-  }
-  throw new Error('expected an error, none was thrown');
-}
 
 const ids = (v: number[], shape = [v.length]): fv.Tensor => fv.tensor(Int32Array.from(v), shape);
 

@@ -3,16 +3,7 @@
 // parameter count written out from the table's numbers.
 import { describe, expect, it } from 'vitest';
 import * as fv from '../../src/index.js';
-
-
-function messageOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return '(no error)';
-}
+import { messageOf } from '../helpers/errors.js';
 
 function shapesAt224(options: fv.models.BNInceptionOptions): Record<string, number[]> {
   fv.seed(0);

@@ -3,17 +3,9 @@
 // computed; one value per channel in training).
 import { describe, expect, it } from 'vitest';
 import * as fv from '../../src/index.js';
+import { messageOf } from '../helpers/errors.js';
 
 const { nn } = fv;
-
-function messageOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return '(no error)';
-}
 
 const maxAbsDiff = (a: Float32Array, b: Float32Array): number => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
 
