@@ -7,3 +7,10 @@ export function intOption(cmd: string, name: string, value: string, min = 0): nu
   if (!Number.isSafeInteger(n) || n < min) throw new Error(`${cmd}: --${name} must be an integer ≥ ${min}, got ${value}`);
   return n;
 }
+
+/** `--name` as a number > 0, e.g. positiveOption('train mnist', 'lr', '1e-3'). */
+export function positiveOption(cmd: string, name: string, value: string): number {
+  const x = Number(value);
+  if (!(x > 0)) throw new Error(`${cmd}: --${name} must be positive, got ${value}`);
+  return x;
+}

@@ -15,7 +15,7 @@
 // per configuration, accuracy.svg (test accuracy vs steps), loss.svg and
 // results.json (accuracies, steps to reach the no-BN net's best accuracy).
 import { parseArgs } from 'node:util';
-import { intOption } from './args.js';
+import { intOption, positiveOption } from './args.js';
 import { seed } from '../random.js';
 import { parseDevice } from '../device.js';
 import { type Dataset } from '../data/mnist.js';
@@ -89,8 +89,7 @@ export async function trainBnInceptionCommand(argv: string[]): Promise<void> {
   const evalEvery = int('eval-every', values['eval-every'], 1);
   const testSize = int('test-size', values['test-size'], 1);
   const seedValue = int('seed', values.seed, 0);
-  const baseLr = Number(values['base-lr']);
-  if (!(baseLr > 0)) throw new Error(`train bn-inception: --base-lr must be positive, got ${values['base-lr']}`);
+  const baseLr = positiveOption('train bn-inception', 'base-lr', values['base-lr']);
   const width = Number(values.width);
   if (!(width > 0 && width <= 1)) throw new Error(`train bn-inception: --width must lie in (0, 1], got ${values.width}`);
   const names = values.configs.split(',');

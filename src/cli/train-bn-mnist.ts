@@ -10,7 +10,7 @@
 //                         accuracy, and BN inference by moving averages vs the
 //                         exact population statistics (Algorithm 2) vs folded.
 import { parseArgs } from 'node:util';
-import { intOption } from './args.js';
+import { intOption, positiveOption } from './args.js';
 import { seed } from '../random.js';
 import { tensor } from '../creation.js';
 import { parseDevice, type DeviceName } from '../device.js';
@@ -79,10 +79,8 @@ export async function trainBnMnistCommand(argv: string[]): Promise<void> {
   const int = (name: string, v: string, min = 0): number => intOption('train bn-mnist', name, v, min);
   const steps = int('steps', values.steps, 1);
   const batchSize = int('batch-size', values['batch-size'], 2);
-  const lr = Number(values.lr);
-  if (!(lr > 0)) throw new Error(`train bn-mnist: --lr must be positive, got ${values.lr}`);
-  const initStd = Number(values['init-std']);
-  if (!(initStd > 0)) throw new Error(`train bn-mnist: --init-std must be positive, got ${values['init-std']}`);
+  const lr = positiveOption('train bn-mnist', 'lr', values.lr);
+  const initStd = positiveOption('train bn-mnist', 'init-std', values['init-std']);
   const unit = int('unit', values.unit);
   if (unit >= 100) throw new Error(`train bn-mnist: --unit must be below 100, got ${unit}`);
   const evalEvery = values['eval-every'] ? int('eval-every', values['eval-every'], 1) : Math.max(1, Math.floor(steps / 200));

@@ -3,7 +3,7 @@
 // colour data foveate can get; writes metrics.jsonl, a resumable checkpoint,
 // samples.png, sequence.png, sequence.gif, loss.svg and results.json.
 import { parseArgs } from 'node:util';
-import { intOption } from './args.js';
+import { intOption, positiveOption } from './args.js';
 import { seed as seedRng } from '../random.js';
 import { parseDevice, type DeviceName } from '../device.js';
 import { binarizedMnist, BINARIZE_SEED } from '../data/mnist.js';
@@ -93,8 +93,7 @@ export async function trainDrawCommand(argv: string[]): Promise<void> {
   const preset = checkPreset(cmd, values.preset);
   const steps = intOption(cmd, 'steps', values.steps);
   const batchSize = intOption(cmd, 'batch-size', values['batch-size'], 1);
-  const lr = Number(values.lr);
-  if (!(lr > 0)) throw new Error(`${cmd}: --lr must be positive, got ${values.lr}`);
+  const lr = positiveOption(cmd, 'lr', values.lr);
   const clip = Number(values.clip);
   if (!(clip >= 0)) throw new Error(`${cmd}: --clip must be ≥ 0 (0 = off), got ${values.clip}`);
   const device = parseDevice(cmd, values.device);

@@ -2,7 +2,7 @@
 // conv net on the real MNIST digits with Adam; writes metrics.jsonl, a resumable
 // checkpoint, results.json and accuracy/loss curves.
 import { parseArgs } from 'node:util';
-import { intOption } from './args.js';
+import { intOption, positiveOption } from './args.js';
 import { seed } from '../random.js';
 import { parseDevice } from '../device.js';
 import { mnist } from '../data/mnist.js';
@@ -32,8 +32,7 @@ export async function trainMnistCommand(argv: string[]): Promise<void> {
   const int = (name: string, v: string, min = 0): number => intOption('train mnist', name, v, min);
   const steps = int('steps', values.steps);
   const batchSize = int('batch-size', values['batch-size']);
-  const lr = Number(values.lr);
-  if (!(lr > 0)) throw new Error(`train mnist: --lr must be positive, got ${values.lr}`);
+  const lr = positiveOption('train mnist', 'lr', values.lr);
   const device = parseDevice('train mnist', values.device);
   seed(int('seed', values.seed));
   const run = new RunFolder(values.out ?? `runs/mnist-${kind}`);
