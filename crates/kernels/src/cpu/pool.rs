@@ -1,55 +1,195 @@
-//! Max and average pooling on the CPU, one (sample, channel) plane at a time;
-//! planes run in parallel when there is enough work.
+//! Max and average pooling on the CPU, eight (sample, channel) planes at a
+//! time: the planes are interleaved so that one vector holds the same position
+//! of all eight, and every window is then walked once for the eight, through a
+//! table of its input positions shared by all planes. The per-window work is a
+//! few vector operations whatever the plane size, where a loop per plane pays
+//! its overhead again for each of the many small planes of a deep network.
 
-use super::parallel::for_each_row_mut;
+use super::parallel::{for_each_task, Parts};
 
 use crate::ops::pool::Pool2dGeom;
 
-/// Calls `f(plane_index, out_plane)` for each of the n·c planes of `out`.
-fn planes<T: Send>(out: &mut [T], per: usize, work: usize, f: impl Fn(usize, &mut [T]) + Sync) {
-    if per == 0 {
-        return;
+/// Planes per group: one AVX2 vector of f32.
+const LANES: usize = 8;
+type Lanes = [f32; LANES];
+type LaneIdx = [i32; LANES];
+
+/// Every window's input positions h·W + w within a plane, in row-major window
+/// order: window o reads `inputs[start[o]..start[o + 1]]`.
+struct Windows {
+    start: Vec<usize>,
+    inputs: Vec<u32>,
+}
+
+impl Windows {
+    fn new(g: &Pool2dGeom) -> Windows {
+        let mut start = Vec::with_capacity(g.ho * g.wo + 1);
+        let mut inputs = Vec::with_capacity(g.ho * g.wo * g.kh * g.kw);
+        start.push(0);
+        for oh in 0..g.ho {
+            let (h0, h1, _) = g.rows(oh);
+            for ow in 0..g.wo {
+                let (w0, w1, _) = g.cols(ow);
+                for ih in h0..h1 {
+                    inputs.extend((w0..w1).map(|iw| (ih * g.w + iw) as u32));
+                }
+                start.push(inputs.len());
+            }
+        }
+        Windows { start, inputs }
     }
-    if work >= super::PARALLEL_MIN {
-        for_each_row_mut(out, per, super::PARALLEL_MIN / 8, f);
-    } else {
-        out.chunks_mut(per).enumerate().for_each(|(p, o)| f(p, o));
+
+    fn of(&self, o: usize) -> &[u32] {
+        &self.inputs[self.start[o]..self.start[o + 1]]
     }
 }
+
+/// Copies planes `first..first + count` (count ≤ LANES) of `src` (planes of
+/// `size` values) into lanes: `dst[i][l]` = plane first + l, position i.
+fn interleave(src: &[f32], first: usize, count: usize, size: usize, dst: &mut [Lanes]) {
+    for (l, plane) in src[first * size..][..count * size]
+        .chunks_exact(size)
+        .enumerate()
+    {
+        for (d, &v) in dst.iter_mut().zip(plane) {
+            d[l] = v;
+        }
+    }
+}
+
+/// The inverse of `interleave`: lanes 0..count of `src` into consecutive planes.
+fn deinterleave<T: Copy>(src: &[[T; LANES]], dst: &mut [T], size: usize) {
+    for (l, plane) in dst.chunks_exact_mut(size).enumerate() {
+        for (d, s) in plane.iter_mut().zip(src) {
+            *d = s[l];
+        }
+    }
+}
+
+/// Lane buffers for one group: `a` of the input's positions, `b` and `c` of the
+/// output's (allocated once per task: a 112×112 plane's lanes are 400 KB).
+struct Scratch {
+    a: Vec<Lanes>,
+    b: Vec<Lanes>,
+    c: Vec<LaneIdx>,
+}
+
+/// Runs `f(scratch, group, planes_in_group)` for each group of up to LANES
+/// planes, in parallel when the work (values touched per plane × planes) is
+/// large enough; `a` has `a_len` positions, `b` and `c` have `b_len`.
+fn groups(
+    g: &Pool2dGeom,
+    (a_len, b_len): (usize, usize),
+    work_per_plane: usize,
+    f: impl Fn(&mut Scratch, usize, usize) + Sync,
+) {
+    let planes = g.n * g.c;
+    let count = |k: usize| LANES.min(planes - k * LANES);
+    let n = planes.div_ceil(LANES);
+    let run = |range: std::ops::Range<usize>| {
+        let mut s = Scratch {
+            a: vec![[0.0; LANES]; a_len],
+            b: vec![[0.0; LANES]; b_len],
+            c: vec![[0; LANES]; b_len],
+        };
+        range.for_each(|k| f(&mut s, k, count(k)));
+    };
+    if planes * work_per_plane < super::PARALLEL_MIN {
+        run(0..n);
+    } else {
+        // Several groups per task: a task should be worth its hand-off.
+        let per = (super::PARALLEL_MIN / 8)
+            .div_ceil(work_per_plane * LANES)
+            .max(1);
+        for_each_task(n.div_ceil(per), |t| run(t * per..((t + 1) * per).min(n)));
+    }
+}
+
+/// The maxima of every window for eight planes at once, and the position of
+/// each. Strictly greater, so the first maximum in row-major window order wins
+/// a tie; a NaN wins over numbers (the first NaN).
+#[inline(always)]
+fn max_windows_body(x: &[Lanes], win: &Windows, best: &mut [Lanes], at: &mut [LaneIdx]) {
+    for (o, (best, at)) in best.iter_mut().zip(at.iter_mut()).enumerate() {
+        let taps = win.of(o);
+        // -∞ with the first position stands when no value beats it (all -∞).
+        let mut b = [f32::NEG_INFINITY; LANES];
+        let mut a = [taps.first().map_or(0, |&i| i as i32); LANES];
+        for &i in taps {
+            let v = x[i as usize];
+            for l in 0..LANES {
+                // As a bit mask, not `||`: the loop vectorises.
+                let take = (v[l] > b[l]) as i32 | (v[l].is_nan() as i32 & !b[l].is_nan() as i32);
+                b[l] = if take != 0 { v[l] } else { b[l] };
+                a[l] = if take != 0 { i as i32 } else { a[l] };
+            }
+        }
+        *best = b;
+        *at = a;
+    }
+}
+
+super::multiversion!(max_windows, max_windows_body, (x: &[Lanes], win: &Windows, best: &mut [Lanes], at: &mut [LaneIdx]));
+
+/// Each window's mean for eight planes at once: its sum times `scale[o]`.
+#[inline(always)]
+fn avg_windows_body(x: &[Lanes], win: &Windows, scale: &[f32], out: &mut [Lanes]) {
+    for (o, (dst, &s)) in out.iter_mut().zip(scale).enumerate() {
+        let mut acc = [0f32; LANES];
+        for &i in win.of(o) {
+            let v = &x[i as usize];
+            for l in 0..LANES {
+                acc[l] += v[l];
+            }
+        }
+        for l in 0..LANES {
+            dst[l] = acc[l] * s;
+        }
+    }
+}
+
+super::multiversion!(avg_windows, avg_windows_body, (x: &[Lanes], win: &Windows, scale: &[f32], out: &mut [Lanes]));
+
+/// The transpose of `avg_windows`: dx[i] += dy[o]·scale[o] over window o's inputs.
+#[inline(always)]
+fn avg_windows_backward_body(dy: &[Lanes], win: &Windows, scale: &[f32], dx: &mut [Lanes]) {
+    dx.fill([0.0; LANES]);
+    for (o, (d, &s)) in dy.iter().zip(scale).enumerate() {
+        let mut share = [0f32; LANES];
+        for l in 0..LANES {
+            share[l] = d[l] * s;
+        }
+        for &i in win.of(o) {
+            let t = &mut dx[i as usize];
+            for l in 0..LANES {
+                t[l] += share[l];
+            }
+        }
+    }
+}
+
+super::multiversion!(avg_windows_backward, avg_windows_backward_body, (dy: &[Lanes], win: &Windows, scale: &[f32], dx: &mut [Lanes]));
 
 /// Window maxima and the index h·W + w of each within its plane. The first
 /// maximum in row-major window order wins a tie; a NaN wins over numbers.
 pub fn max_forward(x: &[f32], g: &Pool2dGeom) -> (Vec<f32>, Vec<i32>) {
     let (hw, howo) = (g.h * g.w, g.ho * g.wo);
-    let planes_n = g.n * g.c;
-    let mut idx = vec![0i32; planes_n * howo];
-    planes(&mut idx, howo, planes_n * howo * g.kh * g.kw, |p, out| {
-        let plane = &x[p * hw..(p + 1) * hw];
-        for oh in 0..g.ho {
-            let (h0, h1, _) = g.rows(oh);
-            for ow in 0..g.wo {
-                let (w0, w1, _) = g.cols(ow);
-                let mut at = h0 * g.w + w0;
-                let mut best = plane[at];
-                for ih in h0..h1 {
-                    for iw in w0..w1 {
-                        let v = plane[ih * g.w + iw];
-                        if v > best || (v.is_nan() && !best.is_nan()) {
-                            best = v;
-                            at = ih * g.w + iw;
-                        }
-                    }
-                }
-                out[oh * g.wo + ow] = at as i32;
-            }
-        }
-    });
-    let mut values = vec![0f32; planes_n * howo];
-    planes(&mut values, howo, planes_n * howo, |p, out| {
-        let plane = &x[p * hw..(p + 1) * hw];
-        for (o, &at) in out.iter_mut().zip(&idx[p * howo..(p + 1) * howo]) {
-            *o = plane[at as usize];
-        }
+    let mut values = vec![0f32; g.n * g.c * howo];
+    let mut idx = vec![0i32; values.len()];
+    let (value_parts, idx_parts) = (Parts::new(&mut values), Parts::new(&mut idx));
+    let win = Windows::new(g);
+    groups(g, (hw, howo), hw + win.inputs.len(), |s, k, count| {
+        interleave(x, k * LANES, count, hw, &mut s.a);
+        max_windows(&s.a, &win, &mut s.b, &mut s.c);
+        // SAFETY: group k's planes, disjoint from every other group's.
+        let (v, i) = unsafe {
+            (
+                value_parts.part(k * LANES * howo, count * howo),
+                idx_parts.part(k * LANES * howo, count * howo),
+            )
+        };
+        deinterleave(&s.b, v, howo);
+        deinterleave(&s.c, i, howo);
     });
     (values, idx)
 }
@@ -58,42 +198,46 @@ pub fn max_forward(x: &[f32], g: &Pool2dGeom) -> (Vec<f32>, Vec<i32>) {
 pub fn max_backward(dy: &[f32], idx: &[i32], g: &Pool2dGeom) -> Vec<f32> {
     let (hw, howo) = (g.h * g.w, g.ho * g.wo);
     let mut dx = vec![0f32; g.n * g.c * hw];
-    planes(&mut dx, hw, g.n * g.c * howo, |p, plane| {
-        let range = p * howo..(p + 1) * howo;
-        for (&d, &at) in dy[range.clone()].iter().zip(&idx[range]) {
-            plane[at as usize] += d;
+    let parts = Parts::new(&mut dx);
+    groups(g, (0, 0), hw + howo, |_, k, count| {
+        // SAFETY: group k's planes, disjoint from every other group's.
+        let block = unsafe { parts.part(k * LANES * hw, count * hw) };
+        for (l, plane) in block.chunks_exact_mut(hw).enumerate() {
+            let range = (k * LANES + l) * howo..(k * LANES + l + 1) * howo;
+            for (&d, &at) in dy[range.clone()].iter().zip(&idx[range]) {
+                plane[at as usize] += d;
+            }
         }
     });
     dx
 }
 
-/// The divisor of window (oh, ow): its padded area, or the input elements it covers.
-fn divisor(g: &Pool2dGeom, oh: usize, ow: usize, include_pad: bool) -> f32 {
-    let ((h0, h1, hs), (w0, w1, ws)) = (g.rows(oh), g.cols(ow));
-    if include_pad {
-        (hs * ws) as f32
-    } else {
-        ((h1 - h0) * (w1 - w0)) as f32
+/// 1/divisor of each window: its padded area, or the input elements it covers.
+fn inverse_divisors(g: &Pool2dGeom, include_pad: bool) -> Vec<f32> {
+    let span = |(s, e, padded): (usize, usize, usize)| if include_pad { padded } else { e - s };
+    let mut scale = Vec::with_capacity(g.ho * g.wo);
+    for oh in 0..g.ho {
+        for ow in 0..g.wo {
+            scale.push(1.0 / (span(g.rows(oh)) * span(g.cols(ow))) as f32);
+        }
     }
+    scale
 }
 
 pub fn avg_forward(x: &[f32], g: &Pool2dGeom, include_pad: bool) -> Vec<f32> {
     let (hw, howo) = (g.h * g.w, g.ho * g.wo);
     let mut out = vec![0f32; g.n * g.c * howo];
-    let work = out.len() * g.kh * g.kw;
-    planes(&mut out, howo, work, |p, out| {
-        let plane = &x[p * hw..(p + 1) * hw];
-        for oh in 0..g.ho {
-            let (h0, h1, _) = g.rows(oh);
-            for ow in 0..g.wo {
-                let (w0, w1, _) = g.cols(ow);
-                let mut s = 0f32;
-                for ih in h0..h1 {
-                    s += plane[ih * g.w + w0..ih * g.w + w1].iter().sum::<f32>();
-                }
-                out[oh * g.wo + ow] = s / divisor(g, oh, ow, include_pad);
-            }
-        }
+    let parts = Parts::new(&mut out);
+    let (win, scale) = (Windows::new(g), inverse_divisors(g, include_pad));
+    groups(g, (hw, howo), hw + win.inputs.len(), |s, k, count| {
+        interleave(x, k * LANES, count, hw, &mut s.a);
+        avg_windows(&s.a, &win, &scale, &mut s.b);
+        // SAFETY: group k's planes, disjoint from every other group's.
+        deinterleave(
+            &s.b,
+            unsafe { parts.part(k * LANES * howo, count * howo) },
+            howo,
+        );
     });
     out
 }
@@ -101,20 +245,13 @@ pub fn avg_forward(x: &[f32], g: &Pool2dGeom, include_pad: bool) -> Vec<f32> {
 pub fn avg_backward(dy: &[f32], g: &Pool2dGeom, include_pad: bool) -> Vec<f32> {
     let (hw, howo) = (g.h * g.w, g.ho * g.wo);
     let mut dx = vec![0f32; g.n * g.c * hw];
-    planes(&mut dx, hw, g.n * g.c * howo * g.kh * g.kw, |p, plane| {
-        let d = &dy[p * howo..(p + 1) * howo];
-        for oh in 0..g.ho {
-            let (h0, h1, _) = g.rows(oh);
-            for ow in 0..g.wo {
-                let (w0, w1, _) = g.cols(ow);
-                let share = d[oh * g.wo + ow] / divisor(g, oh, ow, include_pad);
-                for ih in h0..h1 {
-                    plane[ih * g.w + w0..ih * g.w + w1]
-                        .iter_mut()
-                        .for_each(|v| *v += share);
-                }
-            }
-        }
+    let parts = Parts::new(&mut dx);
+    let (win, scale) = (Windows::new(g), inverse_divisors(g, include_pad));
+    groups(g, (hw, howo), hw + win.inputs.len(), |s, k, count| {
+        interleave(dy, k * LANES, count, howo, &mut s.b);
+        avg_windows_backward(&s.b, &win, &scale, &mut s.a);
+        // SAFETY: group k's planes, disjoint from every other group's.
+        deinterleave(&s.a, unsafe { parts.part(k * LANES * hw, count * hw) }, hw);
     });
     dx
 }
