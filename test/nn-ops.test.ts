@@ -24,6 +24,10 @@ describe('batchNorm: bad input', () => {
     expect(messageOf(() => ops.batchNorm(x(), null, null, {} as fv.ops.BatchNormOptions))).toMatch(/^batchNorm: options.training must be true or false/);
     expect(messageOf(() => ops.batchNorm(ids([1, 2, 3, 4], [2, 2]), null, null, { training: true }))).toMatch(/^batchNorm: x .*int32/);
   });
+  it('an unknown activation is named', () => {
+    expect(messageOf(() => ops.batchNorm(fv.zeros([4, 3]), null, null, { training: true, activation: 'gelu' as 'relu' }))).toMatch(/^batchNorm: options.activation must be 'relu' or undefined, got gelu/);
+    expect(messageOf(() => new fv.nn.BatchNorm2d(3, { activation: 'tanh' as 'relu' }))).toMatch(/^BatchNorm2d: activation must be 'relu' or undefined, got tanh/);
+  });
   it('one value per channel in training is a clear error (m = 1), in inference it is fine', () => {
     expect(messageOf(() => ops.batchNorm(fv.zeros([1, 3]), null, null, { training: true }))).toMatch(/^batchNorm: expected more than 1 value per channel when training, got x \[1,3\]/);
     expect(messageOf(() => ops.batchNorm(fv.zeros([1, 3, 1, 1]), null, null, { training: true }))).toMatch(/\[1,3,1,1\]/);
@@ -32,8 +36,10 @@ describe('batchNorm: bad input', () => {
   });
   it('the native layer re-checks what bypasses TypeScript', () => {
     const t = (s: number[]): fv.Tensor => fv.zeros(s);
-    expect(() => native.batchNorm(t([1, 3]).handle('t'), t([3]).handle('t'), t([3]).handle('t'), undefined, undefined, 1e-5)).toThrow(/^batchNorm: expected more than 1 value per channel/);
-    expect(() => native.batchNorm(t([4, 3]).handle('t'), t([2]).handle('t'), t([3]).handle('t'), undefined, undefined, 1e-5)).toThrow(/^batchNorm: weight must be \[3\]/);
+    expect(() => native.batchNorm(t([1, 3]).handle('t'), t([3]).handle('t'), t([3]).handle('t'), undefined, undefined, 1e-5, false)).toThrow(/^batchNorm: expected more than 1 value per channel/);
+    expect(() => native.batchNorm(t([4, 3]).handle('t'), t([2]).handle('t'), t([3]).handle('t'), undefined, undefined, 1e-5, true)).toThrow(/^batchNorm: weight must be \[3\]/);
+    const [x, v] = [t([4, 3]).handle('t'), t([3]).handle('t')];
+    expect(() => native.batchNormBackward(x, x, v, v, v, true, t([2]).handle('t'))).toThrow(/^batchNormBackward: reluBias must be \[3\] .*got \[2\]/);
     expect(() => native.batchNormUpdateRunning(t([3]).handle('t'), t([3]).handle('t'), t([3]).handle('t'), t([3]).handle('t'), 0.1, 1)).toThrow(/^batchNorm: expected more than 1 value/);
   });
 });

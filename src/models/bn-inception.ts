@@ -48,6 +48,18 @@ function heInit(conv: Conv2d): Conv2d {
   return conv;
 }
 
+/** A unit's BN layer; a ReLU after it runs inside the same pass. */
+function unitBatchNorm(channels: number, unit: UnitOptions): BatchNorm2d {
+  return new BatchNorm2d(channels, { device: unit.device, activation: unit.activation === 'relu' ? 'relu' : undefined });
+}
+
+/** BN (with its fused ReLU) or the bare nonlinearity after a unit's convolution. */
+function activate(z: Tensor, bn: BatchNorm2d | undefined, unit: UnitOptions): Tensor {
+  if (bn?.activation === 'relu') return bn.forward(z);
+  const n = bn ? bn.forward(z) : z;
+  return unit.activation === 'relu' ? relu(n) : sigmoid(n);
+}
+
 /** conv → BN → nonlinearity (no conv bias); without BN: conv + bias → nonlinearity. */
 export class ConvUnit extends Module {
   readonly conv: Conv2d;
@@ -63,13 +75,11 @@ export class ConvUnit extends Module {
     super();
     const { stride = 1, padding = (kernel - 1) / 2 } = options;
     this.conv = this.registerModule('conv', heInit(new Conv2d(inChannels, outChannels, kernel, { stride, padding, bias: !unit.batchNorm, device: unit.device })));
-    this.bn = unit.batchNorm ? this.registerModule('bn', new BatchNorm2d(outChannels, { device: unit.device })) : undefined;
+    this.bn = unit.batchNorm ? this.registerModule('bn', unitBatchNorm(outChannels, unit)) : undefined;
   }
 
   forward(x: Tensor): Tensor {
-    const z = this.conv.forward(x);
-    const n = this.bn ? this.bn.forward(z) : z;
-    return this.unit.activation === 'relu' ? relu(n) : sigmoid(n);
+    return activate(this.conv.forward(x), this.bn, this.unit);
   }
 }
 
@@ -89,13 +99,11 @@ export class SeparableConvUnit extends Module {
     const mid = inChannels * depthMultiplier;
     this.depthwise = this.registerModule('depthwise', heInit(new Conv2d(inChannels, mid, 7, { stride: 2, padding: 3, groups: inChannels, bias: false, device: unit.device })));
     this.pointwise = this.registerModule('pointwise', heInit(new Conv2d(mid, outChannels, 1, { bias: !unit.batchNorm, device: unit.device })));
-    this.bn = unit.batchNorm ? this.registerModule('bn', new BatchNorm2d(outChannels, { device: unit.device })) : undefined;
+    this.bn = unit.batchNorm ? this.registerModule('bn', unitBatchNorm(outChannels, unit)) : undefined;
   }
 
   forward(x: Tensor): Tensor {
-    const z = this.pointwise.forward(this.depthwise.forward(x));
-    const n = this.bn ? this.bn.forward(z) : z;
-    return this.unit.activation === 'relu' ? relu(n) : sigmoid(n);
+    return activate(this.pointwise.forward(this.depthwise.forward(x)), this.bn, this.unit);
   }
 }
 

@@ -14,6 +14,8 @@ export interface BatchNormLayerOptions {
   momentum?: number;
   /** Learn γ and β (default true). */
   affine?: boolean;
+  /** 'relu': the layer's output goes through ReLU in the same pass (ops.batchNorm's activation). */
+  activation?: 'relu';
   device?: DeviceName;
 }
 
@@ -22,6 +24,7 @@ abstract class BatchNorm extends Module {
   readonly bias: Tensor | undefined;
   readonly eps: number;
   readonly momentum: number;
+  readonly activation: 'relu' | undefined;
   /** Batches seen in the current exact population pass (Algorithm 2), or undefined. */
   #populationBatches: number | undefined;
 
@@ -34,6 +37,8 @@ abstract class BatchNorm extends Module {
     if (!Number.isInteger(numFeatures) || numFeatures < 1) fail(this.constructor.name, `numFeatures must be a positive integer, got ${numFeatures}`);
     this.eps = options.eps ?? 1e-5;
     this.momentum = options.momentum ?? 0.1;
+    if (options.activation !== undefined && options.activation !== 'relu') fail(this.constructor.name, `activation must be 'relu' or undefined, got ${String(options.activation)}`);
+    this.activation = options.activation;
     const device = options.device;
     const affine = options.affine ?? true;
     this.weight = affine ? this.registerParameter('weight', full([numFeatures], 1, { device })) : undefined;
@@ -96,6 +101,7 @@ abstract class BatchNorm extends Module {
       runningVar: this.runningVar,
       momentum: this.training && exact !== undefined ? 1 / (exact + 1) : this.momentum,
       eps: this.eps,
+      activation: this.activation,
     });
     if (this.training) {
       if (exact !== undefined) this.#populationBatches = exact + 1;

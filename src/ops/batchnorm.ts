@@ -20,6 +20,12 @@ export interface BatchNormOptions {
   momentum?: number;
   /** Added to the variance (default 1e-5). */
   eps?: number;
+  /**
+   * 'relu' applies ReLU to y in the same pass (BN → ReLU, as in BN-Inception):
+   * one pass over the tensor instead of three each way. The gradient passes
+   * where γ x̂ + β > 0. Default: none.
+   */
+  activation?: 'relu';
 }
 
 function checkVector(x: Tensor, name: string, v: Tensor): Tensor {
@@ -43,7 +49,9 @@ export function batchNorm(x: Tensor, weight: Tensor | null | undefined, bias: Te
   checkFloat(op, 'x', x);
   if (x.rank < 2) fail(op, `x must be [N,C] or [N,C,H,W], got ${fmtShape(x.shape)}`);
   if (typeof options?.training !== 'boolean') fail(op, `options.training must be true or false, got ${String(options?.training)}`);
-  const { training, runningMean, runningVar, momentum = 0.1, eps = 1e-5 } = options;
+  const { training, runningMean, runningVar, momentum = 0.1, eps = 1e-5, activation } = options;
+  if (activation !== undefined && activation !== 'relu') fail(op, `options.activation must be 'relu' or undefined, got ${String(activation)}`);
+  const relu = activation === 'relu';
   if (!(momentum >= 0 && momentum <= 1)) fail(op, `momentum must lie in [0, 1], got ${momentum}`);
   if (!(eps >= 0 && Number.isFinite(eps))) fail(op, `eps must be finite and non-negative, got ${eps}`);
   if ((runningMean === undefined) !== (runningVar === undefined)) fail(op, 'runningMean and runningVar must be given together');
@@ -70,11 +78,11 @@ export function batchNorm(x: Tensor, weight: Tensor | null | undefined, bias: Te
   let invstd: Tensor;
   let variance: Tensor;
   if (x.dtype === 'float64') {
-    const r = ref.batchNorm(x.array(op), w.array(op), b.array(op), eps, stats && { mean: stats.mean.array(op), var: stats.var.array(op) });
+    const r = ref.batchNorm(x.array(op), w.array(op), b.array(op), eps, stats && { mean: stats.mean.array(op), var: stats.var.array(op) }, relu);
     [y, mean, invstd, variance] = [r.y, r.mean, r.invstd, r.var].map((a) => Tensor.fromReference(a)) as [Tensor, Tensor, Tensor, Tensor];
     if (training && runningMean && runningVar) ref.batchNormUpdateRunning(runningMean.array(op), runningVar.array(op), r.mean, r.var, momentum, m);
   } else {
-    const handles = native.batchNorm(x.handle(op), w.handle(op), b.handle(op), stats?.mean.handle(op), stats?.var.handle(op), eps);
+    const handles = native.batchNorm(x.handle(op), w.handle(op), b.handle(op), stats?.mean.handle(op), stats?.var.handle(op), eps, relu);
     [y, mean, invstd, variance] = handles.map(wrap) as [Tensor, Tensor, Tensor, Tensor];
     if (training && runningMean && runningVar) {
       native.batchNormUpdateRunning(runningMean.handle(op), runningVar.handle(op), mean.handle(op), variance.handle(op), momentum, m);
@@ -87,10 +95,10 @@ export function batchNorm(x: Tensor, weight: Tensor | null | undefined, bias: Te
     [x, w, b],
     (g) => {
       if (g.dtype === 'float64') {
-        const r = ref.batchNormBackward(g.array(op), x.array(op), w.array(op), mean.array(op), invstd.array(op), training);
+        const r = ref.batchNormBackward(g.array(op), x.array(op), w.array(op), mean.array(op), invstd.array(op), training, relu ? b.array(op) : undefined);
         return [r.dx, r.dweight, r.dbias].map((a) => Tensor.fromReference(a));
       }
-      return native.batchNormBackward(g.handle(op), x.handle(op), w.handle(op), mean.handle(op), invstd.handle(op), training).map(wrap);
+      return native.batchNormBackward(g.handle(op), x.handle(op), w.handle(op), mean.handle(op), invstd.handle(op), training, relu ? b.handle(op) : undefined).map(wrap);
     },
     [mean, invstd, ...owned],
   );

@@ -26,8 +26,11 @@ export interface BatchNormForward {
   var: RefArray;
 }
 
-/** Algorithm 1 when `stats` is undefined, else Algorithm 2 with the given E[x], Var[x]. */
-export function batchNorm(x: RefArray, weight: RefArray, bias: RefArray, eps: number, stats?: { mean: RefArray; var: RefArray }): BatchNormForward {
+/**
+ * Algorithm 1 when `stats` is undefined, else Algorithm 2 with the given E[x],
+ * Var[x]; then max(y, 0) when `relu` (NaN passes, as the relu op).
+ */
+export function batchNorm(x: RefArray, weight: RefArray, bias: RefArray, eps: number, stats?: { mean: RefArray; var: RefArray }, relu = false): BatchNormForward {
   const { c, at } = channels(x);
   const y = new Float64Array(x.data.length);
   const mean = new Float64Array(c);
@@ -47,7 +50,8 @@ export function batchNorm(x: RefArray, weight: RefArray, bias: RefArray, eps: nu
     }
     for (const i of idx) {
       const xhat = (x.data[i]! - mu) / Math.sqrt(s2 + eps); // x̂_i
-      y[i] = weight.data[ch]! * xhat + bias.data[ch]!; // y_i = γ x̂_i + β
+      const yi = weight.data[ch]! * xhat + bias.data[ch]!; // y_i = γ x̂_i + β
+      y[i] = relu && yi <= 0 ? 0 : yi;
     }
     mean[ch] = mu;
     variance[ch] = s2;
@@ -65,10 +69,22 @@ export interface BatchNormGrads {
 
 /**
  * Gradients of BN for x, γ and β. Training: the paper's chain rule through
- * σ²_B and μ_B; inference: the affine map's dx = γ dy/√(Var + ε).
+ * σ²_B and μ_B; inference: the affine map's dx = γ dy/√(Var + ε). With
+ * `reluBias` (the forward's β when a ReLU followed), dy first passes the ReLU:
+ * it is kept where γ x̂ + β > 0 and zeroed elsewhere.
  */
-export function batchNormBackward(g: RefArray, x: RefArray, weight: RefArray, mean: RefArray, invstd: RefArray, training: boolean): BatchNormGrads {
+export function batchNormBackward(g: RefArray, x: RefArray, weight: RefArray, mean: RefArray, invstd: RefArray, training: boolean, reluBias?: RefArray): BatchNormGrads {
   const { c, at } = channels(x);
+  if (reluBias) {
+    const passed = new Float64Array(g.data.length);
+    for (let ch = 0; ch < c; ch++) {
+      for (const i of at(ch)) {
+        const pre = weight.data[ch]! * (x.data[i]! - mean.data[ch]!) * invstd.data[ch]! + reluBias.data[ch]!;
+        passed[i] = pre > 0 ? g.data[i]! : 0;
+      }
+    }
+    g = { shape: g.shape, data: passed };
+  }
   const dx = new Float64Array(x.data.length);
   const dweight = new Float64Array(c);
   const dbias = new Float64Array(c);

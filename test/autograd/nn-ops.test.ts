@@ -25,6 +25,12 @@ describe('gradcheck: batchNorm', () => {
     const [rm, rv] = [f64([3], 4), f64([3], 5, 0.1, 1)];
     check((x, w) => ops.batchNorm(x, w, null, { training: true, runningMean: rm, runningVar: rv }), [f64([5, 3, 1, 5], 7), f64([3], 8)]);
   });
+  it.each(cases.map((s) => [`[${s}]`, s] as const))('fused ReLU, training and inference, x γ β %s', (_, shape) => {
+    const c = shape[1]!;
+    const [rm, rv] = [f64([c], 4), f64([c], 5, 0.1, 1)];
+    check((x, w, b) => ops.batchNorm(x, w, b, { training: true, activation: 'relu' }), [f64(shape, 1), f64([c], 2, 0.5, 1), f64([c], 3)]);
+    check((x, w, b) => ops.batchNorm(x, w, b, { training: false, runningMean: rm, runningVar: rv, activation: 'relu' }), [f64(shape, 1), f64([c], 2, 0.5, 1), f64([c], 3)]);
+  });
 });
 
 describe('gradcheck: lstmCell (fused) and lstmCellComposite', () => {

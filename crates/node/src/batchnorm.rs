@@ -18,7 +18,8 @@ fn wrap_all<const N: usize>(
 }
 
 /// [y, mean, invstd, var]: batch statistics when no running statistics are
-/// given (training), else normalised with them (inference).
+/// given (training), else normalised with them (inference); y through ReLU in
+/// the same pass when `relu`.
 #[napi(catch_unwind)]
 pub fn batch_norm(
     x: &NativeTensor,
@@ -27,6 +28,7 @@ pub fn batch_norm(
     running_mean: Option<ClassInstance<NativeTensor>>,
     running_var: Option<ClassInstance<NativeTensor>>,
     eps: f64,
+    relu: bool,
 ) -> Result<Vec<NativeTensor>> {
     let op = "batchNorm";
     let stats = match (&running_mean, &running_var) {
@@ -44,10 +46,12 @@ pub fn batch_norm(
         bias.get(op)?,
         stats,
         eps as f32,
+        relu,
     ))
 }
 
-/// [dx, dweight, dbias] from the output gradient and the forward's mean and invstd.
+/// [dx, dweight, dbias] from the output gradient and the forward's mean and
+/// invstd; `reluBias` is the forward's bias when it applied ReLU.
 #[napi(catch_unwind)]
 pub fn batch_norm_backward(
     grad: &NativeTensor,
@@ -56,6 +60,7 @@ pub fn batch_norm_backward(
     mean: &NativeTensor,
     invstd: &NativeTensor,
     training: bool,
+    relu_bias: Option<ClassInstance<NativeTensor>>,
 ) -> Result<Vec<NativeTensor>> {
     let op = "batchNormBackward";
     wrap_all(batchnorm::backward(
@@ -65,6 +70,7 @@ pub fn batch_norm_backward(
         mean.get(op)?,
         invstd.get(op)?,
         training,
+        relu_bias.as_ref().map(|b| b.get(op)).transpose()?,
     ))
 }
 

@@ -1,6 +1,7 @@
-// Batch norm: training forward (Algorithm 1), inference forward (Algorithm 2),
-// the fused backward for x, γ and β in both modes (against the paper's chain
-// rule in src/reference), and the in-place running-statistics update.
+// Batch norm: training forward (Algorithm 1) and inference forward (Algorithm 2),
+// each with and without the fused ReLU; the fused backward for x, γ and β in all
+// four modes (against the paper's chain rule in src/reference); and the in-place
+// running-statistics update.
 // Shapes: [N,F] with N = 2, 3, 7, 64 and prime F; [N,C,H,W] with prime C and
 // H, W ∈ {1, 5}; an offset input (mean 50) checks there is no cancellation.
 // Tolerances: outputs are O(1) sums of O(m) float32 products accumulated in f64:
@@ -22,12 +23,12 @@ function inputs(shape: number[], offset = 0): InputMaker[] {
 
 const EPS = 1e-5;
 
-function refTrain(xs: RefArray[]): ref.BatchNormForward {
-  return ref.batchNorm(xs[0]!, xs[1]!, xs[2]!, EPS);
+function refTrain(xs: RefArray[], relu = false): ref.BatchNormForward {
+  return ref.batchNorm(xs[0]!, xs[1]!, xs[2]!, EPS, undefined, relu);
 }
 
-function refEval(xs: RefArray[]): ref.BatchNormForward {
-  return ref.batchNorm(xs[0]!, xs[1]!, xs[2]!, EPS, { mean: xs[3]!, var: xs[4]! });
+function refEval(xs: RefArray[], relu = false): ref.BatchNormForward {
+  return ref.batchNorm(xs[0]!, xs[1]!, xs[2]!, EPS, { mean: xs[3]!, var: xs[4]! }, relu);
 }
 
 function samples(shape: number[], offset = 0): Sample[] {
@@ -35,22 +36,26 @@ function samples(shape: number[], offset = 0): Sample[] {
   const made = inputs(shape, offset);
   const out: Sample[] = [];
   for (const training of [true, false]) {
-    const mode = training ? 'training' : 'inference';
-    const forward = (t: fv.Tensor[]): fv.Tensor => fv.ops.batchNorm(t[0]!, t[1]!, t[2]!, { training, runningMean: fv.ops.reshape(t[3]!, [-1]), runningVar: fv.ops.reshape(t[4]!, [-1]), eps: EPS });
-    const refFwd = training ? refTrain : refEval;
-    out.push({ name: `batchNorm ${mode} y ${tag}`, inputs: made, run: forward, ref: (xs) => refFwd(xs).y });
-    const names = ['dx', 'dweight', 'dbias'] as const;
-    names.forEach((name, which) => {
-      out.push({
-        name: `batchNorm ${mode} ${name} ${tag}`,
-        inputs: made,
-        run: (t) => gradOf([t[0]!, t[1]!, t[2]!], which, () => forward(t), t[5]!),
-        ref: (xs) => {
-          const f = refFwd(xs);
-          return ref.batchNormBackward(xs[5]!, xs[0]!, xs[1]!, f.mean, f.invstd, training)[name];
-        },
+    for (const relu of [false, true]) {
+      const mode = (training ? 'training' : 'inference') + (relu ? ' +relu' : '');
+      const activation = relu ? ('relu' as const) : undefined;
+      const forward = (t: fv.Tensor[]): fv.Tensor =>
+        fv.ops.batchNorm(t[0]!, t[1]!, t[2]!, { training, runningMean: fv.ops.reshape(t[3]!, [-1]), runningVar: fv.ops.reshape(t[4]!, [-1]), eps: EPS, activation });
+      const refFwd = (xs: RefArray[]): ref.BatchNormForward => (training ? refTrain : refEval)(xs, relu);
+      out.push({ name: `batchNorm ${mode} y ${tag}`, inputs: made, run: forward, ref: (xs) => refFwd(xs).y });
+      const names = ['dx', 'dweight', 'dbias'] as const;
+      names.forEach((name, which) => {
+        out.push({
+          name: `batchNorm ${mode} ${name} ${tag}`,
+          inputs: made,
+          run: (t) => gradOf([t[0]!, t[1]!, t[2]!], which, () => forward(t), t[5]!),
+          ref: (xs) => {
+            const f = refFwd(xs);
+            return ref.batchNormBackward(xs[5]!, xs[0]!, xs[1]!, f.mean, f.invstd, training, relu ? xs[2]! : undefined)[name];
+          },
+        });
       });
-    });
+    }
   }
   // Running statistics after one training step (updated in place, momentum 0.3).
   for (const which of ['runningMean', 'runningVar'] as const) {

@@ -75,24 +75,126 @@ fn per_channel<T: Send>(len: usize, c: usize, f: impl Fn(usize) -> T + Sync + Se
     }
 }
 
-/// Writes out[b, ch, k] = f(ch, b·c·inner + ch·inner + k) sample by sample.
-fn per_element(out: &mut [f32], c: usize, inner: usize, f: impl Fn(usize, usize) -> f32 + Sync) {
-    let sample = (c * inner).max(1);
-    // Channel by channel within a sample: no division per element, and the
-    // inner loop runs over one channel's contiguous values.
-    let fill = |(b, dst): (usize, &mut [f32])| {
-        for (ch, plane) in dst.chunks_exact_mut(inner.max(1)).enumerate() {
-            let base = b * sample + ch * inner;
-            for (k, d) in plane.iter_mut().enumerate() {
-                *d = f(ch, base + k);
-            }
-        }
-    };
-    if out.len() < PARALLEL_MIN {
-        out.chunks_mut(sample).enumerate().for_each(fill);
-    } else {
-        for_each_row_mut(out, sample, PARALLEL_MIN / 8, |b, dst| fill((b, dst)));
+/// Runs `f(channel, plane index, plane)` over `out` cut into its n·c planes of
+/// `inner` values, in parallel when the tensor is large.
+fn per_plane(out: &mut [f32], c: usize, inner: usize, f: impl Fn(usize, usize, &mut [f32]) + Sync) {
+    if inner == 0 || c == 0 {
+        return;
     }
+    let plane = |p: usize, dst: &mut [f32]| f(p % c, p, dst);
+    if out.len() < PARALLEL_MIN {
+        out.chunks_exact_mut(inner)
+            .enumerate()
+            .for_each(|(p, d)| plane(p, d));
+    } else {
+        for_each_row_mut(out, inner, PARALLEL_MIN / 8, plane);
+    }
+}
+
+/// The affine map of BN's output, y = (x − μ)·scale + shift per channel, and
+/// whether a ReLU follows it in the same pass (BN-Inception's BN → ReLU).
+#[derive(Clone, Copy)]
+struct Affine {
+    mean: f32,
+    scale: f32,
+    shift: f32,
+    relu: bool,
+}
+
+impl Affine {
+    #[inline(always)]
+    fn pre(self, x: f32) -> f32 {
+        (x - self.mean) * self.scale + self.shift
+    }
+
+    /// The output: ReLU as `relu` (NaN passes), when fused.
+    #[inline(always)]
+    fn out(self, x: f32) -> f32 {
+        let v = self.pre(x);
+        if self.relu && !(v > 0.0 || v.is_nan()) {
+            0.0
+        } else {
+            v
+        }
+    }
+
+    /// Whether the fused ReLU let x's value through with a slope of 1.
+    #[inline(always)]
+    fn passes(self, x: f32) -> bool {
+        self.pre(x) > 0.0
+    }
+
+    /// The gradient reaching the affine part: dy where the ReLU passed.
+    #[inline(always)]
+    fn grad(self, g: f32, x: f32) -> f32 {
+        if self.relu && !self.passes(x) {
+            0.0
+        } else {
+            g
+        }
+    }
+}
+
+#[inline(always)]
+fn normalize_row_body(dst: &mut [f32], src: &[f32], a: Affine) {
+    // Two loops, so that neither tests `relu` per element.
+    if a.relu {
+        let a = Affine { relu: true, ..a };
+        dst.iter_mut().zip(src).for_each(|(d, &v)| *d = a.out(v));
+    } else {
+        let a = Affine { relu: false, ..a };
+        dst.iter_mut().zip(src).for_each(|(d, &v)| *d = a.out(v));
+    }
+}
+
+super::multiversion!(normalize_row, normalize_row_body, (dst: &mut [f32], src: &[f32], a: Affine));
+
+/// (Σ g', Σ g'·(x − μ)) over a row in f64, g' = the gradient past the ReLU.
+#[inline(always)]
+fn grad_sums_row_body(g: &[f32], x: &[f32], a: Affine) -> (f64, f64) {
+    let (mut sg, mut sgx) = ([0f64; 8], [0f64; 8]);
+    let (gc, xc) = (g.chunks_exact(8), x.chunks_exact(8));
+    let mut tail = (0f64, 0f64);
+    for (&gv, &xv) in gc.remainder().iter().zip(xc.remainder()) {
+        let gv = a.grad(gv, xv) as f64;
+        tail.0 += gv;
+        tail.1 += gv * (xv as f64 - a.mean as f64);
+    }
+    for (gr, xr) in gc.zip(xc) {
+        for l in 0..8 {
+            let gv = a.grad(gr[l], xr[l]) as f64;
+            sg[l] += gv;
+            sgx[l] += gv * (xr[l] as f64 - a.mean as f64);
+        }
+    }
+    (
+        sg.iter().sum::<f64>() + tail.0,
+        sgx.iter().sum::<f64>() + tail.1,
+    )
+}
+
+super::multiversion!(grad_sums_row, grad_sums_row_body, (g: &[f32], x: &[f32], a: Affine) -> (f64, f64));
+
+/// dx = da·g' + db·(x − μ) + dk over a row (see `backward`).
+#[inline(always)]
+fn dx_row_body(dx: &mut [f32], g: &[f32], x: &[f32], a: Affine, (da, db, dk): (f32, f32, f32)) {
+    for ((d, &gv), &xv) in dx.iter_mut().zip(g).zip(x) {
+        *d = da * a.grad(gv, xv) + db * (xv - a.mean) + dk;
+    }
+}
+
+super::multiversion!(dx_row, dx_row_body, (dx: &mut [f32], g: &[f32], x: &[f32], a: Affine, coef: (f32, f32, f32)));
+
+/// Per channel affine maps: scale = γ·invstd, shift = β.
+fn affines(mean: &[f32], invstd: &[f32], weight: &[f32], bias: &[f32], relu: bool) -> Vec<Affine> {
+    (0..mean.len())
+        .map(|ch| Affine {
+            mean: mean[ch],
+            scale: weight[ch] * invstd[ch],
+            shift: bias[ch],
+            relu,
+        })
+        .collect()
 }
 
 /// Algorithm 1's μ_B and biased σ²_B per channel (two passes: mean, then deviations).
@@ -128,7 +230,8 @@ pub fn invstd(var: &[f32], eps: f32) -> Vec<f32> {
         .collect()
 }
 
-/// y = (x − μ)·(γ·invstd) + β (x − μ first: no cancellation when |μ| ≫ σ).
+/// y = (x − μ)·(γ·invstd) + β (x − μ first: no cancellation when |μ| ≫ σ),
+/// then ReLU when `relu` (NaN passes, as the `relu` op).
 #[allow(clippy::too_many_arguments)]
 pub fn normalize(
     x: &[f32],
@@ -138,16 +241,24 @@ pub fn normalize(
     invstd: &[f32],
     weight: &[f32],
     bias: &[f32],
+    relu: bool,
 ) -> Vec<f32> {
-    let scale: Vec<f32> = (0..c).map(|ch| weight[ch] * invstd[ch]).collect();
+    let maps = affines(mean, invstd, weight, bias, relu);
     let mut y = vec![0f32; x.len()];
-    per_element(&mut y, c, inner, |ch, i| {
-        (x[i] - mean[ch]) * scale[ch] + bias[ch]
+    per_plane(&mut y, c, inner, |ch, p, dst| {
+        let src = &x[p * inner..(p + 1) * inner];
+        if inner < SWEEP_INNER {
+            normalize_row_body(dst, src, maps[ch]);
+        } else {
+            normalize_row(dst, src, maps[ch]);
+        }
     });
     y
 }
 
-/// Gradients of y = BN(x) for x, γ and β. Training uses the fused form of §2:
+/// Gradients of y = BN(x) (then ReLU, when `relu` has the forward's bias: the
+/// gradient passes where (x − μ)·γ·invstd + β > 0, recomputed bit for bit as
+/// the forward did) for x, γ and β. Training uses the fused form of §2:
 /// dx_i = γ·invstd/m · (m·dy_i − Σ dy − x̂_i Σ dy·x̂); inference (fixed
 /// statistics) is the affine map's dx = γ·invstd·dy.
 #[allow(clippy::too_many_arguments)]
@@ -161,32 +272,37 @@ pub fn backward(
     mean: &[f32],
     invstd: &[f32],
     training: bool,
+    relu_bias: Option<&[f32]>,
 ) -> (Vec<f32>, Vec<f32>, Vec<f32>) {
     let m = (n * inner) as f64;
-    // Per channel: Σ dy and Σ dy·x̂.
-    let per_value = |ch: usize, i: usize| {
-        let gv = g[i] as f64;
-        (gv, gv * (x[i] as f64 - mean[ch] as f64))
-    };
-    let sums = if inner < SWEEP_INNER {
-        let s = sweep(n, c, inner, per_value);
-        s.into_iter()
-            .zip(invstd)
-            .map(|((sg, sgx), &is)| (sg, sgx * is as f64))
-            .collect()
+    let zeros = vec![0f32; c];
+    let maps = affines(
+        mean,
+        invstd,
+        weight,
+        relu_bias.unwrap_or(&zeros),
+        relu_bias.is_some(),
+    );
+    // Per channel: Σ dy and Σ dy·x̂ (dy past the ReLU).
+    let sums: Vec<(f64, f64)> = if inner < SWEEP_INNER {
+        sweep(n, c, inner, |ch, i| {
+            let a = maps[ch];
+            let gv = a.grad(g[i], x[i]) as f64;
+            (gv, gv * (x[i] as f64 - a.mean as f64))
+        })
     } else {
         per_channel(x.len(), c, |ch| {
-            let mu = mean[ch] as f64;
-            let (mut sg, mut sgx) = (0f64, 0f64);
-            for (gr, xr) in rows(g, n, c, inner, ch).zip(rows(x, n, c, inner, ch)) {
-                for (&gv, &xv) in gr.iter().zip(xr) {
-                    sg += gv as f64;
-                    sgx += gv as f64 * (xv as f64 - mu);
-                }
-            }
-            (sg, sgx * invstd[ch] as f64)
+            rows(g, n, c, inner, ch)
+                .zip(rows(x, n, c, inner, ch))
+                .map(|(gr, xr)| grad_sums_row(gr, xr, maps[ch]))
+                .fold((0.0, 0.0), |s, r| (s.0 + r.0, s.1 + r.1))
         })
     };
+    let sums: Vec<(f64, f64)> = sums
+        .into_iter()
+        .zip(invstd)
+        .map(|((sg, sgx), &is)| (sg, sgx * is as f64))
+        .collect();
     let dbias: Vec<f32> = sums.iter().map(|s| s.0 as f32).collect();
     let dweight: Vec<f32> = sums.iter().map(|s| s.1 as f32).collect();
     // dx = a·dy + b·(x − μ) + k per channel, expanding x̂ = (x − μ)·invstd.
@@ -203,9 +319,14 @@ pub fn backward(
         })
         .collect();
     let mut dx = vec![0f32; x.len()];
-    per_element(&mut dx, c, inner, |ch, i| {
-        let (a, b, k) = coef[ch];
-        a * g[i] + b * (x[i] - mean[ch]) + k
+    per_plane(&mut dx, c, inner, |ch, p, dst| {
+        let range = p * inner..(p + 1) * inner;
+        let (gr, xr) = (&g[range.clone()], &x[range]);
+        if inner < SWEEP_INNER {
+            dx_row_body(dst, gr, xr, maps[ch], coef[ch]);
+        } else {
+            dx_row(dst, gr, xr, maps[ch], coef[ch]);
+        }
     });
     (dx, dweight, dbias)
 }

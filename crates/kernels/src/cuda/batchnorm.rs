@@ -28,6 +28,7 @@ pub fn forward(
     bias: &Tensor,
     stats: Option<(&Tensor, &Tensor)>,
     eps: f32,
+    relu: bool,
     (n, c, inner): (usize, usize, usize),
 ) -> Result<[Tensor; 4]> {
     let op = "batchNorm";
@@ -40,7 +41,7 @@ pub fn forward(
     let total = x.numel();
     let mut y = alloc::<f32>(op, &g, total)?;
     let mut invstd = alloc::<f32>(op, &g, c)?;
-    let (n64, c64, i64_) = (n as u64, c as u64, inner as u64);
+    let (n64, c64, i64_, relu) = (n as u64, c as u64, inner as u64, relu as i32);
     let (mean, var) = match stats {
         None => {
             let mut mean = alloc::<f32>(op, &g, c)?;
@@ -58,7 +59,8 @@ pub fn forward(
                     .arg(&n64)
                     .arg(&c64)
                     .arg(&i64_)
-                    .arg(&eps);
+                    .arg(&eps)
+                    .arg(&relu);
                 // SAFETY: argument types match the kernel's signature in batchnorm.cu.
                 unsafe { l.launch(per_channel(c)) }.map_err(|e| driver_error(op, e))?;
             }
@@ -87,7 +89,8 @@ pub fn forward(
                     .arg(&mut y)
                     .arg(&t64)
                     .arg(&c64)
-                    .arg(&i64_);
+                    .arg(&i64_)
+                    .arg(&relu);
                 // SAFETY: argument types match the kernel's signature in batchnorm.cu.
                 unsafe { l.launch(launch_1d(total)) }.map_err(|e| driver_error(op, e))?;
             }
@@ -102,6 +105,7 @@ pub fn forward(
     ])
 }
 
+#[allow(clippy::too_many_arguments)]
 pub fn backward(
     grad: &Tensor,
     x: &Tensor,
@@ -109,6 +113,7 @@ pub fn backward(
     mean: &Tensor,
     invstd: &Tensor,
     training: bool,
+    relu_bias: Option<&Tensor>,
     (n, c, inner): (usize, usize, usize),
 ) -> Result<[Tensor; 3]> {
     let op = "batchNormBackward";
@@ -120,6 +125,12 @@ pub fn backward(
         slice(op, "mean", mean)?,
         slice(op, "invstd", invstd)?,
     );
+    // Without ReLU the kernel never reads the bias: the weight stands in for it.
+    let rb = match relu_bias {
+        Some(b) => slice(op, "reluBias", b)?,
+        None => ws,
+    };
+    let relu = relu_bias.is_some() as i32;
     let mut dx = alloc::<f32>(op, &g, x.numel())?;
     let mut dw = alloc::<f32>(op, &g, c)?;
     let mut db = alloc::<f32>(op, &g, c)?;
@@ -138,7 +149,9 @@ pub fn backward(
             .arg(&n64)
             .arg(&c64)
             .arg(&i64_)
-            .arg(&t);
+            .arg(&t)
+            .arg(rb)
+            .arg(&relu);
         // SAFETY: argument types match the kernel's signature in batchnorm.cu.
         unsafe { l.launch(per_channel(c)) }.map_err(|e| driver_error(op, e))?;
     }

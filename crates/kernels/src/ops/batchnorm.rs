@@ -46,14 +46,16 @@ fn cpu_vec<'a>(op: &str, name: &str, v: &'a Tensor) -> Result<&'a [f32]> {
 }
 
 /// Forward. `stats` = Some((mean, var)) normalises with those (inference);
-/// None uses the batch's (training). Returns [y, mean, invstd, var], where in
-/// training var is the biased batch variance of Algorithm 1.
+/// None uses the batch's (training). `relu` applies ReLU to y in the same pass.
+/// Returns [y, mean, invstd, var], where in training var is the biased batch
+/// variance of Algorithm 1.
 pub fn forward(
     x: &Tensor,
     weight: &Tensor,
     bias: &Tensor,
     stats: Option<(&Tensor, &Tensor)>,
     eps: f32,
+    relu: bool,
 ) -> Result<[Tensor; 4]> {
     let (n, c, inner) = layout(OP, x)?;
     check_vec(OP, "weight", weight, c, x)?;
@@ -89,6 +91,7 @@ pub fn forward(
                 &invstd,
                 cpu_vec(OP, "weight", weight)?,
                 cpu_vec(OP, "bias", bias)?,
+                relu,
             );
             Ok([
                 Tensor::cpu_f32(y, x.shape().to_vec()),
@@ -99,7 +102,7 @@ pub fn forward(
         }
         #[cfg(feature = "cuda")]
         Storage::CudaF32(_) => {
-            crate::cuda::batchnorm::forward(x, weight, bias, stats, eps, (n, c, inner))
+            crate::cuda::batchnorm::forward(x, weight, bias, stats, eps, relu, (n, c, inner))
         }
         _ => Err(x.kind_error(OP, "x", "a float32 tensor")),
     }
@@ -107,6 +110,9 @@ pub fn forward(
 
 /// Backward: [dx, dweight, dbias] from the output gradient `g` and the forward's
 /// saved mean and invstd (batch statistics when `training`, else the fixed ones).
+/// `relu_bias` is the forward's bias when it applied ReLU: the gradient then
+/// passes only where the pre-activation, recomputed from x, is positive.
+#[allow(clippy::too_many_arguments)]
 pub fn backward(
     g: &Tensor,
     x: &Tensor,
@@ -114,6 +120,7 @@ pub fn backward(
     mean: &Tensor,
     invstd: &Tensor,
     training: bool,
+    relu_bias: Option<&Tensor>,
 ) -> Result<[Tensor; 3]> {
     let op = "batchNormBackward";
     let (n, c, inner) = layout(op, x)?;
@@ -130,6 +137,9 @@ pub fn backward(
     check_vec(op, "weight", weight, c, x)?;
     check_vec(op, "mean", mean, c, x)?;
     check_vec(op, "invstd", invstd, c, x)?;
+    if let Some(b) = relu_bias {
+        check_vec(op, "reluBias", b, c, x)?;
+    }
     match (g.storage(), x.storage()) {
         (Storage::CpuF32(gv), Storage::CpuF32(xv)) => {
             let (dx, dw, db) = cpu::batchnorm::backward(
@@ -142,6 +152,7 @@ pub fn backward(
                 cpu_vec(op, "mean", mean)?,
                 cpu_vec(op, "invstd", invstd)?,
                 training,
+                relu_bias.map(|b| cpu_vec(op, "reluBias", b)).transpose()?,
             );
             Ok([
                 Tensor::cpu_f32(dx, x.shape().to_vec()),
@@ -150,9 +161,16 @@ pub fn backward(
             ])
         }
         #[cfg(feature = "cuda")]
-        (Storage::CudaF32(_), Storage::CudaF32(_)) => {
-            crate::cuda::batchnorm::backward(g, x, weight, mean, invstd, training, (n, c, inner))
-        }
+        (Storage::CudaF32(_), Storage::CudaF32(_)) => crate::cuda::batchnorm::backward(
+            g,
+            x,
+            weight,
+            mean,
+            invstd,
+            training,
+            relu_bias,
+            (n, c, inner),
+        ),
         (Storage::CpuF32(_), _) => Err(x.kind_error(op, "x", "a float32 tensor")),
         _ => Err(g.kind_error(op, "grad", "a float32 tensor")),
     }

@@ -15,11 +15,23 @@ __device__ double fv_bn_block_sum(double v) {
     return r;
 }
 
+// The affine part y = (x - mean) * scale + shift, rounded step by step (no
+// contraction into an FMA) so that the backward's ReLU mask recomputes it exactly.
+__device__ __forceinline__ float fv_bn_pre(float x, float mean, float scale, float shift) {
+    return __fadd_rn(__fmul_rn(__fsub_rn(x, mean), scale), shift);
+}
+
+// The fused ReLU (NaN passes, as the relu op).
+__device__ __forceinline__ float fv_bn_out(float v, int relu) {
+    return (relu && !(v > 0.f || isnan(v))) ? 0.f : v;
+}
+
 // Element j of channel ch: row j / inner (a sample), column j % inner.
 #define FV_BN_AT(ch, j) ((((j) / inner) * c + (ch)) * inner + (j) % inner)
 
-// Training forward: batch mean and biased variance (two passes), invstd, then y.
-extern "C" __global__ void bn_forward_train_f32(const float* x, const float* w, const float* b, float* y, float* mean, float* var, float* invstd, fv_size n, fv_size c, fv_size inner, float eps) {
+// Training forward: batch mean and biased variance (two passes), invstd, then y
+// (through ReLU when relu).
+extern "C" __global__ void bn_forward_train_f32(const float* x, const float* w, const float* b, float* y, float* mean, float* var, float* invstd, fv_size n, fv_size c, fv_size inner, float eps, int relu) {
     fv_size m = n * inner;
     for (fv_size ch = blockIdx.x; ch < c; ch += gridDim.x) {
         double s = 0.0;
@@ -36,7 +48,7 @@ extern "C" __global__ void bn_forward_train_f32(const float* x, const float* w, 
         if (threadIdx.x == 0) { mean[ch] = mf; var[ch] = (float)v; invstd[ch] = is; }
         for (fv_size j = threadIdx.x; j < m; j += blockDim.x) {
             fv_size at = FV_BN_AT(ch, j);
-            y[at] = (x[at] - mf) * scale + shift;
+            y[at] = fv_bn_out(fv_bn_pre(x[at], mf, scale, shift), relu);
         }
     }
 }
@@ -46,24 +58,28 @@ extern "C" __global__ void bn_invstd_f32(const float* var, float* invstd, fv_siz
     FV_GRID_STRIDE(i, c) { invstd[i] = (float)(1.0 / sqrt((double)var[i] + (double)eps)); }
 }
 
-// Inference forward: y = (x - mean) * (w * invstd) + b, elementwise.
-extern "C" __global__ void bn_forward_eval_f32(const float* x, const float* w, const float* b, const float* mean, const float* invstd, float* y, fv_size total, fv_size c, fv_size inner) {
+// Inference forward: y = (x - mean) * (w * invstd) + b, elementwise (then ReLU when relu).
+extern "C" __global__ void bn_forward_eval_f32(const float* x, const float* w, const float* b, const float* mean, const float* invstd, float* y, fv_size total, fv_size c, fv_size inner, int relu) {
     FV_GRID_STRIDE(i, total) {
         fv_size ch = (i / inner) % c;
-        y[i] = (x[i] - mean[ch]) * (w[ch] * invstd[ch]) + b[ch];
+        y[i] = fv_bn_out(fv_bn_pre(x[i], mean[ch], w[ch] * invstd[ch], b[ch]), relu);
     }
 }
 
 // Backward, one block per channel: dbeta = sum g, dgamma = sum g * xhat, and
 // dx = a*g + bb*(x - mean) + k (the fused form of PAPERS.md §2) or a*g at inference.
-extern "C" __global__ void bn_backward_f32(const float* g, const float* x, const float* w, const float* mean, const float* invstd, float* dx, float* dw, float* db, fv_size n, fv_size c, fv_size inner, int training) {
+// With relu, g is first masked where the forward's pre-activation (recomputed
+// from x and the forward's bias rb) was not positive.
+extern "C" __global__ void bn_backward_f32(const float* g, const float* x, const float* w, const float* mean, const float* invstd, float* dx, float* dw, float* db, fv_size n, fv_size c, fv_size inner, int training, const float* rb, int relu) {
     fv_size m = n * inner;
     for (fv_size ch = blockIdx.x; ch < c; ch += gridDim.x) {
         double mu = (double)mean[ch], is = (double)invstd[ch];
+        float mf = mean[ch], scale = w[ch] * invstd[ch], shift = relu ? rb[ch] : 0.f;
+#define FV_BN_G(at) ((relu && !(fv_bn_pre(x[at], mf, scale, shift) > 0.f)) ? 0.f : g[at])
         double sg = 0.0, sgx = 0.0;
         for (fv_size j = threadIdx.x; j < m; j += blockDim.x) {
             fv_size at = FV_BN_AT(ch, j);
-            double gv = (double)g[at];
+            double gv = (double)FV_BN_G(at);
             sg += gv;
             sgx += gv * ((double)x[at] - mu);
         }
@@ -76,11 +92,11 @@ extern "C" __global__ void bn_backward_f32(const float* g, const float* x, const
             bf = (float)(-a * is * sgx / (double)m);
             kf = (float)(-a * sg / (double)m);
         }
-        float mf = mean[ch];
         for (fv_size j = threadIdx.x; j < m; j += blockDim.x) {
             fv_size at = FV_BN_AT(ch, j);
-            dx[at] = af * g[at] + bf * (x[at] - mf) + kf;
+            dx[at] = af * FV_BN_G(at) + bf * (x[at] - mf) + kf;
         }
+#undef FV_BN_G
     }
 }
 
