@@ -54,12 +54,16 @@ export declare function avgPool2dBackward(grad: NativeTensor, xShape: Array<numb
 
 /**
  * [y, mean, invstd, var]: batch statistics when no running statistics are
- * given (training), else normalised with them (inference).
+ * given (training), else normalised with them (inference); y through ReLU in
+ * the same pass when `relu`.
  */
-export declare function batchNorm(x: NativeTensor, weight: NativeTensor, bias: NativeTensor, runningMean: NativeTensor | undefined | null, runningVar: NativeTensor | undefined | null, eps: number): Array<NativeTensor>
+export declare function batchNorm(x: NativeTensor, weight: NativeTensor, bias: NativeTensor, runningMean: NativeTensor | undefined | null, runningVar: NativeTensor | undefined | null, eps: number, relu: boolean): Array<NativeTensor>
 
-/** [dx, dweight, dbias] from the output gradient and the forward's mean and invstd. */
-export declare function batchNormBackward(grad: NativeTensor, x: NativeTensor, weight: NativeTensor, mean: NativeTensor, invstd: NativeTensor, training: boolean): Array<NativeTensor>
+/**
+ * [dx, dweight, dbias] from the output gradient and the forward's mean and
+ * invstd; `reluBias` is the forward's bias when it applied ReLU.
+ */
+export declare function batchNormBackward(grad: NativeTensor, x: NativeTensor, weight: NativeTensor, mean: NativeTensor, invstd: NativeTensor, training: boolean, reluBias?: NativeTensor | undefined | null): Array<NativeTensor>
 
 /**
  * In place: running ← (1 − momentum)·running + momentum·batch (variance unbiased
