@@ -3,7 +3,8 @@
 // four modes (against the paper's chain rule in src/reference); and the in-place
 // running-statistics update.
 // Shapes: [N,F] with N = 2, 3, 7, 64 and prime F; [N,C,H,W] with prime C and
-// H, W ∈ {1, 5}; an offset input (mean 50) checks there is no cancellation.
+// H, W ∈ {1, 5}; [3,4,6,7] is a plane above the kernels' small-plane size; [64,32,8,9] and [64,601,2,2] are above the CPU kernels' parallel
+// threshold (large and small planes); an offset input (mean 50) checks there is no cancellation.
 // Tolerances: outputs are O(1) sums of O(m) float32 products accumulated in f64:
 // atol 2e-5, rtol 1e-4.
 import * as fv from '../../../src/index.js';
@@ -12,7 +13,7 @@ import { type RefArray } from '../../../src/reference/index.js';
 import { uniform, type Family, type InputMaker, type Sample } from '../samples.js';
 import { gradOf } from './grads.js';
 
-const SHAPES: number[][] = [[2, 5], [3, 7], [7, 13], [64, 101], [2, 3, 1, 1], [3, 5, 5, 5], [7, 3, 1, 5], [2, 11, 5, 1], [3, 2, 5, 5], [64, 32, 8, 9]];
+const SHAPES: number[][] = [[2, 5], [3, 7], [7, 13], [64, 101], [2, 3, 1, 1], [3, 5, 5, 5], [7, 3, 1, 5], [2, 11, 5, 1], [3, 2, 5, 5], [3, 4, 6, 7], [64, 32, 8, 9], [64, 601, 2, 2]];
 
 const vec = (shape: number[], low: number, high: number): InputMaker => uniform([shape[1]!], low, high);
 

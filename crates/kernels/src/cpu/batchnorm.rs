@@ -2,6 +2,8 @@
 //! [n, c, inner]: per channel, statistics over the n·inner values of that
 //! channel (inner = 1 for [N,F], H·W for [N,C,H,W]). Sums run in f64.
 
+use std::ops::Range;
+
 use super::parallel::{for_each_row_mut, map_collect};
 
 use super::math::sum_f64;
@@ -24,21 +26,21 @@ fn lanes_sum_body(row: &[f32], mean: f64, squares: bool) -> f64 {
 
 super::multiversion!(lanes_sum, lanes_sum_body, (row: &[f32], mean: f64, squares: bool) -> f64);
 
-/// Planes smaller than this (2×2 and 1×1 maps, [N,F] features)
-/// are summed by `sweep`.
-const SWEEP_INNER: usize = 8;
+/// Planes smaller than this (up to 5×5 maps, [N,F] features) are handled
+/// sample by sample (`sweep`, `per_sample`): a loop per plane would pay more per
+/// row than the row holds.
+const SWEEP_INNER: usize = 32;
 
-/// Two sums per channel of `term(channel, flat index)` over its n·inner values,
-/// in f64, sweeping the tensor in memory order with one accumulator pair per
-/// channel: for small planes, a per-channel loop would pay more per row than
-/// the row holds.
+/// Two sums per channel over its n·inner values for small planes, sweeping the
+/// tensor sample by sample: `add(positions, b, u, v)` adds sample b's terms at
+/// those positions of a sample (c·inner of them) into the f64 accumulators u and
+/// v, one per position. Blocks of channels run in parallel for large tensors.
 fn sweep(
     n: usize,
     c: usize,
     inner: usize,
-    term: impl Fn(usize, usize) -> (f64, f64) + Sync,
+    add: impl Fn(Range<usize>, usize, &mut [f64], &mut [f64]) + Sync,
 ) -> Vec<(f64, f64)> {
-    // Channel blocks in parallel for large tensors: each block sweeps its channels.
     let blocks = if n * c * inner < PARALLEL_MIN {
         1
     } else {
@@ -46,24 +48,83 @@ fn sweep(
     };
     let per = c.div_ceil(blocks).max(1);
     let block = |k: usize| {
-        let chans = k * per..((k + 1) * per).min(c);
-        let mut acc = vec![(0f64, 0f64); chans.len()];
+        let positions = k * per * inner..((k + 1) * per).min(c) * inner;
+        let mut u = vec![0f64; positions.len()];
+        let mut v = vec![0f64; positions.len()];
         for b in 0..n {
-            for (ch, a) in chans.clone().zip(acc.iter_mut()) {
-                let base = (b * c + ch) * inner;
-                for i in base..base + inner {
-                    let (u, v) = term(ch, i);
-                    a.0 += u;
-                    a.1 += v;
-                }
-            }
+            add(positions.clone(), b, &mut u, &mut v);
         }
-        acc
+        let sum = |a: &[f64]| a.iter().sum::<f64>();
+        u.chunks(inner.max(1))
+            .zip(v.chunks(inner.max(1)))
+            .map(|(a, b)| (sum(a), sum(b)))
+            .collect::<Vec<_>>()
     };
     if blocks == 1 {
         return block(0);
     }
     map_collect(c.div_ceil(per), block).concat()
+}
+
+/// The per-channel affine maps spread to one per position of a sample (c·inner
+/// of them), as a structure of arrays so that the sample loops vectorise.
+struct Spread {
+    mean: Vec<f32>,
+    scale: Vec<f32>,
+    shift: Vec<f32>,
+    relu: bool,
+}
+
+impl Spread {
+    fn new(maps: &[Affine], inner: usize) -> Spread {
+        let spread = |f: fn(&Affine) -> f32| {
+            maps.iter()
+                .flat_map(|a| std::iter::repeat_n(f(a), inner))
+                .collect()
+        };
+        Spread {
+            mean: spread(|a| a.mean),
+            scale: spread(|a| a.scale),
+            shift: spread(|a| a.shift),
+            relu: maps.first().is_some_and(|a| a.relu),
+        }
+    }
+
+    /// Runs `f(i, map of position i)` for i in `at`, with `relu` a constant in each loop.
+    #[inline(always)]
+    fn each(&self, at: Range<usize>, mut f: impl FnMut(usize, Affine)) {
+        let (mean, scale, shift) = (
+            &self.mean[at.clone()],
+            &self.scale[at.clone()],
+            &self.shift[at.clone()],
+        );
+        let n = mean.len().min(scale.len()).min(shift.len());
+        let map = |i: usize, relu: bool| Affine {
+            mean: mean[i],
+            scale: scale[i],
+            shift: shift[i],
+            relu,
+        };
+        if self.relu {
+            (0..n).for_each(|i| f(i, map(i, true)));
+        } else {
+            (0..n).for_each(|i| f(i, map(i, false)));
+        }
+    }
+}
+
+/// Runs `f(b, sample)` over `out` cut into its n samples, in parallel when large.
+fn per_sample(out: &mut [f32], sample: usize, f: impl Fn(usize, &mut [f32]) + Sync) {
+    if sample == 0 {
+        return;
+    }
+    if out.len() < PARALLEL_MIN {
+        out.chunks_exact_mut(sample)
+            .enumerate()
+            .for_each(|(b, d)| f(b, d));
+    } else {
+        for_each_row_mut(out, sample, PARALLEL_MIN / 8, f);
+    }
 }
 
 /// Runs `f` for each channel, in parallel when the tensor is large.
@@ -201,11 +262,21 @@ fn affines(mean: &[f32], invstd: &[f32], weight: &[f32], bias: &[f32], relu: boo
 pub fn batch_stats(x: &[f32], n: usize, c: usize, inner: usize) -> (Vec<f32>, Vec<f32>) {
     let m = (n * inner) as f64;
     if inner < SWEEP_INNER {
-        let sums = sweep(n, c, inner, |_, i| (x[i] as f64, 0.0));
+        let ci = c * inner;
+        let sums = sweep(n, c, inner, |at, b, u, _| {
+            for (a, &v) in u.iter_mut().zip(&x[b * ci..][at]) {
+                *a += v as f64;
+            }
+        });
         let mean: Vec<f64> = sums.iter().map(|s| s.0 / m).collect();
-        let sq = sweep(n, c, inner, |ch, i| {
-            let d = x[i] as f64 - mean[ch];
-            (d * d, 0.0)
+        let mean_at: Vec<f64> = mean
+            .iter()
+            .flat_map(|&mu| std::iter::repeat_n(mu, inner))
+            .collect();
+        let sq = sweep(n, c, inner, |at, b, u, _| {
+            for ((a, &v), &mu) in u.iter_mut().zip(&x[b * ci..][at.clone()]).zip(&mean_at[at]) {
+                *a += (v as f64 - mu) * (v as f64 - mu);
+            }
         });
         let var = sq.iter().map(|s| (s.0 / m) as f32).collect();
         return (mean.iter().map(|&v| v as f32).collect(), var);
@@ -245,13 +316,16 @@ pub fn normalize(
 ) -> Vec<f32> {
     let maps = affines(mean, invstd, weight, bias, relu);
     let mut y = vec![0f32; x.len()];
+    if inner < SWEEP_INNER {
+        let (ci, spread) = (c * inner, Spread::new(&maps, inner));
+        per_sample(&mut y, ci, |b, dst| {
+            let (src, dst) = (&x[b * ci..][..ci], &mut dst[..ci]);
+            spread.each(0..ci, |i, a| dst[i] = a.out(src[i]));
+        });
+        return y;
+    }
     per_plane(&mut y, c, inner, |ch, p, dst| {
-        let src = &x[p * inner..(p + 1) * inner];
-        if inner < SWEEP_INNER {
-            normalize_row_body(dst, src, maps[ch]);
-        } else {
-            normalize_row(dst, src, maps[ch]);
-        }
+        normalize_row(dst, &x[p * inner..(p + 1) * inner], maps[ch]);
     });
     y
 }
@@ -284,11 +358,19 @@ pub fn backward(
         relu_bias.is_some(),
     );
     // Per channel: Σ dy and Σ dy·x̂ (dy past the ReLU).
-    let sums: Vec<(f64, f64)> = if inner < SWEEP_INNER {
-        sweep(n, c, inner, |ch, i| {
-            let a = maps[ch];
-            let gv = a.grad(g[i], x[i]) as f64;
-            (gv, gv * (x[i] as f64 - a.mean as f64))
+    let small = inner < SWEEP_INNER;
+    // Small planes go sample by sample, the maps spread to one per position.
+    let ci = c * inner;
+    let spread = small.then(|| Spread::new(&maps, inner));
+    let sums: Vec<(f64, f64)> = if let Some(spread) = &spread {
+        sweep(n, c, inner, |at, b, u, v| {
+            let (gs, xs) = (&g[b * ci..][at.clone()], &x[b * ci..][at.clone()]);
+            let (u, v) = (&mut u[..gs.len()], &mut v[..gs.len()]);
+            spread.each(at, |i, a| {
+                let gv = a.grad(gs[i], xs[i]) as f64;
+                u[i] += gv;
+                v[i] += gv * (xs[i] as f64 - a.mean as f64);
+            });
         })
     } else {
         per_channel(x.len(), c, |ch| {
@@ -319,14 +401,25 @@ pub fn backward(
         })
         .collect();
     let mut dx = vec![0f32; x.len()];
+    if let Some(spread) = &spread {
+        let coef_at = |f: fn(&(f32, f32, f32)) -> f32| -> Vec<f32> {
+            coef.iter()
+                .flat_map(|k| std::iter::repeat_n(f(k), inner))
+                .collect()
+        };
+        let (da, db, dk) = (coef_at(|k| k.0), coef_at(|k| k.1), coef_at(|k| k.2));
+        per_sample(&mut dx, ci, |b, dst| {
+            let (gs, xs, dst) = (&g[b * ci..][..ci], &x[b * ci..][..ci], &mut dst[..ci]);
+            let (da, db, dk) = (&da[..ci], &db[..ci], &dk[..ci]);
+            spread.each(0..ci, |i, a| {
+                dst[i] = da[i] * a.grad(gs[i], xs[i]) + db[i] * (xs[i] - a.mean) + dk[i];
+            });
+        });
+        return (dx, dweight, dbias);
+    }
     per_plane(&mut dx, c, inner, |ch, p, dst| {
         let range = p * inner..(p + 1) * inner;
-        let (gr, xr) = (&g[range.clone()], &x[range]);
-        if inner < SWEEP_INNER {
-            dx_row_body(dst, gr, xr, maps[ch], coef[ch]);
-        } else {
-            dx_row(dst, gr, xr, maps[ch], coef[ch]);
-        }
+        dx_row(dst, &g[range.clone()], &x[range], maps[ch], coef[ch]);
     });
     (dx, dweight, dbias)
 }
