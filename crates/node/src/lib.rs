@@ -9,6 +9,12 @@
 static ALLOCATOR: foveate_kernels::large_pages::LargePages =
     foveate_kernels::large_pages::LargePages;
 
+/// Mid-size buffers reuse freed heap memory instead of faulting in fresh pages.
+#[napi_derive::module_init]
+fn init() {
+    foveate_kernels::large_pages::keep_system_heap();
+}
+
 mod attention;
 mod batchnorm;
 mod conv;

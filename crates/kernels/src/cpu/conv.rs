@@ -468,12 +468,13 @@ pub fn backward_weight(dy: &[f32], x: &[f32], g: &Conv2dGeom) -> Vec<f32> {
     let og = g.o / g.groups;
     let per_out = g.o * howo;
     let size = g.o * k;
-    let mut dw = vec![0f32; size];
     if g.n == 0 || per_out == 0 {
-        return taps.scatter_grad(dw, g);
+        return taps.scatter_grad(vec![0f32; size], g);
     }
     let blocks = Blocks::new(g);
     let threads = blocks.gemm_threads();
+    /// A task's sum (its first block's product goes straight into it, so a
+    /// single block costs no extra pass over dw) and the later blocks' product.
     struct Scratch {
         acc: Vec<f32>,
         tmp: Vec<f32>,
@@ -482,8 +483,8 @@ pub fn backward_weight(dy: &[f32], x: &[f32], g: &Conv2dGeom) -> Vec<f32> {
     }
     let partials = blocks.run(
         || Scratch {
-            acc: vec![0f32; size],
-            tmp: vec![0f32; size],
+            acc: Vec::new(),
+            tmp: Vec::new(),
             col: Vec::new(),
             dyb: Vec::new(),
         },
@@ -492,13 +493,20 @@ pub fn backward_weight(dy: &[f32], x: &[f32], g: &Conv2dGeom) -> Vec<f32> {
             let cols = len * howo;
             let col = block_cols(x, g, &taps, first, len, &mut sc.col);
             let dy_b = block_grads(dy, g, first, len, &mut sc.dyb);
+            let started = !sc.acc.is_empty();
+            let dst = if started { &mut sc.tmp } else { &mut sc.acc };
+            dst.resize(size, 0.0);
             #[rustfmt::skip]
-            sgemm_batched(threads, g.groups, og, k, cols, dy_b, og * cols, false, col, k * cols, true, &mut sc.tmp, og * k);
-            sc.acc.iter_mut().zip(&sc.tmp).for_each(|(a, t)| *a += t);
+            sgemm_batched(threads, g.groups, og, k, cols, dy_b, og * cols, false, col, k * cols, true, dst, og * k);
+            if started {
+                sc.acc.iter_mut().zip(&sc.tmp).for_each(|(a, t)| *a += t);
+            }
         },
     );
+    let mut partials = partials.into_iter().map(|p| p.acc);
+    let mut dw = partials.next().unwrap_or_else(|| vec![0f32; size]);
     for p in partials {
-        dw.iter_mut().zip(&p.acc).for_each(|(a, t)| *a += t);
+        dw.iter_mut().zip(&p).for_each(|(a, t)| *a += t);
     }
     taps.scatter_grad(dw, g)
 }
