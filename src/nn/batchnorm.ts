@@ -56,7 +56,7 @@ abstract class BatchNorm extends Module {
 
   /** How many batches the running statistics summarise (0: never computed). */
   get batchesTracked(): number {
-    this.#tracked ??= this.stateDict()['numBatchesTracked']!.toInt32Array()[0]!;
+    this.#tracked ??= this.buffer('numBatchesTracked').toInt32Array()[0]!;
     return this.#tracked;
   }
 
@@ -76,11 +76,11 @@ abstract class BatchNorm extends Module {
   }
 
   get runningMean(): Tensor {
-    return this.stateDict()['runningMean']!;
+    return this.buffer('runningMean');
   }
 
   get runningVar(): Tensor {
-    return this.stateDict()['runningVar']!;
+    return this.buffer('runningVar');
   }
 
   forward(x: Tensor): Tensor {
@@ -105,7 +105,7 @@ abstract class BatchNorm extends Module {
     });
     if (this.training) {
       if (exact !== undefined) this.#populationBatches = exact + 1;
-      const counter = this.stateDict()['numBatchesTracked']!;
+      const counter = this.buffer('numBatchesTracked');
       const next = tensor(new Int32Array([tracked + 1]), [1], { device: counter.device, dtype: 'int32' });
       counter.assign(next);
       next.dispose();

@@ -25,6 +25,13 @@ export abstract class Module {
     return t;
   }
 
+  /** A registered buffer of this module (not its children), by name. */
+  protected buffer(name: string): Tensor {
+    const t = this.#buffers.get(name);
+    if (t === undefined) fail('Module', `no buffer named ${name}`);
+    return t;
+  }
+
   protected registerModule<M extends Module>(name: string, m: M): M {
     this.#children.set(name, m);
     return m;
