@@ -27,7 +27,7 @@ fn lanes_sum_body(row: &[f32], mean: f64, squares: bool) -> f64 {
 super::multiversion!(lanes_sum, lanes_sum_body, (row: &[f32], mean: f64, squares: bool) -> f64);
 
 /// Planes smaller than this (up to 5×5 maps, [N,F] features) are handled
-/// sample by sample (`sweep`, `per_sample`): a loop per plane would pay more per
+/// sample by sample (`sweep`, `per_row`): a loop per plane would pay more per
 /// row than the row holds.
 const SWEEP_INNER: usize = 32;
 
@@ -113,17 +113,18 @@ impl Spread {
     }
 }
 
-/// Runs `f(b, sample)` over `out` cut into its n samples, in parallel when large.
-fn per_sample(out: &mut [f32], sample: usize, f: impl Fn(usize, &mut [f32]) + Sync) {
-    if sample == 0 {
+/// Runs `f(i, row)` over `out` cut into rows of `row` values (a sample, a
+/// plane), in parallel when large.
+fn per_row(out: &mut [f32], row: usize, f: impl Fn(usize, &mut [f32]) + Sync) {
+    if row == 0 {
         return;
     }
     if out.len() < PARALLEL_MIN {
-        out.chunks_exact_mut(sample)
+        out.chunks_exact_mut(row)
             .enumerate()
-            .for_each(|(b, d)| f(b, d));
+            .for_each(|(i, d)| f(i, d));
     } else {
-        for_each_row_mut(out, sample, PARALLEL_MIN / 8, f);
+        for_each_row_mut(out, row, PARALLEL_MIN / 8, f);
     }
 }
 
@@ -139,16 +140,8 @@ fn per_channel<T: Send>(len: usize, c: usize, f: impl Fn(usize) -> T + Sync + Se
 /// Runs `f(channel, plane index, plane)` over `out` cut into its n·c planes of
 /// `inner` values, in parallel when the tensor is large.
 fn per_plane(out: &mut [f32], c: usize, inner: usize, f: impl Fn(usize, usize, &mut [f32]) + Sync) {
-    if inner == 0 || c == 0 {
-        return;
-    }
-    let plane = |p: usize, dst: &mut [f32]| f(p % c, p, dst);
-    if out.len() < PARALLEL_MIN {
-        out.chunks_exact_mut(inner)
-            .enumerate()
-            .for_each(|(p, d)| plane(p, d));
-    } else {
-        for_each_row_mut(out, inner, PARALLEL_MIN / 8, plane);
+    if c > 0 {
+        per_row(out, inner, |p, dst| f(p % c, p, dst));
     }
 }
 
@@ -318,7 +311,7 @@ pub fn normalize(
     let mut y = vec![0f32; x.len()];
     if inner < SWEEP_INNER {
         let (ci, spread) = (c * inner, Spread::new(&maps, inner));
-        per_sample(&mut y, ci, |b, dst| {
+        per_row(&mut y, ci, |b, dst| {
             let (src, dst) = (&x[b * ci..][..ci], &mut dst[..ci]);
             spread.each(0..ci, |i, a| dst[i] = a.out(src[i]));
         });
@@ -408,7 +401,7 @@ pub fn backward(
                 .collect()
         };
         let (da, db, dk) = (coef_at(|k| k.0), coef_at(|k| k.1), coef_at(|k| k.2));
-        per_sample(&mut dx, ci, |b, dst| {
+        per_row(&mut dx, ci, |b, dst| {
             let (gs, xs, dst) = (&g[b * ci..][..ci], &x[b * ci..][..ci], &mut dst[..ci]);
             let (da, db, dk) = (&da[..ci], &db[..ci], &dk[..ci]);
             spread.each(0..ci, |i, a| {
