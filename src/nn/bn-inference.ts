@@ -81,6 +81,9 @@ export function foldBatchNorm(layer: Linear | Conv2d, bn: BatchNormLayer): Linea
   if (!(bn instanceof BatchNorm1d || bn instanceof BatchNorm2d)) fail(op, 'bn must be a BatchNorm1d or BatchNorm2d');
   if (bn.numFeatures !== out) fail(op, `bn has ${bn.numFeatures} features but the layer has ${out} outputs`);
   if (layer instanceof Conv2d && !(bn instanceof BatchNorm2d)) fail(op, 'a Conv2d folds with a BatchNorm2d');
+  if (bn.activation !== undefined) {
+    fail(op, `bn applies a fused ${bn.activation}, which a ${layer.constructor.name} cannot hold: apply ${bn.activation} to the folded layer's output`);
+  }
   if (bn.batchesTracked === 0) fail(op, 'the batch norm was never trained and has no population statistics (numBatchesTracked = 0)');
   const w = layer.weight;
   const device = w.device;

@@ -148,6 +148,7 @@ describe('foldBatchNorm', () => {
     expect(messageOf(() => nn.foldBatchNorm(lin, new nn.BatchNorm1d(4)))).toMatch(/^foldBatchNorm: the batch norm was never trained/);
     expect(messageOf(() => nn.foldBatchNorm(lin, new nn.BatchNorm1d(5)))).toMatch(/^foldBatchNorm: bn has 5 features but the layer has 4 outputs/);
     expect(messageOf(() => nn.foldBatchNorm(new nn.Conv2d(1, 4, 1), new nn.BatchNorm1d(4)))).toMatch(/a Conv2d folds with a BatchNorm2d/);
+    expect(messageOf(() => nn.foldBatchNorm(new nn.Conv2d(1, 4, 1), new nn.BatchNorm2d(4, { activation: 'relu' })))).toMatch(/^foldBatchNorm: bn applies a fused relu, which a Conv2d cannot hold/);
   });
 });
 
