@@ -5,6 +5,30 @@ use super::parallel::for_each_row_mut;
 
 use super::PARALLEL_MIN;
 
+/// The view with neighbouring axes merged where it walks them contiguously
+/// (stride[d] = out[d+1]·stride[d+1]) and size-1 axes dropped: a channel slice
+/// of [N,C,H,W] becomes N runs of c·H·W values, copied as such rather than
+/// row by row of W.
+fn coalesce(out: &[usize], strides: &[usize]) -> (Vec<usize>, Vec<usize>) {
+    let (mut dims, mut steps): (Vec<usize>, Vec<usize>) = (Vec::new(), Vec::new());
+    for (&n, &stride) in out.iter().zip(strides) {
+        if n == 1 {
+            continue;
+        }
+        match (dims.last_mut(), steps.last_mut()) {
+            (Some(d), Some(s)) if *s == n * stride => {
+                *d *= n;
+                *s = stride;
+            }
+            _ => {
+                dims.push(n);
+                steps.push(stride);
+            }
+        }
+    }
+    (dims, steps)
+}
+
 /// Copies the elements of a strided view (`offset`, `strides` per output axis)
 /// into a new row-major buffer of shape `out`.
 pub fn strided_copy<T: Copy + Send + Sync + Default>(
@@ -18,6 +42,7 @@ pub fn strided_copy<T: Copy + Send + Sync + Default>(
     if n == 0 {
         return dst;
     }
+    let (out, strides) = coalesce(out, strides);
     let rank = out.len();
     if rank == 0 {
         dst[0] = src[offset];
@@ -107,4 +132,35 @@ pub fn gather<T: Copy + Default>(
         }
     }
     dst
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contiguous_axes_merge() {
+        // Channels 2..5 of [4, 8, 3, 5]: per sample one run of 3·3·5 values.
+        assert_eq!(
+            coalesce(&[4, 3, 3, 5], &[120, 15, 5, 1]),
+            (vec![4, 45], vec![120, 1])
+        );
+        // A transpose stays as it is; size-1 axes drop out.
+        assert_eq!(coalesce(&[5, 1, 4], &[1, 7, 5]), (vec![5, 4], vec![1, 5]));
+        assert_eq!(coalesce(&[1, 1], &[3, 1]), (vec![], vec![]));
+        // Every other column: one run of stride 2 over rows of 8, but not over rows of 10.
+        assert_eq!(coalesce(&[3, 4], &[8, 2]), (vec![12], vec![2]));
+        assert_eq!(coalesce(&[3, 4], &[10, 2]), (vec![3, 4], vec![10, 2]));
+    }
+
+    #[test]
+    fn strided_copy_of_merged_and_scalar_views() {
+        let src: Vec<i32> = (0..4 * 8 * 3 * 5).collect();
+        let got = strided_copy(&src, 2 * 15, &[4, 3, 3, 5], &[120, 15, 5, 1]);
+        let want: Vec<i32> = (0..4)
+            .flat_map(|b| (b * 120 + 30..b * 120 + 75).collect::<Vec<_>>())
+            .collect();
+        assert_eq!(got, want);
+        assert_eq!(strided_copy(&src, 7, &[1, 1], &[3, 1]), vec![7]);
+    }
 }
