@@ -2,8 +2,9 @@
 """PyTorch CPU BN-Inception forward + backward, the baseline for bench/bn-inception.ts.
 
 The same network as src/models/bn-inception.ts (Figure 5 table, 4c/4d pool projection 128,
-separable conv1 with depth multiplier 8, conv -> BN -> ReLU without conv biases, 3x3/2 max
-pools with padding 1, avg-pool branches 3x3/1 padding 1, global average pool, FC).
+separable conv1 with depth multiplier 8, conv -> BN -> ReLU (in place, as torchvision writes
+it) without conv biases, 3x3/2 max pools with padding 1, avg-pool branches 3x3/1 padding 1,
+global average pool, FC).
 Reads JSON on stdin: [{"name", "batch", "size", "classes"}, ...] and prints JSON
 [{"name", "ms", "median_ms", "images_per_s", "params", "threads", "torch"}]: the best time of one
 training-mode forward + cross-entropy + backward after a warm-up.
@@ -30,7 +31,7 @@ def build(torch, classes):
     nn = torch.nn
 
     def unit(a, b, k, stride=1):
-        return nn.Sequential(nn.Conv2d(a, b, k, stride, (k - 1) // 2, bias=False), nn.BatchNorm2d(b), nn.ReLU())
+        return nn.Sequential(nn.Conv2d(a, b, k, stride, (k - 1) // 2, bias=False), nn.BatchNorm2d(b), nn.ReLU(inplace=True))
 
     class Module(nn.Module):
         def __init__(self, c, row):
@@ -55,7 +56,7 @@ def build(torch, classes):
                 parts.append(self.proj(f.max_pool2d(x, 3, 1, 1)))
             return torch.cat(parts, 1)
 
-    layers = [nn.Conv2d(3, 24, 7, 2, 3, groups=3, bias=False), nn.Conv2d(24, 64, 1, bias=False), nn.BatchNorm2d(64), nn.ReLU(),
+    layers = [nn.Conv2d(3, 24, 7, 2, 3, groups=3, bias=False), nn.Conv2d(24, 64, 1, bias=False), nn.BatchNorm2d(64), nn.ReLU(inplace=True),
               nn.MaxPool2d(3, 2, 1), unit(64, 64, 1), unit(64, 192, 3), nn.MaxPool2d(3, 2, 1)]
     c = 192
     for row in TABLE:
