@@ -2,9 +2,9 @@
 // The foveate command line: `foveate <command> [options]`.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import * as fv from '../index.js';
 import { packageDir } from '../native.js';
+import { parseCommand, wantsHelp } from './args.js';
 
 const HELP = `foveate — attention models on Rust CPU/CUDA kernels
 
@@ -29,9 +29,12 @@ Usage:
   foveate sample draw --checkpoint F [--out DIR]
                                     pictures from a trained DRAW checkpoint
   foveate eval captions --results F --references G
-  foveate eval draw --checkpoint F [--limit N] [--seed S] [--json]
                                     BLEU-1..4, METEOR, CIDEr-D, ROUGE-L as in coco-caption
+  foveate eval draw --checkpoint F [--limit N] [--seed S] [--json]
+                                    the test NLL bound of a DRAW checkpoint
   foveate start                     the default job (see README)
+
+  foveate <command> --help          every option of a command, with its default
 `;
 
 function info(): string {
@@ -44,7 +47,11 @@ function info(): string {
 }
 
 async function bench(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, only: { type: 'string' } } });
+  const values = parseCommand('bench', 'benchmarks against baselines measured in the same run (PyTorch CPU, numpy)', argv, {
+    json: { type: 'boolean', default: false, help: 'print the report as JSON' },
+    only: { type: 'string', help: 'a comma list of gemm, lstm, conv, attention, draw, bninception, captions (default all)' },
+  });
+  if (!values) return;
   // The bench sources sit beside src/ in the build (dist/bench).
   const { runBenchmarks, formatReport } = await import('../../bench/run.js');
   const report = await runBenchmarks(values.only?.split(','));
@@ -55,7 +62,11 @@ async function evalCommand(argv: string[]): Promise<void> {
   const [what, ...rest] = argv;
   if (what === 'draw') return (await import('./train-draw.js')).evalDrawCommand(rest);
   if (what !== 'captions') throw new Error(`eval: unknown target '${what ?? ''}', expected 'captions' or 'draw'`);
-  const { values } = parseArgs({ args: rest, options: { results: { type: 'string' }, references: { type: 'string' } } });
+  const values = parseCommand('eval captions', 'caption metrics as the coco-caption toolkit computes them', rest, {
+    results: { type: 'string', help: "JSON [{image_id, caption}] or an array of strings, required" },
+    references: { type: 'string', help: "JSON {image_id: [captions]}, COCO annotations or Karpathy's dataset_*.json, required" },
+  });
+  if (!values) return;
   if (!values.results || !values.references) throw new Error('eval captions: --results and --references are required');
   const { evalCaptionsCommand } = await import('./eval-captions.js');
   console.log(evalCaptionsCommand({ results: values.results, references: values.references }));
@@ -87,7 +98,7 @@ export async function main(argv: string[]): Promise<number> {
       await bench(rest);
       return 0;
     case 'start':
-      console.log(info());
+      if (!wantsHelp(rest)) console.log(info());
       await (await import('./train-draw.js')).startCommand(rest);
       return 0;
     case 'eval':

@@ -14,8 +14,7 @@
 // no dropout; a fresh shuffle every epoch. Writes, under --out: one run folder
 // per configuration, accuracy.svg (test accuracy vs steps), loss.svg and
 // results.json (accuracies, steps to reach the no-BN net's best accuracy).
-import { parseArgs } from 'node:util';
-import { intOption, positiveOption } from './args.js';
+import { intOption, parseCommand, positiveOption } from './args.js';
 import { seed } from '../random.js';
 import { parseDevice } from '../device.js';
 import { type Dataset } from '../data/mnist.js';
@@ -65,23 +64,21 @@ export function padAndStandardise(ds: Dataset, size: number, mean: number, std: 
 }
 
 export async function trainBnInceptionCommand(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      steps: { type: 'string', default: '1500' },
-      'batch-size': { type: 'string', default: '32' },
-      'base-lr': { type: 'string', default: '0.01' },
-      width: { type: 'string', default: '0.25' },
-      size: { type: 'string', default: '32' },
-      configs: { type: 'string', default: BN_INCEPTION_CONFIGS.map((c) => c.name).join(',') },
-      'eval-every': { type: 'string', default: '100' },
-      'test-size': { type: 'string', default: '10000' },
-      seed: { type: 'string', default: '0' },
-      out: { type: 'string', default: 'runs/bn-inception' },
-      resume: { type: 'boolean', default: false },
-      device: { type: 'string', default: 'cpu' },
-    },
+  const values = parseCommand('train bn-inception', 'Batch Normalization §4.2 on Fashion-MNIST: BN-Inception (narrowed by --width) with and without BN, accuracy.svg and results.json', argv, {
+    steps: { type: 'string', default: '1500', help: 'training steps per configuration' },
+    'batch-size': { type: 'string', default: '32', help: 'images per step' },
+    'base-lr': { type: 'string', default: '0.01', help: 'the no-BN learning rate; BN-x5 and BN-x30 scale it' },
+    width: { type: 'string', default: '0.25', help: 'channel multiplier in (0, 1]' },
+    size: { type: 'string', default: '32', help: 'input size (≥ 28; the 28×28 images are padded)' },
+    configs: { type: 'string', default: BN_INCEPTION_CONFIGS.map((c) => c.name).join(','), help: 'which configurations to train' },
+    'eval-every': { type: 'string', default: '100', help: 'steps between test evaluations' },
+    'test-size': { type: 'string', default: '10000', help: 'test images per evaluation' },
+    seed: { type: 'string', default: '0', help: 'seed of the initial weights and batches' },
+    out: { type: 'string', default: 'runs/bn-inception', help: 'run folder' },
+    resume: { type: 'boolean', default: false, help: 'continue from the run folder\'s checkpoints' },
+    device: { type: 'string', default: 'cpu', help: 'cpu | cuda' },
   });
+  if (!values) return;
   const int = (name: string, v: string, min = 0): number => intOption('train bn-inception', name, v, min);
   const steps = int('steps', values.steps, 1);
   const batchSize = int('batch-size', values['batch-size'], 2);

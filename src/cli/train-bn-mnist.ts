@@ -9,8 +9,7 @@
 //   results.json          accuracies, steps for BN to reach the plain net's final
 //                         accuracy, and BN inference by moving averages vs the
 //                         exact population statistics (Algorithm 2) vs folded.
-import { parseArgs } from 'node:util';
-import { intOption, positiveOption } from './args.js';
+import { intOption, parseCommand, positiveOption } from './args.js';
 import { seed } from '../random.js';
 import { tensor } from '../creation.js';
 import { parseDevice, type DeviceName } from '../device.js';
@@ -60,22 +59,20 @@ function percentiles(model: Sequential, ds: Dataset, unit: number, device?: Devi
 }
 
 export async function trainBnMnistCommand(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      steps: { type: 'string', default: '50000' },
-      'batch-size': { type: 'string', default: '60' },
-      lr: { type: 'string', default: '0.5' },
-      'init-std': { type: 'string', default: '0.1' },
-      'eval-every': { type: 'string' },
-      unit: { type: 'string', default: '0' },
-      nets: { type: 'string', default: 'plain,bn' },
-      seed: { type: 'string', default: '0' },
-      out: { type: 'string', default: 'runs/bn-mnist' },
-      resume: { type: 'boolean', default: false },
-      device: { type: 'string', default: 'cpu' },
-    },
+  const values = parseCommand('train bn-mnist', 'Batch Normalization Figure 1: a 3×100 sigmoid MLP with and without BN on MNIST (accuracy.svg, percentiles.svg, results.json)', argv, {
+    steps: { type: 'string', default: '50000', help: 'training steps per net' },
+    'batch-size': { type: 'string', default: '60', help: 'images per step' },
+    lr: { type: 'string', default: '0.5', help: 'SGD learning rate' },
+    'init-std': { type: 'string', default: '0.1', help: 'std of the Gaussian initial weights' },
+    'eval-every': { type: 'string', help: 'steps between test evaluations (default steps/200)' },
+    unit: { type: 'string', default: '0', help: 'the last-hidden unit whose input percentiles are tracked (0–99)' },
+    nets: { type: 'string', default: 'plain,bn', help: 'which nets to train: plain, bn or both' },
+    seed: { type: 'string', default: '0', help: 'seed of the initial weights and batches' },
+    out: { type: 'string', default: 'runs/bn-mnist', help: 'run folder' },
+    resume: { type: 'boolean', default: false, help: 'continue from the run folder\'s checkpoints' },
+    device: { type: 'string', default: 'cpu', help: 'cpu | cuda' },
   });
+  if (!values) return;
   const int = (name: string, v: string, min = 0): number => intOption('train bn-mnist', name, v, min);
   const steps = int('steps', values.steps, 1);
   const batchSize = int('batch-size', values['batch-size'], 2);

@@ -2,8 +2,7 @@
 // and without attention), two-digit 60×60 MNIST, or the colour presets on the
 // colour data foveate can get; writes metrics.jsonl, a resumable checkpoint,
 // samples.png, sequence.png, sequence.gif, loss.svg and results.json.
-import { parseArgs } from 'node:util';
-import { intOption, positiveOption } from './args.js';
+import { intOption, parseCommand, positiveOption } from './args.js';
 import { seed as seedRng } from '../random.js';
 import { parseDevice, type DeviceName } from '../device.js';
 import { binarizedMnist, BINARIZE_SEED } from '../data/mnist.js';
@@ -72,24 +71,22 @@ function writeCurves(run: RunFolder, label: string): void {
 
 export async function trainDrawCommand(argv: string[]): Promise<void> {
   const cmd = 'train draw';
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      preset: { type: 'string', default: 'mnist' },
-      steps: { type: 'string', default: '10000' },
-      'batch-size': { type: 'string', default: '64' },
-      lr: { type: 'string', default: '0.001' },
-      clip: { type: 'string', default: '10' },
-      seed: { type: 'string', default: '0' },
-      'eval-every': { type: 'string' },
-      'eval-limit': { type: 'string' },
-      'checkpoint-every': { type: 'string' },
-      'keep-every': { type: 'string' },
-      out: { type: 'string' },
-      resume: { type: 'boolean', default: false },
-      device: { type: 'string', default: 'cpu' },
-    },
+  const values = parseCommand(cmd, 'DRAW on its datasets: metrics.jsonl, a resumable checkpoint, samples.png, sequence.png/.gif, loss.svg', argv, {
+    preset: { type: 'string', default: 'mnist', help: 'mnist | mnist-noattn | two-digits | svhn | cifar' },
+    steps: { type: 'string', default: '10000', help: 'training steps' },
+    'batch-size': { type: 'string', default: '64', help: 'images per step' },
+    lr: { type: 'string', default: '0.001', help: 'Adam learning rate' },
+    clip: { type: 'string', default: '10', help: 'global gradient-norm clip, 0 = off' },
+    seed: { type: 'string', default: '0', help: 'seed of the initial weights, batches and noise' },
+    'eval-every': { type: 'string', help: 'steps between test-bound evaluations (default steps/10)' },
+    'eval-limit': { type: 'string', help: 'test images per evaluation (default all)' },
+    'checkpoint-every': { type: 'string', help: 'steps between checkpoints (default: eval-every)' },
+    'keep-every': { type: 'string', help: 'also keep checkpoint-STEP.safetensors every this many steps' },
+    out: { type: 'string', help: 'run folder (default runs/draw-PRESET)' },
+    resume: { type: 'boolean', default: false, help: 'continue from the run folder\'s checkpoint' },
+    device: { type: 'string', default: 'cpu', help: 'cpu | cuda' },
   });
+  if (!values) return;
   const preset = checkPreset(cmd, values.preset);
   const steps = intOption(cmd, 'steps', values.steps);
   const batchSize = intOption(cmd, 'batch-size', values['batch-size'], 1);
@@ -174,14 +171,20 @@ export async function trainDrawRun(o: DrawRunOptions): Promise<Record<string, un
 
 export async function sampleDrawCommand(argv: string[]): Promise<void> {
   const cmd = 'sample draw';
-  const { values } = parseArgs({ args: argv, options: { checkpoint: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string', default: '1' }, device: { type: 'string', default: 'cpu' } } });
+  const values = parseCommand(cmd, 'pictures from a trained DRAW checkpoint: samples.png, sequence.png, sequence.gif', argv, {
+    checkpoint: { type: 'string', help: 'a DRAW checkpoint (.safetensors), required' },
+    out: { type: 'string', default: 'runs/draw-samples', help: 'output folder' },
+    seed: { type: 'string', default: '1', help: 'seed of the latent samples' },
+    device: { type: 'string', default: 'cpu', help: 'cpu | cuda' },
+  });
+  if (!values) return;
   if (!values.checkpoint) throw new Error(`${cmd}: --checkpoint is required`);
   const device = parseDevice(cmd, values.device);
   // Everything that can fail on the checkpoint runs before the output folder is touched.
   const config = readDrawConfig(values.checkpoint);
   const model = new DRAW(config, { device });
   loadDrawCheckpoint(values.checkpoint, model);
-  const run = new RunFolder(values.out ?? 'runs/draw-samples');
+  const run = new RunFolder(values.out);
   const p = writeDrawPictures(model, run.dir, { seed: intOption(cmd, 'seed', values.seed) });
   console.log(`wrote ${p.samples}, ${p.sequencePng}, ${p.sequenceGif}`);
   model.dispose();
@@ -200,7 +203,14 @@ function presetOfConfig(c: DrawConfig): DrawPreset {
  */
 export async function evalDrawCommand(argv: string[]): Promise<void> {
   const cmd = 'eval draw';
-  const { values } = parseArgs({ args: argv, options: { checkpoint: { type: 'string' }, limit: { type: 'string' }, seed: { type: 'string', default: '0' }, device: { type: 'string', default: 'cpu' }, json: { type: 'boolean' } } });
+  const values = parseCommand(cmd, 'the test NLL bound of a trained DRAW checkpoint', argv, {
+    checkpoint: { type: 'string', help: 'a DRAW checkpoint (.safetensors), required' },
+    limit: { type: 'string', help: 'evaluate only the first N test images (default all)' },
+    seed: { type: 'string', default: '0', help: 'seed of the latent samples (one per image)' },
+    device: { type: 'string', default: 'cpu', help: 'cpu | cuda' },
+    json: { type: 'boolean', default: false, help: 'print one JSON line' },
+  });
+  if (!values) return;
   if (!values.checkpoint) throw new Error(`${cmd}: --checkpoint is required`);
   const device = parseDevice(cmd, values.device);
   const config = readDrawConfig(values.checkpoint);
@@ -225,7 +235,11 @@ export async function evalDrawCommand(argv: string[]): Promise<void> {
  * per step, 256 LSTM units, batch 64, Adam 2e-3. `--steps N` changes the length.
  */
 export async function startCommand(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { steps: { type: 'string', default: '800' }, out: { type: 'string', default: 'runs/start' } } });
+  const values = parseCommand('start', 'a short DRAW run (no attention, T = 10) that leaves digits in OUT/samples.png', argv, {
+    steps: { type: 'string', default: '800', help: 'training steps' },
+    out: { type: 'string', default: 'runs/start', help: 'run folder' },
+  });
+  if (!values) return;
   const steps = intOption('start', 'steps', values.steps, 1);
   const run = new RunFolder(values.out);
   console.log(`\nDRAW without attention, T = 10, on binarised MNIST for ${steps} steps → ${run.dir}/samples.png, sequence.png, sequence.gif, loss.svg`);

@@ -1,8 +1,7 @@
 // `foveate train mnist`: the training stack's first real run — an MLP or a small
 // conv net on the real MNIST digits with Adam; writes metrics.jsonl, a resumable
 // checkpoint, results.json and accuracy/loss curves.
-import { parseArgs } from 'node:util';
-import { intOption, positiveOption } from './args.js';
+import { intOption, parseCommand, positiveOption } from './args.js';
 import { seed } from '../random.js';
 import { parseDevice } from '../device.js';
 import { mnist } from '../data/mnist.js';
@@ -14,19 +13,17 @@ import { writeLinePlot } from '../viz/plot.js';
 import { writeFileAtomic } from '../viz/atomic.js';
 
 export async function trainMnistCommand(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      model: { type: 'string', default: 'mlp' },
-      steps: { type: 'string', default: '3000' },
-      'batch-size': { type: 'string', default: '64' },
-      lr: { type: 'string', default: '0.001' },
-      seed: { type: 'string', default: '0' },
-      out: { type: 'string' },
-      resume: { type: 'boolean', default: false },
-      device: { type: 'string', default: 'cpu' },
-    },
+  const values = parseCommand('train mnist', 'MNIST classifiers on real MNIST: metrics.jsonl, a resumable checkpoint, curves', argv, {
+    model: { type: 'string', default: 'mlp', help: 'mlp (784-512-512-10) | conv (5×5 conv 16, 32, FC 128)' },
+    steps: { type: 'string', default: '3000', help: 'training steps' },
+    'batch-size': { type: 'string', default: '64', help: 'images per step' },
+    lr: { type: 'string', default: '0.001', help: 'Adam learning rate' },
+    seed: { type: 'string', default: '0', help: 'seed of the initial weights and batches' },
+    out: { type: 'string', help: 'run folder (default runs/mnist-MODEL)' },
+    resume: { type: 'boolean', default: false, help: 'continue from the run folder\'s checkpoint' },
+    device: { type: 'string', default: 'cpu', help: 'cpu | cuda' },
   });
+  if (!values) return;
   const kind = values.model;
   if (kind !== 'mlp' && kind !== 'conv') throw new Error(`train mnist: --model must be mlp or conv, got ${kind}`);
   const int = (name: string, v: string, min = 0): number => intOption('train mnist', name, v, min);
