@@ -31,6 +31,13 @@ export function normAxis(op: string, axis: number, shape: readonly number[] | nu
   return a;
 }
 
+/** Whether two shapes are equal (without building strings: this runs per op). */
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 export function numel(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }

@@ -1,7 +1,7 @@
 // Tensor: the TypeScript face of a kernel buffer. float32 and int32 tensors hold
 // a NativeTensor (Rust, CPU or CUDA); float64 tensors hold a RefArray and run on
 // the plain TypeScript reference kernels — the exact path gradcheck uses.
-import { fail, fmtShape } from './errors.js';
+import { fail, fmtShape, sameShape } from './errors.js';
 import { track } from './memory.js';
 import { type NativeTensor } from './native.js';
 import { type RefArray } from './reference/array.js';
@@ -146,7 +146,7 @@ export class Tensor {
    */
   assign(src: Tensor): void {
     if (src === this) return;
-    if (src.shape.join() !== this.shape.join() || src.dtype !== this.dtype) {
+    if (!sameShape(src.shape, this.shape) || src.dtype !== this.dtype) {
       fail('assign', `src ${src.dtype} ${fmtShape(src.shape)} does not match the destination ${this.dtype} ${fmtShape(this.shape)}`);
     }
     const s = this.#live('assign');

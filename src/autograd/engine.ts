@@ -3,7 +3,7 @@
 // the stack), then one reverse sweep that accumulates gradients with `+`, so
 // fan-out is right by construction. A node with several outputs (the LSTM
 // cell's h' and c') runs its backward once, after every consumer of every output.
-import { fail, fmtShape } from '../errors.js';
+import { fail, fmtShape, sameShape } from '../errors.js';
 import { keep, tidy } from '../memory.js';
 import { setBackwardImpl, Tensor, type BackwardOptions, type GradNode } from '../tensor.js';
 import { add } from '../ops/elementwise.js';
@@ -85,7 +85,7 @@ function checkSeed(root: Tensor, grad: Tensor | undefined): void {
     // A NaN or infinite loss would spread silently through every gradient.
     const value = root.item();
     if (!Number.isFinite(value)) fail('backward', `the loss is ${value}; check the inputs and the learning rate`);
-  } else if (grad.shape.join() !== root.shape.join() || grad.dtype !== root.dtype) {
+  } else if (!sameShape(grad.shape, root.shape) || grad.dtype !== root.dtype) {
     fail('backward', `grad ${grad.dtype} ${fmtShape(grad.shape)} does not match the output ${root.dtype} ${fmtShape(root.shape)}`);
   }
 }
@@ -134,7 +134,7 @@ function runBackward(root: Tensor, grad: Tensor | undefined, options: BackwardOp
         const gx = inputGrads[j];
         if (gx === undefined) return;
         if (!x.requiresGrad) return refs.release(gx);
-        if (gx.shape.join() !== x.shape.join()) {
+        if (!sameShape(gx.shape, x.shape)) {
           fail('backward', `internal error: ${node.op} gave a gradient of shape ${fmtShape(gx.shape)} for an input of shape ${fmtShape(x.shape)}`);
         }
         if (x.node === undefined) return accumulateLeaf(x, gx, refs);

@@ -1,12 +1,12 @@
 // Undoing a broadcast: the gradient of an expanded operand is the sum over the
 // axes it was expanded along.
-import { fail, fmtShape } from '../errors.js';
+import { fail, fmtShape, sameShape } from '../errors.js';
 import { kernels } from '../backend.js';
 import { Tensor } from '../tensor.js';
 
 /** Sums `g` down to `shape` (which `g.shape` must broadcast from). */
 export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
-  if (g.shape.join() === shape.join()) return g;
+  if (sameShape(g.shape, shape)) return g;
   const lead = g.rank - shape.length;
   if (lead < 0) fail('sumTo', `cannot sum ${fmtShape(g.shape)} to the larger rank of ${fmtShape(shape)}`);
   const axes: number[] = [];

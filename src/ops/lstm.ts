@@ -3,7 +3,7 @@
 // the pointwise part is one fused native kernel forward and one backward.
 // lstmCellComposite builds the same cell from elementwise ops: it is the fused
 // cell's reference (tested one against the other) and differentiable twice.
-import { fail, fmtShape } from '../errors.js';
+import { fail, fmtShape, sameShape } from '../errors.js';
 import { recordMulti } from '../autograd/graph.js';
 import { native } from '../native.js';
 import * as ref from '../reference/index.js';
@@ -40,7 +40,7 @@ function checkCell(op: string, x: Tensor, h: Tensor, c: Tensor, wIh: Tensor, wHh
     ['biasHh', bHh, [4 * hidden]],
   ];
   for (const [name, t, shape] of want) {
-    if (t !== undefined && t.shape.join() !== shape.join()) {
+    if (t !== undefined && !sameShape(t.shape, shape)) {
       fail(op, `${name} must be ${fmtShape(shape)} for x ${fmtShape(x.shape)} and h ${fmtShape(h.shape)}, got ${fmtShape(t.shape)}`);
     }
   }

@@ -2,7 +2,7 @@
 // momentum_buffer, square_avg, grad_avg, exp_avg, exp_avg_sq) and a state dict
 // that checkpoints save and load. Subclasses implement one fused update.
 import { full } from '../creation.js';
-import { fail, fmtShape } from '../errors.js';
+import { fail, fmtShape, sameShape } from '../errors.js';
 import { keep } from '../memory.js';
 import { Tensor } from '../tensor.js';
 
@@ -60,7 +60,7 @@ export abstract class Optimizer {
       const g = p.grad;
       if (g === undefined || g.isDisposed) return;
       if (p.isDisposed) fail(op, `params[${i}] ${fmtShape(p.shape)} was disposed`);
-      if (g.shape.join() !== p.shape.join() || g.dtype !== p.dtype || g.device !== p.device) {
+      if (!sameShape(g.shape, p.shape) || g.dtype !== p.dtype || g.device !== p.device) {
         fail(op, `params[${i}]: grad ${g.dtype} ${fmtShape(g.shape)} on ${g.device} does not match param ${p.dtype} ${fmtShape(p.shape)} on ${p.device}`);
       }
       this.update(i, p, g);
@@ -118,7 +118,7 @@ export abstract class Optimizer {
         bad(`params[${i}]: state tensors [${got.join(', ')}], expected [${want.join(', ')}]`);
       }
       for (const [n, t] of Object.entries(s.tensors)) {
-        if (t.shape.join() !== p!.shape.join() || t.dtype !== p!.dtype) {
+        if (!sameShape(t.shape, p!.shape) || t.dtype !== p!.dtype) {
           bad(`params[${i}].${n}: ${t.dtype} ${fmtShape(t.shape)} does not match the param's ${p!.dtype} ${fmtShape(p!.shape)}`);
         }
       }
