@@ -66,20 +66,21 @@ fn deinterleave<T: Copy>(src: &[[T; LANES]], dst: &mut [T], size: usize) {
     }
 }
 
-/// Lane buffers for one group: `a` of the input's positions, `b` and `c` of the
-/// output's (allocated once per task: a 112×112 plane's lanes are 400 KB).
+/// Lane buffers for one group, allocated once per task (a 112×112 plane's
+/// lanes are 400 KB): values at the input's positions, and values and argmax
+/// indices at the output's.
 struct Scratch {
-    a: Vec<Lanes>,
-    b: Vec<Lanes>,
-    c: Vec<LaneIdx>,
+    input: Vec<Lanes>,
+    output: Vec<Lanes>,
+    argmax: Vec<LaneIdx>,
 }
 
 /// Runs `f(scratch, group, planes_in_group)` for each group of up to LANES
 /// planes, in parallel when the work (values touched per plane × planes) is
-/// large enough; `a` has `a_len` positions, `b` and `c` have `b_len`.
+/// large enough; the scratch holds `input_len` and `output_len` positions.
 fn groups(
     g: &Pool2dGeom,
-    (a_len, b_len): (usize, usize),
+    (input_len, output_len): (usize, usize),
     work_per_plane: usize,
     f: impl Fn(&mut Scratch, usize, usize) + Sync,
 ) {
@@ -88,9 +89,9 @@ fn groups(
     let n = planes.div_ceil(LANES);
     let run = |range: std::ops::Range<usize>| {
         let mut s = Scratch {
-            a: vec![[0.0; LANES]; a_len],
-            b: vec![[0.0; LANES]; b_len],
-            c: vec![[0; LANES]; b_len],
+            input: vec![[0.0; LANES]; input_len],
+            output: vec![[0.0; LANES]; output_len],
+            argmax: vec![[0; LANES]; output_len],
         };
         range.for_each(|k| f(&mut s, k, count(k)));
     };
@@ -179,8 +180,8 @@ pub fn max_forward(x: &[f32], g: &Pool2dGeom) -> (Vec<f32>, Vec<i32>) {
     let (value_parts, idx_parts) = (Parts::new(&mut values), Parts::new(&mut idx));
     let win = Windows::new(g);
     groups(g, (hw, howo), hw + win.inputs.len(), |s, k, count| {
-        interleave(x, k * LANES, count, hw, &mut s.a);
-        max_windows(&s.a, &win, &mut s.b, &mut s.c);
+        interleave(x, k * LANES, count, hw, &mut s.input);
+        max_windows(&s.input, &win, &mut s.output, &mut s.argmax);
         // SAFETY: group k's planes, disjoint from every other group's.
         let (v, i) = unsafe {
             (
@@ -188,8 +189,8 @@ pub fn max_forward(x: &[f32], g: &Pool2dGeom) -> (Vec<f32>, Vec<i32>) {
                 idx_parts.part(k * LANES * howo, count * howo),
             )
         };
-        deinterleave(&s.b, v, howo);
-        deinterleave(&s.c, i, howo);
+        deinterleave(&s.output, v, howo);
+        deinterleave(&s.argmax, i, howo);
     });
     (values, idx)
 }
@@ -230,11 +231,11 @@ pub fn avg_forward(x: &[f32], g: &Pool2dGeom, include_pad: bool) -> Vec<f32> {
     let parts = Parts::new(&mut out);
     let (win, scale) = (Windows::new(g), inverse_divisors(g, include_pad));
     groups(g, (hw, howo), hw + win.inputs.len(), |s, k, count| {
-        interleave(x, k * LANES, count, hw, &mut s.a);
-        avg_windows(&s.a, &win, &scale, &mut s.b);
+        interleave(x, k * LANES, count, hw, &mut s.input);
+        avg_windows(&s.input, &win, &scale, &mut s.output);
         // SAFETY: group k's planes, disjoint from every other group's.
         deinterleave(
-            &s.b,
+            &s.output,
             unsafe { parts.part(k * LANES * howo, count * howo) },
             howo,
         );
@@ -248,10 +249,14 @@ pub fn avg_backward(dy: &[f32], g: &Pool2dGeom, include_pad: bool) -> Vec<f32> {
     let parts = Parts::new(&mut dx);
     let (win, scale) = (Windows::new(g), inverse_divisors(g, include_pad));
     groups(g, (hw, howo), hw + win.inputs.len(), |s, k, count| {
-        interleave(dy, k * LANES, count, howo, &mut s.b);
-        avg_windows_backward(&s.b, &win, &scale, &mut s.a);
+        interleave(dy, k * LANES, count, howo, &mut s.output);
+        avg_windows_backward(&s.output, &win, &scale, &mut s.input);
         // SAFETY: group k's planes, disjoint from every other group's.
-        deinterleave(&s.a, unsafe { parts.part(k * LANES * hw, count * hw) }, hw);
+        deinterleave(
+            &s.input,
+            unsafe { parts.part(k * LANES * hw, count * hw) },
+            hw,
+        );
     });
     dx
 }
