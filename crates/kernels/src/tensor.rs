@@ -179,13 +179,14 @@ impl Tensor {
     }
 
     /// The buffer, writable: for the few kernels that update a tensor in place
-    /// (batch norm's running statistics, optimiser steps). Shape and dtype stay.
-    /// The buffer, writable: a buffer shared with a reshape is copied first.
+    /// (batch norm's running statistics, optimiser steps). Shape and dtype stay;
+    /// a buffer shared with a reshape is copied first.
     pub(crate) fn storage_mut(&mut self) -> &mut Storage {
         Arc::make_mut(&mut self.storage)
     }
 
-    /// Same data, new shape with the same element count (a copy: tensors own their buffers).
+    /// Same data, new shape with the same element count: the buffer is shared,
+    /// copy-on-write (see `storage_mut`).
     pub fn reshape(&self, shape: Vec<usize>) -> Result<Tensor> {
         if numel(&shape) != self.numel() {
             bail!(

@@ -376,30 +376,60 @@ fn block_cols<'a>(
     col
 }
 
+/// What the forward and both gradients share: the live taps, the GEMM shapes
+/// per group and the cut of the batch into blocks.
+struct Plan {
+    taps: Taps,
+    /// im2col rows per group (C/groups · live taps).
+    k: usize,
+    /// Output channels per group.
+    og: usize,
+    howo: usize,
+    /// Output values per sample (O·Ho·Wo).
+    per_out: usize,
+    blocks: Blocks,
+    /// Threads of each GEMM inside a block.
+    threads: usize,
+}
+
+impl Plan {
+    fn new(g: &Conv2dGeom) -> Plan {
+        let taps = Taps::live(g);
+        let (howo, blocks) = (g.ho * g.wo, Blocks::new(g));
+        Plan {
+            k: taps.rows(g),
+            og: g.o / g.groups,
+            howo,
+            per_out: g.o * howo,
+            threads: blocks.gemm_threads(),
+            blocks,
+            taps,
+        }
+    }
+}
+
 /// out [N,O,Ho,Wo] = conv2d(x [N,C,H,W], w [O,C/groups,kh,kw]) + bias.
 pub fn forward(x: &[f32], w: &[f32], bias: Option<&[f32]>, g: &Conv2dGeom) -> Vec<f32> {
-    let taps = Taps::live(g);
-    let (howo, k) = (g.ho * g.wo, taps.rows(g));
+    let p = Plan::new(g);
+    let (taps, blocks, threads) = (&p.taps, p.blocks, p.threads);
+    let (k, og, howo, per_out) = (p.k, p.og, p.howo, p.per_out);
     let w = &*taps.weights(w, g);
-    let og = g.o / g.groups;
-    let per_out = g.o * howo;
     let mut out = vec![0f32; g.n * per_out];
     if g.n == 0 || per_out == 0 {
         return out;
     }
-    let blocks = Blocks::new(g);
-    let threads = blocks.gemm_threads();
     let shared = Parts::new(&mut out);
     blocks.run(
         || (Vec::new(), Vec::new()),
         |b, (col, res): &mut (Vec<f32>, Vec<f32>)| {
             let (first, len) = blocks.range(b, g.n);
             let cols = len * howo;
-            let col = block_cols(x, g, &taps, first, len, col);
+            let col = block_cols(x, g, taps, first, len, col);
             // SAFETY: block b's samples, disjoint from every other block's.
             let out_b = unsafe { shared.part(first * per_out, len * per_out) };
+            // One sample's product is its output; a block's is unpacked into it.
             let dst: &mut [f32] = if len == 1 {
-                out_b
+                &mut *out_b
             } else {
                 res.resize(g.o * cols, 0.0);
                 res
@@ -407,13 +437,9 @@ pub fn forward(x: &[f32], w: &[f32], bias: Option<&[f32]>, g: &Conv2dGeom) -> Ve
             #[rustfmt::skip]
             sgemm_batched(threads, g.groups, og, cols, k, w, og * k, false, col, k * cols, false, dst, og * cols);
             if len > 1 {
-                // SAFETY: as above.
-                let out_b = unsafe { shared.part(first * per_out, len * per_out) };
                 unpack(res, out_b, g.o, howo, len);
             }
             if let Some(bias) = bias {
-                // SAFETY: as above.
-                let out_b = unsafe { shared.part(first * per_out, len * per_out) };
                 for (plane, &bo) in out_b.chunks_exact_mut(howo).zip(bias.iter().cycle()) {
                     plane.iter_mut().for_each(|v| *v += bo);
                 }
@@ -425,17 +451,15 @@ pub fn forward(x: &[f32], w: &[f32], bias: Option<&[f32]>, g: &Conv2dGeom) -> Ve
 
 /// dx [N,C,H,W] from dy [N,O,Ho,Wo] and w: col = W_gᵀ · dy_g, then col2im.
 pub fn backward_input(dy: &[f32], w: &[f32], g: &Conv2dGeom) -> Vec<f32> {
-    let taps = Taps::live(g);
-    let (chw, howo, k) = (g.c * g.h * g.w, g.ho * g.wo, taps.rows(g));
+    let p = Plan::new(g);
+    let (taps, blocks, threads) = (&p.taps, p.blocks, p.threads);
+    let (k, og, howo, per_out) = (p.k, p.og, p.howo, p.per_out);
     let w = &*taps.weights(w, g);
-    let og = g.o / g.groups;
-    let per_out = g.o * howo;
+    let chw = g.c * g.h * g.w;
     let mut dx = vec![0f32; g.n * chw];
     if g.n == 0 || per_out == 0 || chw == 0 {
         return dx;
     }
-    let blocks = Blocks::new(g);
-    let threads = blocks.gemm_threads();
     let shared = Parts::new(&mut dx);
     blocks.run(
         || (Vec::new(), Vec::new()),
@@ -454,7 +478,7 @@ pub fn backward_input(dy: &[f32], w: &[f32], g: &Conv2dGeom) -> Vec<f32> {
             #[rustfmt::skip]
             sgemm_batched(threads, g.groups, k, cols, og, w, og * k, true, dy_b, og * cols, false, col, k * cols);
             for s in 0..len {
-                col2im_at(col, g, &taps, &mut dx_b[s * chw..(s + 1) * chw], cols, s * howo);
+                col2im_at(col, g, taps, &mut dx_b[s * chw..(s + 1) * chw], cols, s * howo);
             }
         },
     );
@@ -463,16 +487,13 @@ pub fn backward_input(dy: &[f32], w: &[f32], g: &Conv2dGeom) -> Vec<f32> {
 
 /// dw [O,C/groups,kh,kw] = Σ over blocks of dy_b,g · col_b,gᵀ, summed per task then across tasks.
 pub fn backward_weight(dy: &[f32], x: &[f32], g: &Conv2dGeom) -> Vec<f32> {
-    let taps = Taps::live(g);
-    let (howo, k) = (g.ho * g.wo, taps.rows(g));
-    let og = g.o / g.groups;
-    let per_out = g.o * howo;
+    let p = Plan::new(g);
+    let (taps, blocks, threads) = (&p.taps, p.blocks, p.threads);
+    let (k, og, howo, per_out) = (p.k, p.og, p.howo, p.per_out);
     let size = g.o * k;
     if g.n == 0 || per_out == 0 {
         return taps.scatter_grad(vec![0f32; size], g);
     }
-    let blocks = Blocks::new(g);
-    let threads = blocks.gemm_threads();
     /// A task's sum (its first block's product goes straight into it, so a
     /// single block costs no extra pass over dw) and the later blocks' product.
     struct Scratch {
@@ -491,7 +512,7 @@ pub fn backward_weight(dy: &[f32], x: &[f32], g: &Conv2dGeom) -> Vec<f32> {
         |b, sc: &mut Scratch| {
             let (first, len) = blocks.range(b, g.n);
             let cols = len * howo;
-            let col = block_cols(x, g, &taps, first, len, &mut sc.col);
+            let col = block_cols(x, g, taps, first, len, &mut sc.col);
             let dy_b = block_grads(dy, g, first, len, &mut sc.dyb);
             let started = !sc.acc.is_empty();
             let dst = if started { &mut sc.tmp } else { &mut sc.acc };
