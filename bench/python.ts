@@ -1,7 +1,7 @@
 // Runs a baseline script under Python (numpy, PyTorch) and parses its JSON.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { packageDir } from '../src/native.js';
+import { packageDir } from '../src/package-dir.js';
 
 export interface PythonResult<T> {
   ok: boolean;

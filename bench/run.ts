@@ -1,5 +1,5 @@
-// `npm run bench` / `foveate bench [--json] [--only gemm,lstm,conv,attention,draw,bninception,captions]`: every
-// benchmark, reported as ratios against a baseline measured in the same run.
+// Every benchmark, reported as ratios against a baseline measured in the same run
+// (bench/main.ts is the program that runs them).
 import * as fv from '../src/index.js';
 import { benchGemm, type GemmRow } from './gemm.js';
 

@@ -5,7 +5,7 @@
 // native binding (src/native.ts) or the reference kernels (src/reference/).
 //
 // Ranks, lowest first (a file may import its own rank or lower):
-//   0  errors.ts                     the message helpers every layer uses
+//   0  errors.ts, package-dir.ts     leaves: the message helpers, where the package is installed
 //   1  native.ts, reference/**       the napi binding and the float64 twins of its kernels;
 //      random.ts, device.ts          leaves: the RNG state, device names
 //   2  memory.ts                     tidy scopes (every Tensor registers in one)
@@ -39,6 +39,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** [path prefix relative to the repo, rank, may files of this rank import each other]. Longest prefix wins. */
 const LAYERS = [
   ['src/errors.ts', 0, true],
+  ['src/package-dir.ts', 0, true],
   ['src/native.ts', 1, true],
   ['src/reference/', 1, true],
   ['src/random.ts', 1, true],

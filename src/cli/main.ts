@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // The foveate command line: `foveate <command> [options]`.
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as fv from '../index.js';
-import { packageDir } from '../native.js';
-import { parseCommand, wantsHelp } from './args.js';
+import { packageDir } from '../package-dir.js';
+import { parseCommand, wantsHelp } from './common/args.js';
 
 const HELP = `foveate — attention models on Rust CPU/CUDA kernels
 
@@ -46,16 +47,17 @@ function info(): string {
   return lines.join('\n');
 }
 
-async function bench(argv: string[]): Promise<void> {
-  const values = parseCommand('bench', 'benchmarks against baselines measured in the same run (PyTorch CPU, numpy)', argv, {
-    json: { type: 'boolean', default: false, help: 'print the report as JSON' },
-    only: { type: 'string', help: 'a comma list of gemm, lstm, conv, attention, draw, bninception, captions (default all)' },
-  });
-  if (!values) return;
-  // The bench sources sit beside src/ in the build (dist/bench).
-  const { runBenchmarks, formatReport } = await import('../../bench/run.js');
-  const report = await runBenchmarks(values.only?.split(','));
-  console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
+/**
+ * `foveate bench …` runs the bench entry point (bench/main, its own program on
+ * top of the library) as a child process with the same arguments.
+ */
+function bench(argv: string[]): number {
+  // Built: dist/src/cli/main.js -> dist/bench/main.js; from source (tsx): bench/main.ts.
+  const built = join(__dirname, '..', '..', 'bench', 'main.js');
+  const script = existsSync(built) ? built : join(__dirname, '..', '..', 'bench', 'main.ts');
+  const r = spawnSync(process.execPath, [...process.execArgv, script, ...argv], { stdio: 'inherit' });
+  if (r.error) throw new Error(`bench: could not start ${script}: ${r.error.message}`);
+  return r.status ?? 1;
 }
 
 async function evalCommand(argv: string[]): Promise<void> {
@@ -95,8 +97,7 @@ export async function main(argv: string[]): Promise<number> {
       console.log(info());
       return 0;
     case 'bench':
-      await bench(rest);
-      return 0;
+      return bench(rest);
     case 'start':
       if (!wantsHelp(rest)) console.log(info());
       await (await import('./train-draw.js')).startCommand(rest);

@@ -14,7 +14,7 @@
 // no dropout; a fresh shuffle every epoch. Writes, under --out: one run folder
 // per configuration, accuracy.svg (test accuracy vs steps), loss.svg and
 // results.json (accuracies, steps to reach the no-BN net's best accuracy).
-import { intOption, parseCommand, positiveOption } from './args.js';
+import { intOption, parseCommand, positiveOption } from './common/args.js';
 import { seed } from '../random.js';
 import { parseDevice } from '../device.js';
 import { type Dataset } from '../data/mnist.js';
@@ -24,8 +24,9 @@ import { BNInception, type Activation } from '../models/bn-inception.js';
 import { trainClassifier } from '../train/classifier.js';
 import { RunFolder, type MetricRow } from '../train/run-folder.js';
 import { writeLinePlot } from '../viz/plot.js';
-import { writeFileAtomic } from '../viz/atomic.js';
-import { stepsToReach } from './train-bn-mnist.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { stepsToReach } from './common/curves.js';
+import { terminalProgress } from './common/progress.js';
 
 export interface BnInceptionConfig {
   name: string;
@@ -136,6 +137,7 @@ export async function trainBnInceptionCommand(argv: string[]): Promise<void> {
     const optimizer = new SGD(model.parameters(), { lr: lr0, momentum: 0.9, weightDecay: cfg.batchNorm ? 4e-5 : 2e-4 });
     const result = trainClassifier({
       model,
+      progress: terminalProgress,
       optimizer,
       train,
       test,

@@ -9,7 +9,9 @@
 //   results.json          accuracies, steps for BN to reach the plain net's final
 //                         accuracy, and BN inference by moving averages vs the
 //                         exact population statistics (Algorithm 2) vs folded.
-import { intOption, parseCommand, positiveOption } from './args.js';
+import { intOption, parseCommand, positiveOption } from './common/args.js';
+import { stepsToReach } from './common/curves.js';
+import { terminalProgress } from './common/progress.js';
 import { seed } from '../random.js';
 import { tensor } from '../creation.js';
 import { parseDevice, type DeviceName } from '../device.js';
@@ -23,7 +25,7 @@ import { bnMnistNet, foldBnMnistNet, lastSigmoidInput } from '../models/bn-mnist
 import { accuracy, trainClassifier } from '../train/classifier.js';
 import { RunFolder, type MetricRow } from '../train/run-folder.js';
 import { writeLinePlot } from '../viz/plot.js';
-import { writeFileAtomic } from '../viz/atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import { type Sequential } from '../nn/containers.js';
 import { type Tensor } from '../tensor.js';
 
@@ -33,12 +35,6 @@ export function quantile(sorted: Float32Array | readonly number[], q: number): n
   const lo = Math.floor(pos);
   const hi = Math.min(lo + 1, sorted.length - 1);
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
-}
-
-/** The first logged step whose test accuracy reaches `target`, or null. */
-export function stepsToReach(rows: readonly MetricRow[], target: number): number | null {
-  const hit = rows.find((r) => typeof r.testAccuracy === 'number' && r.testAccuracy >= target);
-  return hit ? hit.step : null;
 }
 
 /** 15th/50th/85th percentiles of unit `unit`'s sigmoid input over `ds` (eval mode). */
@@ -111,6 +107,7 @@ export async function trainBnMnistCommand(argv: string[]): Promise<void> {
       const optimizer = new SGD(model.parameters(), { lr });
       const result = trainClassifier({
         model,
+        progress: terminalProgress,
         optimizer,
         train,
         test,

@@ -2,7 +2,8 @@
 // and without attention), two-digit 60×60 MNIST, or the colour presets on the
 // colour data foveate can get; writes metrics.jsonl, a resumable checkpoint,
 // samples.png, sequence.png, sequence.gif, loss.svg and results.json.
-import { intOption, parseCommand, positiveOption } from './args.js';
+import { intOption, parseCommand, positiveOption } from './common/args.js';
+import { terminalProgress } from './common/progress.js';
 import { seed as seedRng } from '../random.js';
 import { parseDevice, type DeviceName } from '../device.js';
 import { binarizedMnist, BINARIZE_SEED } from '../data/mnist.js';
@@ -13,7 +14,7 @@ import { loadDrawCheckpoint, readDrawConfig, trainDraw } from '../train/draw.js'
 import { writeDrawPictures } from '../train/draw-pictures.js';
 import { RunFolder } from '../train/run-folder.js';
 import { writeLinePlot } from '../viz/plot.js';
-import { writeFileAtomic } from '../viz/atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
 
 export interface DrawData {
   train: ImageSet;
@@ -128,6 +129,7 @@ export async function trainDrawRun(o: DrawRunOptions): Promise<Record<string, un
   const optimizer = new Adam(model.parameters(), { lr: o.lr });
   const result = trainDraw({
     model,
+    progress: terminalProgress,
     optimizer,
     train: data.train,
     test: data.test,

@@ -1,7 +1,8 @@
 // `foveate train mnist`: the training stack's first real run — an MLP or a small
 // conv net on the real MNIST digits with Adam; writes metrics.jsonl, a resumable
 // checkpoint, results.json and accuracy/loss curves.
-import { intOption, parseCommand, positiveOption } from './args.js';
+import { intOption, parseCommand, positiveOption } from './common/args.js';
+import { terminalProgress } from './common/progress.js';
 import { seed } from '../random.js';
 import { parseDevice } from '../device.js';
 import { mnist } from '../data/mnist.js';
@@ -10,7 +11,7 @@ import { mnistConvNet, mnistMlp } from '../models/mnist-classifiers.js';
 import { trainClassifier } from '../train/classifier.js';
 import { RunFolder } from '../train/run-folder.js';
 import { writeLinePlot } from '../viz/plot.js';
-import { writeFileAtomic } from '../viz/atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
 
 export async function trainMnistCommand(argv: string[]): Promise<void> {
   const values = parseCommand('train mnist', 'MNIST classifiers on real MNIST: metrics.jsonl, a resumable checkpoint, curves', argv, {
@@ -37,6 +38,7 @@ export async function trainMnistCommand(argv: string[]): Promise<void> {
   const optimizer = new Adam(model.parameters(), { lr });
   const result = trainClassifier({
     model,
+    progress: terminalProgress,
     optimizer,
     train: mnist({ split: 'train' }),
     test: mnist({ split: 'test' }),

@@ -13,7 +13,7 @@ import { type Optimizer } from '../optim/optimizer.js';
 import { loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { permutation } from '../data/batches.js';
 import { type Dataset } from '../data/mnist.js';
-import { ProgressBar } from '../cli/progress.js';
+import { silentProgress, type ProgressFactory } from './progress.js';
 import { type RunFolder } from './run-folder.js';
 import { type Tensor } from '../tensor.js';
 import { existsSync } from 'node:fs';
@@ -35,6 +35,8 @@ export interface ClassifierTraining {
   resume?: boolean;
   checkpointEvery?: number;
   label?: string;
+  /** How to report progress (default: silently). */
+  progress?: ProgressFactory;
   /** Called after every step (for tests). */
   onStep?: (step: number, loss: number) => void;
 }
@@ -107,7 +109,7 @@ export function trainClassifier(t: ClassifierTraining): ClassifierResult {
     step = loadCheckpoint(ckPath, { model, optimizer }).step;
     run.truncateMetrics(step);
   } else run?.resetMetrics();
-  const bar = new ProgressBar({ total: steps, label: t.label ?? 'train', unit: 'steps' });
+  const bar = (t.progress ?? silentProgress)({ total: steps, label: t.label ?? 'train', unit: 'steps' });
   bar.tick(step);
   const start = performance.now();
   let lastLoss = NaN;

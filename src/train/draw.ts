@@ -2,7 +2,7 @@
 // batches, and — the RNG state being in the checkpoint — exactly the ε, of the
 // straight run), Adam, global-norm clipping, the bound on a held-out set now and
 // then (its own noise stream, so evaluating does not move the training stream),
-// checkpoints with the model config in their metadata, a progress bar.
+// checkpoints with the model config in their metadata, progress through the caller's factory.
 import { existsSync } from 'node:fs';
 import { fail } from '../errors.js';
 import { tensor } from '../creation.js';
@@ -13,7 +13,7 @@ import { loadFile } from '../io/safetensors.js';
 import { loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { clipGradNorm } from '../optim/clip.js';
 import { type Optimizer } from '../optim/optimizer.js';
-import { ProgressBar } from '../cli/progress.js';
+import { silentProgress, type ProgressFactory } from './progress.js';
 import { checkDrawConfig, DRAW, type DrawConfig, type ImageSet } from '../models/draw.js';
 import { type Tensor } from '../tensor.js';
 import { type RunFolder } from './run-folder.js';
@@ -43,9 +43,11 @@ export interface DrawTraining {
   run?: RunFolder;
   resume?: boolean;
   label?: string;
+  /** How to report progress (default: silently). */
+  progress?: ProgressFactory;
   /** Called after every step (tests). */
   onStep?: (step: number, loss: number) => void;
-  /** Progress output (default stderr). */
+  /** Where `progress` writes (its choice; a terminal bar's default is stderr). */
   stream?: NodeJS.WriteStream;
 }
 
@@ -132,7 +134,7 @@ export function trainDraw(t: DrawTraining): DrawResult {
     const rows = run.readMetrics();
     before = Number(rows[rows.length - 1]?.seconds ?? 0) || 0;
   } else run?.resetMetrics();
-  const bar = new ProgressBar({ total: Math.max(steps - step, 0), label: t.label ?? 'draw', unit: 'steps', ...(t.stream ? { stream: t.stream } : {}) });
+  const bar = (t.progress ?? silentProgress)({ total: Math.max(steps - step, 0), label: t.label ?? 'draw', unit: 'steps', ...(t.stream ? { stream: t.stream } : {}) });
   const start = performance.now();
   let lastLoss = NaN;
   let testNll = NaN;

@@ -3,7 +3,7 @@
 // stopped and restarted leaves one consistent history.
 import { accessSync, appendFileSync, constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../viz/atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
 
 export type MetricRow = { step: number } & Record<string, number | string>;
 

@@ -1,7 +1,7 @@
 // Animated GIF (GIF89a) encoding: a fixed 256-entry palette and variable-width
 // LZW, so generation sequences play in any browser or viewer.
 import { fail } from '../errors.js';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
 
 export interface GifFrame {
   /** One palette index per pixel, row-major. */

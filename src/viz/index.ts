@@ -1,6 +1,6 @@
 // fv.viz: pictures people would rather look at than read — PNG grids, animated
 // GIFs of generation sequences with attention boxes, SVG curves.
-export { writeFileAtomic } from './atomic.js';
+export { writeFileAtomic } from '../io/atomic.js';
 export { encodeGif, grayPalette, writeGif, type GifFrame } from './gif.js';
 export { drawRect, imageGrid, toRgb, type GridOptions } from './grid.js';
 export { encodePng, toBytes, writePng, crc32, type Image } from './png.js';

@@ -1,6 +1,6 @@
 // Line plots as standalone SVG: training curves, accuracy vs steps, percentiles.
 import { fail } from '../errors.js';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
 
 export interface Series {
   label: string;

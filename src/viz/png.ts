@@ -2,7 +2,7 @@
 // atomically: a viewer never sees half a picture.
 import { deflateSync } from 'node:zlib';
 import { fail } from '../errors.js';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);

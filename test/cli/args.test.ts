@@ -2,7 +2,7 @@
 // defaults, defaults fill in, and a mistyped option names the command and where
 // to look.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { parseCommand, usage, wantsHelp } from '../../src/cli/args.js';
+import { parseCommand, usage, wantsHelp } from '../../src/cli/common/args.js';
 import { main } from '../../src/cli/main.js';
 import { messageOf } from '../helpers/errors.js';
 

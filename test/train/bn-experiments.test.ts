@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import * as fv from '../../src/index.js';
-import { trainBnMnistCommand, quantile, stepsToReach } from '../../src/cli/train-bn-mnist.js';
+import { trainBnMnistCommand, quantile } from '../../src/cli/train-bn-mnist.js';
+import { stepsToReach } from '../../src/cli/common/curves.js';
 import { trainBnInceptionCommand, padAndStandardise } from '../../src/cli/train-bn-inception.js';
 import { type MetricRow } from '../../src/train/run-folder.js';
 

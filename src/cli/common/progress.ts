@@ -1,11 +1,6 @@
 // A terminal progress bar with rate and ETA; plain lines when not a TTY (CI logs).
-
-export interface ProgressOptions {
-  total: number;
-  label: string;
-  unit?: string;
-  stream?: NodeJS.WriteStream;
-}
+// The commands pass `terminalProgress` to the training loops.
+import { type Progress, type ProgressFactory, type ProgressOptions } from '../../train/progress.js';
 
 function fmtTime(s: number): string {
   if (!Number.isFinite(s)) return '--:--';
@@ -15,7 +10,7 @@ function fmtTime(s: number): string {
   return h > 0 ? `${h}:${String(m % 60).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 }
 
-export class ProgressBar {
+export class ProgressBar implements Progress {
   readonly #opts: Required<ProgressOptions>;
   readonly #start = performance.now();
   #lastLine = 0;
@@ -43,3 +38,5 @@ export class ProgressBar {
     this.#opts.stream.write(tty ? `\r\x1b[K${line}${finished ? '\n' : ''}` : `${line}\n`);
   }
 }
+
+export const terminalProgress: ProgressFactory = (options) => new ProgressBar(options);
