@@ -5,10 +5,9 @@
 // g̃ = ±1 puts it at the edges, and every row of FX and FY sums to 1 (unless the
 // filter lies entirely off the image, where Z = max(Σ exp(…), 1e-8) makes it 0).
 import { fail, fmtShape } from '../errors.js';
-import { record } from '../autograd/graph.js';
 import { native } from '../native.js';
 import * as ref from '../reference/attention.js';
-import { Tensor, wrap } from '../tensor.js';
+import { Tensor, wrap, record } from '../tensor.js';
 import { checkFloat } from '../ops/check.js';
 
 export interface Filterbank {

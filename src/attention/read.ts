@@ -3,9 +3,8 @@
 // reads FX transposed without a copy), so its backward — to the image and to
 // all five parameters — comes from theirs.
 import { fail, fmtShape } from '../errors.js';
-import { isGradEnabled } from '../autograd/graph.js';
 import { tidy } from '../memory.js';
-import { type Tensor } from '../tensor.js';
+import { type Tensor, isGradEnabled } from '../tensor.js';
 import { checkFloat } from '../ops/check.js';
 import { matmul } from '../ops/matmul.js';
 import { mul } from '../ops/elementwise.js';

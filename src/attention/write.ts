@@ -2,8 +2,7 @@
 // H×W canvas, per channel with the same filters. A composite of the filterbank
 // op and batched matmuls (transA reads FY transposed without a copy).
 import { fail, fmtShape } from '../errors.js';
-import { isGradEnabled } from '../autograd/graph.js';
-import { type Tensor } from '../tensor.js';
+import { type Tensor, isGradEnabled } from '../tensor.js';
 import { checkFloat } from '../ops/check.js';
 import { matmul } from '../ops/matmul.js';
 import { div } from '../ops/elementwise.js';

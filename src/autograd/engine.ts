@@ -5,11 +5,10 @@
 // cell's h' and c') runs its backward once, after every consumer of every output.
 import { fail, fmtShape, sameShape } from '../errors.js';
 import { keep, tidy } from '../memory.js';
-import { setBackwardImpl, Tensor, type BackwardOptions, type GradNode } from '../tensor.js';
+import { setBackwardImpl, Tensor, type BackwardOptions, type GradNode, noGrad } from '../tensor.js';
 import { add } from '../ops/elementwise.js';
 import { onesLike } from '../creation.js';
 import { kernels } from '../backend.js';
-import { noGrad } from './graph.js';
 
 /** A tensor of its own with t's values (natively a reshape: the same buffer, copy-on-write). */
 const ownHandle = (t: Tensor): Tensor => kernels('copy', t).reshape(t, [...t.shape]);

@@ -4,10 +4,9 @@ import { fail } from '../errors.js';
 import { keep, tidy } from '../memory.js';
 import { refArray } from '../reference/array.js';
 import { sample } from '../reference/random.js';
-import { Tensor } from '../tensor.js';
+import { Tensor, noGrad } from '../tensor.js';
 import { mul } from '../ops/elementwise.js';
 import { sum } from '../ops/reduce.js';
-import { noGrad } from './graph.js';
 
 export interface GradcheckOptions {
   /** Finite-difference step (default 1e-6). */

@@ -1,4 +1,5 @@
-// fv.autograd: the tape (record, recordMulti, noGrad, detach), backward and gradcheck.
+// fv.autograd: the tape (record, recordMulti, noGrad, detach — kept in tensor.ts, where
+// the ops record on it), backward and gradcheck.
 import './engine.js';
-export { detach, isGradEnabled, noGrad, record, recordMulti } from './graph.js';
+export { detach, isGradEnabled, noGrad, record, recordMulti } from '../tensor.js';
 export { gradcheck, type GradcheckOptions, type GradcheckResult } from './gradcheck.js';

@@ -16,7 +16,6 @@ import { seed } from '../random.js';
 import { tensor } from '../creation.js';
 import { parseDevice, type DeviceName } from '../device.js';
 import { tidy } from '../memory.js';
-import { noGrad } from '../autograd/graph.js';
 import { mnist, type Dataset } from '../data/mnist.js';
 import { batches } from '../data/batches.js';
 import { SGD } from '../optim/index.js';
@@ -27,7 +26,7 @@ import { RunFolder, type MetricRow } from '../train/run-folder.js';
 import { writeLinePlot } from '../viz/plot.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { type Sequential } from '../nn/containers.js';
-import { type Tensor } from '../tensor.js';
+import { type Tensor, noGrad } from '../tensor.js';
 
 /** The q-quantile (0..1) of sorted values, linear interpolation (numpy's default). */
 export function quantile(sorted: Float32Array | readonly number[], q: number): number {

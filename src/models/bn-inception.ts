@@ -20,10 +20,9 @@
 import { concat, avgPool2d, maxPool2d, reshape, relu, sigmoid } from '../ops/index.js';
 import { fail, fmtShape } from '../errors.js';
 import { full } from '../creation.js';
-import { noGrad } from '../autograd/graph.js';
 import { type DeviceName } from '../device.js';
 import { BatchNorm2d, Conv2d, Linear, Module, init } from '../nn/index.js';
-import { type Tensor } from '../tensor.js';
+import { type Tensor, noGrad } from '../tensor.js';
 
 export type Activation = 'relu' | 'sigmoid';
 

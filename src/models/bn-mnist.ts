@@ -2,12 +2,11 @@
 // 28×28 → three fully connected layers of 100 sigmoid units → 10 logits, weights
 // from a small Gaussian. With BN, each hidden layer is z = sigmoid(BN(W u)): the
 // BN's β replaces the linear bias (Linear without bias).
-import { noGrad } from '../autograd/graph.js';
 import { full } from '../creation.js';
 import { type DeviceName } from '../device.js';
 import { fail } from '../errors.js';
 import { BatchNorm1d, Flatten, Linear, Sequential, Sigmoid, foldBatchNorm, init } from '../nn/index.js';
-import { type Tensor } from '../tensor.js';
+import { type Tensor, noGrad } from '../tensor.js';
 
 export interface BnMnistOptions {
   /** Batch norm on every hidden layer (default true). */

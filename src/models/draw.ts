@@ -15,13 +15,12 @@ import { fail, fmtShape } from '../errors.js';
 import { randn, tensor } from '../creation.js';
 import { type DeviceName } from '../device.js';
 import { keep, tidy } from '../memory.js';
-import { noGrad } from '../autograd/graph.js';
 import { getRngState, setRngState } from '../random.js';
 import { add, addScalar, bceWithLogits, concat, exp, expand, matmul, mul, mulScalar, reshape, sigmoid, slice, square, sub, sum, lstmCell, lstmCellFromGates } from '../ops/index.js';
 import { type LstmState } from '../ops/lstm.js';
 import { read as attnRead, write as attnWrite } from '../attention/index.js';
 import { Linear, LSTMCell, Module } from '../nn/index.js';
-import { Tensor } from '../tensor.js';
+import { Tensor, noGrad } from '../tensor.js';
 
 /** The architecture (everything a checkpoint needs to rebuild the model). */
 export interface DrawConfig {

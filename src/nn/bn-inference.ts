@@ -4,10 +4,9 @@
 // and folding a trained BN's affine map y = γ/√(Var+ε)·x + (β − γE[x]/√(Var+ε))
 // into the Linear or Conv2d before it.
 import { fail, fmtShape } from '../errors.js';
-import { noGrad } from '../autograd/graph.js';
 import { tidy } from '../memory.js';
 import { add, addScalar, mul, neg, reshape, rsqrt, sub } from '../ops/index.js';
-import { type Tensor } from '../tensor.js';
+import { type Tensor, noGrad } from '../tensor.js';
 import { BatchNorm1d, BatchNorm2d } from './batchnorm.js';
 import { type Layer } from './containers.js';
 import { Conv2d } from './conv.js';

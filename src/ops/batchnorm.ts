@@ -2,11 +2,10 @@
 // [N,F], per channel over N·H·W for [N,C,H,W]. Forward is one native call; the
 // backward is one native call too (the fused form of §2), for x, γ and β at once.
 import { fail, fmtShape } from '../errors.js';
-import { record } from '../autograd/graph.js';
 import { native } from '../native.js';
 import * as ref from '../reference/index.js';
 import { full } from '../creation.js';
-import { Tensor, wrap } from '../tensor.js';
+import { Tensor, wrap, record } from '../tensor.js';
 import { checkFloat } from './check.js';
 
 export interface BatchNormOptions {

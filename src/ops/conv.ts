@@ -4,8 +4,7 @@
 import { fail, fmtShape } from '../errors.js';
 import { native } from '../native.js';
 import * as ref from '../reference/index.js';
-import { record } from '../autograd/graph.js';
-import { Tensor, wrap } from '../tensor.js';
+import { Tensor, wrap, record } from '../tensor.js';
 import { checkFloat } from './check.js';
 import { expand, reshape } from './layout.js';
 import { sum } from './reduce.js';

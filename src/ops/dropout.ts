@@ -1,11 +1,10 @@
 // Dropout and embedding: the two layers that are one op on top of others.
 import { fail, fmtShape } from '../errors.js';
 import { kernels } from '../backend.js';
-import { record } from '../autograd/graph.js';
 import { native } from '../native.js';
 import { takeOffsets } from '../random.js';
 import * as ref from '../reference/index.js';
-import { Tensor, wrap } from '../tensor.js';
+import { Tensor, wrap, record } from '../tensor.js';
 import { checkAny, checkFloat } from './check.js';
 import { mul } from './elementwise.js';
 import { indexSelect } from './layout.js';

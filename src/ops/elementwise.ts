@@ -2,10 +2,9 @@
 // with its backward right below the forward.
 import { fail } from '../errors.js';
 import { kernels } from '../backend.js';
-import { record } from '../autograd/graph.js';
 import { refArray } from '../reference/array.js';
 import { native } from '../native.js';
-import { Tensor, wrap } from '../tensor.js';
+import { Tensor, wrap, record } from '../tensor.js';
 import { checkFloat, checkSameDevice } from './check.js';
 import { sumTo } from './broadcast.js';
 

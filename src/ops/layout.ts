@@ -2,8 +2,7 @@
 // indexSelect, each with its backward. Each makes a new contiguous tensor.
 import { checkShape, fail, fmtShape, normAxis, numel } from '../errors.js';
 import { kernels } from '../backend.js';
-import { record } from '../autograd/graph.js';
-import { type Tensor } from '../tensor.js';
+import { type Tensor, record } from '../tensor.js';
 import { checkAny } from './check.js';
 import { sumTo } from './broadcast.js';
 import { indexAdd, scatterAdd, sliceScatter } from './scatter.js';

@@ -3,11 +3,10 @@
 // crossEntropy: one fused native kernel (log-softmax + pick, saving the softmax),
 // backward softmax − onehot in one native kernel.
 import { fail, fmtShape } from '../errors.js';
-import { record } from '../autograd/graph.js';
 import { native } from '../native.js';
 import * as ref from '../reference/index.js';
 import { refArray } from '../reference/array.js';
-import { Tensor, wrap } from '../tensor.js';
+import { Tensor, wrap, record } from '../tensor.js';
 import { checkAny, checkFloat } from './check.js';
 import { mul, mulScalar, neg, sigmoid, sub } from './elementwise.js';
 import { mean, sum } from './reduce.js';

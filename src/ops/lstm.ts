@@ -4,11 +4,10 @@
 // lstmCellComposite builds the same cell from elementwise ops: it is the fused
 // cell's reference (tested one against the other) and differentiable twice.
 import { fail, fmtShape, sameShape } from '../errors.js';
-import { recordMulti } from '../autograd/graph.js';
 import { native } from '../native.js';
 import * as ref from '../reference/index.js';
 import { type RefArray } from '../reference/index.js';
-import { Tensor, wrap } from '../tensor.js';
+import { Tensor, wrap, recordMulti } from '../tensor.js';
 import { checkFloat } from './check.js';
 import { add, mul, sigmoid, tanh } from './elementwise.js';
 import { slice } from './layout.js';

@@ -3,8 +3,7 @@
 // transposed without copying, which is how the backward below uses it.
 import { fail, fmtShape } from '../errors.js';
 import { kernels } from '../backend.js';
-import { record } from '../autograd/graph.js';
-import { type Tensor } from '../tensor.js';
+import { type Tensor, record } from '../tensor.js';
 import { checkFloat, checkSameDevice } from './check.js';
 import { sum } from './reduce.js';
 

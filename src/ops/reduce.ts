@@ -1,8 +1,7 @@
 // Reductions over axes. `axes` omitted reduces everything to a scalar.
 import { fail, fmtShape, normAxis } from '../errors.js';
 import { kernels } from '../backend.js';
-import { record } from '../autograd/graph.js';
-import { type Tensor } from '../tensor.js';
+import { type Tensor, record } from '../tensor.js';
 import { checkFloat } from './check.js';
 import { div, eq, mul, mulScalar } from './elementwise.js';
 import { expand, reshape } from './layout.js';

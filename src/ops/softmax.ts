@@ -1,8 +1,7 @@
 // Softmax and log-softmax over one axis, shifted by the maximum for stability.
 import { normAxis } from '../errors.js';
 import { kernels } from '../backend.js';
-import { record } from '../autograd/graph.js';
-import { type Tensor } from '../tensor.js';
+import { type Tensor, record } from '../tensor.js';
 import { checkFloat } from './check.js';
 import { exp, mul, sub } from './elementwise.js';
 import { sum } from './reduce.js';

@@ -5,7 +5,6 @@ import { fail } from '../errors.js';
 import { tensor } from '../creation.js';
 import { type DeviceName } from '../device.js';
 import { tidy } from '../memory.js';
-import { noGrad } from '../autograd/graph.js';
 import { argmax, crossEntropy } from '../ops/index.js';
 import { type Module } from '../nn/module.js';
 import { type Layer } from '../nn/containers.js';
@@ -15,7 +14,7 @@ import { permutation } from '../data/batches.js';
 import { type Dataset } from '../data/mnist.js';
 import { silentProgress, type ProgressFactory } from './progress.js';
 import { type RunFolder } from './run-folder.js';
-import { type Tensor } from '../tensor.js';
+import { type Tensor, noGrad } from '../tensor.js';
 import { existsSync } from 'node:fs';
 
 export interface ClassifierTraining {
