@@ -1,10 +1,9 @@
 // Tensor creation: from data, constants and the seeded random stream.
 import { checkShape, fail, fmtShape, numel } from './errors.js';
 import { parseDevice, type DeviceName } from './device.js';
-import { native } from './native.js';
+import { kernelsFor, type Distribution } from './backend/index.js';
 import { takeOffsets } from './random.js';
-import { refArray } from './reference/array.js';
-import { Tensor, wrap, type DType } from './tensor.js';
+import { type Tensor, type DType } from './tensor.js';
 
 export interface TensorOptions {
   device?: DeviceName;
@@ -28,17 +27,11 @@ export function tensor(data: Data, shape?: readonly number[], options: TensorOpt
     fail('tensor', `data has ${flat.length} elements but shape ${fmtShape(dims)} needs ${numel(dims)}`);
   }
   const dtype = options.dtype ?? (flat instanceof Int32Array ? 'int32' : flat instanceof Float64Array ? 'float64' : 'float32');
-  if (dtype === 'float64') {
-    if (device !== 'cpu') fail('tensor', `float64 tensors run on the cpu reference kernels, not on ${device}`);
-    return Tensor.fromReference(refArray(flat as ArrayLike<number>, dims));
+  if (dtype === 'float64' && device !== 'cpu') fail('tensor', `float64 tensors run on the cpu reference kernels, not on ${device}`);
+  if (dtype !== 'float32' && dtype !== 'int32' && dtype !== 'float64') {
+    fail('tensor', `dtype must be 'float32', 'int32' or 'float64', got ${JSON.stringify(dtype)}`);
   }
-  if (dtype === 'int32') {
-    const values = flat instanceof Int32Array ? flat : Int32Array.from(flat as ArrayLike<number>);
-    return wrap(native.NativeTensor.fromInt32(values, dims, device));
-  }
-  if (dtype !== 'float32') fail('tensor', `dtype must be 'float32', 'int32' or 'float64', got ${JSON.stringify(dtype)}`);
-  const values = flat instanceof Float32Array ? flat : Float32Array.from(flat as ArrayLike<number>);
-  return wrap(native.NativeTensor.fromFloat32(values, dims, device));
+  return kernelsFor(dtype).fromValues(flat as ArrayLike<number>, dims, dtype, device);
 }
 
 /** A float32 tensor filled with `value`. */
@@ -68,11 +61,11 @@ export function ones(shape: readonly number[], options: TensorOptions = {}): Ten
   return full(shape, 1, options);
 }
 
-function draw(op: string, dist: string, shape: readonly number[], a: number, b: number, device?: DeviceName): Tensor {
+function draw(op: string, dist: Distribution, shape: readonly number[], a: number, b: number, device?: DeviceName): Tensor {
   const dims = checkShape(op, 'shape', shape);
   const dev = parseDevice(op, device);
   const { seed, offset } = takeOffsets(numel(dims));
-  return wrap(native.random(dist, dims, a, b, seed, offset, dev));
+  return kernelsFor('float32').random(dist, dims, a, b, seed, offset, dev);
 }
 
 /** Standard normal samples (Philox stream; `fv.seed` makes them reproducible). */

@@ -2,7 +2,7 @@
 // inside `tidy(fn)` is disposed when fn returns, except the tensors it returns
 // or `keep()`s. Tensors made outside any scope live until `dispose()`; if one is
 // dropped without it, the napi object's finaliser frees the buffer at GC.
-import { native } from './native.js';
+// (memory(), the live count, is in runtime.ts: it asks the binding.)
 
 export interface Disposable {
   dispose(): void;
@@ -62,26 +62,4 @@ export function tidy<T>(fn: () => T): T {
     else t.dispose();
   }
   return result;
-}
-
-export interface MemoryInfo {
-  /** Live native tensors on all devices. */
-  numTensors: number;
-  /** Bytes held by live native tensors on all devices. */
-  numBytes: number;
-  /** The same per device. */
-  devices: Record<string, { tensors: number; bytes: number }>;
-}
-
-/** Live native tensors and bytes, per device and in total (counted in Rust). */
-export function memory(): MemoryInfo {
-  const devices: MemoryInfo['devices'] = {};
-  let numTensors = 0;
-  let numBytes = 0;
-  for (const m of native.memoryUsage()) {
-    devices[m.device] = { tensors: m.tensors, bytes: m.bytes };
-    numTensors += m.tensors;
-    numBytes += m.bytes;
-  }
-  return { numTensors, numBytes, devices };
 }

@@ -242,8 +242,3 @@ export function recordMulti(
 export function detach(x: Tensor): Tensor {
   return x.dtype === 'float64' ? Tensor.fromReference(x.array('detach')) : Tensor.fromNative(x.handle('detach').reshape([...x.shape]));
 }
-
-/** Wraps a native result (shorthand used by the native backend). */
-export function wrap(h: NativeTensor): Tensor {
-  return Tensor.fromNative(h);
-}

@@ -5,9 +5,8 @@
 // g̃ = ±1 puts it at the edges, and every row of FX and FY sums to 1 (unless the
 // filter lies entirely off the image, where Z = max(Σ exp(…), 1e-8) makes it 0).
 import { fail, fmtShape } from '../errors.js';
-import { native } from '../native.js';
-import * as ref from '../reference/attention.js';
-import { Tensor, wrap, record } from '../tensor.js';
+import { kernels } from '../backend/index.js';
+import { Tensor, record } from '../tensor.js';
 import { checkFloat } from '../ops/check.js';
 
 export interface Filterbank {
@@ -44,23 +43,13 @@ export function asOp<T>(op: string, fn: () => T): T {
 }
 
 function forward(params: Tensor, N: number, A: number, B: number): [Tensor, Tensor, Tensor] {
-  if (params.dtype === 'float64') {
-    const r = ref.attentionFilterbank(params.array('attention.filterbank'), N, A, B);
-    return [Tensor.fromReference(r.Fx), Tensor.fromReference(r.Fy), Tensor.fromReference(r.gamma)];
-  }
-  const [fx, fy, gamma] = native.attentionFilterbank(params.handle('attention.filterbank'), N, A, B);
-  return [wrap(fx!), wrap(fy!), wrap(gamma!)];
+  return kernels('attention.filterbank', params).attentionFilterbank(params, N, A, B);
 }
 
 /** d params [batch,5] from the gradient of one output (the others count as zero); not differentiated again. */
 function backward(params: Tensor, which: 0 | 1 | 2, g: Tensor, N: number, A: number, B: number): Tensor {
-  const pick = <T>(v: T): [T | undefined, T | undefined, T | undefined] => [which === 0 ? v : undefined, which === 1 ? v : undefined, which === 2 ? v : undefined];
-  if (params.dtype === 'float64') {
-    const [dx, dy, dg] = pick(g.array('attention.filterbankBackward'));
-    return Tensor.fromReference(ref.attentionFilterbankBackward(params.array('attention.filterbankBackward'), dx, dy, dg, N, A, B));
-  }
-  const [dx, dy, dg] = pick(g.handle('attention.filterbankBackward'));
-  return wrap(native.attentionFilterbankBackward(params.handle('attention.filterbankBackward'), dx, dy, dg, N, A, B));
+  const [dx, dy, dg] = [which === 0 ? g : undefined, which === 1 ? g : undefined, which === 2 ? g : undefined];
+  return kernels('attention.filterbankBackward', params).attentionFilterbankBackward(params, dx, dy, dg, N, A, B);
 }
 
 /**

@@ -8,7 +8,7 @@ import { keep, tidy } from '../memory.js';
 import { setBackwardImpl, Tensor, type BackwardOptions, type GradNode, noGrad } from '../tensor.js';
 import { add } from '../ops/elementwise.js';
 import { onesLike } from '../creation.js';
-import { kernels } from '../backend.js';
+import { kernels } from '../backend/index.js';
 
 /** A tensor of its own with t's values (natively a reshape: the same buffer, copy-on-write). */
 const ownHandle = (t: Tensor): Tensor => kernels('copy', t).reshape(t, [...t.shape]);

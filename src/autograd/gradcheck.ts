@@ -2,9 +2,9 @@
 // from backward() against central differences of the forward, per element.
 import { fail } from '../errors.js';
 import { keep, tidy } from '../memory.js';
-import { refArray } from '../reference/array.js';
-import { sample } from '../reference/random.js';
-import { Tensor, noGrad } from '../tensor.js';
+import { kernelsFor } from '../backend/index.js';
+import { tensor } from '../creation.js';
+import { type Tensor, noGrad } from '../tensor.js';
 import { mul } from '../ops/elementwise.js';
 import { sum } from '../ops/reduce.js';
 
@@ -23,7 +23,7 @@ export interface GradcheckResult {
   failures: string[];
 }
 
-const toFloat64 = (t: Tensor): Tensor => Tensor.fromReference(refArray(t.toFloat64Array(), t.shape));
+const toFloat64 = (t: Tensor): Tensor => tensor(t.toFloat64Array(), t.shape, { dtype: 'float64' });
 
 /**
  * Checks the gradients of `fn` with respect to every input. A non-scalar output
@@ -39,7 +39,8 @@ export function gradcheck(fn: (...xs: Tensor[]) => Tensor, inputs: readonly Tens
   const objective = (xs: Tensor[]): Tensor => {
     const out = fn(...xs);
     if (out.dtype !== 'float64') fail('gradcheck', `fn must compute in float64 from float64 inputs, got ${out.dtype}`);
-    weights ??= keep(Tensor.fromReference(refArray(sample({ kind: 'normal', mean: 0, std: 1 }, 7, 0, out.size), out.shape)));
+    // Fixed weights: standard normals at Philox seed 7, offset 0 (not the global stream).
+    weights ??= keep(kernelsFor('float64').random('normal', out.shape, 0, 1, 7, 0, 'cpu'));
     return sum(mul(out, weights));
   };
   // Forward and backward in one scope: the graph's saved tensors live until backward ran.
@@ -53,7 +54,7 @@ export function gradcheck(fn: (...xs: Tensor[]) => Tensor, inputs: readonly Tens
       const at = (delta: number): number => {
         const data = base.slice();
         data[j]! += delta;
-        const xs = leaves.map((l, k) => (k === i ? Tensor.fromReference(refArray(data, l.shape)) : l));
+        const xs = leaves.map((l, k) => (k === i ? tensor(data, l.shape, { dtype: 'float64' }) : l));
         return tidy(() => noGrad(() => objective(xs).item()));
       };
       const numeric = (at(eps) - at(-eps)) / (2 * eps);

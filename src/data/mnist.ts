@@ -2,7 +2,7 @@
 // folder), and the binarised MNIST of PAPERS.md §1.
 import { dirname, join } from 'node:path';
 import { fail } from '../errors.js';
-import { native } from '../native.js';
+import { kernelsFor } from '../backend/index.js';
 import { IDX_IMAGES, IDX_LABELS, readIdx } from './idx.js';
 
 export interface Dataset {
@@ -73,8 +73,8 @@ export function binarizedMnist(): { train: Dataset; valid: Dataset; test: Datase
   const px = 28 * 28;
   const bin = (src: Dataset, from: number, to: number, base: number): Dataset => {
     const n = to - from;
-    const u = native.random('uniform', [n * px], 0, 1, BINARIZE_SEED, (base + from) * px, 'cpu');
-    const uniforms = u.toFloat32();
+    const u = kernelsFor('float32').random('uniform', [n * px], 0, 1, BINARIZE_SEED, (base + from) * px, 'cpu');
+    const uniforms = u.toFloat32Array();
     u.dispose();
     const images = new Float32Array(n * px);
     for (let i = 0; i < images.length; i++) images[i] = uniforms[i]! < src.images[from * px + i]! ? 1 : 0;

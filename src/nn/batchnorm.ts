@@ -6,6 +6,7 @@ import { fail, fmtShape } from '../errors.js';
 import { full, tensor } from '../creation.js';
 import { type DeviceName } from '../device.js';
 import { batchNorm } from '../ops/index.js';
+import { BATCH_NORM_EPS, BATCH_NORM_MOMENTUM } from '../ops/batchnorm-defaults.js';
 import { type Tensor } from '../tensor.js';
 import { Module } from './module.js';
 
@@ -35,8 +36,8 @@ abstract class BatchNorm extends Module {
   ) {
     super();
     if (!Number.isInteger(numFeatures) || numFeatures < 1) fail(this.constructor.name, `numFeatures must be a positive integer, got ${numFeatures}`);
-    this.eps = options.eps ?? 1e-5;
-    this.momentum = options.momentum ?? 0.1;
+    this.eps = options.eps ?? BATCH_NORM_EPS;
+    this.momentum = options.momentum ?? BATCH_NORM_MOMENTUM;
     if (options.activation !== undefined && options.activation !== 'relu') fail(this.constructor.name, `activation must be 'relu' or undefined, got ${String(options.activation)}`);
     this.activation = options.activation;
     const device = options.device;

@@ -2,11 +2,11 @@
 // [N,F], per channel over N·H·W for [N,C,H,W]. Forward is one native call; the
 // backward is one native call too (the fused form of §2), for x, γ and β at once.
 import { fail, fmtShape } from '../errors.js';
-import { native } from '../native.js';
-import * as ref from '../reference/index.js';
+import { kernels } from '../backend/index.js';
 import { full } from '../creation.js';
-import { Tensor, wrap, record } from '../tensor.js';
+import { type Tensor, record } from '../tensor.js';
 import { checkFloat } from './check.js';
+import { BATCH_NORM_EPS, BATCH_NORM_MOMENTUM } from './batchnorm-defaults.js';
 
 export interface BatchNormOptions {
   /** Batch statistics (Algorithm 1) when true; the given running statistics when false. */
@@ -48,7 +48,7 @@ export function batchNorm(x: Tensor, weight: Tensor | null | undefined, bias: Te
   checkFloat(op, 'x', x);
   if (x.rank < 2) fail(op, `x must be [N,C] or [N,C,H,W], got ${fmtShape(x.shape)}`);
   if (typeof options?.training !== 'boolean') fail(op, `options.training must be true or false, got ${String(options?.training)}`);
-  const { training, runningMean, runningVar, momentum = 0.1, eps = 1e-5, activation } = options;
+  const { training, runningMean, runningVar, momentum = BATCH_NORM_MOMENTUM, eps = BATCH_NORM_EPS, activation } = options;
   if (activation !== undefined && activation !== 'relu') fail(op, `options.activation must be 'relu' or undefined, got ${String(activation)}`);
   const relu = activation === 'relu';
   if (!(momentum >= 0 && momentum <= 1)) fail(op, `momentum must lie in [0, 1], got ${momentum}`);
@@ -72,33 +72,15 @@ export function batchNorm(x: Tensor, weight: Tensor | null | undefined, bias: Te
   if (runningVar) checkVector(x, 'runningVar', runningVar);
   const stats = training ? undefined : { mean: runningMean!, var: runningVar! };
 
-  let y: Tensor;
-  let mean: Tensor;
-  let invstd: Tensor;
-  let variance: Tensor;
-  if (x.dtype === 'float64') {
-    const r = ref.batchNorm(x.array(op), w.array(op), b.array(op), eps, stats && { mean: stats.mean.array(op), var: stats.var.array(op) }, relu);
-    [y, mean, invstd, variance] = [r.y, r.mean, r.invstd, r.var].map((a) => Tensor.fromReference(a)) as [Tensor, Tensor, Tensor, Tensor];
-    if (training && runningMean && runningVar) ref.batchNormUpdateRunning(runningMean.array(op), runningVar.array(op), r.mean, r.var, momentum, m);
-  } else {
-    const handles = native.batchNorm(x.handle(op), w.handle(op), b.handle(op), stats?.mean.handle(op), stats?.var.handle(op), eps, relu);
-    [y, mean, invstd, variance] = handles.map(wrap) as [Tensor, Tensor, Tensor, Tensor];
-    if (training && runningMean && runningVar) {
-      native.batchNormUpdateRunning(runningMean.handle(op), runningVar.handle(op), mean.handle(op), variance.handle(op), momentum, m);
-    }
-  }
+  const k = kernels(op, x);
+  const [y, mean, invstd, variance] = k.batchNorm(x, w, b, stats, eps, relu);
+  if (training && runningMean && runningVar) k.batchNormUpdateRunning(runningMean, runningVar, mean, variance, momentum, m);
   variance.dispose();
   return record(
     op,
     y,
     [x, w, b],
-    (g) => {
-      if (g.dtype === 'float64') {
-        const r = ref.batchNormBackward(g.array(op), x.array(op), w.array(op), mean.array(op), invstd.array(op), training, relu ? b.array(op) : undefined);
-        return [r.dx, r.dweight, r.dbias].map((a) => Tensor.fromReference(a));
-      }
-      return native.batchNormBackward(g.handle(op), x.handle(op), w.handle(op), mean.handle(op), invstd.handle(op), training, relu ? b.handle(op) : undefined).map(wrap);
-    },
+    (g) => kernels(op, g).batchNormBackward(g, x, w, mean, invstd, training, relu ? b : undefined),
     [mean, invstd, ...owned],
   );
 }

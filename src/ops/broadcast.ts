@@ -1,7 +1,7 @@
 // Undoing a broadcast: the gradient of an expanded operand is the sum over the
 // axes it was expanded along.
 import { fail, fmtShape, sameShape } from '../errors.js';
-import { kernels } from '../backend.js';
+import { kernels } from '../backend/index.js';
 import { Tensor } from '../tensor.js';
 
 /** Sums `g` down to `shape` (which `g.shape` must broadcast from). */

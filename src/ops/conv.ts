@@ -2,13 +2,11 @@
 // padding, dilation and groups; its two gradients are ops of their own (native
 // kernels + reference twins), each differentiable again.
 import { fail, fmtShape } from '../errors.js';
-import { native } from '../native.js';
-import * as ref from '../reference/index.js';
-import { Tensor, wrap, record } from '../tensor.js';
+import { convOutSize, kernels, type Conv2dArgs } from '../backend/index.js';
+import { type Tensor, record } from '../tensor.js';
 import { checkFloat } from './check.js';
 import { expand, reshape } from './layout.js';
-import { sum } from './reduce.js';
-import { onReference, pair, type Pair } from './spatial.js';
+import { checkSamePath, pair, type Pair } from './spatial.js';
 
 export type { Pair } from './spatial.js';
 
@@ -22,7 +20,7 @@ export interface Conv2dOptions {
 }
 
 /** Resolved stride/padding/dilation/groups (what the kernels take). */
-export type Conv2dArgs = ref.Conv2dArgs;
+export type { Conv2dArgs };
 
 /** Checks x [N,C,H,W] against weight [O,C/groups,kh,kw]; returns the output shape. */
 function checkGeometry(op: string, xShape: readonly number[], wShape: readonly number[], a: Conv2dArgs): number[] {
@@ -45,8 +43,8 @@ function checkGeometry(op: string, xShape: readonly number[], wShape: readonly n
   if (ekh > h + 2 * ph || ekw > w + 2 * pw) {
     fail(op, `kernel larger than the padded input, kernel ${ekh}x${ekw} (dilation [${dh},${dw}]) vs x ${fmtShape(xShape)} padded to ${h + 2 * ph}x${w + 2 * pw}`);
   }
-  const ho = ref.convOutSize(h, kh, a.stride[0], ph, dh);
-  const wo = ref.convOutSize(w, kw, a.stride[1], pw, dw);
+  const ho = convOutSize(h, kh, a.stride[0], ph, dh);
+  const wo = convOutSize(w, kw, a.stride[1], pw, dw);
   return [n, o, ho, wo];
 }
 
@@ -60,8 +58,6 @@ function resolve(op: string, options: Conv2dOptions): Conv2dArgs {
     groups,
   };
 }
-
-const flat = (a: Conv2dArgs): [number[], number[], number[], number] => [a.stride, a.padding, a.dilation, a.groups];
 
 /**
  * conv2d(x [N,C,H,W], weight [O,C/groups,kh,kw]) (+ bias [O]) → [N,O,Ho,Wo], with
@@ -81,10 +77,8 @@ export function conv2d(x: Tensor, weight: Tensor, options: Conv2dOptions = {}): 
       fail(op, `bias must have shape [${shape[1]}] (weight ${fmtShape(weight.shape)} has ${shape[1]} output channels), got ${fmtShape(bias.shape)}`);
     }
   }
-  const reference = onReference(op, bias ? { x, weight, bias } : { x, weight });
-  const y = reference
-    ? Tensor.fromReference(ref.conv2d(x.array(op), weight.array(op), bias?.array(op), a))
-    : wrap(native.conv2d(x.handle(op), weight.handle(op), bias?.handle(op), ...flat(a)));
+  checkSamePath(op, bias ? { x, weight, bias } : { x, weight });
+  const y = kernels(op, x).conv2d(x, weight, bias, a);
   return record(op, y, bias ? [x, weight, bias] : [x, weight], (g) => [
     x.requiresGrad ? conv2dBackwardInput(g, weight, x.shape, a) : undefined,
     weight.requiresGrad ? conv2dBackwardWeight(g, x, weight.shape, a) : undefined,
@@ -108,9 +102,8 @@ export function conv2dBackwardInput(grad: Tensor, weight: Tensor, xShape: readon
   checkFloat(op, 'weight', weight);
   const a = resolve(op, options);
   checkGrad(op, grad, checkGeometry(op, xShape, weight.shape, a));
-  const gx = onReference(op, { grad, weight })
-    ? Tensor.fromReference(ref.conv2dBackwardInput(grad.array(op), weight.array(op), xShape, a))
-    : wrap(native.conv2dBackwardInput(grad.handle(op), weight.handle(op), [...xShape], ...flat(a)));
+  checkSamePath(op, { grad, weight });
+  const gx = kernels(op, grad).conv2dBackwardInput(grad, weight, xShape, a);
   // Linear in grad and in weight: h ↦ conv2d(h, weight), and ∂/∂weight = conv2dBackwardWeight(grad, h).
   return record(op, gx, [grad, weight], (h) => [
     grad.requiresGrad ? conv2d(h, weight, a) : undefined,
@@ -124,9 +117,8 @@ export function conv2dBackwardWeight(grad: Tensor, x: Tensor, weightShape: reado
   checkFloat(op, 'x', x);
   const a = resolve(op, options);
   checkGrad(op, grad, checkGeometry(op, x.shape, weightShape, a));
-  const gw = onReference(op, { grad, x })
-    ? Tensor.fromReference(ref.conv2dBackwardWeight(grad.array(op), x.array(op), weightShape, a))
-    : wrap(native.conv2dBackwardWeight(grad.handle(op), x.handle(op), [...weightShape], ...flat(a)));
+  checkSamePath(op, { grad, x });
+  const gw = kernels(op, grad).conv2dBackwardWeight(grad, x, weightShape, a);
   // Linear in grad and in x: H ↦ conv2d(x, H) for grad, conv2dBackwardInput(grad, H) for x.
   return record(op, gw, [grad, x], (h) => [
     grad.requiresGrad ? conv2d(x, h, a) : undefined,
@@ -134,13 +126,12 @@ export function conv2dBackwardWeight(grad: Tensor, x: Tensor, weightShape: reado
   ]);
 }
 
-/** ∂L/∂bias of conv2d: `grad` [N,O,Ho,Wo] summed over N, Ho and Wo (one native pass; float64: sum). */
+/** ∂L/∂bias of conv2d: `grad` [N,O,Ho,Wo] summed over N, Ho and Wo (one kernel pass). */
 export function conv2dBackwardBias(grad: Tensor): Tensor {
   const op = 'conv2dBackwardBias';
   checkFloat(op, 'grad', grad);
   if (grad.rank !== 4) fail(op, `grad must have rank 4 [N,O,Ho,Wo], got ${fmtShape(grad.shape)}`);
-  if (grad.dtype === 'float64') return sum(grad, [0, 2, 3]);
-  const gb = wrap(native.conv2dBackwardBias(grad.handle(op)));
+  const gb = kernels(op, grad).conv2dBackwardBias(grad);
   // Linear in grad: its adjoint spreads h [O] over every sample and position.
   return record(op, gb, [grad], (h) => [expand(reshape(h, [1, grad.shape[1]!, 1, 1]), grad.shape)]);
 }

@@ -1,10 +1,8 @@
 // Dropout and embedding: the two layers that are one op on top of others.
 import { fail, fmtShape } from '../errors.js';
-import { kernels } from '../backend.js';
-import { native } from '../native.js';
+import { kernels } from '../backend/index.js';
 import { takeOffsets } from '../random.js';
-import * as ref from '../reference/index.js';
-import { Tensor, wrap, record } from '../tensor.js';
+import { Tensor, record } from '../tensor.js';
 import { checkAny, checkFloat } from './check.js';
 import { mul } from './elementwise.js';
 import { indexSelect } from './layout.js';
@@ -29,16 +27,12 @@ export function dropout(x: Tensor, p: number, options: DropoutOptions = {}): Ten
   if (!training || p === 0) return x;
   const scale = p === 1 ? 0 : 1 / (1 - p);
   const { seed, offset } = takeOffsets(x.size);
-  let mask: Tensor;
-  if (x.dtype === 'float64') {
-    const keep = ref.sample({ kind: 'bernoulli', p: 1 - p }, seed, offset, x.size);
-    mask = Tensor.fromReference({ shape: [...x.shape], data: keep.map((k) => k * scale) });
-  } else {
-    const keep = wrap(native.random('bernoulli', [...x.shape], 1 - p, 0, seed, offset, x.device));
-    mask = wrap(native.unary('mulScalar', keep.handle(op), scale));
-    keep.dispose();
-  }
-  const y = kernels(op, x, mask).binary('mul', x, mask);
+  // The kept positions scaled by 1/(1−p): the mask both passes multiply by.
+  const k = kernels(op, x);
+  const keep = k.random('bernoulli', x.shape, 1 - p, 0, seed, offset, x.device);
+  const mask = k.unary('mulScalar', keep, scale);
+  keep.dispose();
+  const y = k.binary('mul', x, mask);
   return record(op, y, [x], (g) => [mul(g, mask)], [mask]);
 }
 

@@ -1,10 +1,8 @@
 // Elementwise ops: unary maps and broadcasting binary ops (NumPy rules), each
 // with its backward right below the forward.
 import { fail } from '../errors.js';
-import { kernels } from '../backend.js';
-import { refArray } from '../reference/array.js';
-import { native } from '../native.js';
-import { Tensor, wrap, record } from '../tensor.js';
+import { kernels, kernelsFor } from '../backend/index.js';
+import { Tensor, record } from '../tensor.js';
 import { checkFloat, checkSameDevice } from './check.js';
 import { sumTo } from './broadcast.js';
 
@@ -52,8 +50,8 @@ type Operand = Tensor | number;
 
 /** A one-element tensor holding `v`, on the dtype and device of `like`. */
 function scalarLike(v: number, like: Tensor): Tensor {
-  if (like.dtype === 'float64') return Tensor.fromReference(refArray([v], []));
-  return wrap(native.NativeTensor.fromFloat32(new Float32Array([v]), [], like.device));
+  const dtype = like.dtype === 'float64' ? 'float64' : 'float32';
+  return kernelsFor(dtype).fromValues([v], [], dtype, like.device);
 }
 
 function binary(op: string, a: Operand, b: Operand, backward?: (g: Tensor, ta: Tensor, tb: Tensor, out: Tensor) => [Tensor | undefined, Tensor | undefined]): Tensor {

@@ -1,7 +1,7 @@
 // Layout ops: reshape, transpose/permute, slice, expand, concat, gather and
 // indexSelect, each with its backward. Each makes a new contiguous tensor.
 import { checkShape, fail, fmtShape, normAxis, numel } from '../errors.js';
-import { kernels } from '../backend.js';
+import { kernels } from '../backend/index.js';
 import { type Tensor, record } from '../tensor.js';
 import { checkAny } from './check.js';
 import { sumTo } from './broadcast.js';

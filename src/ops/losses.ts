@@ -3,10 +3,8 @@
 // crossEntropy: one fused native kernel (log-softmax + pick, saving the softmax),
 // backward softmax − onehot in one native kernel.
 import { fail, fmtShape } from '../errors.js';
-import { native } from '../native.js';
-import * as ref from '../reference/index.js';
-import { refArray } from '../reference/array.js';
-import { Tensor, wrap, record } from '../tensor.js';
+import { kernels } from '../backend/index.js';
+import { type Tensor, record } from '../tensor.js';
 import { checkAny, checkFloat } from './check.js';
 import { mul, mulScalar, neg, sigmoid, sub } from './elementwise.js';
 import { mean, sum } from './reduce.js';
@@ -43,10 +41,7 @@ export function bceWithLogits(logits: Tensor, targets: Tensor, options: LossOpti
   if (logits.dtype !== targets.dtype || logits.device !== targets.device) {
     fail(op, `targets is ${targets.dtype} on ${targets.device}, expected ${logits.dtype} on ${logits.device} like logits`);
   }
-  const out =
-    logits.dtype === 'float64'
-      ? Tensor.fromReference(ref.bceWithLogits(logits.array(op), targets.array(op)))
-      : wrap(native.bceWithLogits(logits.handle(op), targets.handle(op)));
+  const out = kernels(op, logits).bceWithLogits(logits, targets);
   // d/dx = σ(x) − t, d/dt = −x.
   const loss = record(op, out, [logits, targets], (g) => [mul(g, sub(sigmoid(logits), targets)), targets.requiresGrad ? mul(g, neg(logits)) : undefined]);
   return reduction === 'none' ? loss : reduction === 'sum' ? sum(loss) : mean(loss);
@@ -64,32 +59,12 @@ export function crossEntropy(logits: Tensor, targets: Tensor, options: CrossEntr
   checkFloat(op, 'logits', logits);
   checkAny(op, 'targets', targets);
   if (logits.rank !== 2) fail(op, `logits must be [N,K], got ${fmtShape(logits.shape)}`);
-  const [n, k] = [logits.shape[0]!, logits.shape[1]!];
+  const n = logits.shape[0]!;
   if (targets.dtype !== 'int32') fail(op, `targets must be int32 class indices, got ${targets.dtype} ${fmtShape(targets.shape)}`);
   if (targets.rank !== 1 || targets.shape[0] !== n) fail(op, `targets must be [${n}] (one class per row of logits ${fmtShape(logits.shape)}), got ${fmtShape(targets.shape)}`);
   if (targets.device !== logits.device) fail(op, `targets on ${targets.device} but logits on ${logits.device}`);
-  let loss: Tensor;
-  let softmax: Tensor;
-  if (logits.dtype === 'float64') {
-    const t = targets.toInt32Array();
-    const bad = t.findIndex((v) => v !== ignoreIndex && (v < 0 || v >= k));
-    if (bad >= 0) fail(op, `targets[${bad}] = ${t[bad]} is out of range 0..${k}`);
-    const r = ref.crossEntropy(logits.array(op), refArray(t, [n]), ignoreIndex);
-    [loss, softmax] = [Tensor.fromReference(r.loss), Tensor.fromReference(r.softmax)];
-  } else {
-    [loss, softmax] = native.crossEntropy(logits.handle(op), targets.handle(op), ignoreIndex).map(wrap) as [Tensor, Tensor];
-  }
-  const perRow = record(
-    op,
-    loss,
-    [logits],
-    (g) => [
-      g.dtype === 'float64'
-        ? Tensor.fromReference(ref.crossEntropyBackward(softmax.array(op), refArray(targets.toInt32Array(), [n]), g.array(op), ignoreIndex))
-        : wrap(native.crossEntropyBackward(softmax.handle(op), targets.handle(op), g.handle(op), ignoreIndex)),
-    ],
-    [softmax],
-  );
+  const [loss, softmax] = kernels(op, logits).crossEntropy(logits, targets, ignoreIndex);
+  const perRow = record(op, loss, [logits], (g) => [kernels(op, g).crossEntropyBackward(softmax, targets, g, ignoreIndex)], [softmax]);
   if (reduction === 'none') return perRow;
   if (reduction === 'sum') return sum(perRow);
   if (ignoreIndex === undefined) return mean(perRow);

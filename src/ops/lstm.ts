@@ -4,10 +4,8 @@
 // lstmCellComposite builds the same cell from elementwise ops: it is the fused
 // cell's reference (tested one against the other) and differentiable twice.
 import { fail, fmtShape, sameShape } from '../errors.js';
-import { native } from '../native.js';
-import * as ref from '../reference/index.js';
-import { type RefArray } from '../reference/index.js';
-import { Tensor, wrap, recordMulti } from '../tensor.js';
+import { kernels } from '../backend/index.js';
+import { Tensor, recordMulti } from '../tensor.js';
 import { checkFloat } from './check.js';
 import { add, mul, sigmoid, tanh } from './elementwise.js';
 import { slice } from './layout.js';
@@ -53,29 +51,14 @@ function checkCell(op: string, x: Tensor, h: Tensor, c: Tensor, wIh: Tensor, wHh
  */
 function lstmPointwise(gx: Tensor, gh: Tensor, bias: Tensor | undefined, c: Tensor): LstmState {
   const op = 'lstmCell';
-  let h: Tensor;
-  let cNext: Tensor;
-  let gates: Tensor;
-  if (c.dtype === 'float64') {
-    const r = ref.lstmCell(gx.array(op), gh.array(op), bias?.array(op), c.array(op));
-    [h, cNext, gates] = [Tensor.fromReference(r.h), Tensor.fromReference(r.c), Tensor.fromReference(r.gates)];
-  } else {
-    [h, cNext, gates] = native.lstmCell(gx.handle(op), gh.handle(op), bias?.handle(op), c.handle(op)).map(wrap) as [Tensor, Tensor, Tensor];
-  }
+  const { h, c: cNext, gates } = kernels(op, c).lstmCell(gx, gh, bias, c);
   const inputs = bias ? [gx, gh, bias, c] : [gx, gh, c];
   recordMulti(
     op,
     [h, cNext],
     inputs,
     ([dh, dcn]) => {
-      let dgates: Tensor;
-      let dc: Tensor;
-      if (c.dtype === 'float64') {
-        const r = ref.lstmCellBackward(dh?.array(op), dcn?.array(op), gates.array(op), c.array(op));
-        [dgates, dc] = [Tensor.fromReference(r.dgates), Tensor.fromReference(r.dc)];
-      } else {
-        [dgates, dc] = native.lstmCellBackward(dh?.handle(op), dcn?.handle(op), gates.handle(op), c.handle(op)).map(wrap) as [Tensor, Tensor];
-      }
+      const [dgates, dc] = kernels(op, c).lstmCellBackward(dh, dcn, gates, c);
       // gx and gh enter as a sum: both get dgates (the engine counts the two holders).
       return bias ? [dgates, dgates, sum(dgates, 0), dc] : [dgates, dgates, dc];
     },
@@ -94,20 +77,9 @@ export function lstmCell(x: Tensor, h: Tensor, c: Tensor, weightIh: Tensor, weig
   checkCell(op, x, h, c, weightIh, weightHh, biasIh, biasHh);
   // One native call each way: both GEMMs, the bias and the pointwise cell.
   const operands = [x, h, c, weightIh, weightHh] as const;
-  let hNext: Tensor;
-  let cNext: Tensor;
-  let gates: Tensor;
-  const refInputs = (): ref.LstmStepInputs => {
-    const [rx, rh, rc, wi, wh] = operands.map((t) => t.array(op)) as [RefArray, RefArray, RefArray, RefArray, RefArray];
-    return { x: rx, h: rh, c: rc, weightIh: wi, weightHh: wh, biasIh: biasIh?.array(op), biasHh: biasHh?.array(op) };
-  };
-  if (c.dtype === 'float64') {
-    const r = ref.lstmStep(refInputs());
-    [hNext, cNext, gates] = [r.h, r.c, r.gates].map((a) => Tensor.fromReference(a)) as [Tensor, Tensor, Tensor];
-  } else {
-    const hs = operands.map((t) => t.handle(op));
-    [hNext, cNext, gates] = native.lstmStep(hs[0]!, hs[1]!, hs[2]!, hs[3]!, hs[4]!, biasIh?.handle(op), biasHh?.handle(op)).map(wrap) as [Tensor, Tensor, Tensor];
-  }
+  const step = { x, h, c, weightIh, weightHh, biasIh, biasHh };
+  const k = kernels(op, c);
+  const { h: hNext, c: cNext, gates } = k.lstmStep(step);
   const biases = [biasIh, biasHh].filter((t): t is Tensor => t !== undefined);
   recordMulti(
     op,
@@ -115,15 +87,7 @@ export function lstmCell(x: Tensor, h: Tensor, c: Tensor, weightIh: Tensor, weig
     [...operands, ...biases],
     ([dh, dc]) => {
       const need = [...operands.map((t) => t.requiresGrad), biases.some((t) => t.requiresGrad)];
-      let grads: (Tensor | undefined)[];
-      if (c.dtype === 'float64') {
-        const r = ref.lstmStepBackward(refInputs(), dh?.array(op), dc?.array(op), gates.array(op));
-        grads = r.map((a, k) => (need[k] ? Tensor.fromReference(a) : undefined));
-      } else {
-        const hs = operands.map((t) => t.handle(op));
-        const r = native.lstmStepBackward(hs[0]!, hs[1]!, hs[2]!, hs[3]!, hs[4]!, dh?.handle(op), dc?.handle(op), gates.handle(op), need);
-        grads = r.map((t) => (t ? wrap(t) : undefined));
-      }
+      const grads = k.lstmStepBackward(step, dh, dc, gates, need);
       // One bias gradient serves both biases (the engine counts its two holders).
       return [...grads.slice(0, 5), ...biases.map(() => grads[5])];
     },

@@ -2,7 +2,7 @@
 // shared across the other's batch. `transA`/`transB` read an operand
 // transposed without copying, which is how the backward below uses it.
 import { fail, fmtShape } from '../errors.js';
-import { kernels } from '../backend.js';
+import { kernels } from '../backend/index.js';
 import { type Tensor, record } from '../tensor.js';
 import { checkFloat, checkSameDevice } from './check.js';
 import { sum } from './reduce.js';

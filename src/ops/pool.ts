@@ -3,10 +3,8 @@
 // window must start inside the input or its left padding). Max pooling saves the
 // argmax of each window (int32, h·W + w in its plane) for the backward.
 import { fail, fmtShape } from '../errors.js';
-import { native } from '../native.js';
-import * as ref from '../reference/index.js';
-import { refArray } from '../reference/array.js';
-import { Tensor, wrap, record } from '../tensor.js';
+import { kernels, poolOutSize, type Pool2dArgs } from '../backend/index.js';
+import { type Tensor, record } from '../tensor.js';
 import { checkAny, checkFloat } from './check.js';
 import { pair, type Pair } from './spatial.js';
 import { gather, reshape } from './layout.js';
@@ -23,8 +21,6 @@ export interface AvgPool2dOptions extends Pool2dOptions {
   /** Divide by the whole window, padding included (default true, as PyTorch). */
   countIncludePad?: boolean;
 }
-
-type Pool2dArgs = ref.Pool2dArgs;
 
 function resolve(op: string, options: Pool2dOptions): Pool2dArgs {
   if (typeof options !== 'object' || options === null || options.kernel === undefined) fail(op, 'options.kernel is required');
@@ -49,15 +45,13 @@ function outShape(op: string, xShape: readonly number[], a: Pool2dArgs): number[
   if (a.kernel[0] > h + 2 * ph || a.kernel[1] > w + 2 * pw) {
     fail(op, `kernel larger than the padded input, kernel [${a.kernel}] vs x ${fmtShape(xShape)} padded to ${h + 2 * ph}x${w + 2 * pw}`);
   }
-  return [n, c, ref.poolOutSize(h, a.kernel[0], a.stride[0], ph, a.ceilMode), ref.poolOutSize(w, a.kernel[1], a.stride[1], pw, a.ceilMode)];
+  return [n, c, poolOutSize(h, a.kernel[0], a.stride[0], ph, a.ceilMode), poolOutSize(w, a.kernel[1], a.stride[1], pw, a.ceilMode)];
 }
 
 function checkGrad(op: string, grad: Tensor, want: readonly number[]): void {
   checkFloat(op, 'grad', grad);
   if (grad.rank !== 4 || grad.shape.some((d, i) => d !== want[i])) fail(op, `grad has shape ${fmtShape(grad.shape)}, expected ${fmtShape(want)}`);
 }
-
-const flat = (a: Pool2dArgs): [number[], number[], number[], boolean] => [a.kernel, a.stride, a.padding, a.ceilMode];
 
 /**
  * The maximum of each window.
@@ -81,15 +75,7 @@ function maxPool(x: Tensor, options: Pool2dOptions, ownIndices: boolean): { valu
   checkFloat(op, 'x', x);
   const a = resolve(op, options);
   outShape(op, x.shape, a);
-  let values: Tensor;
-  let indices: Tensor;
-  if (x.dtype === 'float64') {
-    const r = ref.maxPool2d(x.array(op), a);
-    values = Tensor.fromReference(r.values);
-    indices = wrap(native.NativeTensor.fromInt32(Int32Array.from(r.indices.data), r.indices.shape, 'cpu'));
-  } else {
-    [values, indices] = native.maxPool2d(x.handle(op), ...flat(a)).map(wrap) as [Tensor, Tensor];
-  }
+  const [values, indices] = kernels(op, x).maxPool2d(x, a);
   record(op, values, [x], (g) => [maxPool2dBackward(g, indices, x.shape, a)], ownIndices ? [indices] : []);
   return { values, indices };
 }
@@ -103,10 +89,7 @@ export function maxPool2dBackward(grad: Tensor, indices: Tensor, xShape: readonl
   if (indices.dtype !== 'int32' || indices.shape.some((d, i) => d !== grad.shape[i])) {
     fail(op, `indices must be int32 with grad's shape ${fmtShape(grad.shape)}, got ${indices.dtype} ${fmtShape(indices.shape)}`);
   }
-  const gx =
-    grad.dtype === 'float64'
-      ? Tensor.fromReference(ref.maxPool2dBackward(grad.array(op), refArray(indices.toInt32Array(), indices.shape), xShape))
-      : wrap(native.maxPool2dBackward(grad.handle(op), indices.handle(op), [...xShape], ...flat(a)));
+  const gx = kernels(op, grad).maxPool2dBackward(grad, indices, xShape, a);
   // Linear in grad: its adjoint reads h at each saved argmax.
   const [n, c, h, w] = xShape as [number, number, number, number];
   return record(op, gx, [grad], (hg) => [reshape(gather(reshape(hg, [n, c, h * w]), 2, reshape(indices, [n, c, -1])), grad.shape)]);
@@ -122,10 +105,7 @@ export function avgPool2d(x: Tensor, options: AvgPool2dOptions): Tensor {
   const a = resolve(op, options);
   outShape(op, x.shape, a);
   const include = options.countIncludePad ?? true;
-  const y =
-    x.dtype === 'float64'
-      ? Tensor.fromReference(ref.avgPool2d(x.array(op), a, include))
-      : wrap(native.avgPool2d(x.handle(op), ...flat(a), include));
+  const y = kernels(op, x).avgPool2d(x, a, include);
   return record(op, y, [x], (g) => [avgPool2dBackward(g, x.shape, { ...a, countIncludePad: include })]);
 }
 
@@ -135,10 +115,7 @@ export function avgPool2dBackward(grad: Tensor, xShape: readonly number[], optio
   const a = resolve(op, options);
   checkGrad(op, grad, outShape(op, xShape, a));
   const include = options.countIncludePad ?? true;
-  const gx =
-    grad.dtype === 'float64'
-      ? Tensor.fromReference(ref.avgPool2dBackward(grad.array(op), xShape, a, include))
-      : wrap(native.avgPool2dBackward(grad.handle(op), [...xShape], ...flat(a), include));
+  const gx = kernels(op, grad).avgPool2dBackward(grad, xShape, a, include);
   // Linear in grad; its adjoint is the average pool itself.
   return record(op, gx, [grad], (h) => [avgPool2d(h, { ...a, countIncludePad: include })]);
 }

@@ -1,6 +1,6 @@
 // Reductions over axes. `axes` omitted reduces everything to a scalar.
 import { fail, fmtShape, normAxis } from '../errors.js';
-import { kernels } from '../backend.js';
+import { kernels } from '../backend/index.js';
 import { type Tensor, record } from '../tensor.js';
 import { checkFloat } from './check.js';
 import { div, eq, mul, mulScalar } from './elementwise.js';

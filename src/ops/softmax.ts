@@ -1,6 +1,6 @@
 // Softmax and log-softmax over one axis, shifted by the maximum for stability.
 import { normAxis } from '../errors.js';
-import { kernels } from '../backend.js';
+import { kernels } from '../backend/index.js';
 import { type Tensor, record } from '../tensor.js';
 import { checkFloat } from './check.js';
 import { exp, mul, sub } from './elementwise.js';

@@ -16,8 +16,8 @@ export function pair(op: string, arg: string, v: Pair | undefined, fallback: num
   return [p[0]!, p[1]!];
 }
 
-/** Whether the operands run on the reference path (all float64); mixing is an error. */
-export function onReference(op: string, named: Record<string, Tensor>): boolean {
+/** Checks the operands share a path (all float64 or none) and a device, naming them in errors. */
+export function checkSamePath(op: string, named: Record<string, Tensor>): void {
   const entries = Object.entries(named);
   const f64 = entries.filter(([, t]) => t.dtype === 'float64').length;
   if (f64 > 0 && f64 < entries.length) {
@@ -27,6 +27,5 @@ export function onReference(op: string, named: Record<string, Tensor>): boolean 
   for (const [n, t] of rest) {
     if (t.device !== first![1].device) fail(op, `${n} on ${t.device} but ${first![0]} on ${first![1].device}`);
   }
-  return f64 > 0;
 }
 

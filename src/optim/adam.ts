@@ -1,10 +1,8 @@
 // Adam (torch.optim.Adam with L2 weight decay, not AdamW; no amsgrad).
 import { fail } from '../errors.js';
-import { native } from '../native.js';
-import * as ref from '../reference/optim.js';
+import { kernels } from '../backend/index.js';
 import { type Tensor } from '../tensor.js';
 import { checkNumber, Optimizer } from './optimizer.js';
-import { setValues } from './sgd.js';
 
 export interface AdamOptions {
   lr?: number;
@@ -48,13 +46,6 @@ export class Adam extends Optimizer {
     s.step += 1;
     const { exp_avg: m, exp_avg_sq: v } = s.tensors;
     const o = { lr: this.lr, beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay, step: s.step };
-    if (p.dtype === 'float64') {
-      const r = ref.adamStep(p.toFloat64Array(), g.toFloat64Array(), m!.toFloat64Array(), v!.toFloat64Array(), o);
-      setValues(p, r.param);
-      setValues(m!, r.expAvg);
-      setValues(v!, r.expAvgSq);
-      return;
-    }
-    native.adamStep(p.handle('Adam.step'), g.handle('Adam.step'), m!.handle('Adam.step'), v!.handle('Adam.step'), o);
+    kernels('Adam.step', p).adamStep(p, g, m!, v!, o);
   }
 }

@@ -1,10 +1,8 @@
 // RMSProp (torch.optim.RMSprop): squared-gradient average, optional centring
 // and momentum, L2 weight decay.
-import { native } from '../native.js';
-import * as ref from '../reference/optim.js';
+import { kernels } from '../backend/index.js';
 import { type Tensor } from '../tensor.js';
 import { checkNumber, Optimizer } from './optimizer.js';
-import { setValues } from './sgd.js';
 
 export interface RMSPropOptions {
   lr?: number;
@@ -50,15 +48,6 @@ export class RMSProp extends Optimizer {
     s.step += 1;
     const { square_avg: sq, grad_avg: ga, momentum_buffer: buf } = s.tensors;
     const o = { lr: this.lr, alpha: this.alpha, eps: this.eps, weightDecay: this.weightDecay, momentum: this.momentum, centered: this.centered };
-    if (p.dtype === 'float64') {
-      const r = ref.rmspropStep(p.toFloat64Array(), g.toFloat64Array(), sq!.toFloat64Array(), ga?.toFloat64Array(), buf?.toFloat64Array(), o);
-      setValues(p, r.param);
-      setValues(sq!, r.squareAvg);
-      if (ga && r.gradAvg) setValues(ga, r.gradAvg);
-      if (buf && r.buf) setValues(buf, r.buf);
-      return;
-    }
-    const h = (t: Tensor | undefined) => t?.handle('RMSProp.step');
-    native.rmspropStep(h(p)!, h(g)!, h(sq)!, h(ga), h(buf), o);
+    kernels('RMSProp.step', p).rmspropStep(p, g, sq!, ga, buf, o);
   }
 }

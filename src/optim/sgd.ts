@@ -1,8 +1,6 @@
 // SGD with momentum, dampening, Nesterov and L2 weight decay (torch.optim.SGD).
-import { tensor } from '../creation.js';
 import { fail } from '../errors.js';
-import { native } from '../native.js';
-import * as ref from '../reference/optim.js';
+import { kernels } from '../backend/index.js';
 import { type Tensor } from '../tensor.js';
 import { checkNumber, Optimizer } from './optimizer.js';
 
@@ -12,13 +10,6 @@ export interface SGDOptions {
   dampening?: number;
   weightDecay?: number;
   nesterov?: boolean;
-}
-
-/** Replaces a float64 tensor's values (the reference path's in-place update). */
-export function setValues(t: Tensor, values: Float64Array): void {
-  const src = tensor(values, t.shape, { dtype: 'float64' });
-  t.assign(src);
-  src.dispose();
 }
 
 /**
@@ -58,12 +49,6 @@ export class SGD extends Optimizer {
     s.step += 1;
     const buf = s.tensors.momentum_buffer;
     const o = { lr: this.lr, momentum: this.momentum, dampening: this.dampening, weightDecay: this.weightDecay, nesterov: this.nesterov, first };
-    if (p.dtype === 'float64') {
-      const r = ref.sgdStep(p.toFloat64Array(), g.toFloat64Array(), buf?.toFloat64Array(), o);
-      setValues(p, r.param);
-      if (buf && r.buf) setValues(buf, r.buf);
-      return;
-    }
-    native.sgdStep(p.handle('SGD.step'), g.handle('SGD.step'), buf?.handle('SGD.step'), o);
+    kernels('SGD.step', p).sgdStep(p, g, buf, o);
   }
 }
