@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import * as fv from '../index.js';
 import { packageDir } from '../package-dir.js';
 import { parseCommand, wantsHelp } from './common/args.js';
+import { parseBenchOptions } from './common/bench-options.js';
 
 const HELP = `foveate — attention models on Rust CPU/CUDA kernels
 
@@ -48,10 +49,12 @@ function info(): string {
 }
 
 /**
- * `foveate bench …` runs the bench entry point (bench/main, its own program on
- * top of the library) as a child process with the same arguments.
+ * `foveate bench …` checks the options here, then runs the bench entry point
+ * (bench/main, its own program on top of the library) as a child process with
+ * the same arguments.
  */
 function bench(argv: string[]): number {
+  if (!parseBenchOptions(argv)) return 0;
   // Built: dist/src/cli/main.js -> dist/bench/main.js; from source (tsx): bench/main.ts.
   const built = join(__dirname, '..', '..', 'bench', 'main.js');
   const script = existsSync(built) ? built : join(__dirname, '..', '..', 'bench', 'main.ts');
