@@ -10,9 +10,11 @@
 //      random.ts, device.ts          leaves: the RNG state, device names
 //   2  memory.ts                     tidy scopes (every Tensor registers in one)
 //   3  tensor.ts                     Tensor + the tape it records on
-//   4  backend/ (backend.ts)         the one kernel table; it takes and returns Tensors,
-//                                    so it sits on tensor.ts (see the report in DESIGN.md's chart)
-//   5  creation.ts, runtime.ts, ops/, attention/   ops and tensor factories
+//   4  backend/                      the one kernel table. DESIGN.md's chart draws it under
+//                                    tensor.ts; its kernels take and return Tensors (an op's
+//                                    forward stays one call), so here it sits on tensor.ts
+//   5  creation.ts, runtime.ts,      tensor factories; devices() and memory(), which ask the
+//      ops/, attention/              binding through the backend; the ops
 //   6  autograd/                     backward() and gradcheck() call ops
 //   7  nn/, optim/
 //   8  data/, metrics/, viz/, io/    beside the stack; io's checkpoints read optimiser
@@ -46,7 +48,6 @@ const LAYERS = [
   ['src/device.ts', 1, true],
   ['src/memory.ts', 2, true],
   ['src/tensor.ts', 3, true],
-  ['src/backend.ts', 4, true],
   ['src/backend/', 4, true],
   ['src/creation.ts', 5, true],
   ['src/runtime.ts', 5, true],
@@ -68,7 +69,7 @@ const LAYERS = [
   ['bench/', 15, true],
 ];
 
-const KERNEL_TABLE = ['src/backend.ts', 'src/backend/', 'src/index.ts'];
+const KERNEL_TABLE = ['src/backend/', 'src/index.ts'];
 const BINDING = ['src/native.ts', 'src/reference/'];
 
 function layerOf(file) {

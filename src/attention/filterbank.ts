@@ -6,7 +6,7 @@
 // filter lies entirely off the image, where Z = max(Σ exp(…), 1e-8) makes it 0).
 import { fail, fmtShape } from '../errors.js';
 import { kernels } from '../backend/index.js';
-import { Tensor, record } from '../tensor.js';
+import { type Tensor, record } from '../tensor.js';
 import { checkFloat } from '../ops/check.js';
 
 export interface Filterbank {

@@ -2,7 +2,7 @@
 import { fail, fmtShape } from '../errors.js';
 import { kernels } from '../backend/index.js';
 import { takeOffsets } from '../random.js';
-import { Tensor, record } from '../tensor.js';
+import { type Tensor, record } from '../tensor.js';
 import { checkAny, checkFloat } from './check.js';
 import { mul } from './elementwise.js';
 import { indexSelect } from './layout.js';

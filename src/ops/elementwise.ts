@@ -2,7 +2,7 @@
 // with its backward right below the forward.
 import { fail } from '../errors.js';
 import { kernels, kernelsFor } from '../backend/index.js';
-import { Tensor, record } from '../tensor.js';
+import { type Tensor, record } from '../tensor.js';
 import { checkFloat, checkSameDevice } from './check.js';
 import { sumTo } from './broadcast.js';
 

@@ -5,7 +5,7 @@
 // cell's reference (tested one against the other) and differentiable twice.
 import { fail, fmtShape, sameShape } from '../errors.js';
 import { kernels } from '../backend/index.js';
-import { Tensor, recordMulti } from '../tensor.js';
+import { type Tensor, recordMulti } from '../tensor.js';
 import { checkFloat } from './check.js';
 import { add, mul, sigmoid, tanh } from './elementwise.js';
 import { slice } from './layout.js';
