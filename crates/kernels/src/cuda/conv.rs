@@ -382,11 +382,12 @@ impl ConvBackend for Cuda {
         backward_weight(grad, x, geo)
     }
 
-    /// Two sums: over Ho·Wo per (n, o), then over n.
+    /// Sums over Wo, then Ho, then N (the order `ops::reduce` takes for axes 0, 2, 3).
     fn conv2d_backward_bias(&self, grad: &Tensor) -> Result<Tensor> {
         let s = grad.shape();
-        let (n, o, hw) = (s[0], s[1], s[2] * s[3]);
-        let per_image = self.reduce_axis(ReduceOp::Sum, grad, n * o, hw, 1)?;
-        self.reduce_axis(ReduceOp::Sum, &per_image, 1, n, o)
+        let (n, o, ho, wo) = (s[0], s[1], s[2], s[3]);
+        let rows = self.reduce_axis(ReduceOp::Sum, grad, n * o * ho, wo, 1)?;
+        let planes = self.reduce_axis(ReduceOp::Sum, &rows, n * o, ho, 1)?;
+        self.reduce_axis(ReduceOp::Sum, &planes, 1, n, o)
     }
 }

@@ -18,17 +18,16 @@ fn check_params(
     (n, width, height): (usize, usize, usize),
     finite: bool,
 ) -> Result<Geometry> {
+    for (name, size) in [("N", n), ("width", width), ("height", height)] {
+        if size < 1 {
+            bail!(op, "{name} must be at least 1, got {size}");
+        }
+    }
     if params.shape().len() != 2 || params.shape()[1] != 5 {
         bail!(
             op,
             "params must be [batch,5] (g̃X, g̃Y, log σ², log δ̃, log γ), got {}",
             fmt_shape(params.shape())
-        );
-    }
-    if n < 1 || width < 1 || height < 1 {
-        bail!(
-            op,
-            "N, width and height must be at least 1, got N = {n}, width = {width}, height = {height}"
         );
     }
     let geo = Geometry {

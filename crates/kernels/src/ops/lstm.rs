@@ -2,10 +2,10 @@
 //! gate pre-activations are ordinary matmuls in the caller.
 
 pub use crate::backend::Cell;
-use crate::error::fmt_shape;
 
 use super::dispatch::backend;
 use crate::backend::CellDims;
+use crate::error::fmt_shape;
 use crate::{bail, Result, Tensor};
 
 fn same_place(op: &str, name: &str, t: &Tensor, like: &Tensor) -> Result<()> {
