@@ -3,7 +3,7 @@
 
 use std::sync::atomic::{AtomicI64, Ordering};
 
-use crate::tensor::Device;
+use crate::desc::Device;
 
 struct Counters {
     tensors: AtomicI64,

@@ -1,7 +1,10 @@
 //! `Tensor`: a contiguous row-major buffer on one device, plus its shape.
+//! Copies between devices (`to_device`, `assign`, `to_f32_vec`…) are in
+//! `ops/transfer.rs`: they go through a backend.
 
 use std::sync::Arc;
 
+use crate::desc::Device;
 use crate::error::{fmt_shape, Result};
 use crate::memory;
 use crate::shape::{check_rank, numel};
@@ -13,34 +16,11 @@ pub enum DType {
     I32,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Device {
-    Cpu,
-    Cuda,
-}
-
 impl DType {
     pub fn name(self) -> &'static str {
         match self {
             DType::F32 => "float32",
             DType::I32 => "int32",
-        }
-    }
-}
-
-impl Device {
-    pub fn name(self) -> &'static str {
-        match self {
-            Device::Cpu => "cpu",
-            Device::Cuda => "cuda",
-        }
-    }
-
-    pub fn parse(op: &str, name: &str) -> Result<Device> {
-        match name {
-            "cpu" => Ok(Device::Cpu),
-            "cuda" | "cuda:0" => Ok(Device::Cuda),
-            _ => bail!(op, "unknown device '{name}', expected 'cpu' or 'cuda'"),
         }
     }
 }
@@ -207,62 +187,11 @@ impl Tensor {
         })
     }
 
-    /// Overwrites this tensor's values with `src`'s (same shape and dtype; any
-    /// device): how checkpoints load into parameters an optimiser already holds.
-    pub fn assign(&mut self, src: &Tensor) -> Result<()> {
-        if src.shape != self.shape || src.dtype() != self.dtype() {
-            bail!(
-                "assign",
-                "src {} {} does not match the destination {} {}",
-                src.dtype().name(),
-                fmt_shape(&src.shape),
-                self.dtype().name(),
-                fmt_shape(&self.shape)
-            );
-        }
-        // `moved` has this tensor's shape and device, so swapping buffers and
-        // dropping it keeps the memory accounting exact.
-        let mut moved = src.to_device(self.device())?;
-        std::mem::swap(&mut self.storage, &mut moved.storage);
-        Ok(())
-    }
-
-    /// A copy on `device` (a copy even when the device is the same).
-    pub fn to_device(&self, device: Device) -> Result<Tensor> {
-        match (&*self.storage, device) {
-            (Storage::CpuF32(v), Device::Cpu) => Ok(Tensor::cpu_f32(v.clone(), self.shape.clone())),
-            (Storage::CpuI32(v), Device::Cpu) => Ok(Tensor::cpu_i32(v.clone(), self.shape.clone())),
-            #[cfg(feature = "cuda")]
-            (_, _) => crate::cuda::transfer::to_device(self, device),
-            #[cfg(not(feature = "cuda"))]
-            (_, Device::Cuda) => Err(Error::new(
-                "to",
-                "this build of foveate has no CUDA support",
-            )),
-        }
-    }
-
-    /// The values as f32 on the host (int32 tensors are converted).
-    pub fn to_f32_vec(&self) -> Result<Vec<f32>> {
-        match &*self.storage {
-            Storage::CpuF32(v) => Ok(v.clone()),
-            Storage::CpuI32(v) => Ok(v.iter().map(|&x| x as f32).collect()),
-            #[cfg(feature = "cuda")]
-            _ => self.to_device(Device::Cpu)?.to_f32_vec(),
-        }
-    }
-
-    /// The values as i32 on the host; only for int32 tensors.
-    pub fn to_i32_vec(&self) -> Result<Vec<i32>> {
-        match &*self.storage {
-            Storage::CpuI32(v) => Ok(v.clone()),
-            #[cfg(feature = "cuda")]
-            Storage::CudaI32(_) => self.to_device(Device::Cpu)?.to_i32_vec(),
-            _ => Err(Error::new(
-                "toInt32Array",
-                format!("tensor is {}, expected int32", self.dtype().name()),
-            )),
-        }
+    /// Takes `other`'s buffer, which must have this tensor's shape and device (so
+    /// the memory accounting stays exact when `other` drops with the old one).
+    pub(crate) fn swap_storage(&mut self, other: &mut Tensor) {
+        debug_assert!(other.shape == self.shape && other.device() == self.device());
+        std::mem::swap(&mut self.storage, &mut other.storage);
     }
 
     /// Borrow CPU f32 data or explain why not.

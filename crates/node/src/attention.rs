@@ -1,19 +1,11 @@
 //! DRAW's Gaussian attention filterbank: forward (FX, FY, γ) and its backward.
+//! Pure conversion: `ops::attention` checks the sizes and the tensors.
 
 use foveate_kernels::ops::attention;
 use napi::Result;
 use napi_derive::napi;
 
 use crate::tensor::{js_error, NativeTensor};
-
-fn size(op: &str, name: &str, v: u32) -> Result<usize> {
-    if v == 0 {
-        return Err(napi::Error::from_reason(format!(
-            "{op}: {name} must be at least 1, got 0"
-        )));
-    }
-    Ok(v as usize)
-}
 
 /// [FX [batch,N,width], FY [batch,N,height], γ [batch]] from params [batch,5].
 #[napi(catch_unwind)]
@@ -24,13 +16,9 @@ pub fn attention_filterbank(
     height: u32,
 ) -> Result<Vec<NativeTensor>> {
     let op = "attention.filterbank";
-    let (fx, fy, gamma) = attention::filterbank(
-        params.get(op)?,
-        size(op, "N", n)?,
-        size(op, "width", width)?,
-        size(op, "height", height)?,
-    )
-    .map_err(js_error)?;
+    let (fx, fy, gamma) =
+        attention::filterbank(params.get(op)?, n as usize, width as usize, height as usize)
+            .map_err(js_error)?;
     Ok(vec![
         NativeTensor::wrap(fx),
         NativeTensor::wrap(fy),
@@ -59,9 +47,9 @@ pub fn attention_filterbank_backward(
         live(op, d_fx)?,
         live(op, d_fy)?,
         live(op, d_gamma)?,
-        size(op, "N", n)?,
-        size(op, "width", width)?,
-        size(op, "height", height)?,
+        n as usize,
+        width as usize,
+        height as usize,
     )
     .map(NativeTensor::wrap)
     .map_err(js_error)

@@ -12,7 +12,11 @@
 
 use super::parallel::{for_each_row_mut, for_each_task, Parts};
 
+use super::Cpu;
 use super::PARALLEL_MIN;
+use crate::backend::AttentionBackend;
+use crate::desc::attention::Geometry;
+use crate::{Result, Tensor};
 
 /// The floor on each filter's normaliser Z (PAPERS.md: Z = max(Σ exp(…), 1e-8)),
 /// so a filter far outside the image is all zeros instead of 0/0.
@@ -144,16 +148,6 @@ impl Axis {
     }
 }
 
-/// The sizes of one filterbank call: `batch` examples, N filters per axis, an
-/// image `width` (A) by `height` (B).
-#[derive(Clone, Copy, Debug)]
-pub struct Geometry {
-    pub batch: usize,
-    pub n: usize,
-    pub width: usize,
-    pub height: usize,
-}
-
 /// The two axes of example `p` (one params row).
 fn axes(p: &[f32], geo: &Geometry) -> (Axis, Axis) {
     let max_len = geo.width.max(geo.height);
@@ -237,6 +231,42 @@ pub fn filterbank_backward(
         for_each_row_mut(&mut dp, 5, 5, |b, out| one((b, out)));
     }
     dp
+}
+
+impl AttentionBackend for Cpu {
+    fn filterbank(&self, params: &Tensor, geo: &Geometry) -> Result<(Tensor, Tensor, Tensor)> {
+        let p = params.cpu_f32_data("attention.filterbank", "params")?;
+        let (fx, fy, gamma) = filterbank(p, geo);
+        let (b, n) = (geo.batch, geo.n);
+        Ok((
+            Tensor::cpu_f32(fx, vec![b, n, geo.width]),
+            Tensor::cpu_f32(fy, vec![b, n, geo.height]),
+            Tensor::cpu_f32(gamma, vec![b]),
+        ))
+    }
+
+    fn filterbank_backward(
+        &self,
+        params: &Tensor,
+        dfx: Option<&Tensor>,
+        dfy: Option<&Tensor>,
+        dgamma: Option<&Tensor>,
+        geo: &Geometry,
+    ) -> Result<Tensor> {
+        let op = "attention.filterbankBackward";
+        fn data<'t>(t: Option<&'t Tensor>, arg: &str) -> Result<Option<&'t [f32]>> {
+            t.map(|t| t.cpu_f32_data("attention.filterbankBackward", arg))
+                .transpose()
+        }
+        let dp = filterbank_backward(
+            params.cpu_f32_data(op, "params")?,
+            data(dfx, "dFx")?,
+            data(dfy, "dFy")?,
+            data(dgamma, "dgamma")?,
+            geo,
+        );
+        Ok(Tensor::cpu_f32(dp, vec![geo.batch, 5]))
+    }
 }
 
 #[cfg(test)]

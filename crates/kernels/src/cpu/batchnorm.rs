@@ -6,8 +6,12 @@ use std::ops::Range;
 
 use super::parallel::{for_each_row_mut, map_collect};
 
-use super::math::sum_f64;
+use super::Cpu;
 use super::PARALLEL_MIN;
+use crate::backend::BatchNormBackend;
+use crate::desc::batchnorm::ChannelLayout;
+use crate::math::sum_f64;
+use crate::{Result, Storage, Tensor};
 
 /// The values of channel `ch`, row by row (n rows of `inner` contiguous values).
 fn rows(x: &[f32], n: usize, c: usize, inner: usize, ch: usize) -> impl Iterator<Item = &[f32]> {
@@ -433,5 +437,101 @@ pub fn update_running(
     }
     for (r, &v) in running_var.iter_mut().zip(var) {
         *r = ((1.0 - momentum as f64) * *r as f64 + momentum as f64 * unbias * v as f64) as f32;
+    }
+}
+
+impl BatchNormBackend for Cpu {
+    fn batch_norm(
+        &self,
+        x: &Tensor,
+        weight: &Tensor,
+        bias: &Tensor,
+        stats: Option<(&Tensor, &Tensor)>,
+        eps: f32,
+        relu: bool,
+        l: ChannelLayout,
+    ) -> Result<[Tensor; 4]> {
+        let op = "batchNorm";
+        let xv = x.cpu_f32_data(op, "x")?;
+        let (mean, var) = match stats {
+            Some((m, v)) => (
+                m.cpu_f32_data(op, "runningMean")?.to_vec(),
+                v.cpu_f32_data(op, "runningVar")?.to_vec(),
+            ),
+            None => batch_stats(xv, l.n, l.c, l.inner),
+        };
+        let invstd = invstd(&var, eps);
+        let y = normalize(
+            xv,
+            l.c,
+            l.inner,
+            &mean,
+            &invstd,
+            weight.cpu_f32_data(op, "weight")?,
+            bias.cpu_f32_data(op, "bias")?,
+            relu,
+        );
+        Ok([
+            Tensor::cpu_f32(y, x.shape().to_vec()),
+            Tensor::cpu_f32(mean, vec![l.c]),
+            Tensor::cpu_f32(invstd, vec![l.c]),
+            Tensor::cpu_f32(var, vec![l.c]),
+        ])
+    }
+
+    fn batch_norm_backward(
+        &self,
+        grad: &Tensor,
+        x: &Tensor,
+        weight: &Tensor,
+        mean: &Tensor,
+        invstd: &Tensor,
+        training: bool,
+        relu_bias: Option<&Tensor>,
+        l: ChannelLayout,
+    ) -> Result<[Tensor; 3]> {
+        let op = "batchNormBackward";
+        let (dx, dw, db) = backward(
+            grad.cpu_f32_data(op, "grad")?,
+            x.cpu_f32_data(op, "x")?,
+            l.n,
+            l.c,
+            l.inner,
+            weight.cpu_f32_data(op, "weight")?,
+            mean.cpu_f32_data(op, "mean")?,
+            invstd.cpu_f32_data(op, "invstd")?,
+            training,
+            relu_bias
+                .map(|b| b.cpu_f32_data(op, "reluBias"))
+                .transpose()?,
+        );
+        Ok([
+            Tensor::cpu_f32(dx, x.shape().to_vec()),
+            Tensor::cpu_f32(dw, vec![l.c]),
+            Tensor::cpu_f32(db, vec![l.c]),
+        ])
+    }
+
+    fn update_running_stats(
+        &self,
+        running_mean: &mut Tensor,
+        running_var: &mut Tensor,
+        mean: &Tensor,
+        var: &Tensor,
+        momentum: f32,
+        count: usize,
+    ) -> Result<()> {
+        let op = "batchNorm";
+        let (m, v) = (mean.cpu_f32_data(op, "mean")?, var.cpu_f32_data(op, "var")?);
+        let (Storage::CpuF32(rm), Storage::CpuF32(rv)) =
+            (running_mean.storage_mut(), running_var.storage_mut())
+        else {
+            crate::bail!(
+                op,
+                "runningMean and runningVar must be float32 tensors on cpu"
+            );
+        };
+        update_running(rm, rv, m, v, momentum, count);
+        Ok(())
     }
 }

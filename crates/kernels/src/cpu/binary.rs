@@ -8,8 +8,11 @@ use ndarray::{ArrayViewD, IxDyn};
 use super::parallel::{for_each_chunk_mut, for_each_row_mut};
 
 use super::unary::{map, map_into_best};
+use super::Cpu;
 use super::PARALLEL_MIN;
-use crate::ops::binary::{BinaryLoop, BinaryOp};
+use crate::backend::BinaryBackend;
+use crate::desc::binary::{BinaryLoop, BinaryOp};
+use crate::{Result, Tensor};
 
 struct Operands<'a> {
     a: &'a [f32],
@@ -141,3 +144,22 @@ fn zip_into<F: Fn(f32, f32) -> f32>(o: &mut [f32], a: &[f32], b: &[f32], f: F) {
 }
 
 super::multiversion!(zip_into_best<F: Fn(f32, f32) -> f32>, zip_into, (o: &mut [f32], a: &[f32], b: &[f32], f: F));
+
+impl BinaryBackend for Cpu {
+    fn binary(
+        &self,
+        op: BinaryOp,
+        a: &Tensor,
+        b: &Tensor,
+        out_shape: Vec<usize>,
+    ) -> Result<Tensor> {
+        let (x, y) = (
+            a.cpu_f32_data(op.name(), "a")?,
+            b.cpu_f32_data(op.name(), "b")?,
+        );
+        Ok(Tensor::cpu_f32(
+            apply(op, x, a.shape(), y, b.shape(), &out_shape),
+            out_shape,
+        ))
+    }
+}

@@ -19,8 +19,11 @@
 use super::parallel::{map_collect, Parts};
 
 use super::gemm::sgemm_batched;
-use super::math::sum_f64;
-use crate::ops::conv::Conv2dGeom;
+use super::Cpu;
+use crate::backend::ConvBackend;
+use crate::desc::conv::Conv2dGeom;
+use crate::math::sum_f64;
+use crate::{Result, Tensor};
 
 /// The output positions o in 0..out whose input coordinate o·stride + off lies in
 /// 0..size, as a range lo..hi (empty when none does).
@@ -545,10 +548,55 @@ pub fn backward_bias(dy: &[f32], n: usize, o: usize, hw: usize) -> Vec<f32> {
     }
 }
 
+impl ConvBackend for Cpu {
+    fn conv2d(
+        &self,
+        x: &Tensor,
+        weight: &Tensor,
+        bias: Option<&Tensor>,
+        g: &Conv2dGeom,
+    ) -> Result<Tensor> {
+        let op = "conv2d";
+        let (xv, wv) = (x.cpu_f32_data(op, "x")?, weight.cpu_f32_data(op, "weight")?);
+        let bv = bias.map(|b| b.cpu_f32_data(op, "bias")).transpose()?;
+        Ok(Tensor::cpu_f32(forward(xv, wv, bv, g), g.out_shape()))
+    }
+
+    fn conv2d_backward_input(
+        &self,
+        grad: &Tensor,
+        weight: &Tensor,
+        g: &Conv2dGeom,
+    ) -> Result<Tensor> {
+        let op = "conv2dBackwardInput";
+        let (gv, wv) = (
+            grad.cpu_f32_data(op, "grad")?,
+            weight.cpu_f32_data(op, "weight")?,
+        );
+        Ok(Tensor::cpu_f32(backward_input(gv, wv, g), g.x_shape()))
+    }
+
+    fn conv2d_backward_weight(&self, grad: &Tensor, x: &Tensor, g: &Conv2dGeom) -> Result<Tensor> {
+        let op = "conv2dBackwardWeight";
+        let (gv, xv) = (grad.cpu_f32_data(op, "grad")?, x.cpu_f32_data(op, "x")?);
+        Ok(Tensor::cpu_f32(
+            backward_weight(gv, xv, g),
+            g.weight_shape(),
+        ))
+    }
+
+    fn conv2d_backward_bias(&self, grad: &Tensor) -> Result<Tensor> {
+        let s = grad.shape();
+        let (n, o, hw) = (s[0], s[1], s[2] * s[3]);
+        let v = grad.cpu_f32_data("conv2dBackwardBias", "grad")?;
+        Ok(Tensor::cpu_f32(backward_bias(v, n, o, hw), vec![o]))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ops::conv::{Conv2dGeom, Conv2dParams};
+    use crate::desc::conv::{Conv2dGeom, Conv2dParams};
 
     fn geom(
         x: [usize; 4],

@@ -3,7 +3,10 @@
 
 use super::parallel::for_each_row_mut;
 
+use super::Cpu;
 use super::PARALLEL_MIN;
+use crate::backend::LayoutBackend;
+use crate::{Result, Storage, Tensor};
 
 /// The view with neighbouring axes merged where it walks them contiguously
 /// (stride[d] = out[d+1]·stride[d+1]) and size-1 axes dropped: a channel slice
@@ -132,6 +135,88 @@ pub fn gather<T: Copy + Default>(
         }
     }
     dst
+}
+
+/// Runs a generic kernel on either element type, keeping the dtype.
+macro_rules! on_either_dtype {
+    ($t:expr, $op:expr, |$v:ident| $body:expr, $shape:expr) => {
+        match $t.storage() {
+            Storage::CpuF32($v) => Ok(Tensor::cpu_f32($body, $shape)),
+            Storage::CpuI32($v) => Ok(Tensor::cpu_i32($body, $shape)),
+            #[allow(unreachable_patterns)]
+            _ => Err($t.kind_error($op, "x", "a tensor on cpu")),
+        }
+    };
+}
+
+impl LayoutBackend for Cpu {
+    fn strided_copy(
+        &self,
+        x: &Tensor,
+        offset: usize,
+        out: Vec<usize>,
+        view: &[usize],
+    ) -> Result<Tensor> {
+        on_either_dtype!(
+            x,
+            "stridedCopy",
+            |v| strided_copy(v, offset, &out, view),
+            out
+        )
+    }
+
+    fn concat(
+        &self,
+        parts: &[&Tensor],
+        outer: usize,
+        widths: &[usize],
+        out: Vec<usize>,
+    ) -> Result<Tensor> {
+        match parts[0].storage() {
+            Storage::CpuF32(_) => {
+                let slices: Vec<&[f32]> = parts
+                    .iter()
+                    .map(|p| p.cpu_f32_data("concat", "tensors"))
+                    .collect::<Result<_>>()?;
+                Ok(Tensor::cpu_f32(concat(&slices, outer, widths), out))
+            }
+            _ => {
+                let slices: Vec<&[i32]> = parts
+                    .iter()
+                    .map(|p| p.cpu_i32_data("concat", "tensors"))
+                    .collect::<Result<_>>()?;
+                Ok(Tensor::cpu_i32(concat(&slices, outer, widths), out))
+            }
+        }
+    }
+
+    fn index_select(
+        &self,
+        x: &Tensor,
+        outer: usize,
+        n: usize,
+        inner: usize,
+        index: &Tensor,
+        out: Vec<usize>,
+    ) -> Result<Tensor> {
+        let idx = index.cpu_i32_data("indexSelect", "index")?;
+        on_either_dtype!(
+            x,
+            "indexSelect",
+            |v| index_select(v, outer, n, inner, idx),
+            out
+        )
+    }
+
+    fn gather(&self, x: &Tensor, index: &Tensor, axis: usize, out: Vec<usize>) -> Result<Tensor> {
+        let idx = index.cpu_i32_data("gather", "index")?;
+        on_either_dtype!(
+            x,
+            "gather",
+            |v| gather(v, x.shape(), idx, &out, axis),
+            out.clone()
+        )
+    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,10 @@
 use super::binary::zip_flat;
 use super::parallel::{for_each_row_mut, for_each_task, Parts};
 
+use super::Cpu;
 use super::PARALLEL_MIN;
+use crate::backend::LossBackend;
+use crate::{Result, Tensor};
 
 /// max(x, 0) − x·t + log(1 + e^{−|x|}) per element: never exp of a positive number.
 pub fn bce_with_logits(x: &[f32], t: &[f32]) -> Vec<f32> {
@@ -80,4 +83,53 @@ pub fn cross_entropy_backward(
         for_each_row_mut(&mut dx, k1, PARALLEL_MIN / 8, |i, r| row((i, r)));
     }
     dx
+}
+
+impl LossBackend for Cpu {
+    fn bce_with_logits(&self, x: &Tensor, targets: &Tensor) -> Result<Tensor> {
+        let op = "bceWithLogits";
+        let (xv, tv) = (
+            x.cpu_f32_data(op, "logits")?,
+            targets.cpu_f32_data(op, "targets")?,
+        );
+        Ok(Tensor::cpu_f32(bce_with_logits(xv, tv), x.shape().to_vec()))
+    }
+
+    fn cross_entropy(
+        &self,
+        x: &Tensor,
+        targets: &Tensor,
+        n: usize,
+        k: usize,
+        ignore: Option<i32>,
+    ) -> Result<[Tensor; 2]> {
+        let op = "crossEntropy";
+        let t = targets.cpu_i32_data(op, "targets")?;
+        let (loss, prob) = cross_entropy(x.cpu_f32_data(op, "logits")?, t, k, ignore);
+        Ok([
+            Tensor::cpu_f32(loss, vec![n]),
+            Tensor::cpu_f32(prob, vec![n, k]),
+        ])
+    }
+
+    fn cross_entropy_backward(
+        &self,
+        prob: &Tensor,
+        targets: &Tensor,
+        grad: &Tensor,
+        n: usize,
+        k: usize,
+        ignore: Option<i32>,
+    ) -> Result<Tensor> {
+        let op = "crossEntropyBackward";
+        let t = targets.cpu_i32_data(op, "targets")?;
+        let (pv, gv) = (
+            prob.cpu_f32_data(op, "logits")?,
+            grad.cpu_f32_data(op, "grad")?,
+        );
+        Ok(Tensor::cpu_f32(
+            cross_entropy_backward(pv, t, gv, k, ignore),
+            vec![n, k],
+        ))
+    }
 }

@@ -5,9 +5,14 @@
 
 use super::parallel::{for_each_task, join, Parts};
 
+use super::binary::apply as binary_apply;
 use super::gemm::sgemm_on;
-use super::math::{sigmoid, tanh};
-use crate::ops::reduce::ReduceOp;
+use super::Cpu;
+use crate::backend::{Cell, CellDims, LstmBackend};
+use crate::desc::binary::BinaryOp;
+use crate::desc::reduce::ReduceOp;
+use crate::math::{sigmoid, tanh};
+use crate::{Result, Tensor};
 
 /// Rows below this many cells run on the calling thread: a cell costs a few
 /// nanoseconds vectorised, and handing 16K cells (batch 64 × 256 units) to the
@@ -239,4 +244,141 @@ pub fn cell_backward(
     );
     let db = need[5].then(|| super::reduce::reduce_axis(ReduceOp::Sum, dg, 1, b, 4 * h));
     [dx, dhp, need[2].then_some(dc), dw_ih, dw_hh, db]
+}
+
+impl LstmBackend for Cpu {
+    fn lstm_cell(
+        &self,
+        gx: &Tensor,
+        gh: Option<&Tensor>,
+        bias: Option<&Tensor>,
+        c: &Tensor,
+        b: usize,
+        h: usize,
+    ) -> Result<[Tensor; 3]> {
+        let op = "lstmCell";
+        let gh = gh.map(|t| t.cpu_f32_data(op, "gh")).transpose()?;
+        let bias = bias.map(|t| t.cpu_f32_data(op, "bias")).transpose()?;
+        let (hs, cs, gates) = forward(
+            gx.cpu_f32_data(op, "gx")?,
+            gh,
+            bias,
+            c.cpu_f32_data(op, "c")?,
+            b,
+            h,
+        );
+        Ok([
+            Tensor::cpu_f32(hs, vec![b, h]),
+            Tensor::cpu_f32(cs, vec![b, h]),
+            Tensor::cpu_f32(gates, vec![b, 4 * h]),
+        ])
+    }
+
+    fn lstm_cell_backward(
+        &self,
+        dh: Option<&Tensor>,
+        dc_next: Option<&Tensor>,
+        gates: &Tensor,
+        c: &Tensor,
+        b: usize,
+        h: usize,
+    ) -> Result<[Tensor; 2]> {
+        let op = "lstmCellBackward";
+        let dh = dh.map(|t| t.cpu_f32_data(op, "dh")).transpose()?;
+        let dcn = dc_next.map(|t| t.cpu_f32_data(op, "dc")).transpose()?;
+        let (dgates, dc) = backward(
+            dh,
+            dcn,
+            gates.cpu_f32_data(op, "gates")?,
+            c.cpu_f32_data(op, "c")?,
+            b,
+            h,
+        );
+        Ok([
+            Tensor::cpu_f32(dgates, vec![b, 4 * h]),
+            Tensor::cpu_f32(dc, vec![b, h]),
+        ])
+    }
+
+    /// One fused pass: both GEMMs and the pointwise gates per block of rows.
+    fn lstm_whole_cell(&self, cell: &Cell, d: CellDims) -> Result<[Tensor; 3]> {
+        fn data<'t>(t: &'t Tensor, name: &str) -> Result<&'t [f32]> {
+            t.cpu_f32_data("lstmCell", name)
+        }
+        let (b, i, hd) = (d.batch, d.input, d.hidden);
+        let summed = match (cell.bias_ih, cell.bias_hh) {
+            (Some(x), Some(y)) => Some(binary_apply(
+                BinaryOp::Add,
+                data(x, "biasIh")?,
+                x.shape(),
+                data(y, "biasHh")?,
+                y.shape(),
+                &[4 * hd],
+            )),
+            _ => None,
+        };
+        let bias = match (&summed, cell.bias_ih.or(cell.bias_hh)) {
+            (Some(s), _) => Some(s.as_slice()),
+            (None, Some(one)) => Some(data(one, "bias")?),
+            (None, None) => None,
+        };
+        let (hs, cs, gates) = cell_forward(
+            data(cell.x, "x")?,
+            data(cell.h, "h")?,
+            data(cell.c, "c")?,
+            data(cell.w_ih, "weightIh")?,
+            data(cell.w_hh, "weightHh")?,
+            bias,
+            b,
+            i,
+            hd,
+        );
+        Ok([
+            Tensor::cpu_f32(hs, vec![b, hd]),
+            Tensor::cpu_f32(cs, vec![b, hd]),
+            Tensor::cpu_f32(gates, vec![b, 4 * hd]),
+        ])
+    }
+
+    fn lstm_whole_cell_backward(
+        &self,
+        cell: &Cell,
+        d: CellDims,
+        dh: Option<&Tensor>,
+        dc_next: Option<&Tensor>,
+        gates: &Tensor,
+        need: [bool; 6],
+    ) -> Result<[Option<Tensor>; 6]> {
+        fn data<'t>(t: &'t Tensor, name: &str) -> Result<&'t [f32]> {
+            t.cpu_f32_data("lstmCellBackward", name)
+        }
+        let (b, i, hd) = (d.batch, d.input, d.hidden);
+        let grads = cell_backward(
+            dh.map(|t| data(t, "dh")).transpose()?,
+            dc_next.map(|t| data(t, "dc")).transpose()?,
+            data(gates, "gates")?,
+            data(cell.c, "c")?,
+            data(cell.x, "x")?,
+            data(cell.h, "h")?,
+            data(cell.w_ih, "weightIh")?,
+            data(cell.w_hh, "weightHh")?,
+            b,
+            i,
+            hd,
+            need,
+        );
+        let shapes = [
+            vec![b, i],
+            vec![b, hd],
+            vec![b, hd],
+            vec![4 * hd, i],
+            vec![4 * hd, hd],
+            vec![4 * hd],
+        ];
+        let mut out: [Option<Tensor>; 6] = Default::default();
+        for ((slot, g), shape) in out.iter_mut().zip(grads).zip(shapes) {
+            *slot = g.map(|v| Tensor::cpu_f32(v, shape));
+        }
+        Ok(out)
+    }
 }

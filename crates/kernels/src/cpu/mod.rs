@@ -1,5 +1,6 @@
-//! CPU kernels on plain slices (row-major, contiguous). They assume validated
-//! arguments: the checks live in `ops/`, which is the only caller.
+//! CPU kernels on plain slices (row-major, contiguous), and `Cpu`, which
+//! implements every backend trait on them (at the end of each family's file).
+//! They assume validated arguments: the checks live in `ops/`, the only caller.
 
 /// `$name(args)` runs `$row(args)` compiled for AVX-512 (32 vector registers:
 /// the gate polynomials stop spilling) or AVX2+FMA when the CPU has them, else the
@@ -46,7 +47,7 @@ pub mod gemm;
 pub mod layout;
 pub mod losses;
 pub mod lstm;
-pub mod math;
+pub mod matmul;
 pub mod optim;
 pub mod parallel;
 pub mod pool;
@@ -54,7 +55,11 @@ pub mod reduce;
 pub mod rng;
 pub mod scatter;
 pub mod softmax;
+pub mod transfer;
 pub mod unary;
+
+/// The CPU backend.
+pub struct Cpu;
 
 /// Below this many elements, elementwise work stays on the calling thread:
 /// handing it to rayon costs more than it saves.

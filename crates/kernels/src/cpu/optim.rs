@@ -10,8 +10,11 @@
 
 use super::parallel::for_each_owned;
 
+use super::Cpu;
 use super::PARALLEL_MIN;
-use crate::ops::optim::{AdamCoef, RmsPropCoef, SgdCoef};
+use crate::backend::OptimBackend;
+use crate::desc::optim::{AdamCoef, RmsPropCoef, SgdCoef};
+use crate::{Result, Storage, Tensor};
 
 /// Elements per rayon task.
 const CHUNK: usize = PARALLEL_MIN / 4;
@@ -148,5 +151,72 @@ fn decayed(g: f32, p: f32, wd: f32) -> f32 {
         p.mul_add(wd, g)
     } else {
         g
+    }
+}
+
+fn cpu_mut<'a>(op: &str, name: &str, t: &'a mut Tensor) -> Result<&'a mut [f32]> {
+    let err = t.kind_error(op, name, "a float32 tensor on cpu");
+    match t.storage_mut() {
+        Storage::CpuF32(v) => Ok(v.as_mut_slice()),
+        _ => Err(err),
+    }
+}
+
+impl OptimBackend for Cpu {
+    fn sgd_step(
+        &self,
+        param: &mut Tensor,
+        grad: &Tensor,
+        momentum_buffer: Option<&mut Tensor>,
+        c: &SgdCoef,
+    ) -> Result<()> {
+        let op = "sgdStep";
+        let g = grad.cpu_f32_data(op, "grad")?;
+        let buf = match momentum_buffer {
+            Some(b) => Some(cpu_mut(op, "momentumBuffer", b)?),
+            None => None,
+        };
+        sgd(cpu_mut(op, "param", param)?, g, buf, c);
+        Ok(())
+    }
+
+    fn rmsprop_step(
+        &self,
+        param: &mut Tensor,
+        grad: &Tensor,
+        square_avg: &mut Tensor,
+        grad_avg: Option<&mut Tensor>,
+        momentum_buffer: Option<&mut Tensor>,
+        c: &RmsPropCoef,
+    ) -> Result<()> {
+        let op = "rmspropStep";
+        let g = grad.cpu_f32_data(op, "grad")?;
+        let ga = match grad_avg {
+            Some(t) => Some(cpu_mut(op, "gradAvg", t)?),
+            None => None,
+        };
+        let buf = match momentum_buffer {
+            Some(t) => Some(cpu_mut(op, "momentumBuffer", t)?),
+            None => None,
+        };
+        let sq = cpu_mut(op, "squareAvg", square_avg)?;
+        rmsprop(cpu_mut(op, "param", param)?, g, sq, ga, buf, c);
+        Ok(())
+    }
+
+    fn adam_step(
+        &self,
+        param: &mut Tensor,
+        grad: &Tensor,
+        exp_avg: &mut Tensor,
+        exp_avg_sq: &mut Tensor,
+        c: &AdamCoef,
+    ) -> Result<()> {
+        let op = "adamStep";
+        let g = grad.cpu_f32_data(op, "grad")?;
+        let m = cpu_mut(op, "expAvg", exp_avg)?;
+        let v = cpu_mut(op, "expAvgSq", exp_avg_sq)?;
+        adam(cpu_mut(op, "param", param)?, g, m, v, c);
+        Ok(())
     }
 }

@@ -7,7 +7,10 @@
 
 use super::parallel::{for_each_task, Parts};
 
-use crate::ops::pool::Pool2dGeom;
+use super::Cpu;
+use crate::backend::PoolBackend;
+use crate::desc::pool::Pool2dGeom;
+use crate::{Result, Tensor};
 
 /// Planes per group: one AVX2 vector of f32.
 const LANES: usize = 8;
@@ -259,4 +262,58 @@ pub fn avg_backward(dy: &[f32], g: &Pool2dGeom, include_pad: bool) -> Vec<f32> {
         );
     });
     dx
+}
+
+impl PoolBackend for Cpu {
+    fn max_pool2d(&self, x: &Tensor, g: &Pool2dGeom) -> Result<(Tensor, Tensor)> {
+        let (out, idx) = max_forward(x.cpu_f32_data("maxPool2d", "x")?, g);
+        Ok((
+            Tensor::cpu_f32(out, g.out_shape()),
+            Tensor::cpu_i32(idx, g.out_shape()),
+        ))
+    }
+
+    fn max_pool2d_backward(
+        &self,
+        grad: &Tensor,
+        indices: &Tensor,
+        g: &Pool2dGeom,
+    ) -> Result<Tensor> {
+        let op = "maxPool2dBackward";
+        let (gv, iv) = (
+            grad.cpu_f32_data(op, "grad")?,
+            indices.cpu_i32_data(op, "indices")?,
+        );
+        // The indices come from JavaScript: one outside its plane would write out of bounds.
+        let plane = g.h * g.w;
+        if let Some((i, &v)) = iv
+            .iter()
+            .enumerate()
+            .find(|(_, &v)| v < 0 || v as usize >= plane)
+        {
+            crate::bail!(op, "indices[{i}] = {v} is out of range 0..{plane}");
+        }
+        Ok(Tensor::cpu_f32(max_backward(gv, iv, g), g.x_shape()))
+    }
+
+    fn avg_pool2d(&self, x: &Tensor, g: &Pool2dGeom, include_pad: bool) -> Result<Tensor> {
+        let v = x.cpu_f32_data("avgPool2d", "x")?;
+        Ok(Tensor::cpu_f32(
+            avg_forward(v, g, include_pad),
+            g.out_shape(),
+        ))
+    }
+
+    fn avg_pool2d_backward(
+        &self,
+        grad: &Tensor,
+        g: &Pool2dGeom,
+        include_pad: bool,
+    ) -> Result<Tensor> {
+        let v = grad.cpu_f32_data("avgPool2dBackward", "grad")?;
+        Ok(Tensor::cpu_f32(
+            avg_backward(v, g, include_pad),
+            g.x_shape(),
+        ))
+    }
 }

@@ -3,9 +3,12 @@
 
 use super::parallel::for_each_row_mut;
 
-use super::math::sum_f64;
+use super::Cpu;
 use super::PARALLEL_MIN;
-use crate::ops::reduce::ReduceOp;
+use crate::backend::ReduceBackend;
+use crate::desc::reduce::ReduceOp;
+use crate::math::sum_f64;
+use crate::{Result, Tensor};
 
 pub fn reduce_axis(op: ReduceOp, x: &[f32], outer: usize, n: usize, inner: usize) -> Vec<f32> {
     let mut out = vec![0f32; outer * inner];
@@ -89,4 +92,33 @@ pub fn argmax_axis(x: &[f32], outer: usize, n: usize, inner: usize) -> Vec<i32> 
         }
     }
     out
+}
+
+impl ReduceBackend for Cpu {
+    fn reduce_axis(
+        &self,
+        op: ReduceOp,
+        x: &Tensor,
+        outer: usize,
+        n: usize,
+        inner: usize,
+    ) -> Result<Tensor> {
+        let v = x.cpu_f32_data(op.name(), "x")?;
+        Ok(Tensor::cpu_f32(
+            reduce_axis(op, v, outer, n, inner),
+            vec![outer * inner],
+        ))
+    }
+
+    fn argmax_axis(
+        &self,
+        x: &Tensor,
+        outer: usize,
+        n: usize,
+        inner: usize,
+        shape: Vec<usize>,
+    ) -> Result<Tensor> {
+        let v = x.cpu_f32_data("argmax", "x")?;
+        Ok(Tensor::cpu_i32(argmax_axis(v, outer, n, inner), shape))
+    }
 }

@@ -4,7 +4,12 @@
 
 use super::parallel::for_each_chunk_mut;
 
+use super::Cpu;
 use super::PARALLEL_MIN;
+use crate::backend::RandomBackend;
+use crate::desc::random::Distribution;
+use crate::shape::numel;
+use crate::{Result, Tensor};
 
 const M0: u32 = 0xD251_1F53;
 const M1: u32 = 0xCD9E_8D57;
@@ -42,13 +47,6 @@ pub fn unit(w: u32) -> f32 {
     (w >> 8) as f32 * INV_2_24
 }
 
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Distribution {
-    Uniform { low: f32, high: f32 },
-    Normal { mean: f32, std: f32 },
-    Bernoulli { p: f32 },
-}
-
 #[inline(always)]
 pub fn sample(dist: Distribution, seed: u64, counter: u64) -> f32 {
     let w = philox(seed, counter);
@@ -79,5 +77,20 @@ pub fn fill(dist: Distribution, seed: u64, offset: u64, n: usize) -> Vec<f32> {
                 .for_each(|(j, v)| *v = f(i * m + j))
         });
         out
+    }
+}
+
+impl RandomBackend for Cpu {
+    fn random(
+        &self,
+        dist: Distribution,
+        seed: u64,
+        offset: u64,
+        shape: Vec<usize>,
+    ) -> Result<Tensor> {
+        Ok(Tensor::cpu_f32(
+            fill(dist, seed, offset, numel(&shape)),
+            shape,
+        ))
     }
 }

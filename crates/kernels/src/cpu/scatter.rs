@@ -1,5 +1,10 @@
 //! Adjoints of the gathering kernels: writes and sums into zeros.
 
+use super::Cpu;
+use crate::backend::ScatterBackend;
+use crate::shape::numel;
+use crate::{Result, Tensor};
+
 /// Zeros of length `n`, then dst[offset + Σ idx_d·strides_d] = src[i] for each
 /// element i of `src` (shape `shape`): the inverse of `layout::strided_copy`.
 pub fn strided_scatter(
@@ -55,7 +60,7 @@ pub fn scatter_add(
     axis: usize,
 ) -> Vec<f32> {
     let strides = crate::shape::strides(shape);
-    let mut dst = vec![0f32; crate::shape::numel(shape)];
+    let mut dst = vec![0f32; numel(shape)];
     let mut coord = vec![0usize; src_shape.len()];
     for (p, &v) in src.iter().enumerate() {
         let mut at = 0;
@@ -72,4 +77,59 @@ pub fn scatter_add(
         }
     }
     dst
+}
+
+impl ScatterBackend for Cpu {
+    fn strided_scatter(
+        &self,
+        src: &Tensor,
+        shape: Vec<usize>,
+        offset: usize,
+        view: &[usize],
+    ) -> Result<Tensor> {
+        let v = src.cpu_f32_data("sliceScatter", "src")?;
+        Ok(Tensor::cpu_f32(
+            strided_scatter(v, numel(&shape), offset, src.shape(), view),
+            shape,
+        ))
+    }
+
+    fn index_add(
+        &self,
+        src: &Tensor,
+        index: &Tensor,
+        outer: usize,
+        count: usize,
+        inner: usize,
+        dim: usize,
+        out: Vec<usize>,
+    ) -> Result<Tensor> {
+        let op = "indexAdd";
+        let (v, idx) = (
+            src.cpu_f32_data(op, "src")?,
+            index.cpu_i32_data(op, "index")?,
+        );
+        Ok(Tensor::cpu_f32(
+            index_add(v, outer, count, inner, idx, dim),
+            out,
+        ))
+    }
+
+    fn scatter_add(
+        &self,
+        src: &Tensor,
+        index: &Tensor,
+        axis: usize,
+        shape: Vec<usize>,
+    ) -> Result<Tensor> {
+        let op = "scatterAdd";
+        let (v, idx) = (
+            src.cpu_f32_data(op, "src")?,
+            index.cpu_i32_data(op, "index")?,
+        );
+        Ok(Tensor::cpu_f32(
+            scatter_add(v, src.shape(), idx, &shape, axis),
+            shape,
+        ))
+    }
 }

@@ -3,7 +3,10 @@
 
 use super::parallel::for_each_row_mut;
 
+use super::Cpu;
 use super::PARALLEL_MIN;
+use crate::backend::SoftmaxBackend;
+use crate::{Result, Tensor};
 
 pub fn softmax_axis(x: &[f32], _outer: usize, n: usize, inner: usize, log: bool) -> Vec<f32> {
     let mut out = vec![0f32; x.len()];
@@ -34,4 +37,21 @@ pub fn softmax_axis(x: &[f32], _outer: usize, n: usize, inner: usize, log: bool)
         for_each_row_mut(&mut out, row, PARALLEL_MIN / 8, |i, r| block((i, r)));
     }
     out
+}
+
+impl SoftmaxBackend for Cpu {
+    fn softmax_axis(
+        &self,
+        x: &Tensor,
+        outer: usize,
+        n: usize,
+        inner: usize,
+        log: bool,
+    ) -> Result<Tensor> {
+        let v = x.cpu_f32_data(if log { "logSoftmax" } else { "softmax" }, "x")?;
+        Ok(Tensor::cpu_f32(
+            softmax_axis(v, outer, n, inner, log),
+            x.shape().to_vec(),
+        ))
+    }
 }

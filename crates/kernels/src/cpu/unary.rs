@@ -3,8 +3,11 @@
 
 use super::parallel::for_each_chunk_mut;
 
+use super::Cpu;
 use super::PARALLEL_MIN;
-use crate::ops::unary::{UnaryLoop, UnaryOp};
+use crate::backend::UnaryBackend;
+use crate::desc::unary::{UnaryLoop, UnaryOp};
+use crate::{Result, Tensor};
 
 struct Map<'a>(&'a [f32]);
 
@@ -42,4 +45,11 @@ super::multiversion!(pub(crate) map_into_best<F: Fn(f32) -> f32>, map_into, (o: 
 
 pub fn apply(op: UnaryOp, x: &[f32]) -> Vec<f32> {
     op.dispatch(Map(x))
+}
+
+impl UnaryBackend for Cpu {
+    fn unary(&self, op: UnaryOp, x: &Tensor) -> Result<Tensor> {
+        let v = x.cpu_f32_data(op.kind.name(), "x")?;
+        Ok(Tensor::cpu_f32(apply(op, v), x.shape().to_vec()))
+    }
 }

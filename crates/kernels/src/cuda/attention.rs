@@ -4,10 +4,12 @@ use cudarc::driver::{CudaSlice, PushKernelArg};
 
 use super::context::{driver_error, gpu, launch_1d};
 use super::elementwise::{alloc, f32_slice};
-use crate::cpu::attention::Geometry;
+use super::Cuda;
+use crate::backend::AttentionBackend;
+use crate::desc::attention::Geometry;
 use crate::{Result, Storage, Tensor};
 
-pub fn filterbank(params: &Tensor, geo: &Geometry) -> Result<(Tensor, Tensor, Tensor)> {
+fn filterbank(params: &Tensor, geo: &Geometry) -> Result<(Tensor, Tensor, Tensor)> {
     let op = "attention.filterbank";
     let g = gpu(op)?;
     let p = f32_slice(op, params)?;
@@ -52,7 +54,7 @@ fn grad_or<'a>(
     }
 }
 
-pub fn filterbank_backward(
+fn filterbank_backward(
     params: &Tensor,
     dfx: Option<&Tensor>,
     dfy: Option<&Tensor>,
@@ -94,4 +96,21 @@ pub fn filterbank_backward(
         unsafe { l.launch(launch_1d(rows)) }.map_err(|e| driver_error(op, e))?;
     }
     Ok(Tensor::cuda(Storage::CudaF32(dp), vec![b, 5]))
+}
+
+impl AttentionBackend for Cuda {
+    fn filterbank(&self, params: &Tensor, geo: &Geometry) -> Result<(Tensor, Tensor, Tensor)> {
+        filterbank(params, geo)
+    }
+
+    fn filterbank_backward(
+        &self,
+        params: &Tensor,
+        dfx: Option<&Tensor>,
+        dfy: Option<&Tensor>,
+        dgamma: Option<&Tensor>,
+        geo: &Geometry,
+    ) -> Result<Tensor> {
+        filterbank_backward(params, dfx, dfy, dgamma, geo)
+    }
 }

@@ -4,6 +4,9 @@ use cudarc::driver::{CudaSlice, LaunchConfig, PushKernelArg};
 
 use super::context::{driver_error, gpu, launch_1d};
 use super::elementwise::alloc;
+use super::Cuda;
+use crate::backend::BatchNormBackend;
+use crate::desc::batchnorm::ChannelLayout;
 use crate::{Result, Storage, Tensor};
 
 fn slice<'a>(op: &str, name: &str, t: &'a Tensor) -> Result<&'a CudaSlice<f32>> {
@@ -22,7 +25,7 @@ fn per_channel(c: usize) -> LaunchConfig {
     }
 }
 
-pub fn forward(
+fn forward(
     x: &Tensor,
     weight: &Tensor,
     bias: &Tensor,
@@ -106,7 +109,7 @@ pub fn forward(
 }
 
 #[allow(clippy::too_many_arguments)]
-pub fn backward(
+fn backward(
     grad: &Tensor,
     x: &Tensor,
     weight: &Tensor,
@@ -162,7 +165,7 @@ pub fn backward(
     ])
 }
 
-pub fn update_running(
+fn update_running(
     running_mean: &mut Tensor,
     running_var: &mut Tensor,
     mean: &Tensor,
@@ -202,4 +205,54 @@ pub fn update_running(
         unsafe { l.launch(launch_1d(c)) }.map_err(|e| driver_error(op, e))?;
     }
     Ok(())
+}
+
+impl BatchNormBackend for Cuda {
+    fn batch_norm(
+        &self,
+        x: &Tensor,
+        weight: &Tensor,
+        bias: &Tensor,
+        stats: Option<(&Tensor, &Tensor)>,
+        eps: f32,
+        relu: bool,
+        l: ChannelLayout,
+    ) -> Result<[Tensor; 4]> {
+        forward(x, weight, bias, stats, eps, relu, (l.n, l.c, l.inner))
+    }
+
+    fn batch_norm_backward(
+        &self,
+        grad: &Tensor,
+        x: &Tensor,
+        weight: &Tensor,
+        mean: &Tensor,
+        invstd: &Tensor,
+        training: bool,
+        relu_bias: Option<&Tensor>,
+        l: ChannelLayout,
+    ) -> Result<[Tensor; 3]> {
+        backward(
+            grad,
+            x,
+            weight,
+            mean,
+            invstd,
+            training,
+            relu_bias,
+            (l.n, l.c, l.inner),
+        )
+    }
+
+    fn update_running_stats(
+        &self,
+        running_mean: &mut Tensor,
+        running_var: &mut Tensor,
+        mean: &Tensor,
+        var: &Tensor,
+        momentum: f32,
+        count: usize,
+    ) -> Result<()> {
+        update_running(running_mean, running_var, mean, var, momentum, count)
+    }
 }

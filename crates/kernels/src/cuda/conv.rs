@@ -9,7 +9,10 @@ use cudarc::driver::{CudaSlice, DeviceRepr, PushKernelArg};
 
 use super::context::{driver_error, gpu, launch_1d, Gpu};
 use super::elementwise::{alloc, f32_slice};
-use crate::ops::conv::Conv2dGeom;
+use super::Cuda;
+use crate::backend::{ConvBackend, ReduceBackend};
+use crate::desc::conv::Conv2dGeom;
+use crate::desc::reduce::ReduceOp;
 use crate::{Result, Storage, Tensor};
 
 /// Largest column buffer, in floats (256 MiB).
@@ -158,7 +161,7 @@ fn im2col(
     Ok(())
 }
 
-pub fn forward(x: &Tensor, w: &Tensor, bias: Option<&Tensor>, g: &Conv2dGeom) -> Result<Tensor> {
+fn forward(x: &Tensor, w: &Tensor, bias: Option<&Tensor>, g: &Conv2dGeom) -> Result<Tensor> {
     let op = "conv2d";
     let gpu = gpu(op)?;
     let (xs, ws) = (f32_slice(op, x)?, f32_slice(op, w)?);
@@ -228,7 +231,7 @@ pub fn forward(x: &Tensor, w: &Tensor, bias: Option<&Tensor>, g: &Conv2dGeom) ->
     Ok(Tensor::cuda(Storage::CudaF32(out), g.out_shape()))
 }
 
-pub fn backward_input(dy: &Tensor, w: &Tensor, g: &Conv2dGeom) -> Result<Tensor> {
+fn backward_input(dy: &Tensor, w: &Tensor, g: &Conv2dGeom) -> Result<Tensor> {
     let op = "conv2dBackwardInput";
     let gpu = gpu(op)?;
     let (dys, ws) = (f32_slice(op, dy)?, f32_slice(op, w)?);
@@ -306,7 +309,7 @@ pub fn backward_input(dy: &Tensor, w: &Tensor, g: &Conv2dGeom) -> Result<Tensor>
     Ok(Tensor::cuda(Storage::CudaF32(dx), g.x_shape()))
 }
 
-pub fn backward_weight(dy: &Tensor, x: &Tensor, g: &Conv2dGeom) -> Result<Tensor> {
+fn backward_weight(dy: &Tensor, x: &Tensor, g: &Conv2dGeom) -> Result<Tensor> {
     let op = "conv2dBackwardWeight";
     let gpu = gpu(op)?;
     let (dys, xs) = (f32_slice(op, dy)?, f32_slice(op, x)?);
@@ -348,4 +351,43 @@ pub fn backward_weight(dy: &Tensor, x: &Tensor, g: &Conv2dGeom) -> Result<Tensor
         }
     }
     Ok(Tensor::cuda(Storage::CudaF32(dw), g.weight_shape()))
+}
+
+impl ConvBackend for Cuda {
+    fn conv2d(
+        &self,
+        x: &Tensor,
+        weight: &Tensor,
+        bias: Option<&Tensor>,
+        geo: &Conv2dGeom,
+    ) -> Result<Tensor> {
+        forward(x, weight, bias, geo)
+    }
+
+    fn conv2d_backward_input(
+        &self,
+        grad: &Tensor,
+        weight: &Tensor,
+        geo: &Conv2dGeom,
+    ) -> Result<Tensor> {
+        backward_input(grad, weight, geo)
+    }
+
+    fn conv2d_backward_weight(
+        &self,
+        grad: &Tensor,
+        x: &Tensor,
+        geo: &Conv2dGeom,
+    ) -> Result<Tensor> {
+        backward_weight(grad, x, geo)
+    }
+
+    /// Sums over Wo, then Ho, then N (the order `ops::reduce` takes for axes 0, 2, 3).
+    fn conv2d_backward_bias(&self, grad: &Tensor) -> Result<Tensor> {
+        let s = grad.shape();
+        let (n, o, ho, wo) = (s[0], s[1], s[2], s[3]);
+        let rows = self.reduce_axis(ReduceOp::Sum, grad, n * o * ho, wo, 1)?;
+        let planes = self.reduce_axis(ReduceOp::Sum, &rows, n * o, ho, 1)?;
+        self.reduce_axis(ReduceOp::Sum, &planes, 1, n, o)
+    }
 }

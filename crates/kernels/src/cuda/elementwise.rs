@@ -3,8 +3,10 @@
 use cudarc::driver::{DeviceRepr, PushKernelArg};
 
 use super::context::{driver_error, gpu, launch_1d};
-use crate::ops::binary::BinaryOp;
-use crate::ops::unary::UnaryOp;
+use super::Cuda;
+use crate::backend::{BinaryBackend, UnaryBackend};
+use crate::desc::binary::BinaryOp;
+use crate::desc::unary::UnaryOp;
 use crate::shape::{broadcast_strides, numel, MAX_RANK};
 use crate::{Result, Storage, Tensor};
 
@@ -39,7 +41,7 @@ pub(crate) fn alloc<T: DeviceRepr>(
     unsafe { g.stream.alloc::<T>(n.max(1)) }.map_err(|e| driver_error(op, e))
 }
 
-pub fn unary(op: UnaryOp, x: &Tensor) -> Result<Tensor> {
+fn unary(op: UnaryOp, x: &Tensor) -> Result<Tensor> {
     let name = op.kind.name();
     let g = gpu(name)?;
     let src = f32_slice(name, x)?;
@@ -56,7 +58,7 @@ pub fn unary(op: UnaryOp, x: &Tensor) -> Result<Tensor> {
     Ok(Tensor::cuda(Storage::CudaF32(out), x.shape().to_vec()))
 }
 
-pub fn binary(op: BinaryOp, a: &Tensor, b: &Tensor, out_shape: Vec<usize>) -> Result<Tensor> {
+fn binary(op: BinaryOp, a: &Tensor, b: &Tensor, out_shape: Vec<usize>) -> Result<Tensor> {
     let name = op.name();
     let g = gpu(name)?;
     let (sa, sb) = (f32_slice(name, a)?, f32_slice(name, b)?);
@@ -86,4 +88,22 @@ pub fn binary(op: BinaryOp, a: &Tensor, b: &Tensor, out_shape: Vec<usize>) -> Re
         unsafe { l.launch(launch_1d(n)) }.map_err(|e| driver_error(name, e))?;
     }
     Ok(Tensor::cuda(Storage::CudaF32(out), out_shape))
+}
+
+impl UnaryBackend for Cuda {
+    fn unary(&self, op: UnaryOp, x: &Tensor) -> Result<Tensor> {
+        unary(op, x)
+    }
+}
+
+impl BinaryBackend for Cuda {
+    fn binary(
+        &self,
+        op: BinaryOp,
+        a: &Tensor,
+        b: &Tensor,
+        out_shape: Vec<usize>,
+    ) -> Result<Tensor> {
+        binary(op, a, b, out_shape)
+    }
 }

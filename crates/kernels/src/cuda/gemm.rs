@@ -7,10 +7,12 @@ use cudarc::cublas::{Gemm, GemmConfig, StridedBatchedConfig};
 
 use super::context::{driver_error, gpu};
 use super::elementwise::{alloc, f32_slice};
-use crate::ops::matmul::MatmulPlan;
+use super::Cuda;
+use crate::backend::MatmulBackend;
+use crate::desc::matmul::MatmulPlan;
 use crate::{Result, Storage, Tensor};
 
-pub fn matmul(
+fn matmul(
     a: &Tensor,
     b: &Tensor,
     trans_a: bool,
@@ -49,4 +51,18 @@ pub fn matmul(
         unsafe { blas.gemm_strided_batched(cfg, sb, sa, &mut c) }.map_err(|e| driver_error(op, e))
     })?;
     Ok(Tensor::cuda(Storage::CudaF32(c), out))
+}
+
+impl MatmulBackend for Cuda {
+    fn matmul(
+        &self,
+        a: &Tensor,
+        b: &Tensor,
+        trans_a: bool,
+        trans_b: bool,
+        plan: MatmulPlan,
+        out: Vec<usize>,
+    ) -> Result<Tensor> {
+        matmul(a, b, trans_a, trans_b, plan, out)
+    }
 }

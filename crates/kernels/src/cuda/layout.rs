@@ -4,6 +4,8 @@ use cudarc::driver::{DeviceRepr, PushKernelArg};
 
 use super::context::{driver_error, gpu, launch_1d};
 use super::elementwise::alloc;
+use super::Cuda;
+use crate::backend::LayoutBackend;
 use crate::shape::{numel, strides, MAX_RANK};
 use crate::{Result, Storage, Tensor};
 
@@ -56,7 +58,7 @@ macro_rules! typed {
     };
 }
 
-pub fn strided_copy(x: &Tensor, offset: usize, out: Vec<usize>, view: &[usize]) -> Result<Tensor> {
+fn strided_copy(x: &Tensor, offset: usize, out: Vec<usize>, view: &[usize]) -> Result<Tensor> {
     let op = "stridedCopy";
     let g = gpu(op)?;
     let n = numel(&out);
@@ -75,12 +77,7 @@ pub fn strided_copy(x: &Tensor, offset: usize, out: Vec<usize>, view: &[usize]) 
     })
 }
 
-pub fn concat(
-    parts: &[&Tensor],
-    outer: usize,
-    widths: &[usize],
-    out: Vec<usize>,
-) -> Result<Tensor> {
+fn concat(parts: &[&Tensor], outer: usize, widths: &[usize], out: Vec<usize>) -> Result<Tensor> {
     let op = "concat";
     let g = gpu(op)?;
     let total: usize = widths.iter().sum();
@@ -121,7 +118,7 @@ fn index_slice<'a>(op: &str, index: &'a Tensor) -> Result<&'a cudarc::driver::Cu
     }
 }
 
-pub fn index_select(
+fn index_select(
     x: &Tensor,
     outer: usize,
     n: usize,
@@ -153,7 +150,7 @@ pub fn index_select(
     })
 }
 
-pub fn gather(x: &Tensor, index: &Tensor, axis: usize, out: Vec<usize>) -> Result<Tensor> {
+fn gather(x: &Tensor, index: &Tensor, axis: usize, out: Vec<usize>) -> Result<Tensor> {
     let op = "gather";
     let g = gpu(op)?;
     let idx = index_slice(op, index)?;
@@ -176,4 +173,42 @@ pub fn gather(x: &Tensor, index: &Tensor, axis: usize, out: Vec<usize>) -> Resul
         }
         Ok(Tensor::cuda(wrap(dst), out))
     })
+}
+
+impl LayoutBackend for Cuda {
+    fn strided_copy(
+        &self,
+        x: &Tensor,
+        offset: usize,
+        out: Vec<usize>,
+        view: &[usize],
+    ) -> Result<Tensor> {
+        strided_copy(x, offset, out, view)
+    }
+
+    fn concat(
+        &self,
+        parts: &[&Tensor],
+        outer: usize,
+        widths: &[usize],
+        out: Vec<usize>,
+    ) -> Result<Tensor> {
+        concat(parts, outer, widths, out)
+    }
+
+    fn index_select(
+        &self,
+        x: &Tensor,
+        outer: usize,
+        n: usize,
+        inner: usize,
+        index: &Tensor,
+        out: Vec<usize>,
+    ) -> Result<Tensor> {
+        index_select(x, outer, n, inner, index, out)
+    }
+
+    fn gather(&self, x: &Tensor, index: &Tensor, axis: usize, out: Vec<usize>) -> Result<Tensor> {
+        gather(x, index, axis, out)
+    }
 }

@@ -4,6 +4,8 @@ use cudarc::driver::{CudaSlice, LaunchConfig, PushKernelArg};
 
 use super::context::{driver_error, gpu, launch_1d};
 use super::elementwise::alloc;
+use super::Cuda;
+use crate::backend::LossBackend;
 use crate::{Result, Storage, Tensor};
 
 fn f32s<'a>(op: &str, name: &str, t: &'a Tensor) -> Result<&'a CudaSlice<f32>> {
@@ -20,7 +22,7 @@ fn i32s<'a>(op: &str, name: &str, t: &'a Tensor) -> Result<&'a CudaSlice<i32>> {
     }
 }
 
-pub fn bce_with_logits(x: &Tensor, t: &Tensor) -> Result<Tensor> {
+fn bce_with_logits(x: &Tensor, t: &Tensor) -> Result<Tensor> {
     let op = "bceWithLogits";
     let g = gpu(op)?;
     let (xs, ts) = (f32s(op, "logits", x)?, f32s(op, "targets", t)?);
@@ -37,7 +39,7 @@ pub fn bce_with_logits(x: &Tensor, t: &Tensor) -> Result<Tensor> {
     Ok(Tensor::cuda(Storage::CudaF32(out), x.shape().to_vec()))
 }
 
-pub fn cross_entropy(
+fn cross_entropy(
     x: &Tensor,
     targets: &Tensor,
     n: usize,
@@ -76,7 +78,7 @@ pub fn cross_entropy(
     ])
 }
 
-pub fn cross_entropy_backward(
+fn cross_entropy_backward(
     prob: &Tensor,
     targets: &Tensor,
     grad: &Tensor,
@@ -109,4 +111,33 @@ pub fn cross_entropy_backward(
         unsafe { l.launch(launch_1d(n * k)) }.map_err(|e| driver_error(op, e))?;
     }
     Ok(Tensor::cuda(Storage::CudaF32(dx), vec![n, k]))
+}
+
+impl LossBackend for Cuda {
+    fn bce_with_logits(&self, x: &Tensor, targets: &Tensor) -> Result<Tensor> {
+        bce_with_logits(x, targets)
+    }
+
+    fn cross_entropy(
+        &self,
+        x: &Tensor,
+        targets: &Tensor,
+        n: usize,
+        k: usize,
+        ignore: Option<i32>,
+    ) -> Result<[Tensor; 2]> {
+        cross_entropy(x, targets, n, k, ignore)
+    }
+
+    fn cross_entropy_backward(
+        &self,
+        prob: &Tensor,
+        targets: &Tensor,
+        grad: &Tensor,
+        n: usize,
+        k: usize,
+        ignore: Option<i32>,
+    ) -> Result<Tensor> {
+        cross_entropy_backward(prob, targets, grad, n, k, ignore)
+    }
 }

@@ -4,6 +4,11 @@ use cudarc::driver::{CudaSlice, PushKernelArg};
 
 use super::context::{driver_error, gpu, launch_1d};
 use super::elementwise::alloc;
+use super::Cuda;
+use crate::backend::{BinaryBackend, Cell, CellDims, LstmBackend, MatmulBackend, ReduceBackend};
+use crate::desc::binary::BinaryOp;
+use crate::desc::matmul::plan;
+use crate::desc::reduce::ReduceOp;
 use crate::{Result, Storage, Tensor};
 
 fn slice<'a>(op: &str, name: &str, t: &'a Tensor) -> Result<&'a CudaSlice<f32>> {
@@ -13,7 +18,7 @@ fn slice<'a>(op: &str, name: &str, t: &'a Tensor) -> Result<&'a CudaSlice<f32>> 
     }
 }
 
-pub fn forward(
+fn forward(
     gx: &Tensor,
     gh: Option<&Tensor>,
     bias: Option<&Tensor>,
@@ -59,7 +64,7 @@ pub fn forward(
     ])
 }
 
-pub fn backward(
+fn backward(
     dh: Option<&Tensor>,
     dcn: Option<&Tensor>,
     gates: &Tensor,
@@ -97,4 +102,77 @@ pub fn backward(
         Tensor::cuda(Storage::CudaF32(dgates), vec![b, 4 * h]),
         Tensor::cuda(Storage::CudaF32(dc), vec![b, h]),
     ])
+}
+
+impl LstmBackend for Cuda {
+    fn lstm_cell(
+        &self,
+        gx: &Tensor,
+        gh: Option<&Tensor>,
+        bias: Option<&Tensor>,
+        c: &Tensor,
+        batch: usize,
+        hidden: usize,
+    ) -> Result<[Tensor; 3]> {
+        forward(gx, gh, bias, c, batch, hidden)
+    }
+
+    fn lstm_cell_backward(
+        &self,
+        dh: Option<&Tensor>,
+        dc_next: Option<&Tensor>,
+        gates: &Tensor,
+        c: &Tensor,
+        batch: usize,
+        hidden: usize,
+    ) -> Result<[Tensor; 2]> {
+        backward(dh, dc_next, gates, c, batch, hidden)
+    }
+
+    /// Composed from cuBLAS GEMMs and the fused pointwise kernel.
+    fn lstm_whole_cell(&self, cell: &Cell, d: CellDims) -> Result<[Tensor; 3]> {
+        let summed;
+        let bias = match (cell.bias_ih, cell.bias_hh) {
+            (Some(a), Some(b)) => {
+                summed = self.binary(BinaryOp::Add, a, b, vec![4 * d.hidden])?;
+                Some(&summed)
+            }
+            (one, None) | (None, one) => one,
+        };
+        let gx = matmul_2d(cell.x, cell.w_ih, false, true)?;
+        let gh = matmul_2d(cell.h, cell.w_hh, false, true)?;
+        forward(&gx, Some(&gh), bias, cell.c, d.batch, d.hidden)
+    }
+
+    fn lstm_whole_cell_backward(
+        &self,
+        cell: &Cell,
+        d: CellDims,
+        dh: Option<&Tensor>,
+        dc_next: Option<&Tensor>,
+        gates: &Tensor,
+        need: [bool; 6],
+    ) -> Result<[Option<Tensor>; 6]> {
+        let [dg, dc] = backward(dh, dc_next, gates, cell.c, d.batch, d.hidden)?;
+        let mm = |wanted: bool, a: &Tensor, b: &Tensor, ta: bool| {
+            wanted.then(|| matmul_2d(a, b, ta, false)).transpose()
+        };
+        let db = need[5]
+            .then(|| self.reduce_axis(ReduceOp::Sum, &dg, 1, d.batch, 4 * d.hidden))
+            .transpose()?;
+        Ok([
+            mm(need[0], &dg, cell.w_ih, false)?,
+            mm(need[1], &dg, cell.w_hh, false)?,
+            need[2].then_some(dc),
+            mm(need[3], &dg, cell.x, true)?,
+            mm(need[4], &dg, cell.h, true)?,
+            db,
+        ])
+    }
+}
+
+/// a·b of two checked matrices on the GPU.
+fn matmul_2d(a: &Tensor, b: &Tensor, trans_a: bool, trans_b: bool) -> Result<Tensor> {
+    let p = plan(a.shape(), b.shape(), trans_a, trans_b)?;
+    Cuda.matmul(a, b, trans_a, trans_b, p, vec![p.m, p.n])
 }

@@ -21,5 +21,9 @@ pub mod softmax;
 pub mod sources;
 pub mod transfer;
 
+/// The CUDA backend: every family's trait in `backend/`, implemented in this
+/// folder's files (one per family) on cudarc.
+pub struct Cuda;
+
 pub use context::{available, device_name, gpu, Gpu};
 pub use sources::{compile_all, nvrtc_available};

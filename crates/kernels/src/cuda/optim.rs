@@ -4,7 +4,9 @@ use cudarc::driver::{CudaSlice, PushKernelArg};
 
 use super::context::{driver_error, gpu, launch_1d};
 use super::elementwise::f32_slice;
-use crate::ops::optim::{AdamCoef, RmsPropCoef, SgdCoef};
+use super::Cuda;
+use crate::backend::OptimBackend;
+use crate::desc::optim::{AdamCoef, RmsPropCoef, SgdCoef};
 use crate::{Result, Storage, Tensor};
 
 fn slice_mut<'a>(op: &str, name: &str, t: &'a mut Tensor) -> Result<&'a mut CudaSlice<f32>> {
@@ -19,7 +21,7 @@ fn slice_mut<'a>(op: &str, name: &str, t: &'a mut Tensor) -> Result<&'a mut Cuda
 /// template instance never reads.
 const NULL: u64 = 0;
 
-pub fn sgd(param: &mut Tensor, grad: &Tensor, buf: Option<&mut Tensor>, c: &SgdCoef) -> Result<()> {
+fn sgd(param: &mut Tensor, grad: &Tensor, buf: Option<&mut Tensor>, c: &SgdCoef) -> Result<()> {
     let op = "sgdStep";
     let g = gpu(op)?;
     let n = param.numel();
@@ -63,7 +65,7 @@ pub fn sgd(param: &mut Tensor, grad: &Tensor, buf: Option<&mut Tensor>, c: &SgdC
     Ok(())
 }
 
-pub fn rmsprop(
+fn rmsprop(
     param: &mut Tensor,
     grad: &Tensor,
     square_avg: &mut Tensor,
@@ -119,7 +121,7 @@ pub fn rmsprop(
     Ok(())
 }
 
-pub fn adam(
+fn adam(
     param: &mut Tensor,
     grad: &Tensor,
     exp_avg: &mut Tensor,
@@ -154,4 +156,39 @@ pub fn adam(
     // SAFETY: argument types match oadam_f32 in optim.cu.
     unsafe { l.launch(launch_1d(n)) }.map_err(|e| driver_error(op, e))?;
     Ok(())
+}
+
+impl OptimBackend for Cuda {
+    fn sgd_step(
+        &self,
+        param: &mut Tensor,
+        grad: &Tensor,
+        momentum_buffer: Option<&mut Tensor>,
+        coef: &SgdCoef,
+    ) -> Result<()> {
+        sgd(param, grad, momentum_buffer, coef)
+    }
+
+    fn rmsprop_step(
+        &self,
+        param: &mut Tensor,
+        grad: &Tensor,
+        square_avg: &mut Tensor,
+        grad_avg: Option<&mut Tensor>,
+        momentum_buffer: Option<&mut Tensor>,
+        coef: &RmsPropCoef,
+    ) -> Result<()> {
+        rmsprop(param, grad, square_avg, grad_avg, momentum_buffer, coef)
+    }
+
+    fn adam_step(
+        &self,
+        param: &mut Tensor,
+        grad: &Tensor,
+        exp_avg: &mut Tensor,
+        exp_avg_sq: &mut Tensor,
+        coef: &AdamCoef,
+    ) -> Result<()> {
+        adam(param, grad, exp_avg, exp_avg_sq, coef)
+    }
 }

@@ -4,7 +4,9 @@ use cudarc::driver::{DeviceRepr, PushKernelArg};
 
 use super::context::{driver_error, gpu, launch_1d};
 use super::elementwise::{alloc, f32_slice};
-use crate::ops::pool::Pool2dGeom;
+use super::Cuda;
+use crate::backend::PoolBackend;
+use crate::desc::pool::Pool2dGeom;
 use crate::{Result, Storage, Tensor};
 
 /// Mirrors `FvPool` in pool.cu.
@@ -47,7 +49,7 @@ macro_rules! run {
     };
 }
 
-pub fn max_forward(x: &Tensor, g: &Pool2dGeom) -> Result<(Tensor, Tensor)> {
+fn max_forward(x: &Tensor, g: &Pool2dGeom) -> Result<(Tensor, Tensor)> {
     let op = "maxPool2d";
     let gp = gpu(op)?;
     let xs = f32_slice(op, x)?;
@@ -61,7 +63,7 @@ pub fn max_forward(x: &Tensor, g: &Pool2dGeom) -> Result<(Tensor, Tensor)> {
     ))
 }
 
-pub fn max_backward(dy: &Tensor, indices: &Tensor, g: &Pool2dGeom) -> Result<Tensor> {
+fn max_backward(dy: &Tensor, indices: &Tensor, g: &Pool2dGeom) -> Result<Tensor> {
     let op = "maxPool2dBackward";
     let gp = gpu(op)?;
     let dys = f32_slice(op, dy)?;
@@ -76,7 +78,7 @@ pub fn max_backward(dy: &Tensor, indices: &Tensor, g: &Pool2dGeom) -> Result<Ten
     Ok(Tensor::cuda(Storage::CudaF32(dx), g.x_shape()))
 }
 
-pub fn avg_forward(x: &Tensor, g: &Pool2dGeom, include_pad: bool) -> Result<Tensor> {
+fn avg_forward(x: &Tensor, g: &Pool2dGeom, include_pad: bool) -> Result<Tensor> {
     let op = "avgPool2d";
     let gp = gpu(op)?;
     let xs = f32_slice(op, x)?;
@@ -87,7 +89,7 @@ pub fn avg_forward(x: &Tensor, g: &Pool2dGeom, include_pad: bool) -> Result<Tens
     Ok(Tensor::cuda(Storage::CudaF32(out), g.out_shape()))
 }
 
-pub fn avg_backward(dy: &Tensor, g: &Pool2dGeom, include_pad: bool) -> Result<Tensor> {
+fn avg_backward(dy: &Tensor, g: &Pool2dGeom, include_pad: bool) -> Result<Tensor> {
     let op = "avgPool2dBackward";
     let gp = gpu(op)?;
     let dys = f32_slice(op, dy)?;
@@ -96,4 +98,32 @@ pub fn avg_backward(dy: &Tensor, g: &Pool2dGeom, include_pad: bool) -> Result<Te
     let (info, inc) = (PoolInfo::new(g), include_pad as i32);
     run!(op, gp, "pavg_backward_f32", n, dys, &mut dx, &info, &inc);
     Ok(Tensor::cuda(Storage::CudaF32(dx), g.x_shape()))
+}
+
+impl PoolBackend for Cuda {
+    fn max_pool2d(&self, x: &Tensor, geo: &Pool2dGeom) -> Result<(Tensor, Tensor)> {
+        max_forward(x, geo)
+    }
+
+    fn max_pool2d_backward(
+        &self,
+        grad: &Tensor,
+        indices: &Tensor,
+        geo: &Pool2dGeom,
+    ) -> Result<Tensor> {
+        max_backward(grad, indices, geo)
+    }
+
+    fn avg_pool2d(&self, x: &Tensor, geo: &Pool2dGeom, include_pad: bool) -> Result<Tensor> {
+        avg_forward(x, geo, include_pad)
+    }
+
+    fn avg_pool2d_backward(
+        &self,
+        grad: &Tensor,
+        geo: &Pool2dGeom,
+        include_pad: bool,
+    ) -> Result<Tensor> {
+        avg_backward(grad, geo, include_pad)
+    }
 }

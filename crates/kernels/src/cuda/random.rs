@@ -4,11 +4,13 @@ use cudarc::driver::PushKernelArg;
 
 use super::context::{driver_error, gpu, launch_1d};
 use super::elementwise::alloc;
-use crate::cpu::rng::Distribution;
+use super::Cuda;
+use crate::backend::RandomBackend;
+use crate::desc::random::Distribution;
 use crate::shape::numel;
 use crate::{Result, Storage, Tensor};
 
-pub fn fill(dist: Distribution, seed: u64, offset: u64, shape: Vec<usize>) -> Result<Tensor> {
+fn fill(dist: Distribution, seed: u64, offset: u64, shape: Vec<usize>) -> Result<Tensor> {
     let op = "random";
     let g = gpu(op)?;
     let n = numel(&shape);
@@ -33,4 +35,16 @@ pub fn fill(dist: Distribution, seed: u64, offset: u64, shape: Vec<usize>) -> Re
         unsafe { l.launch(launch_1d(n)) }.map_err(|e| driver_error(op, e))?;
     }
     Ok(Tensor::cuda(Storage::CudaF32(out), shape))
+}
+
+impl RandomBackend for Cuda {
+    fn random(
+        &self,
+        dist: Distribution,
+        seed: u64,
+        offset: u64,
+        shape: Vec<usize>,
+    ) -> Result<Tensor> {
+        fill(dist, seed, offset, shape)
+    }
 }

@@ -4,16 +4,12 @@ use cudarc::driver::{LaunchConfig, PushKernelArg};
 
 use super::context::{driver_error, gpu, launch_1d};
 use super::elementwise::{alloc, f32_slice};
-use crate::ops::reduce::ReduceOp;
+use super::Cuda;
+use crate::backend::ReduceBackend;
+use crate::desc::reduce::ReduceOp;
 use crate::{Result, Storage, Tensor};
 
-pub fn reduce_axis(
-    op: ReduceOp,
-    x: &Tensor,
-    outer: usize,
-    n: usize,
-    inner: usize,
-) -> Result<Tensor> {
+fn reduce_axis(op: ReduceOp, x: &Tensor, outer: usize, n: usize, inner: usize) -> Result<Tensor> {
     let name = op.name();
     let g = gpu(name)?;
     let src = f32_slice(name, x)?;
@@ -35,7 +31,7 @@ pub fn reduce_axis(
     Ok(Tensor::cuda(Storage::CudaF32(out), vec![rows]))
 }
 
-pub fn argmax_axis(
+fn argmax_axis(
     x: &Tensor,
     outer: usize,
     n: usize,
@@ -55,4 +51,28 @@ pub fn argmax_axis(
         unsafe { l.launch(launch_1d(rows)) }.map_err(|e| driver_error("argmax", e))?;
     }
     Ok(Tensor::cuda(Storage::CudaI32(out), shape))
+}
+
+impl ReduceBackend for Cuda {
+    fn reduce_axis(
+        &self,
+        op: ReduceOp,
+        x: &Tensor,
+        outer: usize,
+        n: usize,
+        inner: usize,
+    ) -> Result<Tensor> {
+        reduce_axis(op, x, outer, n, inner)
+    }
+
+    fn argmax_axis(
+        &self,
+        x: &Tensor,
+        outer: usize,
+        n: usize,
+        inner: usize,
+        shape: Vec<usize>,
+    ) -> Result<Tensor> {
+        argmax_axis(x, outer, n, inner, shape)
+    }
 }

@@ -5,6 +5,8 @@ use cudarc::driver::{CudaSlice, PushKernelArg};
 use super::context::{driver_error, gpu, launch_1d};
 use super::elementwise::f32_slice;
 use super::layout::StridedInfo;
+use super::Cuda;
+use crate::backend::ScatterBackend;
 use crate::shape::{numel, strides};
 use crate::{Result, Storage, Tensor};
 
@@ -21,7 +23,7 @@ fn index_slice<'a>(op: &str, index: &'a Tensor) -> Result<&'a CudaSlice<i32>> {
     }
 }
 
-pub fn strided_scatter(
+fn strided_scatter(
     src: &Tensor,
     shape: Vec<usize>,
     offset: usize,
@@ -44,7 +46,7 @@ pub fn strided_scatter(
     Ok(Tensor::cuda(Storage::CudaF32(dst), shape))
 }
 
-pub fn index_add(
+fn index_add(
     src: &Tensor,
     index: &Tensor,
     outer: usize,
@@ -75,7 +77,7 @@ pub fn index_add(
     Ok(Tensor::cuda(Storage::CudaF32(dst), out))
 }
 
-pub fn scatter_add(src: &Tensor, index: &Tensor, axis: usize, shape: Vec<usize>) -> Result<Tensor> {
+fn scatter_add(src: &Tensor, index: &Tensor, axis: usize, shape: Vec<usize>) -> Result<Tensor> {
     let op = "scatterAdd";
     let g = gpu(op)?;
     let (s, idx) = (f32_slice(op, src)?, index_slice(op, index)?);
@@ -91,4 +93,39 @@ pub fn scatter_add(src: &Tensor, index: &Tensor, axis: usize, shape: Vec<usize>)
         unsafe { l.launch(launch_1d(n)) }.map_err(|e| driver_error(op, e))?;
     }
     Ok(Tensor::cuda(Storage::CudaF32(dst), shape))
+}
+
+impl ScatterBackend for Cuda {
+    fn strided_scatter(
+        &self,
+        src: &Tensor,
+        shape: Vec<usize>,
+        offset: usize,
+        view: &[usize],
+    ) -> Result<Tensor> {
+        strided_scatter(src, shape, offset, view)
+    }
+
+    fn index_add(
+        &self,
+        src: &Tensor,
+        index: &Tensor,
+        outer: usize,
+        count: usize,
+        inner: usize,
+        dim: usize,
+        out: Vec<usize>,
+    ) -> Result<Tensor> {
+        index_add(src, index, outer, count, inner, dim, out)
+    }
+
+    fn scatter_add(
+        &self,
+        src: &Tensor,
+        index: &Tensor,
+        axis: usize,
+        shape: Vec<usize>,
+    ) -> Result<Tensor> {
+        scatter_add(src, index, axis, shape)
+    }
 }

@@ -4,9 +4,11 @@ use cudarc::driver::{LaunchConfig, PushKernelArg};
 
 use super::context::{driver_error, gpu};
 use super::elementwise::{alloc, f32_slice};
+use super::Cuda;
+use crate::backend::SoftmaxBackend;
 use crate::{Result, Storage, Tensor};
 
-pub fn softmax_axis(x: &Tensor, outer: usize, n: usize, inner: usize, log: bool) -> Result<Tensor> {
+fn softmax_axis(x: &Tensor, outer: usize, n: usize, inner: usize, log: bool) -> Result<Tensor> {
     let op = if log { "logSoftmax" } else { "softmax" };
     let g = gpu(op)?;
     let src = f32_slice(op, x)?;
@@ -26,4 +28,17 @@ pub fn softmax_axis(x: &Tensor, outer: usize, n: usize, inner: usize, log: bool)
         unsafe { b.launch(cfg) }.map_err(|e| driver_error(op, e))?;
     }
     Ok(Tensor::cuda(Storage::CudaF32(out), x.shape().to_vec()))
+}
+
+impl SoftmaxBackend for Cuda {
+    fn softmax_axis(
+        &self,
+        x: &Tensor,
+        outer: usize,
+        n: usize,
+        inner: usize,
+        log: bool,
+    ) -> Result<Tensor> {
+        softmax_axis(x, outer, n, inner, log)
+    }
 }

@@ -3,8 +3,8 @@
 
 use cudarc::nvrtc::{compile_ptx_with_opts, CompileOptions, Ptx};
 
-use crate::ops::binary::BinaryOp;
-use crate::ops::unary::UnaryKind;
+use crate::desc::binary::BinaryOp;
+use crate::desc::unary::UnaryKind;
 use crate::{Error, Result};
 
 const COMMON: &str = include_str!("kernels/common.cuh");

@@ -1,9 +1,11 @@
 //! Copies between host and GPU memory.
 
 use super::context::{driver_error, gpu};
+use super::Cuda;
+use crate::backend::TransferBackend;
 use crate::{Device, Result, Storage, Tensor};
 
-pub fn to_device(x: &Tensor, device: Device) -> Result<Tensor> {
+fn to_device(x: &Tensor, device: Device) -> Result<Tensor> {
     let op = "to";
     let shape = x.shape().to_vec();
     let n = x.numel();
@@ -41,4 +43,10 @@ pub fn to_device(x: &Tensor, device: Device) -> Result<Tensor> {
         (Storage::CpuF32(v), Device::Cpu) => Tensor::cpu_f32(v.clone(), shape),
         (Storage::CpuI32(v), Device::Cpu) => Tensor::cpu_i32(v.clone(), shape),
     })
+}
+
+impl TransferBackend for Cuda {
+    fn to_device(&self, x: &Tensor, device: Device) -> Result<Tensor> {
+        to_device(x, device)
+    }
 }

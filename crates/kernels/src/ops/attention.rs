@@ -1,9 +1,11 @@
-//! DRAW's Gaussian attention filterbank: argument checks, then CPU or CUDA.
+//! DRAW's Gaussian attention filterbank: argument checks, then the backend.
 //! The math and its conventions are documented in `cpu/attention.rs`.
 
-use crate::cpu::attention::Geometry;
+use super::check;
+use super::dispatch::backend;
+use crate::desc::attention::Geometry;
 use crate::error::fmt_shape;
-use crate::{bail, cpu, DType, Device, Result, Storage, Tensor};
+use crate::{bail, DType, Device, Result, Tensor};
 
 const OP: &str = "attention.filterbank";
 const OP_BACKWARD: &str = "attention.filterbankBackward";
@@ -16,17 +18,16 @@ fn check_params(
     (n, width, height): (usize, usize, usize),
     finite: bool,
 ) -> Result<Geometry> {
+    for (name, size) in [("N", n), ("width", width), ("height", height)] {
+        if size < 1 {
+            bail!(op, "{name} must be at least 1, got {size}");
+        }
+    }
     if params.shape().len() != 2 || params.shape()[1] != 5 {
         bail!(
             op,
             "params must be [batch,5] (g̃X, g̃Y, log σ², log δ̃, log γ), got {}",
             fmt_shape(params.shape())
-        );
-    }
-    if n < 1 || width < 1 || height < 1 {
-        bail!(
-            op,
-            "N, width and height must be at least 1, got N = {n}, width = {width}, height = {height}"
         );
     }
     let geo = Geometry {
@@ -43,12 +44,7 @@ fn check_params(
     }
     // The values cross to the host for this check on CUDA too: [batch,5] is tiny,
     // and a NaN here would otherwise spread silently through every glimpse.
-    let values = match params.storage() {
-        Storage::CpuF32(v) => v.clone(),
-        #[cfg(feature = "cuda")]
-        Storage::CudaF32(_) => params.to_f32_vec()?,
-        _ => return Err(params.kind_error(op, "params", "a float32 tensor")),
-    };
+    let values = params.to_f32_vec()?;
     if let Some((i, v)) = values.iter().enumerate().find(|(_, v)| !v.is_finite()) {
         bail!(
             op,
@@ -69,24 +65,7 @@ pub fn filterbank(
     height: usize,
 ) -> Result<(Tensor, Tensor, Tensor)> {
     let geo = check_params(OP, params, (n, width, height), true)?;
-    let shapes = (
-        vec![geo.batch, n, width],
-        vec![geo.batch, n, height],
-        vec![geo.batch],
-    );
-    match params.storage() {
-        Storage::CpuF32(p) => {
-            let (fx, fy, gamma) = cpu::attention::filterbank(p, &geo);
-            Ok((
-                Tensor::cpu_f32(fx, shapes.0),
-                Tensor::cpu_f32(fy, shapes.1),
-                Tensor::cpu_f32(gamma, shapes.2),
-            ))
-        }
-        #[cfg(feature = "cuda")]
-        Storage::CudaF32(_) => crate::cuda::attention::filterbank(params, &geo),
-        _ => Err(params.kind_error(OP, "params", "a float32 tensor")),
-    }
+    backend(OP, params.device())?.filterbank(params, &geo)
 }
 
 /// Checks an optional upstream gradient's shape, dtype and device.
@@ -108,16 +87,7 @@ fn check_grad(arg: &str, grad: Option<&Tensor>, shape: &[usize], device: Device)
             device.name()
         );
     }
-    match g.storage() {
-        Storage::CpuF32(_) => Ok(()),
-        #[cfg(feature = "cuda")]
-        Storage::CudaF32(_) => Ok(()),
-        _ => Err(g.kind_error(OP_BACKWARD, arg, "a float32 tensor")),
-    }
-}
-
-fn cpu_data<'a>(t: Option<&'a Tensor>, arg: &str) -> Result<Option<&'a [f32]>> {
-    t.map(|t| t.cpu_f32_data(OP_BACKWARD, arg)).transpose()
+    check::float32(OP_BACKWARD, arg, g)
 }
 
 /// d params [batch,5] given the gradients of FX, FY and γ (an absent one counts as zero).
@@ -137,21 +107,5 @@ pub fn filterbank_backward(
     check_grad("dFx", dfx, &[geo.batch, n, width], dev)?;
     check_grad("dFy", dfy, &[geo.batch, n, height], dev)?;
     check_grad("dgamma", dgamma, &[geo.batch], dev)?;
-    match params.storage() {
-        Storage::CpuF32(p) => {
-            let dp = cpu::attention::filterbank_backward(
-                p,
-                cpu_data(dfx, "dFx")?,
-                cpu_data(dfy, "dFy")?,
-                cpu_data(dgamma, "dgamma")?,
-                &geo,
-            );
-            Ok(Tensor::cpu_f32(dp, vec![geo.batch, 5]))
-        }
-        #[cfg(feature = "cuda")]
-        Storage::CudaF32(_) => {
-            crate::cuda::attention::filterbank_backward(params, dfx, dfy, dgamma, &geo)
-        }
-        _ => Err(params.kind_error(OP_BACKWARD, "params", "a float32 tensor")),
-    }
+    backend(OP_BACKWARD, dev)?.filterbank_backward(params, dfx, dfy, dgamma, &geo)
 }

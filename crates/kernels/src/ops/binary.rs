@@ -1,59 +1,10 @@
 //! Elementwise binary ops with NumPy broadcasting; comparisons return 0/1 floats.
 
+use super::check;
+use super::dispatch::backend;
+pub use crate::desc::binary::{BinaryLoop, BinaryOp};
 use crate::shape::{broadcast, check_rank};
-use crate::{bail, cpu, Result, Storage, Tensor};
-
-/// A loop over elements that `BinaryOp::dispatch` instantiates once per op.
-pub trait BinaryLoop {
-    type Output;
-    fn run(self, f: impl Fn(f32, f32) -> f32 + Copy + Send + Sync) -> Self::Output;
-}
-
-macro_rules! binary_ops {
-    ($($variant:ident $name:literal |$a:ident, $b:ident| $cpu:expr, $cuda:literal;)*) => {
-        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        pub enum BinaryOp { $($variant),* }
-
-        impl BinaryOp {
-            pub const ALL: &'static [BinaryOp] = &[$(BinaryOp::$variant),*];
-
-            pub fn parse(name: &str) -> Result<BinaryOp> {
-                match name {
-                    $($name => Ok(BinaryOp::$variant),)*
-                    _ => bail!("binary", "unknown op '{name}'"),
-                }
-            }
-
-            pub fn name(self) -> &'static str {
-                match self { $(BinaryOp::$variant => $name),* }
-            }
-
-            /// The CUDA C expression of the op in terms of `a` and `b`.
-            pub fn cuda_expr(self) -> &'static str {
-                match self { $(BinaryOp::$variant => $cuda),* }
-            }
-
-            /// Runs `l` with this op's formula as a closure of its own type, so
-            /// each op gets its own vectorised loop (a `match` per element would not).
-            pub fn dispatch<L: BinaryLoop>(self, l: L) -> L::Output {
-                match self { $(BinaryOp::$variant => l.run(|$a: f32, $b: f32| $cpu)),* }
-            }
-        }
-    };
-}
-
-binary_ops! {
-    Add "add" |a, b| a + b, "a + b";
-    Sub "sub" |a, b| a - b, "a - b";
-    Mul "mul" |a, b| a * b, "a * b";
-    Div "div" |a, b| a / b, "a / b";
-    Pow "pow" |a, b| a.powf(b), "powf(a, b)";
-    Maximum "maximum" |a, b| if a > b || a.is_nan() { a } else { b }, "(a > b || isnan(a) ? a : b)";
-    Minimum "minimum" |a, b| if a < b || a.is_nan() { a } else { b }, "(a < b || isnan(a) ? a : b)";
-    Gt "gt" |a, b| (a > b) as u8 as f32, "(a > b ? 1.f : 0.f)";
-    Lt "lt" |a, b| (a < b) as u8 as f32, "(a < b ? 1.f : 0.f)";
-    Eq "eq" |a, b| (a == b) as u8 as f32, "(a == b ? 1.f : 0.f)";
-}
+use crate::{bail, Result, Tensor};
 
 pub fn binary(op: BinaryOp, a: &Tensor, b: &Tensor) -> Result<Tensor> {
     let name = op.name();
@@ -67,18 +18,7 @@ pub fn binary(op: BinaryOp, a: &Tensor, b: &Tensor) -> Result<Tensor> {
     }
     let out_shape = broadcast(name, a.shape(), b.shape())?;
     check_rank(name, &out_shape)?;
-    match (a.storage(), b.storage()) {
-        (Storage::CpuF32(x), Storage::CpuF32(y)) => Ok(Tensor::cpu_f32(
-            cpu::binary::apply(op, x, a.shape(), y, b.shape(), &out_shape),
-            out_shape,
-        )),
-        #[cfg(feature = "cuda")]
-        (Storage::CudaF32(_), Storage::CudaF32(_)) => {
-            crate::cuda::elementwise::binary(op, a, b, out_shape)
-        }
-        (Storage::CpuF32(_), _) => Err(b.kind_error(name, "b", "a float32 tensor")),
-        #[cfg(feature = "cuda")]
-        (Storage::CudaF32(_), _) => Err(b.kind_error(name, "b", "a float32 tensor")),
-        _ => Err(a.kind_error(name, "a", "a float32 tensor")),
-    }
+    check::float32(name, "a", a)?;
+    check::float32(name, "b", b)?;
+    backend(name, a.device())?.binary(op, a, b, out_shape)
 }

@@ -1,21 +1,10 @@
 //! Layout ops: reshape-free data movement (permute, slice, expand, concat,
 //! index_select, gather). Each validates its arguments and names them in errors.
 
+use super::dispatch::backend;
 use crate::error::fmt_shape;
 use crate::shape::{axis as norm_axis, check_rank, numel, strides};
-use crate::{bail, cpu, Result, Storage, Tensor};
-
-/// Runs a generic CPU kernel on either element type, keeping the dtype.
-macro_rules! on_cpu {
-    ($t:expr, |$v:ident| $body:expr, $shape:expr) => {
-        match $t.storage() {
-            Storage::CpuF32($v) => Ok(Tensor::cpu_f32($body, $shape)),
-            Storage::CpuI32($v) => Ok(Tensor::cpu_i32($body, $shape)),
-            #[cfg(feature = "cuda")]
-            _ => unreachable!("CUDA tensors are dispatched before on_cpu!"),
-        }
-    };
-}
+use crate::{bail, Result, Tensor};
 
 /// A strided view copied out: the common core of permute, slice and expand.
 fn strided(
@@ -26,15 +15,7 @@ fn strided(
     view_strides: Vec<usize>,
 ) -> Result<Tensor> {
     check_rank(op, &out)?;
-    #[cfg(feature = "cuda")]
-    if x.device() == crate::Device::Cuda {
-        return crate::cuda::layout::strided_copy(x, offset, out, &view_strides);
-    }
-    on_cpu!(
-        x,
-        |v| cpu::layout::strided_copy(v, offset, &out, &view_strides),
-        out
-    )
+    backend(op, x.device())?.strided_copy(x, offset, out, &view_strides)
 }
 
 pub fn permute(x: &Tensor, perm: &[usize]) -> Result<Tensor> {
@@ -134,32 +115,7 @@ pub fn concat(parts: &[&Tensor], axis: i64) -> Result<Tensor> {
     }
     let outer = numel(&out[..a]);
     let widths: Vec<usize> = parts.iter().map(|p| numel(&p.shape()[a..])).collect();
-    #[cfg(feature = "cuda")]
-    if first.device() == crate::Device::Cuda {
-        return crate::cuda::layout::concat(parts, outer, &widths, out);
-    }
-    match first.storage() {
-        Storage::CpuF32(_) => {
-            let slices: Vec<&[f32]> = parts
-                .iter()
-                .map(|p| p.cpu_f32_data("concat", "tensors"))
-                .collect::<Result<_>>()?;
-            Ok(Tensor::cpu_f32(
-                cpu::layout::concat(&slices, outer, &widths),
-                out,
-            ))
-        }
-        _ => {
-            let slices: Vec<&[i32]> = parts
-                .iter()
-                .map(|p| p.cpu_i32_data("concat", "tensors"))
-                .collect::<Result<_>>()?;
-            Ok(Tensor::cpu_i32(
-                cpu::layout::concat(&slices, outer, &widths),
-                out,
-            ))
-        }
-    }
+    backend("concat", first.device())?.concat(parts, outer, &widths, out)
 }
 
 /// Checks `index` is int32 on x's device with every value in 0..limit.
@@ -198,16 +154,7 @@ pub fn index_select(x: &Tensor, axis: i64, index: &Tensor) -> Result<Tensor> {
     out.extend_from_slice(index.shape());
     out.extend_from_slice(&x.shape()[a + 1..]);
     check_rank("indexSelect", &out)?;
-    #[cfg(feature = "cuda")]
-    if x.device() == crate::Device::Cuda {
-        return crate::cuda::layout::index_select(x, outer, n, inner, index, out);
-    }
-    let idx = index.cpu_i32_data("indexSelect", "index")?;
-    on_cpu!(
-        x,
-        |v| cpu::layout::index_select(v, outer, n, inner, idx),
-        out
-    )
+    backend("indexSelect", x.device())?.index_select(x, outer, n, inner, index, out)
 }
 
 /// PyTorch's gather along `axis`: index has x's rank and, off the axis, no larger sizes.
@@ -226,14 +173,5 @@ pub fn gather(x: &Tensor, axis: i64, index: &Tensor) -> Result<Tensor> {
     }
     check_index("gather", index, x, x.shape()[a])?;
     let out = index.shape().to_vec();
-    #[cfg(feature = "cuda")]
-    if x.device() == crate::Device::Cuda {
-        return crate::cuda::layout::gather(x, index, a, out);
-    }
-    let idx = index.cpu_i32_data("gather", "index")?;
-    on_cpu!(
-        x,
-        |v| cpu::layout::gather(v, x.shape(), idx, &out, a),
-        out.clone()
-    )
+    backend("gather", x.device())?.gather(x, index, a, out)
 }

@@ -1,8 +1,10 @@
 //! Losses from logits: BCE-with-logits (elementwise) and cross-entropy (fused
 //! log-softmax + pick, saving the softmax for the backward).
 
+use super::check;
+use super::dispatch::backend;
 use crate::error::fmt_shape;
-use crate::{bail, cpu, DType, Result, Storage, Tensor};
+use crate::{bail, DType, Result, Tensor};
 
 /// Elementwise max(x,0) − x·t + log(1 + e^{−|x|}); logits and targets share a shape.
 pub fn bce_with_logits(x: &Tensor, t: &Tensor) -> Result<Tensor> {
@@ -17,18 +19,9 @@ pub fn bce_with_logits(x: &Tensor, t: &Tensor) -> Result<Tensor> {
             x.device().name()
         );
     }
-    match (x.storage(), t.storage()) {
-        (Storage::CpuF32(xv), Storage::CpuF32(tv)) => Ok(Tensor::cpu_f32(
-            cpu::losses::bce_with_logits(xv, tv),
-            x.shape().to_vec(),
-        )),
-        #[cfg(feature = "cuda")]
-        (Storage::CudaF32(_), Storage::CudaF32(_)) => crate::cuda::losses::bce_with_logits(x, t),
-        (Storage::CpuF32(_), _) => Err(t.kind_error(op, "targets", "a float32 tensor")),
-        #[cfg(feature = "cuda")]
-        (Storage::CudaF32(_), _) => Err(t.kind_error(op, "targets", "a float32 tensor")),
-        _ => Err(x.kind_error(op, "logits", "a float32 tensor")),
-    }
+    check::float32(op, "logits", x)?;
+    check::float32(op, "targets", t)?;
+    backend(op, x.device())?.bce_with_logits(x, t)
 }
 
 /// Checks logits [n,k] and int32 targets [n] with values in 0..k (or `ignore`);
@@ -71,19 +64,7 @@ fn check_ce(op: &str, x: &Tensor, targets: &Tensor, ignore: Option<i32>) -> Resu
 pub fn cross_entropy(x: &Tensor, targets: &Tensor, ignore: Option<i32>) -> Result<[Tensor; 2]> {
     let op = "crossEntropy";
     let (n, k) = check_ce(op, x, targets, ignore)?;
-    match x.storage() {
-        Storage::CpuF32(xv) => {
-            let t = targets.cpu_i32_data(op, "targets")?;
-            let (loss, prob) = cpu::losses::cross_entropy(xv, t, k, ignore);
-            Ok([
-                Tensor::cpu_f32(loss, vec![n]),
-                Tensor::cpu_f32(prob, vec![n, k]),
-            ])
-        }
-        #[cfg(feature = "cuda")]
-        Storage::CudaF32(_) => crate::cuda::losses::cross_entropy(x, targets, n, k, ignore),
-        _ => Err(x.kind_error(op, "logits", "a float32 tensor")),
-    }
+    backend(op, x.device())?.cross_entropy(x, targets, n, k, ignore)
 }
 
 /// d logits [n,k] = g_r (softmax − onehot(t_r)), from the saved softmax and g [n].
@@ -104,18 +85,6 @@ pub fn cross_entropy_backward(
             prob.device().name()
         );
     }
-    match (prob.storage(), g.storage()) {
-        (Storage::CpuF32(pv), Storage::CpuF32(gv)) => {
-            let t = targets.cpu_i32_data(op, "targets")?;
-            Ok(Tensor::cpu_f32(
-                cpu::losses::cross_entropy_backward(pv, t, gv, k, ignore),
-                vec![n, k],
-            ))
-        }
-        #[cfg(feature = "cuda")]
-        (Storage::CudaF32(_), Storage::CudaF32(_)) => {
-            crate::cuda::losses::cross_entropy_backward(prob, targets, g, n, k, ignore)
-        }
-        _ => Err(g.kind_error(op, "grad", "a float32 tensor")),
-    }
+    check::float32(op, "grad", g)?;
+    backend(op, prob.device())?.cross_entropy_backward(prob, targets, g, n, k, ignore)
 }

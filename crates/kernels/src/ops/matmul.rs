@@ -1,69 +1,10 @@
 //! Matrix products: a [m,k] or [batch,m,k] times b [k,n] or [batch,n,k]; either
 //! operand may be read transposed, so backward passes need no transpose copies.
 
-use crate::error::fmt_shape;
-use crate::{bail, cpu, Result, Storage, Tensor};
-
-/// The resolved problem: batch count, dims and per-batch strides (0 broadcasts).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct MatmulPlan {
-    pub batch: usize,
-    pub m: usize,
-    pub n: usize,
-    pub k: usize,
-    pub a_stride: usize,
-    pub b_stride: usize,
-}
-
-pub fn plan(a: &[usize], b: &[usize], trans_a: bool, trans_b: bool) -> Result<MatmulPlan> {
-    let err = || {
-        crate::Error::new(
-            "matmul",
-            format!(
-                "shape mismatch, a {}{} vs b {}{}",
-                fmt_shape(a),
-                if trans_a { "ᵀ" } else { "" },
-                fmt_shape(b),
-                if trans_b { "ᵀ" } else { "" }
-            ),
-        )
-    };
-    if !(2..=3).contains(&a.len()) || !(2..=3).contains(&b.len()) {
-        bail!(
-            "matmul",
-            "operands must have rank 2 or 3, got a {} and b {}",
-            fmt_shape(a),
-            fmt_shape(b)
-        );
-    }
-    let mat = |s: &[usize], t: bool| {
-        let (r, c) = (s[s.len() - 2], s[s.len() - 1]);
-        if t {
-            (c, r)
-        } else {
-            (r, c)
-        }
-    };
-    let (m, k) = mat(a, trans_a);
-    let (kb, n) = mat(b, trans_b);
-    if k != kb {
-        return Err(err());
-    }
-    let ba = if a.len() == 3 { a[0] } else { 1 };
-    let bb = if b.len() == 3 { b[0] } else { 1 };
-    if a.len() == 3 && b.len() == 3 && ba != bb {
-        return Err(err());
-    }
-    let batch = ba.max(bb);
-    Ok(MatmulPlan {
-        batch,
-        m,
-        n,
-        k,
-        a_stride: if a.len() == 3 { m * k } else { 0 },
-        b_stride: if b.len() == 3 { k * n } else { 0 },
-    })
-}
+use super::check;
+use super::dispatch::backend;
+pub use crate::desc::matmul::{plan, MatmulPlan};
+use crate::{bail, Result, Tensor};
 
 pub fn matmul(a: &Tensor, b: &Tensor, trans_a: bool, trans_b: bool) -> Result<Tensor> {
     if a.device() != b.device() {
@@ -80,33 +21,7 @@ pub fn matmul(a: &Tensor, b: &Tensor, trans_a: bool, trans_b: bool) -> Result<Te
     } else {
         vec![p.m, p.n]
     };
-    match (a.storage(), b.storage()) {
-        (Storage::CpuF32(x), Storage::CpuF32(y)) => {
-            let mut c = vec![0f32; p.batch * p.m * p.n];
-            cpu::gemm::sgemm_batched(
-                cpu::threads(),
-                p.batch,
-                p.m,
-                p.n,
-                p.k,
-                x,
-                p.a_stride,
-                trans_a,
-                y,
-                p.b_stride,
-                trans_b,
-                &mut c,
-                p.m * p.n,
-            );
-            Ok(Tensor::cpu_f32(c, out))
-        }
-        #[cfg(feature = "cuda")]
-        (Storage::CudaF32(_), Storage::CudaF32(_)) => {
-            crate::cuda::gemm::matmul(a, b, trans_a, trans_b, p, out)
-        }
-        (Storage::CpuF32(_), _) => Err(b.kind_error("matmul", "b", "a float32 tensor")),
-        #[cfg(feature = "cuda")]
-        (Storage::CudaF32(_), _) => Err(b.kind_error("matmul", "b", "a float32 tensor")),
-        _ => Err(a.kind_error("matmul", "a", "a float32 tensor")),
-    }
+    check::float32("matmul", "a", a)?;
+    check::float32("matmul", "b", b)?;
+    backend("matmul", a.device())?.matmul(a, b, trans_a, trans_b, p, out)
 }

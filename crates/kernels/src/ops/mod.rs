@@ -1,9 +1,12 @@
-//! Every op: argument checks, then dispatch on the device to `cpu/` or `cuda/`.
+//! Every op: argument checks, once, then a call on the backend of the tensors'
+//! device (`dispatch::backend`). The math lives in `cpu/` and `cuda/`.
 
 pub mod attention;
 pub mod batchnorm;
 pub mod binary;
+mod check;
 pub mod conv;
+pub mod dispatch;
 pub mod layout;
 pub mod losses;
 pub mod lstm;
@@ -14,4 +17,5 @@ pub mod random;
 pub mod reduce;
 pub mod scatter;
 pub mod softmax;
+pub mod transfer;
 pub mod unary;

@@ -1,8 +1,9 @@
 //! Seeded random tensors. The caller owns the stream position (`offset`) and
 //! advances it by the element count, so draws are reproducible and resumable.
 
-use crate::cpu::rng::{self, Distribution};
-use crate::shape::{check_rank, numel};
+use super::dispatch::backend;
+pub use crate::desc::random::Distribution;
+use crate::shape::check_rank;
 use crate::{bail, Device, Result, Tensor};
 
 pub fn parse(op: &str, name: &str, a: f32, b: f32) -> Result<Distribution> {
@@ -33,14 +34,5 @@ pub fn random(
     device: Device,
 ) -> Result<Tensor> {
     check_rank("random", &shape)?;
-    match device {
-        Device::Cpu => Ok(Tensor::cpu_f32(
-            rng::fill(dist, seed, offset, numel(&shape)),
-            shape,
-        )),
-        #[cfg(feature = "cuda")]
-        Device::Cuda => crate::cuda::random::fill(dist, seed, offset, shape),
-        #[cfg(not(feature = "cuda"))]
-        Device::Cuda => bail!("random", "this build of foveate has no CUDA support"),
-    }
+    backend("random", device)?.random(dist, seed, offset, shape)
 }

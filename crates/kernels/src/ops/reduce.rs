@@ -1,25 +1,12 @@
 //! Reductions over axes: sum, mean, max, min (any set of axes) and argmax (one axis).
 
+use super::check;
+use super::dispatch::backend;
+use super::unary::{unary, UnaryKind, UnaryOp};
+pub use crate::desc::reduce::ReduceOp;
 use crate::error::fmt_shape;
 use crate::shape::{around_axis, axis as norm_axis};
-use crate::{bail, cpu, Result, Storage, Tensor};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ReduceOp {
-    Sum,
-    Max,
-    Min,
-}
-
-impl ReduceOp {
-    pub fn name(self) -> &'static str {
-        match self {
-            ReduceOp::Sum => "sum",
-            ReduceOp::Max => "max",
-            ReduceOp::Min => "min",
-        }
-    }
-}
+use crate::{bail, Result, Tensor};
 
 /// Normalised, sorted, de-duplicated axes; an empty list means every axis.
 pub fn resolve_axes(op: &str, axes: &[i64], rank: usize) -> Result<Vec<usize>> {
@@ -82,9 +69,9 @@ pub fn reduce(name: &str, x: &Tensor, axes: &[i64], keepdims: bool) -> Result<Te
         None => x.reshape(shape.clone())?,
     };
     if name == "mean" {
-        out = crate::ops::unary::unary(
-            crate::ops::unary::UnaryOp {
-                kind: crate::ops::unary::UnaryKind::MulScalar,
+        out = unary(
+            UnaryOp {
+                kind: UnaryKind::MulScalar,
                 param: 1.0 / count as f32,
             },
             &out,
@@ -94,16 +81,8 @@ pub fn reduce(name: &str, x: &Tensor, axes: &[i64], keepdims: bool) -> Result<Te
 }
 
 fn reduce_axis(op: ReduceOp, x: &Tensor, outer: usize, n: usize, inner: usize) -> Result<Tensor> {
-    let shape = vec![outer * inner];
-    match x.storage() {
-        Storage::CpuF32(v) => Ok(Tensor::cpu_f32(
-            cpu::reduce::reduce_axis(op, v, outer, n, inner),
-            shape,
-        )),
-        #[cfg(feature = "cuda")]
-        Storage::CudaF32(_) => crate::cuda::reduce::reduce_axis(op, x, outer, n, inner),
-        _ => Err(x.kind_error(op.name(), "x", "a float32 tensor")),
-    }
+    check::float32(op.name(), "x", x)?;
+    backend(op.name(), x.device())?.reduce_axis(op, x, outer, n, inner)
 }
 
 /// Index of the maximum along one axis, as int32.
@@ -118,13 +97,6 @@ pub fn argmax(x: &Tensor, axis: i64, keepdims: bool) -> Result<Tensor> {
         );
     }
     let shape = reduced_shape(x.shape(), &[a], keepdims);
-    match x.storage() {
-        Storage::CpuF32(v) => Ok(Tensor::cpu_i32(
-            cpu::reduce::argmax_axis(v, outer, n, inner),
-            shape,
-        )),
-        #[cfg(feature = "cuda")]
-        Storage::CudaF32(_) => crate::cuda::reduce::argmax_axis(x, outer, n, inner, shape),
-        _ => Err(x.kind_error("argmax", "x", "a float32 tensor")),
-    }
+    check::float32("argmax", "x", x)?;
+    backend("argmax", x.device())?.argmax_axis(x, outer, n, inner, shape)
 }

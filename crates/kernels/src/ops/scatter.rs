@@ -1,9 +1,11 @@
 //! Scatter ops: the gradients of slice, index_select and gather.
 
+use super::check;
+use super::dispatch::backend;
 use super::layout::check_index;
 use crate::error::fmt_shape;
 use crate::shape::{axis as norm_axis, check_rank, numel, strides};
-use crate::{bail, cpu, Result, Storage, Tensor};
+use crate::{bail, Result, Tensor};
 
 /// Zeros of `shape` with `src` written where slice(starts, steps) reads.
 pub fn slice_scatter(
@@ -36,17 +38,8 @@ pub fn slice_scatter(
         .map(|d| starts[d] * s[d])
         .sum();
     let view: Vec<usize> = (0..rank).map(|d| s[d] * steps[d]).collect();
-    match src.storage() {
-        Storage::CpuF32(v) => Ok(Tensor::cpu_f32(
-            cpu::scatter::strided_scatter(v, numel(shape), offset, src.shape(), &view),
-            shape.to_vec(),
-        )),
-        #[cfg(feature = "cuda")]
-        Storage::CudaF32(_) => {
-            crate::cuda::scatter::strided_scatter(src, shape.to_vec(), offset, &view)
-        }
-        _ => Err(src.kind_error(op, "src", "a float32 tensor")),
-    }
+    check::float32(op, "src", src)?;
+    backend(op, src.device())?.strided_scatter(src, shape.to_vec(), offset, &view)
 }
 
 /// src.shape[..axis] + [dim] + src.shape[axis+k..], summing src rows by index (rank k).
@@ -69,20 +62,8 @@ pub fn index_add(src: &Tensor, axis: i64, index: &Tensor, dim: usize) -> Result<
     let mut out = src.shape()[..a].to_vec();
     out.push(dim);
     out.extend_from_slice(&src.shape()[a + k..]);
-    match src.storage() {
-        Storage::CpuF32(v) => {
-            let idx = index.cpu_i32_data(op, "index")?;
-            Ok(Tensor::cpu_f32(
-                cpu::scatter::index_add(v, outer, count, inner, idx, dim),
-                out,
-            ))
-        }
-        #[cfg(feature = "cuda")]
-        Storage::CudaF32(_) => {
-            crate::cuda::scatter::index_add(src, index, outer, count, inner, dim, out)
-        }
-        _ => Err(src.kind_error(op, "src", "a float32 tensor")),
-    }
+    check::float32(op, "src", src)?;
+    backend(op, src.device())?.index_add(src, index, outer, count, inner, dim, out)
 }
 
 /// Zeros of `shape`, then out[p with axis coordinate index[p]] += src[p].
@@ -103,16 +84,6 @@ pub fn scatter_add(src: &Tensor, axis: i64, index: &Tensor, shape: &[usize]) -> 
         );
     }
     check_index(op, index, src, shape[a])?;
-    match src.storage() {
-        Storage::CpuF32(v) => {
-            let idx = index.cpu_i32_data(op, "index")?;
-            Ok(Tensor::cpu_f32(
-                cpu::scatter::scatter_add(v, src.shape(), idx, shape, a),
-                shape.to_vec(),
-            ))
-        }
-        #[cfg(feature = "cuda")]
-        Storage::CudaF32(_) => crate::cuda::scatter::scatter_add(src, index, a, shape.to_vec()),
-        _ => Err(src.kind_error(op, "src", "a float32 tensor")),
-    }
+    check::float32(op, "src", src)?;
+    backend(op, src.device())?.scatter_add(src, index, a, shape.to_vec())
 }
