@@ -19,7 +19,7 @@ import { native, type NativeTensor } from '../../src/native.js';
 import { attentionFilterbank, attentionFilterbankBackward, attentionRead, attentionWrite, type RefArray } from '../../src/reference/index.js';
 import { type Rng } from '../helpers/random.js';
 import { expect } from 'vitest';
-import { family, gradcheck, uniform, wrapNative, type GradCase, type InputMaker, type Sample } from './opinfo.js';
+import { err, family, gradcheck, uniform, wrapNative, type ErrorCase, type GradCase, type InputMaker, type Sample } from './opinfo.js';
 
 const RANGES: [number, number][] = [
   [-1.2, 1.2],
@@ -270,13 +270,54 @@ const writeGrads: GradCase[] = [
   nativeBackward('write', [2, 3, 12, 12], 0),
 ];
 
+// ---- errors ----
+
+const { attention: at } = fv;
+const ok = (): Tensor => fv.zeros([2, 5]);
+/** Float32 params [rows.length,5]. */
+const P = (...rows: number[][]): Tensor => fv.tensor(Float32Array.from(rows.flat()), [rows.length, 5]);
+
+const filterbankErrors: ErrorCase[] = [
+  err('params of rank 1', () => at.filterbank(fv.zeros([5]), 2, 28, 28), /attention\.filterbank: params must be \[batch,5\].*got \[5\]/),
+  err('params [2,4]', () => at.filterbank(fv.zeros([2, 4]), 2, 28, 28), /attention\.filterbank: params must be \[batch,5\].*got \[2,4\]/),
+  err('int32 params', () => at.filterbank(fv.tensor(new Int32Array(10), [2, 5]), 2, 28, 28), /attention\.filterbank: params must be float32 or float64, got int32 \[2,5\]/),
+  err('N = 0', () => at.filterbank(ok(), 0, 28, 28), /attention\.filterbank: N must be a positive integer, got 0/),
+  err('N = 2.5', () => at.filterbank(ok(), 2.5, 28, 28), /attention\.filterbank: N must be a positive integer, got 2\.5/),
+  err('width 0', () => at.filterbank(ok(), 2, 0, 28), /attention\.filterbank: A \(width\) must be a positive integer, got 0/),
+  err('NaN param', () => at.filterbank(P([0, 0, 0, 0, 0], [0, 0, NaN, 0, 0]), 2, 28, 28), /attention\.filterbank: params must be finite, got NaN at \[1,2\] of \[2,5\]/),
+  err('Infinity param (float64)', () => at.filterbank(fv.tensor(new Float64Array([0, 0, 0, Infinity, 0]), [1, 5], { dtype: 'float64' }), 2, 8, 8), /attention\.filterbank: params must be finite, got Infinity at \[0,3\] of \[1,5\]/),
+  err('binding: N = 0', () => native.attentionFilterbank(ok().handle('test'), 0, 28, 28), /attention\.filterbank: N must be at least 1, got 0/),
+];
+
+const filterbankBackwardErrors: ErrorCase[] = [
+  err('binding: dFx shape', () => native.attentionFilterbankBackward(ok().handle('test'), fv.zeros([2, 3, 27]).handle('test'), null, null, 3, 28, 28), /attention\.filterbankBackward: dFx must be \[2,3,28\], got \[2,3,27\]/),
+  err('binding: dgamma shape', () => native.attentionFilterbankBackward(ok().handle('test'), null, null, fv.zeros([3]).handle('test'), 3, 28, 28), /attention\.filterbankBackward: dgamma must be \[2\], got \[3\]/),
+];
+
+const readErrors: ErrorCase[] = [
+  err('x of rank 2', () => at.read(fv.zeros([28, 28]), ok(), 2), /attention\.read: x must be \[batch,H,W\] or \[batch,C,H,W\], got \[28,28\]/),
+  err('batch mismatch', () => at.read(fv.zeros([3, 28, 28]), ok(), 2), /attention\.read: batch mismatch, x \[3,28,28\] vs params \[2,5\]/),
+  err('params [2,6]', () => at.read(fv.zeros([2, 28, 28]), fv.zeros([2, 6]), 2), /attention\.read: params must be \[batch,5\].*got \[2,6\]/),
+  err('NaN param', () => at.read(fv.zeros([1, 28, 28]), P([0, NaN, 0, 0, 0]), 2), /attention\.read: params must be finite, got NaN at \[0,1\] of \[1,5\]/),
+  err('float64 x, float32 params', () => at.read(fv.zeros([2, 8, 8], { dtype: 'float64' }), ok(), 2), /attention\.read: x is float64 but params is float32/),
+  err('N = 0', () => at.read(fv.zeros([2, 8, 8]), ok(), 0), /attention\.read: N must be a positive integer, got 0/),
+];
+
+const writeErrors: ErrorCase[] = [
+  err('w not square', () => at.write(fv.zeros([2, 3, 4]), ok(), 28, 28), /attention\.write: w must hold square N×N patches.*got \[2,3,4\]/),
+  err('w of rank 5', () => at.write(fv.zeros([2, 1, 1, 3, 3]), ok(), 28, 28), /attention\.write: w must be \[batch,N,N\] or \[batch,C,N,N\], got \[2,1,1,3,3\]/),
+  err('batch mismatch', () => at.write(fv.zeros([1, 3, 3]), ok(), 28, 28), /attention\.write: batch mismatch, w \[1,3,3\] vs params \[2,5\]/),
+  err('H = 0', () => at.write(fv.zeros([2, 3, 3]), ok(), 0, 28), /attention\.write: H must be a positive integer, got 0/),
+  err('NaN param', () => at.write(fv.zeros([1, 3, 3]), P([0, 0, 0, 0, NaN]), 8, 8), /attention\.write: params must be finite, got NaN at \[0,4\] of \[1,5\]/),
+];
+
 const all = samples();
 
 export const attention = family('attention', FILTER_TOL, [
-  { name: 'filterbank', samples: all.filterbank, grad: filterbankGrads },
+  { name: 'filterbank', samples: all.filterbank, grad: filterbankGrads, errors: filterbankErrors },
   // The filterbank's gradient kernel, through the binding (float32 only): it is the
   // analytic side of the filterbank's gradcheck.
-  { name: 'filterbankBackward', samples: all.filterbankBackward, grad: false, devices: ['cpu', 'cuda'] },
-  { name: 'read', samples: all.read, grad: readGrads },
-  { name: 'write', samples: all.write, grad: writeGrads },
+  { name: 'filterbankBackward', samples: all.filterbankBackward, grad: false, errors: filterbankBackwardErrors, devices: ['cpu', 'cuda'] },
+  { name: 'read', samples: all.read, grad: readGrads, errors: readErrors },
+  { name: 'write', samples: all.write, grad: writeGrads, errors: writeErrors },
 ]);

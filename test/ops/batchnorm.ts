@@ -12,7 +12,8 @@
 import * as fv from '../../src/index.js';
 import * as ref from '../../src/reference/index.js';
 import { type RefArray } from '../../src/reference/index.js';
-import { f64, family, gradOf, gradcheck, uniform, type GradCase, type InputMaker, type Sample } from './opinfo.js';
+import { native } from '../../src/native.js';
+import { err, f64, family, gradOf, gradcheck, i32, uniform, type ErrorCase, type GradCase, type InputMaker, type Sample } from './opinfo.js';
 
 const SHAPES: number[][] = [[2, 5], [3, 7], [7, 13], [64, 101], [2, 3, 1, 1], [3, 5, 5, 5], [7, 3, 1, 5], [2, 11, 5, 1], [3, 2, 5, 5], [3, 4, 6, 7], [64, 32, 8, 9], [64, 601, 2, 2]];
 
@@ -113,10 +114,43 @@ const grads: GradCase[] = [
   })),
 ];
 
+const z = (s: number[]): fv.Tensor => fv.zeros(s);
+const x43 = (): fv.Tensor => z([4, 3]);
+const h = (s: number[]) => z(s).handle('test');
+
+const errors: ErrorCase[] = [
+  err('x of rank 1', () => ops.batchNorm(z([4]), null, null, { training: true }), /^batchNorm: x must be \[N,C\].*\[4\]/),
+  err('weight shape', () => ops.batchNorm(x43(), fv.ones([4]), null, { training: true }), /^batchNorm: weight must be \[3\].*x \[4,3\].*got \[4\]/),
+  err('bias shape', () => ops.batchNorm(x43(), null, fv.ones([3, 1]), { training: true }), /^batchNorm: bias must be \[3\].*got \[3,1\]/),
+  err('inference without running statistics', () => ops.batchNorm(x43(), null, null, { training: false }), /^batchNorm: inference .*needs runningMean and runningVar/),
+  err('runningMean without runningVar', () => ops.batchNorm(x43(), null, null, { training: true, runningMean: z([3]) }), /^batchNorm: runningMean and runningVar must be given together/),
+  err('runningMean shape', () => ops.batchNorm(x43(), null, null, { training: false, runningMean: z([2]), runningVar: fv.ones([2]) }), /^batchNorm: runningMean must be \[3\].*got \[2\]/),
+  err('momentum 2', () => ops.batchNorm(x43(), null, null, { training: true, momentum: 2 }), /^batchNorm: momentum must lie in \[0, 1\], got 2/),
+  err('training not given', () => ops.batchNorm(x43(), null, null, {} as fv.ops.BatchNormOptions), /^batchNorm: options.training must be true or false/),
+  err('int32 x', () => ops.batchNorm(i32([1, 2, 3, 4], [2, 2]), null, null, { training: true }), /^batchNorm: x .*int32/),
+  err('unknown activation', () => ops.batchNorm(x43(), null, null, { training: true, activation: 'gelu' as 'relu' }), /^batchNorm: options.activation must be 'relu' or undefined, got gelu/),
+  err('nn.BatchNorm2d: unknown activation', () => new fv.nn.BatchNorm2d(3, { activation: 'tanh' as 'relu' }), /^BatchNorm2d: activation must be 'relu' or undefined, got tanh/),
+  // (In inference one value per channel is fine: test/nn-ops.test.ts.)
+  err('one value per channel in training, [N,C]', () => ops.batchNorm(z([1, 3]), null, null, { training: true }), /^batchNorm: expected more than 1 value per channel when training, got x \[1,3\]/),
+  err('one value per channel in training, [N,C,H,W]', () => ops.batchNorm(z([1, 3, 1, 1]), null, null, { training: true }), /\[1,3,1,1\]/),
+  err('binding: one value per channel', () => native.batchNorm(h([1, 3]), h([3]), h([3]), undefined, undefined, 1e-5, false), /^batchNorm: expected more than 1 value per channel/),
+  err('binding: weight shape', () => native.batchNorm(h([4, 3]), h([2]), h([3]), undefined, undefined, 1e-5, true), /^batchNorm: weight must be \[3\]/),
+  err(
+    'binding: backward reluBias shape',
+    () => {
+      const [x, v] = [h([4, 3]), h([3])];
+      return native.batchNormBackward(x, x, v, v, v, true, h([2]));
+    },
+    /^batchNormBackward: reluBias must be \[3\] .*got \[2\]/,
+  ),
+  err('binding: running update with one value', () => native.batchNormUpdateRunning(h([3]), h([3]), h([3]), h([3]), 0.1, 1), /^batchNorm: expected more than 1 value/),
+];
+
 export const batchnorm = family('batchnorm', { atol: 2e-5, rtol: 1e-4 }, [
   {
     name: 'batchNorm',
     samples: [...SHAPES.flatMap((s) => samples(s)), ...samples([7, 13], 50), ...samples([3, 5, 5, 5], 50)],
     grad: grads,
+    errors,
   },
 ]);

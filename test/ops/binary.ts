@@ -5,7 +5,7 @@
 // Gradcheck: same shape, and [2,1,3] with [4,1] (broadcast both ways).
 import * as fv from '../../src/index.js';
 import { binary as refBinary, refArray } from '../../src/reference/index.js';
-import { SPECIALS, f64, family, gc, given, gradcheck, uniform, type GradCase, type InputMaker, type OpSpec, type Sample } from './opinfo.js';
+import { SPECIALS, err, f64, family, gc, given, gradcheck, i32, uniform, type GradCase, type InputMaker, type OpSpec, type Sample } from './opinfo.js';
 
 type Tensor = fv.Tensor;
 type Operand = Tensor | number;
@@ -79,7 +79,15 @@ function grad(op: string, f: (a: Tensor, b: Tensor) => Tensor, shift = 0): GradC
 const { ops } = fv;
 
 const specs: OpSpec[] = [
-  { name: 'add', samples: samplesOf('add', 'uniform'), grad: grad('add', ops.add) },
+  {
+    name: 'add',
+    samples: samplesOf('add', 'uniform'),
+    grad: grad('add', ops.add),
+    errors: [
+      err('shapes that do not broadcast', () => ops.add(fv.zeros([2, 3]), fv.zeros([4, 3])), /^add: .*broadcast.*\[2,3\].*\[4,3\]/),
+      err('int32 b', () => ops.add(fv.zeros([2, 2]), i32([1, 2, 3, 4], [2, 2])), /^add: b .*float32.*int32.*\[2,2\]/),
+    ],
+  },
   {
     name: 'sub',
     samples: samplesOf('sub', 'uniform'),
@@ -95,7 +103,12 @@ const specs: OpSpec[] = [
       },
     ],
   },
-  { name: 'mul', samples: samplesOf('mul', 'uniform'), grad: grad('mul', ops.mul) },
+  {
+    name: 'mul',
+    samples: samplesOf('mul', 'uniform'),
+    grad: grad('mul', ops.mul),
+    errors: [err('shapes that do not broadcast', () => ops.mul(fv.zeros([5, 1, 7]), fv.zeros([2, 6])), /^mul: .*\[5,1,7\].*\[2,6\]/)],
+  },
   { name: 'div', samples: samplesOf('div', 'uniform'), grad: grad('div', ops.div, 4) },
   // A positive base keeps most results real; SPECIALS cover the rest.
   { name: 'pow', samples: samplesOf('pow', 'uniform', [0.1, 3]), grad: grad('pow', ops.pow, 4) },

@@ -18,7 +18,7 @@ import * as ref from '../../src/reference/index.js';
 import { U32 } from '../helpers/compare.js';
 import { expect } from 'vitest';
 import type { NativeTensor } from '../../src/native.js';
-import { absOf, f64, family, gradcheck, uniform, type ErrorCase, type GradCase, type Sample } from './opinfo.js';
+import { absOf, err, f64, family, gradcheck, uniform, type ErrorCase, type GradCase, type Sample } from './opinfo.js';
 
 interface Case {
   x: [number, number, number, number];
@@ -185,7 +185,6 @@ const secondOrder: GradCase[] = GRAD_CASES.slice(0, 3).map(([name, xs, ws, o]) =
 const z = (shape: number[]): fv.Tensor => fv.zeros(shape);
 /** A handle straight from the binding, to check that it re-checks what TypeScript would catch. */
 const h = (shape: number[]): NativeTensor => fv.native.NativeTensor.fromFloat32(new Float32Array(shape.reduce((a, b) => a * b, 1)), shape, 'cpu');
-const err = (name: string, call: () => unknown, message: RegExp): ErrorCase => ({ name, call, message });
 
 const conv2dErrors: ErrorCase[] = [
   err('x rank 3', () => ops.conv2d(z([3, 5, 5]), z([2, 3, 3, 3])), /^conv2d: x must have rank 4 \[N,C,H,W\], got \[3,5,5\]$/),

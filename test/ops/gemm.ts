@@ -7,7 +7,8 @@
 import * as fv from '../../src/index.js';
 import { matmul as refMatmul } from '../../src/reference/index.js';
 import { U32 } from '../helpers/compare.js';
-import { absOf, f64, family, gradcheck, uniform, type Sample } from './opinfo.js';
+import { native } from '../../src/native.js';
+import { absOf, err, f64, family, gradcheck, i32, uniform, type Sample } from './opinfo.js';
 
 /** Stored shape of an operand that reads as rows×cols, transposed when `t`. */
 function stored(batch: number | undefined, rows: number, cols: number, t: boolean): number[] {
@@ -85,5 +86,13 @@ export const gemm = family('gemm', { atol: 0, rtol: 2 * U32 }, [
     name: 'matmul',
     samples: PROBLEMS.flatMap((p) => [sample(p, false, false), sample(p, true, false), sample(p, false, true), sample(p, true, true)]),
     grad: gradCases(),
+    errors: [
+      err('mismatched inner sizes', () => fv.ops.matmul(fv.zeros([2, 3]), fv.zeros([4, 5])), /^matmul: .*a \[2,3\].* b \[4,5\]/),
+      err('mismatched inner sizes, transA', () => fv.ops.matmul(fv.zeros([3, 2]), fv.zeros([4, 5]), { transA: true }), /^matmul: .*a \[3,2\]ᵀ.* b \[4,5\]/),
+      err('mismatched batched shapes', () => fv.ops.matmul(fv.zeros([2, 3, 4]), fv.zeros([3, 4, 5])), /^matmul: .*\[2,3,4\].*\[3,4,5\]/),
+      err('a of rank 1', () => fv.ops.matmul(fv.zeros([4]), fv.zeros([4, 5])), /^matmul: .*a.*\[4\]/),
+      err('int32 a', () => fv.ops.matmul(i32([1, 2, 3, 4], [2, 2]), fv.zeros([2, 2])), /^matmul: a .*float32.*int32.*\[2,2\]/),
+      err('binding: int32 a', () => { const h = i32([1, 2, 3, 4], [2, 2]).handle('test'); return native.matmul(h, h, false, false); }, /^matmul: a .*float32.*int32.*\[2,2\]/),
+    ],
   },
 ]);

@@ -9,7 +9,8 @@
 import * as fv from '../../src/index.js';
 import * as ref from '../../src/reference/index.js';
 import { type RefArray } from '../../src/reference/index.js';
-import { f64, family, gradOf, gradcheck, uniform, type GradCase, type InputMaker, type Sample } from './opinfo.js';
+import { native } from '../../src/native.js';
+import { err, f64, family, gradOf, gradcheck, uniform, type ErrorCase, type GradCase, type InputMaker, type Sample } from './opinfo.js';
 
 const SHAPES: [number, number, number][] = [[1, 1, 1], [2, 3, 5], [3, 7, 2], [7, 5, 13], [64, 33, 31], [256, 5, 256]];
 const NAMES = ['x', 'h', 'c', 'weightIh', 'weightHh', 'biasIh', 'biasHh'] as const;
@@ -97,7 +98,24 @@ function grads(which: string, cell: Cell): GradCase[] {
   ];
 }
 
+const z = (s: number[]): fv.Tensor => fv.zeros(s);
+const h = (s: number[]) => z(s).handle('test');
+const ALL = [true, true, true, true, true, true];
+
+const errors: ErrorCase[] = [
+  err('weightIh shape', () => fv.ops.lstmCell(z([2, 3]), z([2, 4]), z([2, 4]), z([16, 2]), z([16, 4])), /^lstmCell: weightIh must be \[16,3\] for x \[2,3\] and h \[2,4\], got \[16,2\]/),
+  err('h batch', () => fv.ops.lstmCell(z([2, 3]), z([3, 4]), z([2, 4]), z([16, 3]), z([16, 4])), /^lstmCell: h must be \[2, hidden\].*got \[3,4\]/),
+  err('c shape', () => fv.ops.lstmCell(z([2, 3]), z([2, 4]), z([2, 5]), z([16, 3]), z([16, 4])), /^lstmCell: c must be \[2,4\].*got \[2,5\]/),
+  err('biasIh shape', () => fv.ops.lstmCell(z([2, 3]), z([2, 4]), z([2, 4]), z([16, 3]), z([16, 4]), z([15])), /^lstmCell: biasIh must be \[16\].*got \[15\]/),
+  err('binding: gx shape', () => native.lstmCell(h([2, 8]), undefined, undefined, h([2, 3])), /^lstmCell: gx must be \[2,12\]/),
+  // The whole-cell kernels check their own operands too (callers other than ops.lstmCell).
+  err('binding (lstmStep): weightHh shape', () => native.lstmStep(h([2, 3]), h([2, 4]), h([2, 4]), h([16, 3]), h([16, 5])), /^lstmCell: weightHh must be \[16,4\] for x \[2,3\] and c \[2,4\], got \[16,5\]/),
+  err('binding (lstmStepBackward): gates shape', () => native.lstmStepBackward(h([2, 3]), h([2, 4]), h([2, 4]), h([16, 3]), h([16, 4]), undefined, undefined, h([2, 15]), ALL), /^lstmCellBackward: gates must be \[2,16\], got \[2,15\]/),
+  err('binding (lstmStepBackward): dh shape', () => native.lstmStepBackward(h([2, 3]), h([2, 4]), h([2, 4]), h([16, 3]), h([16, 4]), h([2, 3]), undefined, h([2, 16]), ALL), /^lstmCellBackward: dh must be \[2,4\], got \[2,3\]/),
+  err('binding (lstmStepBackward): need flags', () => native.lstmStepBackward(h([2, 3]), h([2, 4]), h([2, 4]), h([16, 3]), h([16, 4]), undefined, undefined, h([2, 16]), [true]), /^lstmCellBackward: need must hold 6 flags, got 1/),
+];
+
 export const lstm = family('lstm', { atol: 2e-5, rtol: 2e-4 }, [
-  { name: 'lstmCell', samples: SHAPES.flatMap(samples), grad: grads('fused', fv.ops.lstmCell) },
+  { name: 'lstmCell', samples: SHAPES.flatMap(samples), grad: grads('fused', fv.ops.lstmCell), errors },
   { name: 'lstmCellComposite', samples: SHAPES.flatMap(compositeSamples), grad: grads('composite', fv.ops.lstmCellComposite) },
 ]);

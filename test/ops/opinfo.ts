@@ -221,7 +221,19 @@ export function checkCudaAgainstCpu(op: OpInfo, sample: Sample): void {
   });
 }
 
-/** The call throws an Error whose message matches. */
+/** An int32 tensor of `values` (indices, or a wrong dtype for a float op). */
+export const i32 = (values: number[], shape: number[]): Tensor => fv.tensor(Int32Array.from(values), shape);
+
+export const err = (name: string, call: () => unknown, message: RegExp): ErrorCase => ({ name, call, message });
+
+/** The call, inside fv.tidy, throws an Error whose message matches. */
 export function checkError(c: ErrorCase): void {
-  expect(() => fv.tidy(() => void c.call())).toThrow(c.message);
+  let thrown: unknown;
+  try {
+    fv.tidy(() => void c.call());
+  } catch (e) {
+    thrown = e;
+  }
+  expect(thrown, `${c.name}: no error thrown`).toBeInstanceOf(Error);
+  expect((thrown as Error).message, c.name).toMatch(c.message);
 }

@@ -16,7 +16,7 @@ import * as ref from '../../src/reference/index.js';
 import { EXACT } from '../helpers/compare.js';
 import { expect } from 'vitest';
 import type { NativeTensor } from '../../src/native.js';
-import { f64, family, given, gradcheck, integers, uniform, type ErrorCase, type GradCase, type InputMaker, type Sample } from './opinfo.js';
+import { err, f64, family, given, gradcheck, integers, uniform, type GradCase, type InputMaker, type Sample } from './opinfo.js';
 
 interface Case {
   x: [number, number, number, number];
@@ -164,7 +164,6 @@ const avgGrads: GradCase[] = [
 const z = (shape: number[]): fv.Tensor => fv.zeros(shape);
 /** A handle straight from the binding, to check that it re-checks what TypeScript would catch. */
 const h = (shape: number[]): NativeTensor => fv.native.NativeTensor.fromFloat32(new Float32Array(shape.reduce((a, b) => a * b, 1)), shape, 'cpu');
-const err = (name: string, call: () => unknown, message: RegExp): ErrorCase => ({ name, call, message });
 
 export const pool = family('pool2d', { atol: 1e-6, rtol: 1e-6 }, [
   {

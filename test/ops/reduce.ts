@@ -8,7 +8,8 @@ import { expect } from 'vitest';
 import * as fv from '../../src/index.js';
 import { argmax as refArgmax, reduce as refReduce } from '../../src/reference/index.js';
 import { EXACT, U32 } from '../helpers/compare.js';
-import { absOf, f64, family, gc, given, gradcheck, integers, uniform, type OpSpec, type Sample } from './opinfo.js';
+import { native } from '../../src/native.js';
+import { absOf, err, f64, family, gc, given, gradcheck, i32, integers, uniform, type OpSpec, type Sample } from './opinfo.js';
 
 type Op = 'sum' | 'mean' | 'max' | 'min';
 type Tensor = fv.Tensor;
@@ -90,6 +91,9 @@ function argmaxSamples(): Sample[] {
 
 /** Gradcheck input: [3,4,5] float64 normals (distinct values, so max/min have no ties). */
 const x = (): Tensor[] => [f64([3, 4, 5], 14)];
+/** Bad input: a [2,3] float32 tensor (axes out of range) and a [2,2] int32 one. */
+const x23 = (): Tensor => fv.zeros([2, 3]);
+const ints = (): Tensor => i32([1, 2, 3, 4], [2, 2]);
 const { ops } = fv;
 
 const specs: OpSpec[] = [
@@ -107,6 +111,13 @@ const specs: OpSpec[] = [
         },
       },
     ],
+    errors: [
+      err('int32 x', () => ops.sum(ints()), /^sum: x .*float32.*int32.*\[2,2\]/),
+      err('axis out of range', () => ops.sum(x23(), 2), /^sum: axis 2 .*\[2,3\]/),
+      err('non-integer axis', () => ops.sum(x23(), 0.5), /^sum: axis 0.5 /),
+      err('binding: int32 x', () => native.reduce('sum', ints().handle('test'), [], false), /^sum: x .*float32.*int32/),
+      err('binding: axis out of range', () => native.reduce('sum', x23().handle('test'), [5], false), /^sum: axis 5 out of range .*rank 2/),
+    ],
   },
   {
     name: 'mean',
@@ -120,6 +131,7 @@ const specs: OpSpec[] = [
         },
       },
     ],
+    errors: [err('axis out of range', () => ops.mean(x23(), [0, -3]), /^mean: axis -3 .*\[2,3\]/)],
   },
   {
     name: 'max',
@@ -136,10 +148,31 @@ const specs: OpSpec[] = [
         },
       },
     ],
+    errors: [
+      err('axis given twice', () => ops.max(x23(), [1, 1]), /^max: axis 1 given twice/),
+      err('empty axis (no identity)', () => ops.max(fv.zeros([0, 3]), 0), /^max: .*empty axis.*\[0,3\]/),
+      err('binding: empty axis', () => native.reduce('max', fv.zeros([0, 3]).handle('test'), [0], false), /^max: .*empty axis.*\[0,3\]/),
+    ],
   },
-  { name: 'min', samples: samplesOf('min'), grad: [gc('min (distinct values)', (t) => ops.min(t, [0, 1], { keepdims: true }), x)] },
+  {
+    name: 'min',
+    samples: samplesOf('min'),
+    grad: [gc('min (distinct values)', (t) => ops.min(t, [0, 1], { keepdims: true }), x)],
+    errors: [err('empty axis (no identity)', () => ops.min(fv.zeros([2, 0])), /^min: .*empty axis.*\[2,0\]/)],
+  },
   // An int32 index: no gradient.
-  { name: 'argmax', samples: argmaxSamples(), grad: false },
+  {
+    name: 'argmax',
+    samples: argmaxSamples(),
+    grad: false,
+    errors: [
+      err('int32 x', () => ops.argmax(ints(), 0), /^argmax: x .*float32.*int32.*\[2,2\]/),
+      err('axis out of range', () => ops.argmax(x23(), 5), /^argmax: axis 5 .*\[2,3\]/),
+      err('empty axis', () => ops.argmax(fv.zeros([2, 0]), 1), /^argmax: .*empty axis.*\[2,0\]/),
+      err('binding: int32 x', () => native.argmax(ints().handle('test'), 0, false), /^argmax: x .*float32.*int32/),
+      err('binding: axis out of range', () => native.argmax(x23().handle('test'), 2, false), /^argmax: axis 2 out of range/),
+    ],
+  },
 ];
 
 export const reduce = family('reduce', EXACT, specs);

@@ -5,7 +5,8 @@
 // Gradcheck: [3,4,5] float64 normals over axes 0, 1, 2 and -1.
 import * as fv from '../../src/index.js';
 import { softmax as refSoftmax } from '../../src/reference/index.js';
-import { f64, family, gc, given, uniform, type InputMaker, type OpSpec, type Sample } from './opinfo.js';
+import { native } from '../../src/native.js';
+import { err, f64, family, gc, given, i32, uniform, type InputMaker, type OpSpec, type Sample } from './opinfo.js';
 
 const SHAPES: number[][] = [[1], [7], [13, 17], [2, 31, 3], [3, 5, 7, 2], [4, 0, 3], [128, 1100]];
 
@@ -47,8 +48,27 @@ function samplesOf(op: Op): Sample[] {
 const overAxes = (op: Op) => [0, 1, 2, -1].map((axis) => gc(`${op} over axis ${axis}`, (t) => fv.ops[op](t, axis), () => [f64([3, 4, 5], 14)]));
 
 const specs: OpSpec[] = [
-  { name: 'softmax', tol: { atol: 1e-7, rtol: 1e-5 }, samples: samplesOf('softmax'), grad: overAxes('softmax') },
-  { name: 'logSoftmax', tol: { atol: 1e-5, rtol: 4e-6 }, samples: samplesOf('logSoftmax'), grad: overAxes('logSoftmax') },
+  {
+    name: 'softmax',
+    tol: { atol: 1e-7, rtol: 1e-5 },
+    samples: samplesOf('softmax'),
+    grad: overAxes('softmax'),
+    errors: [
+      err('int32 x', () => fv.ops.softmax(i32([1, 2, 3, 4], [2, 2])), /^softmax: x .*float32.*int32.*\[2,2\]/),
+      err('axis out of range', () => fv.ops.softmax(fv.zeros([2, 3]), -3), /^softmax: axis -3 .*\[2,3\]/),
+      err('binding: int32 x', () => native.softmax(i32([1, 2, 3, 4], [2, 2]).handle('test'), 0, false), /^softmax: x .*float32.*int32/),
+    ],
+  },
+  {
+    name: 'logSoftmax',
+    tol: { atol: 1e-5, rtol: 4e-6 },
+    samples: samplesOf('logSoftmax'),
+    grad: overAxes('logSoftmax'),
+    errors: [
+      err('axis out of range', () => fv.ops.logSoftmax(fv.zeros([2, 3]), 2), /^logSoftmax: axis 2 .*\[2,3\]/),
+      err('binding: axis out of range', () => native.softmax(fv.zeros([2, 3]).handle('test'), -3, true), /^logSoftmax: axis -3 out of range/),
+    ],
+  },
 ];
 
 export const softmax = family('softmax', { atol: 1e-7, rtol: 1e-5 }, specs);

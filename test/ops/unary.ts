@@ -8,7 +8,7 @@
 import * as fv from '../../src/index.js';
 import { native } from '../../src/native.js';
 import { unary as refUnary } from '../../src/reference/index.js';
-import { SPECIALS, f64, family, gc, given, uniform, wrapNative, type GradCase, type InputMaker, type OpSpec, type Sample } from './opinfo.js';
+import { SPECIALS, err, f64, family, gc, given, i32, uniform, wrapNative, type GradCase, type InputMaker, type OpSpec, type Sample } from './opinfo.js';
 
 type Tensor = fv.Tensor;
 
@@ -60,7 +60,15 @@ const { ops } = fv;
 
 const specs: OpSpec[] = [
   { name: 'neg', samples: samplesOf('neg', WIDE), grad: grad('neg', ops.neg) },
-  { name: 'exp', samples: samplesOf('exp', SATURATING), grad: grad('exp', ops.exp) },
+  {
+    name: 'exp',
+    samples: samplesOf('exp', SATURATING),
+    grad: grad('exp', ops.exp),
+    errors: [
+      err('int32 x', () => ops.exp(i32([1, 2, 3, 4], [2, 2])), /^exp: x .*float32.*int32.*\[2,2\]/),
+      err('binding: int32 x', () => native.unary('exp', i32([1, 2, 3, 4], [2, 2]).handle('test'), 0), /^exp: x must be a float32 tensor, got int32 .*\[2,2\]/),
+    ],
+  },
   { name: 'log', samples: samplesOf('log', POSITIVE), grad: grad('log', ops.log, 3) },
   {
     name: 'sigmoid',
