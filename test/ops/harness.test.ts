@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import * as fv from '../../src/index.js';
 import { binaryOps, matmul as refMatmul, reduce as refReduce, softmax as refSoftmax, unary as refUnary, unaryOps } from '../../src/reference/index.js';
 import { U32 } from '../helpers/compare.js';
+import { makeRng } from '../helpers/random.js';
 import { FAMILIES } from './index.js';
 import { absOf, checkAgainstReference, checkError, gradcheck, f64, uniform, type OpInfo, type Sample } from './opinfo.js';
 
@@ -46,6 +47,18 @@ describe('harness: the declarations', () => {
         expect(o.devices, `${o.name}: gradcheck runs on the reference path`).toContain('reference');
         expect(o.grad.length, `${o.name}: grad is [] (say false for no gradient)`).toBeGreaterThan(0);
       }
+    }
+  });
+
+  it('an op without the reference device refuses float64 input (its flag is true)', () => {
+    const nativeOnly = FAMILIES.flatMap((f) => f.ops).filter((o) => !o.devices.includes('reference'));
+    expect(nativeOnly.length).toBeGreaterThan(0);
+    for (const o of nativeOnly) {
+      const sample = o.samples[0]!;
+      const rng = makeRng(`${o.family}/${sample.name}`);
+      const inputs = sample.inputs.map((m) => m(rng));
+      const run = (): unknown => fv.tidy(() => void sample.run(inputs.map((i) => (i.dtype === 'int32' ? fv.tensor(i.data, i.shape, { dtype: 'int32' }) : fv.tensor(Float64Array.from(i.data), i.shape, { dtype: 'float64' })))));
+      expect(run, `${o.name} ran on float64: add 'reference' to its devices`).toThrow(/float64/);
     }
   });
 

@@ -6,7 +6,9 @@
 //   grad     — gradcheck cases in float64 on the reference path (gradcheck.test.ts),
 //              or false for an op with no gradient (a comparison, an optimiser step);
 //   errors   — bad input and the message it must raise (errors.test.ts);
-//   devices  — where the op runs.
+//   devices  — where the op runs: reference (float64 tensors, checked against the
+//              twin by reference-device.test.ts; gradchecks run there), cpu, cuda.
+//              An op without 'reference' must refuse float64 (harness.test.ts).
 import { expect } from 'vitest';
 import * as fv from '../../src/index.js';
 import type { NativeTensor } from '../../src/native.js';
