@@ -1,17 +1,23 @@
 // Every op family. Each family file declares its ops, one OpInfo each (see
-// opinfo.ts); the runners in this folder and test/gpu/kernels.test.ts instantiate
-// every declaration for every device it lists.
+// opinfo.ts); the runners instantiate every declaration on every device it lists:
+//   native-vs-reference.test.ts  cpu kernels vs src/reference, every sample
+//   reference-device.test.ts     float64 tensors vs src/reference
+//   gradcheck.test.ts            the op's grad cases (float64)
+//   errors.test.ts               the op's bad input and messages
+//   ../gpu/kernels.test.ts       cuda vs cpu, every sample (skips, saying why, without a GPU)
+//   harness.test.ts              the declarations themselves, and that the runners can fail
 //
-// Adding an op takes only its declaration, in its family's `family(…)` list:
+// Adding an op takes only its declaration, in its family file's list, e.g. in unary.ts:
 //
-//   { name: 'softplus',
-//     samples: samplesOf('softplus', WIDE),          // native CPU vs src/reference, CUDA vs CPU
-//     grad: grad('softplus', fv.ops.softplus),       // gradcheck in float64 (or false: no gradient)
-//     errors: [{ name: 'int32 x', call: () => fv.ops.softplus(fv.zeros([2], { dtype: 'int32' })),
-//                message: /^softplus: x must be float32 or float64, got int32 \[2\]$/ }] },
+//   {
+//     name: 'softplus',
+//     samples: samplesOf('softplus', WIDE),      // shapes, SPECIALS; tolerance: the family's
+//     grad: grad('softplus', ops.softplus),      // or false: no gradient
+//     errors: [err('int32 x', () => ops.softplus(i32([1, 2], [2])), /^softplus: x .*float32.*int32/)],
+//   },
 //
-// A new family is a new file here plus one line below; harness.test.ts checks
-// that every family file is listed and every op has samples.
+// (devices default to reference, cpu and cuda.) A new family is a new file here
+// plus one line below; harness.test.ts fails until it is listed.
 import { attention } from './attention.js';
 import { batchnorm } from './batchnorm.js';
 import { binary } from './binary.js';
