@@ -167,18 +167,20 @@ const conv2dGrads: GradCase[] = [
   },
 ];
 
-/** Second order: conv2d's gradient ops are differentiable themselves. */
-const secondOrder: GradCase[] = GRAD_CASES.slice(0, 3).map(([name, xs, ws, o]) => ({
-  name: `${name}: second order through conv2dBackwardInput / conv2dBackwardWeight`,
-  run: () => {
-    const y = ops.conv2d(f64(xs, 4), f64(ws, 5), o);
-    const yShape = [...y.shape];
-    y.dispose();
-    gradcheck((g, w) => ops.conv2dBackwardInput(g, w, xs, o), [f64(yShape, 6), f64(ws, 7)]);
-    gradcheck((g, x) => ops.conv2dBackwardWeight(g, x, ws, o), [f64(yShape, 8), f64(xs, 9)]);
-    gradcheck((g) => ops.conv2dBackwardBias(g), [f64(yShape, 10)]);
-  },
-}));
+/** Second order: conv2d's gradient ops are differentiable themselves (grad w.r.t. g and the other operand). */
+function secondOrder(which: 'conv2dBackwardInput' | 'conv2dBackwardWeight' | 'conv2dBackwardBias'): GradCase[] {
+  return GRAD_CASES.slice(0, 3).map(([name, xs, ws, o]) => ({
+    name: `${name}: second order through ${which}`,
+    run: () => {
+      const y = ops.conv2d(f64(xs, 4), f64(ws, 5), o);
+      const yShape = [...y.shape];
+      y.dispose();
+      if (which === 'conv2dBackwardInput') gradcheck((g, w) => ops.conv2dBackwardInput(g, w, xs, o), [f64(yShape, 6), f64(ws, 7)]);
+      if (which === 'conv2dBackwardWeight') gradcheck((g, x) => ops.conv2dBackwardWeight(g, x, ws, o), [f64(yShape, 8), f64(xs, 9)]);
+      if (which === 'conv2dBackwardBias') gradcheck((g) => ops.conv2dBackwardBias(g), [f64(yShape, 10)]);
+    },
+  }));
+}
 
 // ---- errors ----
 
@@ -214,19 +216,17 @@ export const conv = family('conv2d', { atol: 1e-6, rtol: 1e-6 }, [
   {
     name: 'conv2dBackwardInput',
     samples: samplesOf('conv2dBackwardInput'),
-    grad: secondOrder,
+    grad: secondOrder('conv2dBackwardInput'),
     errors: [err('grad shape', () => ops.conv2dBackwardInput(z([1, 2, 4, 4]), z([2, 3, 3, 3]), [1, 3, 5, 5]), /^conv2dBackwardInput: grad has shape \[1,2,4,4\], expected \[1,2,3,3\]$/)],
   },
   {
     name: 'conv2dBackwardWeight',
     samples: samplesOf('conv2dBackwardWeight'),
-    // Gradchecked with conv2dBackwardInput (secondOrder).
-    grad: false,
+    grad: secondOrder('conv2dBackwardWeight'),
     errors: [
       err('grad shape', () => ops.conv2dBackwardWeight(z([1, 2, 4, 4]), z([1, 3, 5, 5]), [2, 3, 3, 3]), /^conv2dBackwardWeight: grad has shape \[1,2,4,4\], expected \[1,2,3,3\]$/),
       err('binding: grad shape', () => fv.native.conv2dBackwardWeight(h([1, 2, 2, 2]), h([1, 3, 5, 5]), [2, 3, 3, 3], [1, 1], [0, 0], [1, 1], 1), /^conv2dBackwardWeight: grad has shape \[1,2,2,2\], expected \[1,2,3,3\]$/),
     ],
   },
-  // Gradchecked with conv2dBackwardInput (secondOrder).
-  { name: 'conv2dBackwardBias', samples: samplesOf('conv2dBackwardBias'), grad: false },
+  { name: 'conv2dBackwardBias', samples: samplesOf('conv2dBackwardBias'), grad: secondOrder('conv2dBackwardBias') },
 ]);
