@@ -1,6 +1,7 @@
 // DRAW attention: the geometry that pins PAPERS.md §1's 1-based convention (and
 // would catch the 0-based port's off-centre grid), the N = 1 rule, the colour
-// rule, read/write adjointness, memory hygiene, and bad input.
+// rule, read/write adjointness and memory hygiene. (Samples, gradchecks and bad
+// input: test/ops/attention.ts.)
 import { describe, expect, it } from 'vitest';
 import * as fv from '../src/index.js';
 
@@ -134,45 +135,5 @@ describe('attention.read / write', () => {
     const c = attention.write(r, p, 28, 28);
     expect(fv.memory().numTensors).toBe(before + 4);
     for (const t of [x, p, r, c]) t.dispose();
-  });
-});
-
-describe('attention: bad input names the op, the argument and the shapes', () => {
-  const ok = (): fv.Tensor => fv.zeros([2, 5]);
-  it.each([
-    ['params of rank 1', () => attention.filterbank(fv.zeros([5]), 2, 28, 28), /attention\.filterbank: params must be \[batch,5\].*got \[5\]/],
-    ['params [2,4]', () => attention.filterbank(fv.zeros([2, 4]), 2, 28, 28), /attention\.filterbank: params must be \[batch,5\].*got \[2,4\]/],
-    ['int32 params', () => attention.filterbank(fv.tensor(new Int32Array(10), [2, 5]), 2, 28, 28), /attention\.filterbank: params must be float32 or float64, got int32 \[2,5\]/],
-    ['N = 0', () => attention.filterbank(ok(), 0, 28, 28), /attention\.filterbank: N must be a positive integer, got 0/],
-    ['N = 2.5', () => attention.filterbank(ok(), 2.5, 28, 28), /attention\.filterbank: N must be a positive integer, got 2\.5/],
-    ['width 0', () => attention.filterbank(ok(), 2, 0, 28), /attention\.filterbank: A \(width\) must be a positive integer, got 0/],
-    ['NaN param', () => attention.filterbank(P([0, 0, 0, 0, 0], [0, 0, NaN, 0, 0]), 2, 28, 28), /attention\.filterbank: params must be finite, got NaN at \[1,2\] of \[2,5\]/],
-    ['Infinity param (float64)', () => attention.filterbank(fv.tensor(new Float64Array([0, 0, 0, Infinity, 0]), [1, 5], { dtype: 'float64' }), 2, 8, 8), /attention\.filterbank: params must be finite, got Infinity at \[0,3\] of \[1,5\]/],
-    ['read: x of rank 2', () => attention.read(fv.zeros([28, 28]), ok(), 2), /attention\.read: x must be \[batch,H,W\] or \[batch,C,H,W\], got \[28,28\]/],
-    ['read: batch mismatch', () => attention.read(fv.zeros([3, 28, 28]), ok(), 2), /attention\.read: batch mismatch, x \[3,28,28\] vs params \[2,5\]/],
-    ['read: params [2,6]', () => attention.read(fv.zeros([2, 28, 28]), fv.zeros([2, 6]), 2), /attention\.read: params must be \[batch,5\].*got \[2,6\]/],
-    ['read: NaN param', () => attention.read(fv.zeros([1, 28, 28]), P([0, NaN, 0, 0, 0]), 2), /attention\.read: params must be finite, got NaN at \[0,1\] of \[1,5\]/],
-    ['read: float64 x, float32 params', () => attention.read(fv.zeros([2, 8, 8], { dtype: 'float64' }), ok(), 2), /attention\.read: x is float64 but params is float32/],
-    ['read: N = 0', () => attention.read(fv.zeros([2, 8, 8]), ok(), 0), /attention\.read: N must be a positive integer, got 0/],
-    ['write: w not square', () => attention.write(fv.zeros([2, 3, 4]), ok(), 28, 28), /attention\.write: w must hold square N×N patches.*got \[2,3,4\]/],
-    ['write: w of rank 5', () => attention.write(fv.zeros([2, 1, 1, 3, 3]), ok(), 28, 28), /attention\.write: w must be \[batch,N,N\] or \[batch,C,N,N\], got \[2,1,1,3,3\]/],
-    ['write: batch mismatch', () => attention.write(fv.zeros([1, 3, 3]), ok(), 28, 28), /attention\.write: batch mismatch, w \[1,3,3\] vs params \[2,5\]/],
-    ['write: H = 0', () => attention.write(fv.zeros([2, 3, 3]), ok(), 0, 28), /attention\.write: H must be a positive integer, got 0/],
-    ['write: NaN param', () => attention.write(fv.zeros([1, 3, 3]), P([0, 0, 0, 0, NaN]), 8, 8), /attention\.write: params must be finite, got NaN at \[0,4\] of \[1,5\]/],
-  ] as [string, () => unknown, RegExp][])('%s', (_, f, message) => {
-    fv.tidy(() => expect(f).toThrow(message));
-  });
-
-  it('the native backward checks its gradients against params', () => {
-    fv.tidy(() => {
-      const p = fv.zeros([2, 5]).handle('test');
-      const bad = fv.zeros([2, 3, 27]).handle('test');
-      expect(() => fv.native.attentionFilterbankBackward(p, bad, null, null, 3, 28, 28)).toThrow(
-        /attention\.filterbankBackward: dFx must be \[2,3,28\], got \[2,3,27\]/,
-      );
-      const g = fv.zeros([3]).handle('test');
-      expect(() => fv.native.attentionFilterbankBackward(p, null, null, g, 3, 28, 28)).toThrow(/attention\.filterbankBackward: dgamma must be \[2\], got \[3\]/);
-      expect(() => fv.native.attentionFilterbank(p, 0, 28, 28)).toThrow(/attention\.filterbank: N must be at least 1, got 0/);
-    });
   });
 });

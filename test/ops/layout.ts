@@ -1,10 +1,11 @@
 // Layout ops (exact): permute/transpose, slice (negative bounds, steps,
 // clamping, empty), expand, concat, indexSelect and gather (int32 index),
 // reshape with -1 — on float32 and int32 data; dtype must be kept.
-import * as fv from '../../../src/index.js';
-import * as ref from '../../../src/reference/index.js';
-import { EXACT } from '../compare.js';
-import { given, integers, uniform, type Family, type InputMaker, type Sample } from '../samples.js';
+import * as fv from '../../src/index.js';
+import * as ref from '../../src/reference/index.js';
+import { EXACT } from '../helpers/compare.js';
+import { native } from '../../src/native.js';
+import { err, f64, family, given, gradcheck, i32, integers, uniform, type InputMaker, type OpSpec, type Sample } from './opinfo.js';
 
 type DType = fv.DType;
 
@@ -29,6 +30,11 @@ function permuteSamples(): Sample[] {
       });
     }
   }
+  return out;
+}
+
+function transposeSamples(): Sample[] {
+  const out: Sample[] = [];
   for (const [shape, a0, a1] of [[[365, 373], -2, -1], [[13, 17], 0, 1], [[2, 31, 3], 0, 2], [[3, 5, 7, 2], 1, -1]] as [number[], number, number][]) {
     const perm = shape.map((_, i) => (i === (a0 + shape.length) % shape.length ? (a1 + shape.length) % shape.length : i === (a1 + shape.length) % shape.length ? (a0 + shape.length) % shape.length : i));
     out.push({
@@ -125,7 +131,7 @@ function concatSamples(): Sample[] {
   }));
 }
 
-function indexSamples(): Sample[] {
+function indexSelectSamples(): Sample[] {
   const out: Sample[] = [];
   const select: [number[], number, number[], number[], DType][] = [
     [[7, 5], 0, [3], [6, 0, 6], 'float32'],
@@ -144,6 +150,11 @@ function indexSamples(): Sample[] {
       dtype,
     });
   }
+  return out;
+}
+
+function gatherSamples(): Sample[] {
+  const out: Sample[] = [];
   const gather: [number[], number, number[], DType][] = [
     [[4, 5], 1, [4, 3], 'float32'],
     [[4, 5], 0, [2, 5], 'float32'],
@@ -187,8 +198,112 @@ function reshapeSamples(): Sample[] {
   }));
 }
 
-export const layoutFamily: Family = {
-  name: 'layout',
-  tol: EXACT,
-  samples: [...permuteSamples(), ...sliceSamples(), ...expandSamples(), ...concatSamples(), ...indexSamples(), ...reshapeSamples()],
-};
+const { ops } = fv;
+
+const z = (shape: number[]): fv.Tensor => fv.zeros(shape);
+const x23 = (): fv.Tensor => z([2, 3]);
+
+const specs: OpSpec[] = [
+  {
+    name: 'permute',
+    samples: permuteSamples(),
+    grad: [{ name: 'permute', run: () => gradcheck((t) => ops.permute(t, [2, 0, 1]), [f64([2, 3, 4], 16)]) }],
+    errors: [
+      err('perm too short', () => ops.permute(z([2, 3, 4]), [0, 1]), /^permute: .*perm.*\[2,3,4\]/),
+      err('perm with a repeat', () => ops.permute(z([2, 3, 4]), [0, 1, 1]), /^permute: .*perm.*\[2,3,4\]/),
+      err('binding: perm with a repeat', () => native.permute(x23().handle('test'), [0, 0]), /^permute: perm .*\[2,3\]/),
+    ],
+  },
+  {
+    name: 'transpose',
+    samples: transposeSamples(),
+    grad: [{ name: 'transpose', run: () => gradcheck((t) => ops.transpose(t), [f64([3, 4], 17)]) }],
+    errors: [err('axis out of range', () => ops.transpose(x23(), 0, 2), /^transpose: axis 2 .*\[2,3\]/)],
+  },
+  {
+    name: 'slice',
+    samples: sliceSamples(),
+    grad: [
+      {
+        name: 'slice with negative bounds and steps',
+        run: () => {
+          gradcheck((t) => ops.slice(t, [1, -4], [3, -1]), [f64([4, 6], 18)]);
+          gradcheck((t) => ops.slice(t, [0, 1], [4, 6], [2, 3]), [f64([4, 6], 19)]);
+        },
+      },
+    ],
+    errors: [
+      err('begin longer than the rank', () => ops.slice(x23(), [0, 0, 0]), /^slice: .*\[2,3\]/),
+      err('step 0', () => ops.slice(x23(), [0], [2], [0]), /^slice: step\[0\]/),
+      err('binding: end past the axis', () => native.slice(x23().handle('test'), [0, 0], [3, 3], [1, 1]), /^slice: axis 0: .*\[2,3\]/),
+    ],
+  },
+  {
+    name: 'expand',
+    samples: expandSamples(),
+    grad: [{ name: 'expand', run: () => gradcheck((t) => ops.expand(t, [2, 3, 4]), [f64([3, 1], 20)]) }],
+    errors: [err('shape that does not broadcast', () => ops.expand(x23(), [3, 3]), /^expand: .*\[2,3\].*\[3,3\]/)],
+  },
+  {
+    name: 'concat',
+    samples: concatSamples(),
+    grad: [{ name: 'concat (one input twice)', run: () => gradcheck((a, b) => ops.concat([a, b, a], 1), [f64([2, 3], 21), f64([2, 1], 22)]) }],
+    errors: [
+      err('shapes differ off the axis', () => ops.concat([x23(), z([3, 2])], 0), /^concat: tensors\[1\].*\[3,2\].*\[2,3\]/),
+      err('dtypes differ', () => ops.concat([x23(), i32([1, 2, 3], [1, 3])], 0), /^concat: tensors\[1\] is int32.*float32/),
+      err('axis out of range', () => ops.concat([x23(), x23()], 2), /^concat: axis 2 .*\[2,3\]/),
+    ],
+  },
+  {
+    name: 'indexSelect',
+    samples: indexSelectSamples(),
+    grad: [
+      {
+        name: 'indexSelect (repeated indices accumulate)',
+        run: () => {
+          const idx = fv.tensor(new Int32Array([2, 0, 2, 1]), [2, 2]);
+          gradcheck((t) => ops.indexSelect(t, 0, idx), [f64([3, 4], 23)]);
+        },
+      },
+    ],
+    errors: [
+      err('float32 index', () => ops.indexSelect(x23(), 0, z([2])), /^indexSelect: index .*int32.*float32.*\[2\]/),
+      err('axis out of range', () => ops.indexSelect(x23(), -3, i32([0], [1])), /^indexSelect: axis -3 .*\[2,3\]/),
+      err('index past the axis', () => ops.indexSelect(x23(), 0, i32([0, 2], [2])), /^indexSelect: index\[1\] = 2 is out of range 0\.\.2 for x \[2,3\]/),
+      err('negative index', () => ops.indexSelect(x23(), 1, i32([-1], [1])), /^indexSelect: index\[0\] = -1 .*\[2,3\]/),
+    ],
+  },
+  {
+    name: 'gather',
+    samples: gatherSamples(),
+    grad: [
+      {
+        name: 'gather (repeated indices accumulate)',
+        run: () => {
+          const g = fv.tensor(new Int32Array([0, 2, 2, 1, 1, 1]), [2, 3]);
+          gradcheck((t) => ops.gather(t, 1, g), [f64([2, 4], 24)]);
+        },
+      },
+    ],
+    errors: [
+      err('index of another rank', () => ops.gather(z([4, 5]), 1, i32([0, 1, 2, 3, 4, 0], [1, 2, 3])), /^gather: index \[1,2,3\].*x \[4,5\]/),
+      err('float32 index', () => ops.gather(x23(), 1, x23()), /^gather: index .*int32.*float32.*\[2,3\]/),
+      err('axis out of range', () => ops.gather(x23(), 2, i32([0], [1, 1])), /^gather: axis 2 .*\[2,3\]/),
+      err('index past the axis', () => ops.gather(x23(), 1, i32([0, 3, 1, 1], [2, 2])), /^gather: index\[1\] = 3 is out of range 0\.\.3 for x \[2,3\]/),
+      err('negative index', () => ops.gather(x23(), 0, i32([0, -1], [1, 2])), /^gather: index\[1\] = -1 .*\[2,3\]/),
+      err('binding: float32 index', () => native.gather(z([2, 2]).handle('test'), 0, z([2, 2]).handle('test')), /^gather: index .*int32.*float32/),
+    ],
+  },
+  {
+    name: 'reshape',
+    samples: reshapeSamples(),
+    grad: [{ name: 'reshape', run: () => gradcheck((t) => ops.reshape(t, [4, -1]), [f64([2, 3, 2], 15)]) }],
+    errors: [
+      err('-1 that does not divide', () => ops.reshape(x23(), [4, -1]), /^reshape: .*\[2,3\].*\[4,-1\]/),
+      err('size mismatch', () => ops.reshape(x23(), [5]), /^reshape: .*\[2,3\].*\[5\]/),
+      err('two -1', () => ops.reshape(x23(), [-1, -1]), /^reshape: .*-1/),
+    ],
+  },
+];
+
+export const layout = family('layout', EXACT, specs);

@@ -1,4 +1,4 @@
-// Fused optimiser steps (in place): each sample copies its inputs, runs one step
+// Fused optimiser steps (in place; no gradient): each sample copies its inputs, runs one step
 // through the binding and returns [param, state…] concatenated, so the shared
 // harness compares native CPU with the float64 reference (src/reference/optim.ts)
 // and CUDA with CPU. Inputs: param, grad, then the state buffers (positive for
@@ -6,10 +6,10 @@
 // threshold, and not a multiple of any SIMD width or CUDA block).
 // Tolerance: a few float32 roundings per element, amplified by the division by
 // sqrt(v) + eps in RMSProp/Adam: atol 1e-6, rtol 2e-5.
-import * as fv from '../../../src/index.js';
-import { native } from '../../../src/native.js';
-import { adamStep, rmspropStep, sgdStep, type RefArray } from '../../../src/reference/index.js';
-import { uniform, type Family, type Sample } from '../samples.js';
+import * as fv from '../../src/index.js';
+import { native } from '../../src/native.js';
+import { adamStep, rmspropStep, sgdStep, type RefArray } from '../../src/reference/index.js';
+import { family, uniform, type Sample } from './opinfo.js';
 
 type T = fv.Tensor;
 const SIZES = [1, 7, 1000, 40009];
@@ -79,19 +79,31 @@ function adam(n: number, o: { lr: number; beta1: number; beta2: number; eps: num
   };
 }
 
-const samples: Sample[] = [];
-for (const n of SIZES) {
-  samples.push(
-    sgd(n, { lr: 0.1, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, first: false }),
-    sgd(n, { lr: 0.05, momentum: 0.9, dampening: 0.1, weightDecay: 1e-2, nesterov: false, first: false }),
-    sgd(n, { lr: 0.05, momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: true, first: true }),
+const sgdSamples = SIZES.flatMap((n) => [
+  sgd(n, { lr: 0.1, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, first: false }),
+  sgd(n, { lr: 0.05, momentum: 0.9, dampening: 0.1, weightDecay: 1e-2, nesterov: false, first: false }),
+  sgd(n, { lr: 0.05, momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: true, first: true }),
+]);
+
+const rmspropSamples = [
+  ...SIZES.flatMap((n) => [
     rmsprop(n, { lr: 0.01, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false }),
     rmsprop(n, { lr: 0.003, alpha: 0.9, eps: 1e-6, weightDecay: 1e-2, momentum: 0.9, centered: true }),
-    adam(n, { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, step: 1 }),
-    adam(n, { lr: 3e-3, beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 0.05, step: 17 }),
-  );
-}
-samples.push(rmsprop(33, { lr: 0.01, alpha: 0.95, eps: 1e-8, weightDecay: 0, momentum: 0.5, centered: false }));
-samples.push(rmsprop(33, { lr: 0.01, alpha: 0.95, eps: 1e-8, weightDecay: 0, momentum: 0, centered: true }));
+  ]),
+  rmsprop(33, { lr: 0.01, alpha: 0.95, eps: 1e-8, weightDecay: 0, momentum: 0.5, centered: false }),
+  rmsprop(33, { lr: 0.01, alpha: 0.95, eps: 1e-8, weightDecay: 0, momentum: 0, centered: true }),
+];
 
-export const optimFamily: Family = { name: 'optim', tol: { atol: 1e-6, rtol: 2e-5 }, samples };
+const adamSamples = SIZES.flatMap((n) => [
+  adam(n, { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, step: 1 }),
+  adam(n, { lr: 3e-3, beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 0.05, step: 17 }),
+]);
+
+// Binding kernels on float32 tensors: no reference (float64) path, no gradient.
+const NATIVE = ['cpu', 'cuda'] as const;
+
+export const optim = family('optim', { atol: 1e-6, rtol: 2e-5 }, [
+  { name: 'sgdStep', samples: sgdSamples, grad: false, devices: NATIVE },
+  { name: 'rmspropStep', samples: rmspropSamples, grad: false, devices: NATIVE },
+  { name: 'adamStep', samples: adamSamples, grad: false, devices: NATIVE },
+]);

@@ -4,12 +4,13 @@
 // shapes and on logits of ±1000 (finite losses and gradients required).
 // dropout: the Philox mask, against the reference stream with the same seed.
 // embedding: rows picked by int32 ids (repeats included) and the summed gradient.
+// Gradcheck (float64): each reduction, ignoreIndex, dropout with its mask fixed,
+// embedding with repeated ids.
 // Tolerance: atol 1e-5, rtol 1e-5 (a shifted log-sum-exp in f64; BCE elementwise).
-import * as fv from '../../../src/index.js';
-import * as ref from '../../../src/reference/index.js';
-import { type RefArray } from '../../../src/reference/index.js';
-import { given, integers, uniform, type Family, type InputMaker, type Sample } from '../samples.js';
-import { gradOf } from './grads.js';
+import * as fv from '../../src/index.js';
+import * as ref from '../../src/reference/index.js';
+import { type RefArray } from '../../src/reference/index.js';
+import { err, f64, family, gc, given, gradOf, gradcheck, i32, integers, uniform, type InputMaker, type Sample } from './opinfo.js';
 
 const finite = (v: Float32Array | Int32Array): void => {
   if (!v.every(Number.isFinite)) throw new Error('result has non-finite values');
@@ -148,8 +149,84 @@ function embeddingSamples(): Sample[] {
   ]);
 }
 
-export const lossesFamily: Family = {
-  name: 'losses',
-  tol: { atol: 1e-5, rtol: 1e-5 },
-  samples: [...bceSamples(), ...ceSamples(), ...dropoutSamples(), ...embeddingSamples()],
-};
+const { ops } = fv;
+const REDUCTIONS = ['mean', 'sum', 'none'] as const;
+const z = (s: number[]): fv.Tensor => fv.zeros(s);
+const ids = (v: number[]): fv.Tensor => i32(v, [v.length]);
+
+// The family keeps its name 'losses' (it seeds the samples' inputs) for dropout and embedding too.
+export const losses = family('losses', { atol: 1e-5, rtol: 1e-5 }, [
+  {
+    name: 'bceWithLogits',
+    samples: bceSamples(),
+    grad: REDUCTIONS.map((reduction) => gc(`bceWithLogits logits and targets, ${reduction}`, (x, t) => ops.bceWithLogits(x, t, { reduction }), () => [f64([3, 5], 1, 3), f64([3, 5], 2, 0.2, 0.5)])),
+    errors: [
+      err('shapes differ', () => ops.bceWithLogits(z([3, 4]), z([4, 3])), /^bceWithLogits: targets \[4,3\] must match logits \[3,4\]/),
+      err('float64 targets, float32 logits', () => ops.bceWithLogits(z([2]), fv.zeros([2], { dtype: 'float64' })), /^bceWithLogits: targets is float64/),
+    ],
+  },
+  {
+    name: 'crossEntropy',
+    samples: ceSamples(),
+    grad: [
+      ...REDUCTIONS.map((reduction) => ({
+        name: `crossEntropy logits, ${reduction}`,
+        run: () => gradcheck((x) => ops.crossEntropy(x, fv.tensor(Int32Array.from([0, 4, 2, 4]), [4]), { reduction }), [f64([4, 5], 3, 2)]),
+      })),
+      {
+        name: 'crossEntropy with ignoreIndex',
+        run: () => {
+          const t = fv.tensor(Int32Array.from([1, -100, 2]), [3]);
+          gradcheck((x) => ops.crossEntropy(x, t, { ignoreIndex: -100 }), [f64([3, 3], 4)]);
+        },
+      },
+    ],
+    errors: [
+      err('target past the classes', () => ops.crossEntropy(z([3, 4]), ids([0, 4, 1])), /^crossEntropy: targets\[1\] = 4 is out of range 0..4/),
+      err('targets shape', () => ops.crossEntropy(z([3, 4]), ids([0, 1])), /^crossEntropy: targets must be \[3\].*logits \[3,4\].*got \[2\]/),
+      err('float32 targets', () => ops.crossEntropy(z([3, 4]), z([3])), /^crossEntropy: targets must be int32 class indices, got float32 \[3\]/),
+      err('logits of rank 1', () => ops.crossEntropy(z([3]), ids([0, 1, 2])), /^crossEntropy: logits must be \[N,K\], got \[3\]/),
+      err('unknown reduction', () => ops.crossEntropy(z([3, 4]), ids([0, 1, 2]), { reduction: 'avg' as 'mean' }), /^crossEntropy: reduction must be 'mean', 'sum' or 'none', got "avg"/),
+      err('target past the classes (float64 logits)', () => ops.crossEntropy(fv.zeros([3, 4], { dtype: 'float64' }), ids([0, 9, 2])), /^crossEntropy: targets\[1\] = 9 is out of range 0..4/),
+    ],
+  },
+  {
+    name: 'dropout',
+    samples: dropoutSamples(),
+    grad: [
+      {
+        name: 'dropout (the mask is fixed by re-seeding per evaluation)',
+        run: () =>
+          gradcheck((x) => {
+            fv.seed(99);
+            return ops.dropout(x, 0.4);
+          }, [f64([4, 5], 5)]),
+      },
+      gc('dropout in eval mode is the identity', (x) => ops.mul(ops.dropout(x, 0.4, { training: false }), x), () => [f64([6], 6)]),
+    ],
+    errors: [
+      err('p 1.5', () => ops.dropout(z([3]), 1.5), /^dropout: p must lie in \[0, 1\], got 1.5/),
+      err('p NaN', () => ops.dropout(z([3]), NaN), /^dropout: p must lie in \[0, 1\], got NaN/),
+      err('int32 x', () => ops.dropout(ids([1, 2]), 0.5), /^dropout: x .*int32/),
+    ],
+  },
+  {
+    name: 'embedding',
+    samples: embeddingSamples(),
+    grad: [
+      {
+        name: 'embedding weight, with repeated ids',
+        run: () => {
+          const ids = fv.tensor(Int32Array.from([2, 0, 2, 3, 2, 1]), [2, 3]);
+          gradcheck((w) => ops.embedding(ids, w), [f64([4, 3], 7)]);
+        },
+      },
+    ],
+    errors: [
+      err('id past the table', () => ops.embedding(ids([0, 2, 5, 1]), z([5, 3])), /^embedding: ids\[2\] = 5 is out of range 0..5 for weight \[5,3\]/),
+      err('negative id', () => ops.embedding(ids([0, -1]), z([5, 3])), /^embedding: ids\[1\] = -1 is out of range/),
+      err('float32 ids', () => ops.embedding(z([2]), z([5, 3])), /^embedding: ids must be int32, got float32 \[2\]/),
+      err('weight of rank 1', () => ops.embedding(ids([0]), z([5])), /^embedding: weight must be \[numEmbeddings, dim\], got \[5\]/),
+    ],
+  },
+]);

@@ -1,9 +1,0 @@
-// CPU kernels of the gemm family vs their float64 twins in src/reference
-// (samples and tolerances: test/helpers/ops/gemm.ts).
-import { describe, it } from 'vitest';
-import { gemmFamily as family } from '../helpers/ops/index.js';
-import { checkAgainstReference } from '../helpers/samples.js';
-
-describe(`${family.name}: native CPU vs src/reference`, () => {
-  it.each(family.samples.map((s) => [s.name, s] as const))('%s', (_, sample) => checkAgainstReference(family, sample));
-});
