@@ -54,7 +54,7 @@ function info(): string {
 async function bench(argv: string[]): Promise<void> {
   const values = parseCommand('bench', 'benchmarks against baselines measured in the same run (PyTorch CPU, numpy)', argv, {
     json: { type: 'boolean', default: false, help: 'print the report as JSON' },
-    only: { type: 'string', help: 'a comma list of gemm, lstm, conv, attention, draw, bninception, captions (default all)' },
+    only: { type: 'string', help: 'a comma list of gemm, lstm, conv, attention, draw, dram, bninception, captions (default all)' },
   });
   if (!values) return;
   // The bench sources sit beside src/ in the build (dist/bench).
