@@ -3,10 +3,18 @@
 // through the Gaussian filterbank, the window of glimpse t emitted from h_{t−1}
 // (the first from the initial state h_0 = 0, i.e. the attention head's bias),
 // and a softmax on h_T classifies the image:
-//   p_t = W_att h_{t−1} + b_att            (g̃X, g̃Y, log σ², log δ̃, log γ)
+//   p_t = a · W_att h_{t−1} + b_att        (g̃X, g̃Y, log σ², log δ̃, log γ)
+//   with g̃X, g̃Y → tanh(g̃X), tanh(g̃Y)    (boundedCentres: the grid's centre stays on the image)
 //   r_t = γ · F_Y x F_Xᵀ                   (DRAW eq. 19–22, one N×N glimpse)
 //   h_t = LSTM(h_{t−1}, r_t)
 //   p(y | x) = softmax(W_cls h_T + b_cls)
+// The tanh on the centres is foveate's choice where the paper is silent (PAPERS.md:
+// "tune what the paper leaves open"): a window cannot leave the image. Without it a run
+// at lr 1e-3 learnt to localise the digit within ~1,200 steps and then sent its later
+// glimpses off the image (g̃ ≈ ±2–3), where they see nothing and get no gradient back;
+// the loss went back to log 10. The gain a (attentionGain, default 1: DRAW's plain
+// linear head) slows Adam's moves of the windows by 1/a; 0.1 was too slow to learn
+// in 2,000 steps.
 // Like DRAW the computation is one function of named weights (`dramRollout`), so
 // the float32 model and the float64 gradcheck run the same code.
 //
@@ -15,7 +23,7 @@
 import { fail, fmtShape } from '../errors.js';
 import { tensor } from '../creation.js';
 import { type DeviceName } from '../device.js';
-import { add, crossEntropy, expand, lstmCell, matmul, reshape } from '../ops/index.js';
+import { add, concat, crossEntropy, expand, lstmCell, matmul, mulScalar, reshape, slice, tanh } from '../ops/index.js';
 import { type LstmState } from '../ops/lstm.js';
 import { read as attnRead } from '../attention/index.js';
 import { Conv2d, Flatten, Linear, LSTMCell, MaxPool2d, Module, ReLU, Sequential } from '../nn/index.js';
@@ -34,6 +42,10 @@ export interface DramConfig {
   /** LSTM units (256 in Table 3). */
   lstmSize: number;
   classes: number;
+  /** The attention head's gain a: p = a·W h + b (1). */
+  attentionGain: number;
+  /** Whether the window centres pass through tanh, keeping them on the image (true). */
+  boundedCentres: boolean;
 }
 
 /** The conv-net baseline's architecture. */
@@ -47,11 +59,11 @@ export interface ClutteredConvConfig {
 export type ClutteredModelConfig = DramConfig | ClutteredConvConfig;
 
 /** Table 3's DRAM row: 100×100, 8 glimpses of 12×12, 256 LSTM units. */
-export const DRAM_DEFAULTS: DramConfig = { model: 'dram', width: 100, height: 100, glimpses: 8, readN: 12, lstmSize: 256, classes: 10 };
+export const DRAM_DEFAULTS: DramConfig = { model: 'dram', width: 100, height: 100, glimpses: 8, readN: 12, lstmSize: 256, classes: 10, attentionGain: 1, boundedCentres: true };
 
 /** Initial σ of the first glimpse (pixels): wide enough to blur the whole 100×100 image into 12×12. */
 export const DRAM_INIT_SIGMA = 4.5;
-/** Scale of the attention head's initial weights (so early windows stay near the bias). */
+/** Scale of the attention head's initial weights (so early windows stay near the first). */
 export const DRAM_INIT_ATTENTION_SCALE = 0.1;
 
 /** Validates a config (every field named in the error), returning a clean copy. */
@@ -69,7 +81,10 @@ export function checkClutteredConfig(op: string, c: unknown): ClutteredModelConf
     return r;
   }
   if (o.model !== 'dram') fail(op, `model must be 'dram' or 'conv', got ${JSON.stringify(o.model)}`);
-  return { model: 'dram', width: int('width'), height: int('height'), glimpses: int('glimpses'), readN: int('readN'), lstmSize: int('lstmSize'), classes: int('classes') };
+  const gain = o.attentionGain;
+  if (typeof gain !== 'number' || !(gain > 0) || !Number.isFinite(gain)) fail(op, `attentionGain must be a positive number, got ${JSON.stringify(gain)}`);
+  if (typeof o.boundedCentres !== 'boolean') fail(op, `boundedCentres must be true or false, got ${JSON.stringify(o.boundedCentres)}`);
+  return { model: 'dram', width: int('width'), height: int('height'), glimpses: int('glimpses'), readN: int('readN'), lstmSize: int('lstmSize'), classes: int('classes'), attentionGain: gain, boundedCentres: o.boundedCentres };
 }
 
 /** Weights by their dotted parameter names ("lstm.weightIh", "readAttention.bias", …). */
@@ -78,11 +93,24 @@ export type DramWeights = Record<string, Tensor>;
 export interface DramRollout {
   /** [batch, classes]: the logits of p(y | x) from h_T. */
   logits: Tensor;
-  /** The T windows [batch, 5] (raw g̃X, g̃Y, log σ², log δ̃, log γ), glimpse 1 first. */
+  /** The T windows [batch, 5] as read (g̃X, g̃Y, log σ², log δ̃, log γ, centres after tanh), glimpse 1 first. */
   windows: Tensor[];
 }
 
 const linear = (w: DramWeights, name: string, x: Tensor): Tensor => add(matmul(x, w[`${name}.weight`]!, { transB: true }), w[`${name}.bias`]!);
+
+/** The window read with from the head's output: the centres through tanh when bounded. */
+function readWindow(c: DramConfig, p: Tensor): Tensor {
+  if (!c.boundedCentres) return p;
+  const b = p.shape[0]!;
+  return concat([tanh(slice(p, [0, 0], [b, 2])), slice(p, [0, 2], [b, 5])], 1);
+}
+
+/** The attention head a·W h + b. */
+const head = (c: DramConfig, w: DramWeights, h: Tensor): Tensor => {
+  const wh = matmul(h, w['readAttention.weight']!, { transB: true });
+  return add(c.attentionGain === 1 ? wh : mulScalar(wh, c.attentionGain), w['readAttention.bias']!);
+};
 
 /** The T glimpses and the class logits for x [batch, H, W] (values in [0, 1]). */
 export function dramRollout(c: DramConfig, w: DramWeights, x: Tensor): DramRollout {
@@ -91,13 +119,13 @@ export function dramRollout(c: DramConfig, w: DramWeights, x: Tensor): DramRollo
   const zeros = (): Tensor => tensor(x.dtype === 'float64' ? new Float64Array(b * H) : new Float32Array(b * H), [b, H], { device: x.device });
   let s: LstmState = { h: zeros(), c: zeros() };
   // h_0 = 0, so the first window is the head's bias for every image.
-  let window = expand(reshape(w['readAttention.bias']!, [1, 5]), [b, 5]);
+  let window = readWindow(c, expand(reshape(w['readAttention.bias']!, [1, 5]), [b, 5]));
   const windows: Tensor[] = [];
   for (let t = 0; t < c.glimpses; t++) {
     windows.push(window);
     const r = reshape(attnRead(x, window, c.readN), [b, c.readN * c.readN]);
     s = lstmCell(r, s.h, s.c, w['lstm.weightIh']!, w['lstm.weightHh']!, w['lstm.biasIh'], w['lstm.biasHh']);
-    if (t + 1 < c.glimpses) window = linear(w, 'readAttention', s.h);
+    if (t + 1 < c.glimpses) window = readWindow(c, head(c, w, s.h));
   }
   return { logits: linear(w, 'classifier', s.h), windows };
 }
@@ -151,7 +179,8 @@ export class DRAM extends Module implements ClutteredClassifier {
     this.classifier = this.registerModule('classifier', new Linear(c.lstmSize, c.classes, { device }));
     // Glimpse initialisation: the first window (the bias) covers the whole image —
     // centred (g̃ = 0), stride δ̃ = 1 so the N centres span the full width, σ = 4.5 px,
-    // γ = 1 — and small head weights keep the next windows near it until they learn.
+    // γ = 1 — and small head weights (0.1 × the default) keep the next windows near it
+    // until they learn.
     const set = (p: Tensor, v: Float32Array): void => {
       const src = tensor(v, p.shape, { device });
       p.assign(src);

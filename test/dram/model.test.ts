@@ -12,7 +12,7 @@ describe('DRAM model', () => {
   it('Table 3 sizes: 8 glimpses of 12×12 into a 256-unit LSTM, softmax on h_T; parameter count', () => {
     fv.seed(0);
     const m = new fv.models.DRAM({ glimpses: 8, readN: 12, lstmSize: 256 });
-    expect(m.config).toEqual({ model: 'dram', width: 100, height: 100, glimpses: 8, readN: 12, lstmSize: 256, classes: 10 });
+    expect(m.config).toEqual({ model: 'dram', width: 100, height: 100, glimpses: 8, readN: 12, lstmSize: 256, classes: 10, attentionGain: 1, boundedCentres: true });
     const shapes = Object.fromEntries(m.namedParameters().map(([n, p]) => [n, p.shape]));
     expect(shapes).toEqual({
       'lstm.weightIh': [1024, 144],
@@ -57,7 +57,7 @@ describe('DRAM model', () => {
   });
 
   it('gradchecks the loss in float64 on a tiny configuration', () => {
-    const c: fv.models.DramConfig = { model: 'dram', width: 9, height: 7, glimpses: 3, readN: 3, lstmSize: 4, classes: 3 };
+    const c: fv.models.DramConfig = { model: 'dram', width: 9, height: 7, glimpses: 3, readN: 3, lstmSize: 4, classes: 3, attentionGain: 0.5, boundedCentres: true };
     fv.seed(4);
     const m = new fv.models.DRAM(c);
     const named = m.namedParameters();
@@ -69,6 +69,25 @@ describe('DRAM model', () => {
     expect(r.failures, r.failures.join('\n')).toEqual([]);
     expect(r.ok).toBe(true);
     m.dispose();
+  });
+
+  it('bounded centres keep every window on the image however large the head output is; unbounded is the plain linear head', () => {
+    fv.seed(7);
+    const x = fv.rand([3, 100, 100]);
+    for (const bounded of [true, false]) {
+      const m = new fv.models.DRAM({ glimpses: 3, readN: 4, lstmSize: 8, boundedCentres: bounded, attentionGain: 1000 });
+      fv.noGrad(() =>
+        fv.tidy(() => {
+          const r = m.rollout(x);
+          const p = r.windows[2]!.toFloat32Array();
+          const centres = Array.from({ length: 3 }, (_, i) => [p[i * 5]!, p[i * 5 + 1]!]).flat();
+          if (bounded) for (const g of centres) expect(Math.abs(g)).toBeLessThanOrEqual(1);
+          else expect(Math.max(...centres.map(Math.abs))).toBeGreaterThan(1);
+        }),
+      );
+      m.dispose();
+    }
+    x.dispose();
   });
 
   it('the conv baseline: two 5×5 conv layers with 4× max-pooling and a linear layer; parameter count', () => {

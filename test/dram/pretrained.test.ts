@@ -10,7 +10,7 @@ describe('pretrained DRAM-8', () => {
     const path = pretrainedDramPath();
     expect(statSync(path).size).toBeLessThan(5 * 1024 * 1024);
     expect((JSON.parse(readFileSync('package.json', 'utf8')) as { files: string[] }).files).toContain('weights/*.safetensors');
-    expect(readDramCheckpointInfo(path).config).toEqual({ model: 'dram', width: 100, height: 100, glimpses: 8, readN: 12, lstmSize: 256, classes: 10 });
+    expect(readDramCheckpointInfo(path).config).toEqual({ model: 'dram', width: 100, height: 100, glimpses: 8, readN: 12, lstmSize: 256, classes: 10, attentionGain: 1, boundedCentres: true });
   });
 
   it('eval dram --pretrained classifies the fixed test set far better than chance', async () => {
