@@ -3,7 +3,7 @@
 T glimpses, backward, global-norm clip 10, Adam) of DRAW's Differentiable RAM on
 100x100 images, batch 64, 8 glimpses of 12x12, 256 LSTM units, written from the
 same equations as src/models/dram.ts (PAPERS.md §1: 1-based filter centres,
-Z = max(sum, 1e-8), glimpse = gamma FY x FX^T, window t = W h_{t-1} + b with
+Z = max(sum, 1e-8), glimpse = gamma FY x FX^T, window t = 0.3 W h_{t-1} + b with
 tanh on the centres, softmax on h_T).
 
 Input (stdin JSON): {"batch": 64, "glimpses": 8, "read_n": 12, "hidden": 256, "size": 100, "min_ms": 2000}
@@ -55,8 +55,8 @@ class Dram(torch.nn.Module):
             fx, fy, g = filterbank(p, self.n, self.size, self.size)
             r = (fy @ x @ fx.transpose(1, 2)) * g[:, None, None]
             hx, cx = self.lstm(r.reshape(bs, -1), (hx, cx))
-            if t + 1 < self.T:  # centres kept on the image by tanh
-                q = self.att(hx)
+            if t + 1 < self.T:  # gain 0.3 on the head, centres kept on the image by tanh
+                q = 0.3 * (hx @ self.att.weight.t()) + self.att.bias
                 p = torch.cat([torch.tanh(q[:, :2]), q[:, 2:]], 1)
         return F.cross_entropy(self.cls(hx), y)
 

@@ -51,6 +51,7 @@ export async function trainDramCommand(argv: string[]): Promise<void> {
     glimpses: { type: 'string', default: '8', help: 'glimpses T' },
     'read-n': { type: 'string', default: '12', help: 'glimpse size N (N×N)' },
     'lstm-size': { type: 'string', default: '256', help: 'LSTM units' },
+    'attention-gain': { type: 'string', default: '0.3', help: 'gain a of the attention head, p = a·W h + b (smaller: windows move more slowly)' },
     steps: { type: 'string', default: '100000', help: 'training steps' },
     'batch-size': { type: 'string', default: '64', help: 'images per step' },
     lr: { type: 'string', default: '0.001', help: 'Adam learning rate at step 0' },
@@ -71,6 +72,7 @@ export async function trainDramCommand(argv: string[]): Promise<void> {
   const glimpses = intOption(cmd, 'glimpses', values.glimpses, 1);
   const readN = intOption(cmd, 'read-n', values['read-n'], 1);
   const lstmSize = intOption(cmd, 'lstm-size', values['lstm-size'], 1);
+  const attentionGain = positiveOption(cmd, 'attention-gain', values['attention-gain']);
   const steps = intOption(cmd, 'steps', values.steps);
   const batchSize = intOption(cmd, 'batch-size', values['batch-size'], 1);
   const lr = positiveOption(cmd, 'lr', values.lr);
@@ -86,7 +88,7 @@ export async function trainDramCommand(argv: string[]): Promise<void> {
   const run = new RunFolder(values.out ?? (kind === 'conv' ? 'runs/dram-conv' : `runs/dram-${glimpses}`));
 
   seedRng(seed);
-  const model: ClutteredClassifier = kind === 'conv' ? new ClutteredConvNet({}, { device }) : new DRAM({ glimpses, readN, lstmSize }, { device });
+  const model: ClutteredClassifier = kind === 'conv' ? new ClutteredConvNet({}, { device }) : new DRAM({ glimpses, readN, lstmSize, attentionGain }, { device });
   const label = kind === 'conv' ? 'conv net' : `DRAM ${glimpses} glimpses ${readN}×${readN}`;
   const optimizer = new Adam(model.parameters(), { lr });
   const train = clutteredMnist({ split: 'train', seed });

@@ -12,7 +12,7 @@ describe('DRAM model', () => {
   it('Table 3 sizes: 8 glimpses of 12×12 into a 256-unit LSTM, softmax on h_T; parameter count', () => {
     fv.seed(0);
     const m = new fv.models.DRAM({ glimpses: 8, readN: 12, lstmSize: 256 });
-    expect(m.config).toEqual({ model: 'dram', width: 100, height: 100, glimpses: 8, readN: 12, lstmSize: 256, classes: 10, attentionGain: 1, boundedCentres: true });
+    expect(m.config).toEqual({ model: 'dram', width: 100, height: 100, glimpses: 8, readN: 12, lstmSize: 256, classes: 10, attentionGain: 0.3, boundedCentres: true });
     const shapes = Object.fromEntries(m.namedParameters().map(([n, p]) => [n, p.shape]));
     expect(shapes).toEqual({
       'lstm.weightIh': [1024, 144],
