@@ -97,7 +97,8 @@ export async function trainDramCommand(argv: string[]): Promise<void> {
   const pictures = (m: ClutteredClassifier): void => {
     if (m instanceof DRAM) writeGlimpsePictures(m, test, run.dir);
   };
-  const bar = new ProgressBar({ total: steps, label: `dram ${kind === 'conv' ? 'conv' : glimpses}`, unit: 'steps' });
+  // The bar counts this invocation's steps (made at the first step, when a resumed run's start is known).
+  let bar: ProgressBar | undefined;
   let shown = 0;
   const result = trainDram({
     model,
@@ -116,6 +117,10 @@ export async function trainDramCommand(argv: string[]): Promise<void> {
     run,
     resume: values.resume,
     onProgress: (p) => {
+      if (!bar) {
+        shown = p.step - 1;
+        bar = new ProgressBar({ total: steps - shown, label: `dram ${kind === 'conv' ? 'conv' : glimpses} (from step ${shown})`, unit: 'steps' });
+      }
       bar.tick(p.step - shown, `loss ${p.loss.toFixed(3)}${Number.isNaN(p.validError) ? '' : ` valid ${pct(p.validError)} (best ${pct(p.bestValidError)})`}`);
       shown = p.step;
     },
