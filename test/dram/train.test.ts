@@ -117,7 +117,9 @@ describe('DRAM training runs', () => {
     const { model } = make();
     const path = join(dir, 'ck.safetensors');
     saveDramCheckpoint(path, model, undefined, 17);
-    const [line] = await captured(() => evalDramCommand(['--checkpoint', path, '--limit', '40', '--json']));
+    const pics = join(dir, 'pics');
+    const [line] = await captured(() => evalDramCommand(['--checkpoint', path, '--limit', '40', '--json', '--out', pics]));
+    expect(readdirSync(pics).sort()).toEqual(['glimpses.gif', 'glimpses.png']);
     const r = JSON.parse(line!) as { step: number; images: number; testError: number; wrong: number; glimpses: number };
     expect(r.step).toBe(17);
     expect(r.images).toBe(40);
