@@ -11,6 +11,7 @@ export interface BenchReport {
   conv?: import('./conv.js').ConvRow[];
   attention?: { name: string; ms: number }[];
   draw?: import('./draw.js').DrawRow[];
+  dram?: import('./dram.js').DramRow[];
   bninception?: import('./bn-inception.js').BnInceptionRow[];
 }
 
@@ -51,6 +52,12 @@ export function formatReport(report: BenchReport): string {
     const note = report.draw.find((r) => r.note)?.note;
     if (note) lines.push(`PyTorch baseline unavailable: ${note}`);
   }
+  if (report.dram) {
+    lines.push('', 'DRAM training step vs PyTorch CPU (ms, best of runs; ratio = torch / foveate)', '| case | foveate | torch | ratio |', '| --- | ---: | ---: | ---: |');
+    for (const r of report.dram) lines.push(`| ${r.name} | ${r.foveateMs.toFixed(1)} | ${r.torchMs?.toFixed(1) ?? 'n/a'} | ${r.ratio?.toFixed(2) ?? 'n/a'} |`);
+    const note = report.dram.find((r) => r.note)?.note;
+    if (note) lines.push(`PyTorch baseline unavailable: ${note}`);
+  }
   if (report.bninception) {
     lines.push('', 'BN-Inception training step (forward + backward) vs PyTorch CPU (images/s; ratio = torch ms / foveate ms)', '| case | foveate | torch | ratio |', '| --- | ---: | ---: | ---: |');
     for (const r of report.bninception) lines.push(`| ${r.name} | ${r.foveateImagesPerS.toFixed(1)} | ${r.torchImagesPerS?.toFixed(1) ?? 'n/a'} | ${r.ratio?.toFixed(2) ?? 'n/a'} |`);
@@ -81,6 +88,10 @@ export async function runBenchmarks(only?: string[]): Promise<BenchReport> {
   if (want('draw')) {
     const { benchDraw } = await import('./draw.js');
     report.draw = benchDraw();
+  }
+  if (want('dram')) {
+    const { benchDram } = await import('./dram.js');
+    report.dram = benchDram();
   }
   if (want('bninception')) {
     const { benchBnInception } = await import('./bn-inception.js');

@@ -34,6 +34,11 @@ Usage:
                                     BLEU-1..4, METEOR, CIDEr-D, ROUGE-L as in coco-caption
   foveate eval draw --checkpoint F [--limit N] [--seed S] [--json]
                                     the test NLL bound of a DRAW checkpoint
+  foveate train dram [--model dram|conv] [--glimpses 8] [--steps N] [--out DIR] [--resume]
+                                    DRAW's Differentiable RAM on 100×100 cluttered MNIST (Table 1)
+  foveate eval dram --checkpoint F|--pretrained [--images F.idx --labels F.idx] [--json]
+                                    the test error of a DRAM / conv-net checkpoint
+  foveate data cluttered --out DIR  cluttered-MNIST samples as PNG
   foveate start                     the default job (see README)
 
   foveate <command> --help          every option of a command, with its default
@@ -66,7 +71,8 @@ function bench(argv: string[]): number {
 async function evalCommand(argv: string[]): Promise<void> {
   const [what, ...rest] = argv;
   if (what === 'draw') return (await import('./train-draw.js')).evalDrawCommand(rest);
-  if (what !== 'captions') throw new Error(`eval: unknown target '${what ?? ''}', expected 'captions' or 'draw'`);
+  if (what === 'dram') return (await import('./train-dram.js')).evalDramCommand(rest);
+  if (what !== 'captions') throw new Error(`eval: unknown target '${what ?? ''}', expected 'captions', 'draw' or 'dram'`);
   const values = parseCommand('eval captions', 'caption metrics as the coco-caption toolkit computes them', rest, {
     results: { type: 'string', help: "JSON [{image_id, caption}] or an array of strings, required" },
     references: { type: 'string', help: "JSON {image_id: [captions]}, COCO annotations or Karpathy's dataset_*.json, required" },
@@ -88,8 +94,10 @@ async function train(argv: string[]): Promise<void> {
       return (await import('./train-bn-inception.js')).trainBnInceptionCommand(rest);
     case 'draw':
       return (await import('./train-draw.js')).trainDrawCommand(rest);
+    case 'dram':
+      return (await import('./train-dram.js')).trainDramCommand(rest);
     default:
-      throw new Error(`train: unknown model '${what ?? ''}', expected one of: mnist, bn-mnist, bn-inception, draw`);
+      throw new Error(`train: unknown model '${what ?? ''}', expected one of: mnist, bn-mnist, bn-inception, draw, dram`);
   }
 }
 
@@ -111,6 +119,12 @@ export async function main(argv: string[]): Promise<number> {
     case 'train':
       await train(rest);
       return 0;
+    case 'data': {
+      const [what, ...more] = rest;
+      if (what !== 'cluttered') throw new Error(`data: unknown dataset '${what ?? ''}', expected 'cluttered'`);
+      await (await import('./train-dram.js')).dataClutteredCommand(more);
+      return 0;
+    }
     case 'sample': {
       const [what, ...more] = rest;
       if (what !== 'draw') throw new Error(`sample: unknown model '${what ?? ''}', expected 'draw'`);

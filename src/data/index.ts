@@ -5,3 +5,4 @@ export { batches, permutation, type Batch, type BatchOptions, type BatchSource }
 export { fashionMnist, FASHION_MNIST_CLASSES, FASHION_MNIST_DEBIAN_DIR } from './fashion-mnist.js';
 export { twoDigitMnist, type ImageDataset } from './two-digits.js';
 export { colourImages, decodePng, emojiDir, type ColourSet, type DecodedPng } from './colour.js';
+export { clutteredMnist, CLUTTERED_TEST_SEED, CLUTTERED_VALID_SEED, CLUTTERED_TEST_SIZE, CLUTTERED_TRAIN_DIGITS, type ClutteredMnist, type ClutteredOptions, type ClutteredBatch, type ClutteredSplit } from './cluttered.js';

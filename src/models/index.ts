@@ -3,3 +3,4 @@ export { DRAW, DRAW_PRESETS, drawRollout, drawLoss, checkDrawConfig, attentionWi
 export { mnistMlp, mnistConvNet } from './mnist-classifiers.js';
 export { BNInception, InceptionModule, ConvUnit, SeparableConvUnit, inceptionTable, type BNInceptionOptions, type InceptionSpec, type Stage } from './bn-inception.js';
 export { bnMnistNet, foldBnMnistNet, lastSigmoidInput, type BnMnistOptions } from './bn-mnist.js';
+export { DRAM, ClutteredConvNet, clutteredModel, dramRollout, dramLoss, checkClutteredConfig, DRAM_DEFAULTS, type DramConfig, type ClutteredConvConfig, type ClutteredModelConfig, type ClutteredClassifier, type DramRollout, type DramWeights } from './dram.js';

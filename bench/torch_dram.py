@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""PyTorch CPU baseline for foveate's DRAM bench: one training step (forward over
+T glimpses, backward, global-norm clip 10, Adam) of DRAW's Differentiable RAM on
+100x100 images, batch 64, 8 glimpses of 12x12, 256 LSTM units, written from the
+same equations as src/models/dram.ts (PAPERS.md §1: 1-based filter centres,
+Z = max(sum, 1e-8), glimpse = gamma FY x FX^T, window t = 0.3 W h_{t-1} + b with
+tanh on the centres, softmax on h_T).
+
+Input (stdin JSON): {"batch": 64, "glimpses": 8, "read_n": 12, "hidden": 256, "size": 100, "min_ms": 2000}
+Prints JSON {"torch": version, "threads": n, "step_ms": best, "step_median_ms": median}.
+"""
+import json
+import math
+import sys
+from timing import timed
+
+import torch
+import torch.nn.functional as F
+
+
+def filterbank(p, n, A, B):
+    gx = (A + 1) / 2 * (p[:, 0] + 1)
+    gy = (B + 1) / 2 * (p[:, 1] + 1)
+    var = torch.exp(p[:, 2])
+    delta = (max(A, B) - 1) / max(n - 1, 1) * torch.exp(p[:, 3])
+    gamma = torch.exp(p[:, 4])
+    i = torch.arange(1, n + 1, dtype=p.dtype)
+    mux = gx[:, None] + (i - n / 2 - 0.5) * delta[:, None]
+    muy = gy[:, None] + (i - n / 2 - 0.5) * delta[:, None]
+    a = torch.arange(1, A + 1, dtype=p.dtype)
+    b = torch.arange(1, B + 1, dtype=p.dtype)
+    fx = torch.exp(-((a[None, None, :] - mux[:, :, None]) ** 2) / (2 * var[:, None, None]))
+    fy = torch.exp(-((b[None, None, :] - muy[:, :, None]) ** 2) / (2 * var[:, None, None]))
+    fx = fx / fx.sum(2, keepdim=True).clamp_min(1e-8)
+    fy = fy / fy.sum(2, keepdim=True).clamp_min(1e-8)
+    return fx, fy, gamma
+
+
+class Dram(torch.nn.Module):
+    def __init__(self, size, T, n, h, classes=10):
+        super().__init__()
+        self.size, self.T, self.n, self.h = size, T, n, h
+        self.lstm = torch.nn.LSTMCell(n * n, h)
+        self.att = torch.nn.Linear(h, 5)
+        self.cls = torch.nn.Linear(h, classes)
+        with torch.no_grad():  # the same glimpse initialisation as foveate's
+            self.att.weight.mul_(0.1)
+            self.att.bias.copy_(torch.tensor([0.0, 0.0, math.log(4.5 ** 2), 0.0, 0.0]))
+
+    def loss(self, x, y):
+        bs = x.shape[0]
+        hx = cx = torch.zeros(bs, self.h)
+        p = self.att.bias.expand(bs, 5)
+        for t in range(self.T):
+            fx, fy, g = filterbank(p, self.n, self.size, self.size)
+            r = (fy @ x @ fx.transpose(1, 2)) * g[:, None, None]
+            hx, cx = self.lstm(r.reshape(bs, -1), (hx, cx))
+            if t + 1 < self.T:  # gain 0.3 on the head, centres kept on the image by tanh
+                q = 0.3 * (hx @ self.att.weight.t()) + self.att.bias
+                p = torch.cat([torch.tanh(q[:, :2]), q[:, 2:]], 1)
+        return F.cross_entropy(self.cls(hx), y)
+
+
+def main():
+    cfg = json.loads(sys.stdin.read() or "{}")
+    bs, T, n, h, size = cfg.get("batch", 64), cfg.get("glimpses", 8), cfg.get("read_n", 12), cfg.get("hidden", 256), cfg.get("size", 100)
+    min_ms = cfg.get("min_ms", 2000)
+    torch.manual_seed(0)
+    model = Dram(size, T, n, h)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    x = torch.rand(bs, size, size)
+    y = torch.randint(0, 10, (bs,))
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        loss = model.loss(x, y)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 10.0)
+        opt.step()
+
+    best, median = timed(step, min_ms)
+    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "step_ms": best, "step_median_ms": median}))
+
+
+if __name__ == "__main__":
+    main()
