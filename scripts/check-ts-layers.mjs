@@ -5,7 +5,8 @@
 // native binding (src/native.ts) or the reference kernels (src/reference/).
 //
 // Ranks, lowest first (a file may import its own rank or lower):
-//   0  errors.ts, package-dir.ts     leaves: the message helpers, where the package is installed
+//   0  errors.ts, package-dir.ts,    leaves: the message helpers, where the package is installed,
+//      options.ts                    the strict options check
 //   1  native.ts, reference/**       the napi binding and the float64 twins of its kernels;
 //      random.ts, device.ts          leaves: the RNG state, device names
 //   2  memory.ts                     tidy scopes (every Tensor registers in one)
@@ -42,6 +43,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const LAYERS = [
   ['src/errors.ts', 0, true],
   ['src/package-dir.ts', 0, true],
+  ['src/options.ts', 0, true],
   ['src/native.ts', 1, true],
   ['src/reference/', 1, true],
   ['src/random.ts', 1, true],

@@ -1,5 +1,6 @@
 // Tensor creation: from data, constants and the seeded random stream.
 import { checkShape, fail, fmtShape, numel } from './errors.js';
+import { checkOptions } from './options.js';
 import { parseDevice, type DeviceName } from './device.js';
 import { kernelsFor, type Distribution } from './backend/index.js';
 import { takeOffsets } from './random.js';
@@ -8,6 +9,28 @@ import { type Tensor, type DType } from './tensor.js';
 export interface TensorOptions {
   device?: DeviceName;
   dtype?: DType;
+  /** Makes the result a leaf that receives a gradient in `backward()` (float dtypes only). */
+  requiresGrad?: boolean;
+}
+
+const TENSOR_OPTIONS = ['device', 'dtype', 'requiresGrad'] as const;
+
+/** Options of the random factories: the device and whether the result is a leaf requiring grad. */
+export interface RandomOptions {
+  device?: DeviceName;
+  requiresGrad?: boolean;
+}
+
+/** Marks a freshly created tensor as a leaf requiring grad when asked. */
+function leaf(op: string, t: Tensor, requiresGrad: boolean | undefined): Tensor {
+  if (requiresGrad === undefined || requiresGrad === false) return t;
+  if (requiresGrad !== true) fail(op, `requiresGrad must be a boolean, got ${JSON.stringify(requiresGrad)}`);
+  if (t.dtype === 'int32') {
+    t.dispose();
+    fail(op, `requiresGrad needs a float dtype, got int32`);
+  }
+  t.requiresGrad = true;
+  return t;
 }
 
 type Data = Float32Array | Float64Array | Int32Array | readonly number[] | number;
@@ -17,28 +40,38 @@ type Data = Float32Array | Float64Array | Int32Array | readonly number[] | numbe
  * @example const x = fv.tensor([1, 2, 3, 4], [2, 2]);
  */
 export function tensor(data: Data, shape?: readonly number[], options: TensorOptions = {}): Tensor {
-  const device = parseDevice('tensor', options.device);
+  return create('tensor', data, shape, options);
+}
+
+function create(op: string, data: Data, shape: readonly number[] | undefined, options: TensorOptions = {}): Tensor {
+  checkOptions(op, options, TENSOR_OPTIONS);
+  const device = parseDevice(op, options.device);
   const flat = typeof data === 'number' ? [data] : data;
   if (!(flat instanceof Float32Array || flat instanceof Float64Array || flat instanceof Int32Array || Array.isArray(flat))) {
-    fail('tensor', `data must be a Float32Array, Float64Array, Int32Array, number array or number, got ${typeof data}`);
+    fail(op, `data must be a Float32Array, Float64Array, Int32Array, number array or number, got ${typeof data}`);
   }
-  const dims = shape === undefined ? (typeof data === 'number' ? [] : [flat.length]) : checkShape('tensor', 'shape', shape);
+  const dims = shape === undefined ? (typeof data === 'number' ? [] : [flat.length]) : checkShape(op, 'shape', shape);
   if (numel(dims) !== flat.length) {
-    fail('tensor', `data has ${flat.length} elements but shape ${fmtShape(dims)} needs ${numel(dims)}`);
+    fail(op, `data has ${flat.length} elements but shape ${fmtShape(dims)} needs ${numel(dims)}`);
   }
   const dtype = options.dtype ?? (flat instanceof Int32Array ? 'int32' : flat instanceof Float64Array ? 'float64' : 'float32');
-  if (dtype === 'float64' && device !== 'cpu') fail('tensor', `float64 tensors run on the cpu reference kernels, not on ${device}`);
+  if (dtype === 'float64' && device !== 'cpu') fail(op, `float64 tensors run on the cpu reference kernels, not on ${device}`);
   if (dtype !== 'float32' && dtype !== 'int32' && dtype !== 'float64') {
-    fail('tensor', `dtype must be 'float32', 'int32' or 'float64', got ${JSON.stringify(dtype)}`);
+    fail(op, `dtype must be 'float32', 'int32' or 'float64', got ${JSON.stringify(dtype)}`);
   }
-  return kernelsFor(dtype).fromValues(flat as ArrayLike<number>, dims, dtype, device);
+  return leaf(op, kernelsFor(dtype).fromValues(flat as ArrayLike<number>, dims, dtype, device), options.requiresGrad);
 }
 
 /** A float32 tensor filled with `value`. */
 export function full(shape: readonly number[], value: number, options: TensorOptions = {}): Tensor {
-  const dims = checkShape('full', 'shape', shape);
+  return filled('full', shape, value, options);
+}
+
+function filled(op: string, shape: readonly number[], value: number, options: TensorOptions = {}): Tensor {
+  checkOptions(op, options, TENSOR_OPTIONS);
+  const dims = checkShape(op, 'shape', shape);
   const values = options.dtype === 'float64' ? new Float64Array(numel(dims)) : new Float32Array(numel(dims));
-  return tensor(values.fill(value), dims, options);
+  return create(op, values.fill(value), dims, options);
 }
 
 /** Ones with the shape, dtype and device of `t` (float dtypes). */
@@ -52,38 +85,39 @@ export function zerosLike(t: Tensor): Tensor {
 }
 
 export function zeros(shape: readonly number[], options: TensorOptions = {}): Tensor {
-  checkShape('zeros', 'shape', shape); // so errors name zeros, not full
-  return full(shape, 0, options);
+  return filled('zeros', shape, 0, options);
 }
 
 export function ones(shape: readonly number[], options: TensorOptions = {}): Tensor {
-  checkShape('ones', 'shape', shape); // so errors name ones, not full
-  return full(shape, 1, options);
+  return filled('ones', shape, 1, options);
 }
 
-function draw(op: string, dist: Distribution, shape: readonly number[], a: number, b: number, device?: DeviceName): Tensor {
+function draw(op: string, dist: Distribution, shape: readonly number[], a: number, b: number, options: RandomOptions): Tensor {
   const dims = checkShape(op, 'shape', shape);
-  const dev = parseDevice(op, device);
+  const dev = parseDevice(op, options.device);
   const { seed, offset } = takeOffsets(numel(dims));
-  return kernelsFor('float32').random(dist, dims, a, b, seed, offset, dev);
+  return leaf(op, kernelsFor('float32').random(dist, dims, a, b, seed, offset, dev), options.requiresGrad);
 }
 
 /** Standard normal samples (Philox stream; `fv.seed` makes them reproducible). */
-export function randn(shape: readonly number[], options: { mean?: number; std?: number; device?: DeviceName } = {}): Tensor {
+export function randn(shape: readonly number[], options: { mean?: number; std?: number } & RandomOptions = {}): Tensor {
+  checkOptions('randn', options, ['mean', 'std', 'device', 'requiresGrad']);
   const { mean = 0, std = 1 } = options;
   if (!Number.isFinite(mean) || !Number.isFinite(std) || std < 0) fail('randn', `mean ${mean} and std ${std} must be finite, std ≥ 0`);
-  return draw('randn', 'normal', shape, mean, std, options.device);
+  return draw('randn', 'normal', shape, mean, std, options);
 }
 
 /** Uniform samples in [low, high) (default [0, 1)). */
-export function rand(shape: readonly number[], options: { low?: number; high?: number; device?: DeviceName } = {}): Tensor {
+export function rand(shape: readonly number[], options: { low?: number; high?: number } & RandomOptions = {}): Tensor {
+  checkOptions('rand', options, ['low', 'high', 'device', 'requiresGrad']);
   const { low = 0, high = 1 } = options;
   if (!Number.isFinite(low) || !Number.isFinite(high) || low > high) fail('rand', `low ${low} and high ${high} must be finite with low ≤ high`);
-  return draw('rand', 'uniform', shape, low, high, options.device);
+  return draw('rand', 'uniform', shape, low, high, options);
 }
 
 /** 0/1 samples, 1 with probability p. */
-export function bernoulli(shape: readonly number[], p: number, options: { device?: DeviceName } = {}): Tensor {
+export function bernoulli(shape: readonly number[], p: number, options: RandomOptions = {}): Tensor {
+  checkOptions('bernoulli', options, ['device', 'requiresGrad']);
   if (!(p >= 0 && p <= 1)) fail('bernoulli', `p must lie in [0, 1], got ${p}`);
-  return draw('bernoulli', 'bernoulli', shape, p, 0, options.device);
+  return draw('bernoulli', 'bernoulli', shape, p, 0, options);
 }

@@ -1,6 +1,7 @@
 // Batch normalisation (Ioffe & Szegedy 2015, PAPERS.md §2): per feature for
 // [N,F], per channel over N·H·W for [N,C,H,W]. Forward is one native call; the
 // backward is one native call too (the fused form of §2), for x, γ and β at once.
+import { checkOptions } from '../options.js';
 import { fail, fmtShape } from '../errors.js';
 import { kernels } from '../backend/index.js';
 import { full } from '../creation.js';
@@ -45,6 +46,7 @@ function checkVector(x: Tensor, name: string, v: Tensor): Tensor {
  */
 export function batchNorm(x: Tensor, weight: Tensor | null | undefined, bias: Tensor | null | undefined, options: BatchNormOptions): Tensor {
   const op = 'batchNorm';
+  checkOptions(op, options, ['training', 'runningMean', 'runningVar', 'momentum', 'eps', 'activation']);
   checkFloat(op, 'x', x);
   if (x.rank < 2) fail(op, `x must be [N,C] or [N,C,H,W], got ${fmtShape(x.shape)}`);
   if (typeof options?.training !== 'boolean') fail(op, `options.training must be true or false, got ${String(options?.training)}`);

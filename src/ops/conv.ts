@@ -1,6 +1,7 @@
 // 2-D convolution (cross-correlation, as PyTorch's conv2d) with stride, zero
 // padding, dilation and groups; its two gradients are ops of their own (native
 // kernels + reference twins), each differentiable again.
+import { checkOptions } from '../options.js';
 import { fail, fmtShape } from '../errors.js';
 import { convOutSize, kernels, type Conv2dArgs } from '../backend/index.js';
 import { type Tensor, record } from '../tensor.js';
@@ -48,7 +49,10 @@ function checkGeometry(op: string, xShape: readonly number[], wShape: readonly n
   return [n, o, ho, wo];
 }
 
+const CONV2D_OPTIONS = ['bias', 'stride', 'padding', 'dilation', 'groups'] as const;
+
 function resolve(op: string, options: Conv2dOptions): Conv2dArgs {
+  checkOptions(op, options, CONV2D_OPTIONS);
   const groups = options.groups ?? 1;
   if (!Number.isInteger(groups) || groups < 1) fail(op, `groups must be a positive integer, got ${groups}`);
   return {

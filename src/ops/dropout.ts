@@ -1,4 +1,5 @@
 // Dropout and embedding: the two layers that are one op on top of others.
+import { checkOptions } from '../options.js';
 import { fail, fmtShape } from '../errors.js';
 import { kernels } from '../backend/index.js';
 import { takeOffsets } from '../random.js';
@@ -20,6 +21,7 @@ export interface DropoutOptions {
  */
 export function dropout(x: Tensor, p: number, options: DropoutOptions = {}): Tensor {
   const op = 'dropout';
+  checkOptions(op, options, ['training']);
   checkFloat(op, 'x', x);
   if (typeof p !== 'number' || !(p >= 0 && p <= 1)) fail(op, `p must lie in [0, 1], got ${String(p)}`);
   const { training = true } = options;

@@ -2,6 +2,7 @@
 // bceWithLogits: one native elementwise kernel, backward in ops (differentiable twice).
 // crossEntropy: one fused native kernel (log-softmax + pick, saving the softmax),
 // backward softmax − onehot in one native kernel.
+import { checkOptions } from '../options.js';
 import { fail, fmtShape } from '../errors.js';
 import { kernels } from '../backend/index.js';
 import { type Tensor, record } from '../tensor.js';
@@ -34,6 +35,7 @@ function checkReduction(op: string, r: unknown): Reduction {
  */
 export function bceWithLogits(logits: Tensor, targets: Tensor, options: LossOptions = {}): Tensor {
   const op = 'bceWithLogits';
+  checkOptions(op, options, ['reduction']);
   const reduction = checkReduction(op, options.reduction ?? 'mean');
   checkFloat(op, 'logits', logits);
   checkFloat(op, 'targets', targets);
@@ -53,6 +55,7 @@ export function bceWithLogits(logits: Tensor, targets: Tensor, options: LossOpti
  */
 export function crossEntropy(logits: Tensor, targets: Tensor, options: CrossEntropyOptions = {}): Tensor {
   const op = 'crossEntropy';
+  checkOptions(op, options, ['reduction', 'ignoreIndex']);
   const reduction = checkReduction(op, options.reduction ?? 'mean');
   const { ignoreIndex } = options;
   if (ignoreIndex !== undefined && !Number.isInteger(ignoreIndex)) fail(op, `ignoreIndex must be an integer, got ${ignoreIndex}`);

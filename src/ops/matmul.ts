@@ -1,6 +1,7 @@
 // Matrix products. Operands of rank 2 or 3 (a batch); a rank-2 operand is
 // shared across the other's batch. `transA`/`transB` read an operand
 // transposed without copying, which is how the backward below uses it.
+import { checkOptions } from '../options.js';
 import { fail, fmtShape } from '../errors.js';
 import { kernels } from '../backend/index.js';
 import { type Tensor, record } from '../tensor.js';
@@ -17,6 +18,7 @@ export interface MatmulOptions {
  * @example const y = fv.ops.matmul(x, w, { transB: true }); // x [64,512], w [1024,512] -> y [64,1024]
  */
 export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
+  checkOptions('matmul', options, ['transA', 'transB']);
   checkFloat('matmul', 'a', a);
   checkFloat('matmul', 'b', b);
   const { transA = false, transB = false } = options;

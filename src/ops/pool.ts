@@ -2,6 +2,7 @@
 // Ho = ⌊(H + 2·padding − kernel) / stride⌋ + 1 (⌈…⌉ in ceil mode, where the last
 // window must start inside the input or its left padding). Max pooling saves the
 // argmax of each window (int32, h·W + w in its plane) for the backward.
+import { checkOptions } from '../options.js';
 import { fail, fmtShape } from '../errors.js';
 import { kernels, poolOutSize, type Pool2dArgs } from '../backend/index.js';
 import { type Tensor, record } from '../tensor.js';
@@ -23,6 +24,7 @@ export interface AvgPool2dOptions extends Pool2dOptions {
 }
 
 function resolve(op: string, options: Pool2dOptions): Pool2dArgs {
+  checkOptions(op, options, op.startsWith('avgPool2d') ? ['kernel', 'stride', 'padding', 'ceilMode', 'countIncludePad'] : ['kernel', 'stride', 'padding', 'ceilMode']);
   if (typeof options !== 'object' || options === null || options.kernel === undefined) fail(op, 'options.kernel is required');
   const kernel = pair(op, 'kernel', options.kernel, 1, 1);
   const a: Pool2dArgs = {

@@ -1,4 +1,5 @@
 // Reductions over axes. `axes` omitted reduces everything to a scalar.
+import { checkOptions } from '../options.js';
 import { fail, fmtShape, normAxis } from '../errors.js';
 import { kernels } from '../backend/index.js';
 import { type Tensor, record } from '../tensor.js';
@@ -30,6 +31,7 @@ function spread(y: Tensor, x: Tensor, axes: number[]): Tensor {
 }
 
 function reduce(op: 'sum' | 'mean' | 'max' | 'min', x: Tensor, axes: Axes, options: ReduceOptions): Tensor {
+  checkOptions(op, options, ['keepdims']);
   checkFloat(op, 'x', x);
   const list = resolveAxes(op, x, axes);
   if ((op === 'max' || op === 'min') && list.some((a) => x.shape[a] === 0)) {
@@ -56,6 +58,7 @@ export const min = (x: Tensor, axes?: Axes, options: ReduceOptions = {}): Tensor
 
 /** Index of the first maximum along `axis`, as int32 (a NaN counts as the maximum). */
 export function argmax(x: Tensor, axis: number, options: ReduceOptions = {}): Tensor {
+  checkOptions('argmax', options, ['keepdims']);
   checkFloat('argmax', 'x', x);
   const a = normAxis('argmax', axis, x.shape);
   if (x.shape[a] === 0) fail('argmax', `cannot reduce over an empty axis of shape ${fmtShape(x.shape)}`);
