@@ -2,6 +2,7 @@
 // updated during training with PyTorch's momentum convention and used in eval.
 // numBatchesTracked counts the batches that went into the running statistics
 // (PyTorch's num_batches_tracked): evaluation refuses statistics never computed.
+import { checkOptions } from '../options.js';
 import { fail, fmtShape } from '../errors.js';
 import { full, tensor } from '../creation.js';
 import { type DeviceName } from '../device.js';
@@ -35,6 +36,7 @@ abstract class BatchNorm extends Module {
     options: BatchNormLayerOptions = {},
   ) {
     super();
+    checkOptions(new.target.name, options, ['eps', 'momentum', 'affine', 'activation', 'device']);
     if (!Number.isInteger(numFeatures) || numFeatures < 1) fail(this.constructor.name, `numFeatures must be a positive integer, got ${numFeatures}`);
     this.eps = options.eps ?? BATCH_NORM_EPS;
     this.momentum = options.momentum ?? BATCH_NORM_MOMENTUM;

@@ -1,4 +1,5 @@
 // Conv2d and the pooling layers, as PyTorch names and initialises them.
+import { checkOptions } from '../options.js';
 import { fail } from '../errors.js';
 import { type DeviceName } from '../device.js';
 import { avgPool2d, conv2d, maxPool2d } from '../ops/index.js';
@@ -30,6 +31,7 @@ export class Conv2d extends Module {
     readonly options: Conv2dLayerOptions = {},
   ) {
     super();
+    checkOptions('Conv2d', options, ['stride', 'padding', 'dilation', 'groups', 'bias', 'device']);
     const groups = options.groups ?? 1;
     if (!Number.isInteger(inChannels) || !Number.isInteger(outChannels) || inChannels < 1 || outChannels < 1) {
       fail('Conv2d', `channels must be positive integers, got ${inChannels} → ${outChannels}`);
@@ -52,6 +54,7 @@ export class Conv2d extends Module {
 export class MaxPool2d extends Module {
   constructor(readonly options: Pool2dOptions) {
     super();
+    checkOptions('MaxPool2d', options, ['kernel', 'stride', 'padding', 'ceilMode']);
   }
 
   forward(x: Tensor): Tensor {
@@ -62,6 +65,7 @@ export class MaxPool2d extends Module {
 export class AvgPool2d extends Module {
   constructor(readonly options: AvgPool2dOptions) {
     super();
+    checkOptions('AvgPool2d', options, ['kernel', 'stride', 'padding', 'ceilMode', 'countIncludePad']);
   }
 
   forward(x: Tensor): Tensor {

@@ -1,4 +1,5 @@
 // Embedding and Dropout layers.
+import { checkOptions } from '../options.js';
 import { fail } from '../errors.js';
 import { type DeviceName } from '../device.js';
 import { dropout, embedding } from '../ops/index.js';
@@ -16,6 +17,7 @@ export class Embedding extends Module {
     options: { device?: DeviceName } = {},
   ) {
     super();
+    checkOptions('Embedding', options, ['device']);
     if (!Number.isInteger(numEmbeddings) || numEmbeddings < 1 || !Number.isInteger(embeddingDim) || embeddingDim < 1) {
       fail('Embedding', `sizes must be positive integers, got ${numEmbeddings}×${embeddingDim}`);
     }

@@ -1,4 +1,5 @@
 // Linear: y = x Wᵀ + b with weight [out, in] and bias [out], as PyTorch.
+import { checkOptions } from '../options.js';
 import { fail, fmtShape } from '../errors.js';
 import { type DeviceName } from '../device.js';
 import { add, matmul, reshape } from '../ops/index.js';
@@ -21,6 +22,7 @@ export class Linear extends Module {
     options: LinearOptions = {},
   ) {
     super();
+    checkOptions('Linear', options, ['bias', 'device']);
     if (!Number.isInteger(inFeatures) || inFeatures < 1 || !Number.isInteger(outFeatures) || outFeatures < 1) {
       fail('Linear', `in and out features must be positive integers, got ${inFeatures} and ${outFeatures}`);
     }

@@ -1,5 +1,6 @@
 // LSTMCell with PyTorch's parameters and gate order (i, f, g, o), so its
 // weights load from PyTorch as they are; the pointwise part is one fused kernel.
+import { checkOptions } from '../options.js';
 import { fail, fmtShape } from '../errors.js';
 import { zeros } from '../creation.js';
 import { type DeviceName } from '../device.js';
@@ -21,6 +22,7 @@ export class LSTMCell extends Module {
     options: { bias?: boolean; device?: DeviceName } = {},
   ) {
     super();
+    checkOptions('LSTMCell', options, ['bias', 'device']);
     if (!Number.isInteger(inputSize) || inputSize < 1 || !Number.isInteger(hiddenSize) || hiddenSize < 1) {
       fail('LSTMCell', `input and hidden sizes must be positive integers, got ${inputSize} and ${hiddenSize}`);
     }

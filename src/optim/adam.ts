@@ -1,4 +1,5 @@
 // Adam (torch.optim.Adam with L2 weight decay, not AdamW; no amsgrad).
+import { checkOptions } from '../options.js';
 import { fail } from '../errors.js';
 import { kernels } from '../backend/index.js';
 import { type Tensor } from '../tensor.js';
@@ -24,7 +25,8 @@ export class Adam extends Optimizer {
   readonly weightDecay: number;
 
   constructor(params: Iterable<Tensor>, options: AdamOptions = {}) {
-    super('Adam', params, options.lr ?? 1e-3);
+    super('Adam', params, options?.lr ?? 1e-3);
+    checkOptions('Adam', options, ['lr', 'betas', 'eps', 'weightDecay']);
     const betas = options.betas ?? [0.9, 0.999];
     if (!Array.isArray(betas) || betas.length !== 2) fail('Adam', `betas must be [beta1, beta2], got ${JSON.stringify(betas)}`);
     this.beta1 = checkNumber('Adam', 'betas[0]', betas[0], 0, 1 - Number.EPSILON);

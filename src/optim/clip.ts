@@ -1,4 +1,5 @@
 // Global-norm gradient clipping (torch.nn.utils.clip_grad_norm_).
+import { checkOptions } from '../options.js';
 import { noGrad } from '../autograd/index.js';
 import { fail } from '../errors.js';
 import { keep, tidy } from '../memory.js';
@@ -20,6 +21,7 @@ export interface ClipOptions {
  */
 export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number, options: ClipOptions = {}): number {
   const op = 'clipGradNorm';
+  checkOptions(op, options, ['errorIfNonfinite']);
   if (typeof maxNorm !== 'number' || !(maxNorm > 0) || !Number.isFinite(maxNorm)) fail(op, `maxNorm must be a positive finite number, got ${String(maxNorm)}`);
   const withGrad = [...params].filter((p) => {
     if (!(p instanceof Tensor)) fail(op, `params must be Tensors, got ${typeof p}`);

@@ -1,5 +1,6 @@
 // RMSProp (torch.optim.RMSprop): squared-gradient average, optional centring
 // and momentum, L2 weight decay.
+import { checkOptions } from '../options.js';
 import { kernels } from '../backend/index.js';
 import { type Tensor } from '../tensor.js';
 import { checkNumber, Optimizer } from './optimizer.js';
@@ -27,7 +28,8 @@ export class RMSProp extends Optimizer {
   readonly centered: boolean;
 
   constructor(params: Iterable<Tensor>, options: RMSPropOptions = {}) {
-    super('RMSProp', params, options.lr ?? 0.01);
+    super('RMSProp', params, options?.lr ?? 0.01);
+    checkOptions('RMSProp', options, ['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered']);
     this.alpha = checkNumber('RMSProp', 'alpha', options.alpha ?? 0.99, 0, 1);
     this.eps = checkNumber('RMSProp', 'eps', options.eps ?? 1e-8);
     this.weightDecay = checkNumber('RMSProp', 'weightDecay', options.weightDecay ?? 0);

@@ -1,5 +1,6 @@
 // Learning-rate schedules (torch.optim.lr_scheduler.StepLR, ExponentialLR):
 // call `step()` once per epoch, after the optimiser's steps.
+import { checkOptions } from '../options.js';
 import { fail } from '../errors.js';
 import { checkNumber, type Optimizer } from './optimizer.js';
 
@@ -42,6 +43,7 @@ export class StepLR extends Schedule {
 
   constructor(optimizer: Optimizer, options: { stepSize: number; gamma?: number }) {
     super(optimizer);
+    checkOptions('StepLR', options, ['stepSize', 'gamma']);
     if (!Number.isSafeInteger(options?.stepSize) || options.stepSize < 1) fail('StepLR', `stepSize must be a positive integer, got ${String(options?.stepSize)}`);
     this.stepSize = options.stepSize;
     this.gamma = checkNumber('StepLR', 'gamma', options.gamma ?? 0.1);
@@ -61,6 +63,7 @@ export class ExponentialLR extends Schedule {
 
   constructor(optimizer: Optimizer, options: { gamma: number }) {
     super(optimizer);
+    checkOptions('ExponentialLR', options, ['gamma']);
     this.gamma = checkNumber('ExponentialLR', 'gamma', options?.gamma);
   }
 

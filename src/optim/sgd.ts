@@ -1,4 +1,5 @@
 // SGD with momentum, dampening, Nesterov and L2 weight decay (torch.optim.SGD).
+import { checkOptions } from '../options.js';
 import { fail } from '../errors.js';
 import { kernels } from '../backend/index.js';
 import { type Tensor } from '../tensor.js';
@@ -26,6 +27,7 @@ export class SGD extends Optimizer {
 
   constructor(params: Iterable<Tensor>, options: SGDOptions) {
     super('SGD', params, options?.lr);
+    checkOptions('SGD', options, ['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov']);
     this.momentum = checkNumber('SGD', 'momentum', options.momentum ?? 0);
     this.dampening = checkNumber('SGD', 'dampening', options.dampening ?? 0);
     this.weightDecay = checkNumber('SGD', 'weightDecay', options.weightDecay ?? 0);
