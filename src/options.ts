@@ -23,6 +23,9 @@ const ALIASES: Record<string, readonly string[]> = {
   stddev: ['std'],
   keepdim: ['keepdims', 'keepDims'],
   weight_decay: ['weightDecay'],
+  tsteps: ['T'],
+  steps: ['T'],
+  timesteps: ['T'],
 };
 
 /** The accepted key nearest to `key`, or undefined when none is close enough. */

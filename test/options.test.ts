@@ -40,7 +40,7 @@ describe('checkOptions', () => {
     expect(nearestOption('transb', ['transA', 'transB'])).toBe('transB');
     expect(nearestOption('momentun', ['training', 'momentum', 'eps'])).toBe('momentum');
     expect(nearestOption('biais', ['bias', 'device'])).toBe('bias');
-    expect(nearestOption('tSteps', ['T', 'A', 'B', 'steps'])).toBe('steps');
+    expect(nearestOption('tSteps', ['width', 'height', 'T', 'encoderSize'])).toBe('T');
     expect(nearestOption('stdev', ['mean', 'std', 'device'])).toBe('std');
     expect(nearestOption('learning_rate', ADAM)).toBe('lr');
     expect(nearestOption('weight_decay', ADAM)).toBe('weightDecay');

@@ -1,5 +1,6 @@
 // Mini-batches over an in-memory dataset, in order or in a seeded shuffled
 // order (PyTorch's DataLoader with a generator, in small).
+import { checkOptions } from '../options.js';
 import { tensor } from '../creation.js';
 import { fail } from '../errors.js';
 import { type Tensor } from '../tensor.js';
@@ -62,6 +63,7 @@ export function permutation(n: number, seed: number): Int32Array {
  */
 export function* batches(source: BatchSource, options: BatchOptions): Generator<Batch> {
   const op = 'batches';
+  checkOptions(op, options, ['batchSize', 'shuffle', 'seed', 'dropLast', 'device']);
   const { batchSize, shuffle = false, seed = 0, dropLast = false, device } = options ?? ({} as BatchOptions);
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) fail(op, `batchSize must be a positive integer, got ${String(batchSize)}`);
   if (!Number.isSafeInteger(seed) || seed < 0) fail(op, `seed must be a non-negative integer, got ${String(seed)}`);

@@ -8,6 +8,7 @@
 // of (seed, i) — its own splitmix32 stream — so a training run needs no storage,
 // a resumed run sees exactly the images of the straight run, and the test set is
 // the same 10,000 images everywhere (CLUTTERED_TEST_SEED).
+import { checkOptions } from '../options.js';
 import { fail } from '../errors.js';
 import { splitmix } from './batches.js';
 import { mnist } from './mnist.js';
@@ -121,6 +122,7 @@ function makeImage(out: Float32Array, o: { size: number; distractors: number; cr
 export function clutteredMnist(options: ClutteredOptions): ClutteredMnist {
   const op = 'clutteredMnist';
   if (typeof options !== 'object' || options === null) fail(op, "options must be an object with split 'train' | 'valid' | 'test'");
+  checkOptions(op, options, ['size', 'distractors', 'crop', 'split', 'seed', 'count']);
   const split = options.split;
   if (split !== 'train' && split !== 'valid' && split !== 'test') fail(op, `split must be 'train', 'valid' or 'test', got ${JSON.stringify(split)}`);
   const size = checkInt(op, 'size', options.size ?? 100, DIGIT);

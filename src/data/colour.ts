@@ -4,6 +4,7 @@
 // package README), 64×64 RGBA PNGs composited over black and box-downsampled to
 // size×size RGB. Split by sorted file name: every 10th image is test.
 // The package is not a dependency of foveate (74 MB): `npm install emoji-datasource-google`.
+import { checkOptions } from '../options.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { inflateSync } from 'node:zlib';
@@ -155,6 +156,7 @@ const cache = new Map<string, { train: ColourSet; test: ColourSet; description: 
  * @example const { train, test } = fv.data.colourImages({ size: 32 }); // train.shape [n,3,32,32]
  */
 export function colourImages(options: { size?: number; dir?: string } = {}): { train: ColourSet; test: ColourSet; description: string } {
+  checkOptions('colourImages', options, ['size', 'dir']);
   const { size = 32 } = options;
   if (!Number.isSafeInteger(size) || size < 1) fail('colourImages', `size must be a positive integer, got ${String(size)}`);
   const dir = options.dir ?? emojiDir();

@@ -3,6 +3,7 @@
 // dataset-fashion-mnist (/usr/share/datasets/fashion-mnist/*.gz). The data are
 // not shipped with foveate: `apt-get install dataset-fashion-mnist`, or point
 // FOVEATE_FASHION_MNIST_DIR (or options.dir) at a folder with the four files.
+import { checkOptions } from '../options.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fail } from '../errors.js';
@@ -34,6 +35,7 @@ const cache = new Map<string, Dataset>();
  */
 export function fashionMnist(options: { split: 'train' | 'test'; dir?: string }): Dataset {
   const op = 'fashionMnist';
+  checkOptions(op, options, ['split', 'dir']);
   const split = options?.split;
   if (split !== 'train' && split !== 'test') fail(op, `split must be 'train' or 'test', got ${JSON.stringify(split)}`);
   const dir = options.dir ?? process.env.FOVEATE_FASHION_MNIST_DIR ?? FASHION_MNIST_DEBIAN_DIR;

@@ -1,5 +1,6 @@
 // Two-digit MNIST (PAPERS.md §1, DRAW's Fig 8): a 60×60 zero canvas with two
 // random digits pasted at uniform random places, added and clipped at 1.
+import { checkOptions } from '../options.js';
 import { fail } from '../errors.js';
 import { splitmix } from './batches.js';
 
@@ -23,6 +24,7 @@ export interface ImageDataset {
  */
 export function twoDigitMnist(source: { images: Float32Array; labels: Int32Array; shape: readonly number[] }, options: { count: number; seed?: number; size?: number }): ImageDataset {
   const op = 'twoDigitMnist';
+  checkOptions(op, options, ['count', 'seed', 'size']);
   const { count, seed = 0, size = 60 } = options ?? ({} as { count: number });
   if (!Number.isSafeInteger(count) || count < 1) fail(op, `count must be a positive integer, got ${String(count)}`);
   if (!Number.isSafeInteger(seed) || seed < 0) fail(op, `seed must be a non-negative integer, got ${String(seed)}`);

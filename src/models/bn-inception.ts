@@ -17,6 +17,7 @@
 // the experiments: `batchNorm: false` (the Inception baseline: convs get biases
 // instead), `activation: 'sigmoid'` (BN-x5-Sigmoid), `widthMultiplier` (every
 // channel count scaled, for a narrower variant) and `inChannels` (1 for grey).
+import { checkOptions } from '../options.js';
 import { concat, avgPool2d, maxPool2d, reshape, relu, sigmoid } from '../ops/index.js';
 import { fail, fmtShape } from '../errors.js';
 import { full } from '../creation.js';
@@ -228,6 +229,7 @@ export class BNInception extends Module {
   constructor(options: BNInceptionOptions) {
     super();
     const op = 'BNInception';
+    checkOptions(op, options, ['numClasses', 'poolProjection4cd', 'batchNorm', 'activation', 'widthMultiplier', 'inChannels', 'device']);
     const { numClasses, poolProjection4cd = 128, batchNorm = true, activation = 'relu', widthMultiplier = 1, inChannels = 3, device } = options ?? ({} as BNInceptionOptions);
     if (!Number.isInteger(numClasses) || numClasses < 1) fail(op, `numClasses must be a positive integer, got ${String(numClasses)}`);
     if (poolProjection4cd !== 128 && poolProjection4cd !== 96) fail(op, `poolProjection4cd must be 128 or 96, got ${String(poolProjection4cd)}`);

@@ -2,6 +2,7 @@
 // 28×28 → three fully connected layers of 100 sigmoid units → 10 logits, weights
 // from a small Gaussian. With BN, each hidden layer is z = sigmoid(BN(W u)): the
 // BN's β replaces the linear bias (Linear without bias).
+import { checkOptions } from '../options.js';
 import { full } from '../creation.js';
 import { type DeviceName } from '../device.js';
 import { fail } from '../errors.js';
@@ -21,6 +22,7 @@ export interface BnMnistOptions {
 
 /** [N,28,28] or [N,784] → [N,10] logits: Flatten, (Linear, [BatchNorm1d], Sigmoid) × layers, Linear. */
 export function bnMnistNet(options: BnMnistOptions = {}): Sequential {
+  checkOptions('bnMnistNet', options, ['batchNorm', 'hidden', 'layers', 'initStd', 'device']);
   const { batchNorm = true, hidden = 100, layers = 3, initStd = 0.1, device } = options;
   if (!(initStd > 0)) fail('bnMnistNet', `initStd must be positive, got ${initStd}`);
   const mods: ConstructorParameters<typeof Sequential> = [new Flatten()];

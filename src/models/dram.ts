@@ -24,6 +24,7 @@
 //
 // The conv-net baseline of Table 1 ("two convolutional layers"; the paper gives no
 // more): conv 5×5 16 → ReLU → max-pool 4 → conv 5×5 32 → ReLU → max-pool 4 → linear → 10.
+import { checkOptions } from '../options.js';
 import { fail, fmtShape } from '../errors.js';
 import { tensor } from '../creation.js';
 import { type DeviceName } from '../device.js';
@@ -171,6 +172,11 @@ export class DRAM extends Module implements ClutteredClassifier {
 
   constructor(options: Partial<Omit<DramConfig, 'model'>> = {}, init: { device?: DeviceName } = {}) {
     super();
+    // `model` is accepted so a DramConfig (e.g. another model's `config`) can be passed back in.
+    checkOptions('DRAM', options, ['model', 'width', 'height', 'glimpses', 'readN', 'lstmSize', 'classes', 'attentionGain', 'boundedCentres']);
+    const kind = (options as { model?: unknown }).model;
+    if (kind !== undefined && kind !== 'dram') fail('DRAM', `model must be 'dram' when given, got ${JSON.stringify(kind)}`);
+    checkOptions('DRAM', init, ['device']);
     for (const k of ['glimpses', 'readN', 'lstmSize', 'width', 'height', 'classes'] as const) {
       const v = options[k];
       if (v !== undefined && (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1)) fail('DRAM', `${k} must be a positive integer, got ${JSON.stringify(v)}`);
@@ -235,6 +241,10 @@ export class ClutteredConvNet extends Module implements ClutteredClassifier {
 
   constructor(options: { width?: number; height?: number; classes?: number } = {}, init: { device?: DeviceName } = {}) {
     super();
+    checkOptions('ClutteredConvNet', options, ['model', 'width', 'height', 'classes']);
+    const kind = (options as { model?: unknown }).model;
+    if (kind !== undefined && kind !== 'conv') fail('ClutteredConvNet', `model must be 'conv' when given, got ${JSON.stringify(kind)}`);
+    checkOptions('ClutteredConvNet', init, ['device']);
     const c = checkClutteredConfig('ClutteredConvNet', { model: 'conv', width: 100, height: 100, classes: 10, ...options }) as ClutteredConvConfig;
     this.config = c;
     const device = init.device;
@@ -271,7 +281,11 @@ export class ClutteredConvNet extends Module implements ClutteredClassifier {
 /** Builds the model a config describes. */
 export function clutteredModel(config: ClutteredModelConfig, init: { device?: DeviceName } = {}): DRAM | ClutteredConvNet {
   const c = checkClutteredConfig('clutteredModel', config);
-  if (c.model === 'conv') return new ClutteredConvNet(c, init);
+  checkOptions('clutteredModel', init, ['device']);
+  if (c.model === 'conv') {
+    const { model: _m, ...conv } = c;
+    return new ClutteredConvNet(conv, init);
+  }
   const { model: _m, ...rest } = c;
   return new DRAM(rest, init);
 }

@@ -11,6 +11,7 @@
 // The computation is one function of named weights (`drawRollout`), so the same
 // code runs the float32 model (the Module's parameters) and the float64 reference
 // path that gradcheck uses (float64 copies passed in by name).
+import { checkOptions } from '../options.js';
 import { fail, fmtShape } from '../errors.js';
 import { randn, tensor } from '../creation.js';
 import { type DeviceName } from '../device.js';
@@ -64,6 +65,7 @@ const CONFIG_KEYS = ['width', 'height', 'channels', 'T', 'encoderSize', 'decoder
 /** Validates a config (every field named in the error), returning a clean copy. */
 export function checkDrawConfig(op: string, c: unknown): DrawConfig {
   if (typeof c !== 'object' || c === null) fail(op, `config must be an object with ${CONFIG_KEYS.join(', ')}, got ${String(c)}`);
+  checkOptions(op, c, CONFIG_KEYS);
   const o = c as Record<string, unknown>;
   const int = (k: string): number => {
     const v = o[k];
@@ -260,6 +262,7 @@ export class DRAW extends Module {
 
   constructor(config: DrawConfig | DrawPreset, options: DrawOptions = {}) {
     super();
+    checkOptions('DRAW', options, ['device']);
     if (typeof config === 'string' && !(config in DRAW_PRESETS)) fail('DRAW', `unknown preset '${config}', expected one of: ${Object.keys(DRAW_PRESETS).join(', ')}`);
     const c = checkDrawConfig('DRAW', typeof config === 'string' ? DRAW_PRESETS[config] : config);
     this.config = c;
@@ -359,6 +362,7 @@ export class DRAW extends Module {
    */
   nllBound(data: ImageSet, options: { batchSize?: number; seed?: number; limit?: number } = {}): { nll: number; lx: number; lz: number } {
     const op = 'DRAW.nllBound';
+    checkOptions(op, options, ['batchSize', 'seed', 'limit']);
     const { batchSize = 500, seed = 0 } = options;
     if (!(data?.images instanceof Float32Array) || !Array.isArray(data.shape)) fail(op, 'data must have images (Float32Array) and shape [n, ...]');
     const { channels: C, height: H, width: W } = this.config;
