@@ -3,6 +3,7 @@
 // the stack), then one reverse sweep that accumulates gradients with `+`, so
 // fan-out is right by construction. A node with several outputs (the LSTM
 // cell's h' and c') runs its backward once, after every consumer of every output.
+import { checkOptions } from '../options.js';
 import { fail, fmtShape, sameShape } from '../errors.js';
 import { keep, tidy } from '../memory.js';
 import { setBackwardImpl, Tensor, type BackwardOptions, type GradNode, noGrad } from '../tensor.js';
@@ -103,6 +104,7 @@ function accumulateLeaf(x: Tensor, g: Tensor, refs: GradRefs): void {
 }
 
 function runBackward(root: Tensor, grad: Tensor | undefined, options: BackwardOptions): void {
+  checkOptions('backward', options, ['retainGraph']);
   checkSeed(root, grad);
   noGrad(() => {
     const refs = new GradRefs(grad);

@@ -1,5 +1,6 @@
 // Gradient checking in float64 on the reference kernels: the analytic gradient
 // from backward() against central differences of the forward, per element.
+import { checkOptions } from '../options.js';
 import { fail } from '../errors.js';
 import { keep, tidy } from '../memory.js';
 import { kernelsFor } from '../backend/index.js';
@@ -31,6 +32,7 @@ const toFloat64 = (t: Tensor): Tensor => tensor(t.toFloat64Array(), t.shape, { d
  * @example fv.autograd.gradcheck((x) => fv.ops.sum(fv.ops.tanh(x)), [fv.randn([3, 4])]).ok // true
  */
 export function gradcheck(fn: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[], options: GradcheckOptions = {}): GradcheckResult {
+  checkOptions('gradcheck', options, ['eps', 'atol', 'rtol']);
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3 } = options;
   if (inputs.length === 0) fail('gradcheck', 'inputs must not be empty');
   const leaves = inputs.map(toFloat64);

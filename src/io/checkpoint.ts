@@ -2,6 +2,7 @@
 // ("model.<name>"), the optimiser's state tensors ("optimizer.<param index>.<state>")
 // and, in the string metadata, the step, the RNG state and the optimiser's
 // options — everything a resumed run needs to follow the same trajectory.
+import { checkOptions } from '../options.js';
 import { fail, fmtShape } from '../errors.js';
 import { getRngState, setRngState, type RngState } from '../random.js';
 import { type Tensor } from '../tensor.js';
@@ -33,6 +34,7 @@ export interface Checkpoint {
  */
 export function saveCheckpoint(path: string, ck: Checkpoint): void {
   const op = 'io.saveCheckpoint';
+  checkOptions(op, ck, ['model', 'optimizer', 'step', 'rng', 'metadata']);
   if (!ck || typeof ck.model?.stateDict !== 'function') fail(op, 'model must have a stateDict() (an nn.Module)');
   if (!Number.isSafeInteger(ck.step) || ck.step < 0) fail(op, `step must be a non-negative integer, got ${String(ck.step)}`);
   const rng = ck.rng ?? getRngState();
@@ -69,6 +71,7 @@ export interface LoadedCheckpoint {
  */
 export function loadCheckpoint(path: string, into: { model: HasStateDict; optimizer?: Optimizer; restoreRng?: boolean }): LoadedCheckpoint {
   const op = 'io.loadCheckpoint';
+  checkOptions(op, into, ['model', 'optimizer', 'restoreRng']);
   const { tensors, metadata } = loadFile(path, op);
   try {
     const bad = (msg: string): never => fail(op, `${path}: ${msg}`);

@@ -1,6 +1,7 @@
 // Supervised classification on an in-memory dataset: seeded shuffled batches
 // addressed by step (so a resumed run sees exactly the batches it would have),
 // cross-entropy, an optimiser, periodic test accuracy, checkpoints, progress.
+import { checkOptions } from '../options.js';
 import { fail } from '../errors.js';
 import { tensor } from '../creation.js';
 import { type DeviceName } from '../device.js';
@@ -68,6 +69,7 @@ function batchAt(ds: Dataset, step: number, batchSize: number, seed: number, sha
 
 /** Fraction of `ds` the model classifies correctly (eval mode, no graph). */
 export function accuracy(model: Module & Layer, ds: Dataset, options: { batchSize?: number; exampleShape?: readonly number[]; device?: DeviceName } = {}): number {
+  checkOptions('accuracy', options, ['batchSize', 'exampleShape', 'device']);
   const { batchSize = 500, device } = options;
   const shape = options.exampleShape ?? ds.shape.slice(1);
   const n = ds.shape[0];
@@ -97,6 +99,7 @@ export interface ClassifierResult {
 }
 
 export function trainClassifier(t: ClassifierTraining): ClassifierResult {
+  checkOptions('trainClassifier', t, ['model', 'optimizer', 'train', 'test', 'steps', 'batchSize', 'exampleShape', 'evalEvery', 'seed', 'device', 'run', 'resume', 'checkpointEvery', 'label', 'progress', 'onStep']);
   const { model, optimizer, steps, batchSize, run, seed = 0, device } = t;
   if (!Number.isSafeInteger(steps) || steps < 0) fail('train', `steps must be a non-negative integer, got ${steps}`);
   const shape = t.exampleShape ?? t.train.shape.slice(1);

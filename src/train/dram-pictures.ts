@@ -2,6 +2,7 @@
 // image and one column per glimpse t = 1..T, the image with glimpse t's window in
 // green (the span of the filter centres, gX, gY ± (N−1)/2·δ) and its line width
 // showing the filters' spread σ; glimpses.gif plays the same glimpses in order.
+import { checkOptions } from '../options.js';
 import { fail } from '../errors.js';
 import { tensor } from '../creation.js';
 import { tidy } from '../memory.js';
@@ -68,6 +69,7 @@ function toIndices(img: Image): Uint8Array {
  * `set` (default 6), each atomically. Eval mode, no graph.
  */
 export function writeGlimpsePictures(model: DRAM, set: LabelledImages, dir: string, options: { count?: number; scale?: number } = {}): GlimpsePictures {
+  checkOptions('writeGlimpsePictures', options, ['count', 'scale']);
   const { count = 6, scale = 2 } = options;
   const c = model.config;
   if (!Number.isSafeInteger(count) || count < 1 || count > set.count) fail('writeGlimpsePictures', `count must be 1..${set.count}, got ${count}`);

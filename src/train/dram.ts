@@ -7,6 +7,7 @@
 // the test set), the best-validation weights in best.safetensors, checkpoints with
 // the model config in their metadata. Progress goes to a callback: this layer
 // prints nothing.
+import { checkOptions } from '../options.js';
 import { existsSync } from 'node:fs';
 import { fail } from '../errors.js';
 import { tensor } from '../creation.js';
@@ -93,6 +94,7 @@ export function imagesAt(set: LabelledImages, start: number, n: number, device?:
 
 /** The fraction of the first `limit` images of `set` the model gets wrong (eval mode, no graph). */
 export function errorRate(model: ClutteredClassifier, set: LabelledImages, options: { limit?: number; batchSize?: number } = {}): { error: number; wrong: number; images: number } {
+  checkOptions('errorRate', options, ['limit', 'batchSize']);
   const n = Math.min(set.count, options.limit ?? Infinity);
   if (!(n >= 1) || !Number.isFinite(n)) fail('errorRate', `need a finite, non-empty set of images, got ${n}`);
   const batchSize = options.batchSize ?? 250;
@@ -166,6 +168,7 @@ export function modelFromCheckpoint(path: string, device?: DeviceName): { model:
 
 export function trainDram(t: DramTraining): DramResult {
   const op = 'train dram';
+  checkOptions('trainDram', t, ['model', 'optimizer', 'train', 'valid', 'steps', 'batchSize', 'lr', 'halveEvery', 'clip', 'evalEvery', 'evalLimit', 'checkpointEvery', 'device', 'run', 'resume', 'onProgress', 'onEvaluate']);
   const { model, optimizer, steps, batchSize, run, device, clip = 10, halveEvery = 0 } = t;
   if (!Number.isSafeInteger(steps) || steps < 0) fail(op, `steps must be a non-negative integer, got ${steps}`);
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) fail(op, `batch size must be a positive integer, got ${batchSize}`);

@@ -1,6 +1,7 @@
 // DRAW's pictures: a grid of generated images (Fig 6), the generation sequence
 // σ(c̃_t) with the write window drawn (Figs 1, 7, 10) as a PNG strip per sample
 // and as an animated GIF.
+import { checkOptions } from '../options.js';
 import { fail } from '../errors.js';
 import { getRngState, setRngState } from '../random.js';
 import { type DRAW, type GenerationSequence } from '../models/draw.js';
@@ -56,6 +57,7 @@ export interface DrawPictures {
  * was) and writes samples.png, sequence.png and sequence.gif into `dir` (each atomically).
  */
 export function writeDrawPictures(model: DRAW, dir: string, options: { seed?: number; samples?: number; rows?: number; columns?: number; scale?: number } = {}): DrawPictures {
+  checkOptions('writeDrawPictures', options, ['seed', 'samples', 'rows', 'columns', 'scale']);
   const { seed = 1, samples = 64, rows = 8, columns = 16 } = options;
   const c = model.config;
   const scale = options.scale ?? Math.max(1, Math.round(56 / Math.max(c.width, c.height)));

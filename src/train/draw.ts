@@ -3,6 +3,7 @@
 // straight run), Adam, global-norm clipping, the bound on a held-out set now and
 // then (its own noise stream, so evaluating does not move the training stream),
 // checkpoints with the model config in their metadata, progress through the caller's factory.
+import { checkOptions } from '../options.js';
 import { existsSync } from 'node:fs';
 import { fail } from '../errors.js';
 import { tensor } from '../creation.js';
@@ -114,6 +115,7 @@ export function loadDrawCheckpoint(path: string, model: DRAW, optimizer?: Optimi
 }
 
 export function trainDraw(t: DrawTraining): DrawResult {
+  checkOptions('trainDraw', t, ['model', 'optimizer', 'train', 'test', 'steps', 'batchSize', 'clip', 'seed', 'evalEvery', 'evalLimit', 'checkpointEvery', 'keepEvery', 'device', 'run', 'resume', 'label', 'progress', 'onStep', 'stream']);
   const { model, optimizer, steps, batchSize, run, seed = 0, device, clip = 10 } = t;
   if (!Number.isSafeInteger(steps) || steps < 0) fail('train draw', `steps must be a non-negative integer, got ${steps}`);
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) fail('train draw', `batch size must be a positive integer, got ${batchSize}`);

@@ -1,5 +1,6 @@
 // Animated GIF (GIF89a) encoding: a fixed 256-entry palette and variable-width
 // LZW, so generation sequences play in any browser or viewer.
+import { checkOptions } from '../options.js';
 import { fail } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 
@@ -62,6 +63,7 @@ function lzw(indices: Uint8Array): Uint8Array {
 export function encodeGif(width: number, height: number, palette: Uint8Array, frames: GifFrame[]): Buffer {
   if (palette.length !== 768) fail('encodeGif', `palette must hold 256 RGB entries (768 bytes), got ${palette.length}`);
   if (frames.length === 0) fail('encodeGif', 'needs at least one frame');
+  frames.forEach((f, i) => checkOptions(`encodeGif: frames[${i}]`, f, ['indices', 'delay']));
   const parts: Buffer[] = [];
   const header = Buffer.alloc(13);
   header.write('GIF89a', 0, 'ascii');

@@ -1,5 +1,6 @@
 // Image grids: many small images (gray or RGB, values in [0, 1]) tiled with a
 // border, the way DRAW's samples and generation sequences are shown.
+import { checkOptions } from '../options.js';
 import { fail } from '../errors.js';
 import { type Image } from './png.js';
 
@@ -26,6 +27,7 @@ export function imageGrid(
   channels: 1 | 3 = 1,
   options: GridOptions = {},
 ): Image {
+  checkOptions('imageGrid', options, ['columns', 'border', 'borderValue', 'scale']);
   if (values.length !== count * channels * height * width) {
     fail('imageGrid', `expected ${count}×${channels}×${height}×${width} = ${count * channels * height * width} values, got ${values.length}`);
   }

@@ -1,4 +1,5 @@
 // Line plots as standalone SVG: training curves, accuracy vs steps, percentiles.
+import { checkOptions } from '../options.js';
 import { fail } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 
@@ -22,6 +23,8 @@ export interface PlotOptions {
   yMax?: number;
 }
 
+const PLOT_OPTIONS = ['title', 'xLabel', 'yLabel', 'width', 'height', 'logY', 'yMin', 'yMax'] as const;
+
 const COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000'];
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -38,6 +41,7 @@ export function ticks(lo: number, hi: number, count = 5): number[] {
 }
 
 export function linePlot(series: readonly Series[], options: PlotOptions = {}): string {
+  checkOptions('linePlot', options, PLOT_OPTIONS);
   if (series.length === 0) fail('linePlot', 'needs at least one series');
   series.forEach((s, i) => {
     if (s.x.length !== s.y.length) fail('linePlot', `series ${i} (${s.label}) has ${s.x.length} x values and ${s.y.length} y values`);
