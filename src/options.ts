@@ -2,17 +2,17 @@
 // misspelt key fails loudly instead of silently taking the default
 // ("Adam: unknown option 'learningRate' (did you mean 'lr'?); accepted: lr, betas, eps, weightDecay").
 
-/** Levenshtein distance, small strings only (option names). */
+/** Edit distance with adjacent transpositions (optimal string alignment), small strings only. */
 function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
     for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
     }
-    prev = cur;
   }
-  return prev[b.length];
+  return d[a.length]![b.length]!;
 }
 
 /** Well-known names from other libraries, mapped to ours where no edit distance finds them. */
@@ -48,9 +48,19 @@ export function nearestOption(key: string, accepted: readonly string[]): string 
   // Close: at most a third of the longer name changed (at least one edit, at most three).
   const limit = best === undefined ? 0 : Math.min(3, Math.max(1, Math.floor(Math.max(key.length, best.length) / 3)));
   if (best !== undefined && bestDistance <= limit) return best;
-  // A key that contains an accepted name, or is contained in one ('learningRate' ⊃ 'lr' is
-  // too weak a signal, so require three characters).
-  return accepted.find((a) => a.length >= 3 && lower.length >= 3 && (lower.includes(a.toLowerCase()) || a.toLowerCase().includes(lower)));
+  // A key that contains an accepted name or is contained in one ('countIncludePadding',
+  // 'grad'), the longest such name; else a long shared prefix ('reduce' → 'reduction').
+  // Three characters at least: 'lr' inside 'learningRate' is too weak a signal.
+  const contained = accepted
+    .filter((a) => a.length >= 3 && lower.length >= 3 && (lower.includes(a.toLowerCase()) || a.toLowerCase().includes(lower)))
+    .sort((x, y) => y.length - x.length)[0];
+  if (contained !== undefined) return contained;
+  const prefix = (a: string): number => {
+    let n = 0;
+    while (n < a.length && n < lower.length && a[n]!.toLowerCase() === lower[n]) n++;
+    return n;
+  };
+  return accepted.find((a) => prefix(a) >= Math.max(4, Math.ceil(0.7 * Math.min(a.length, lower.length))));
 }
 
 /**
