@@ -42,7 +42,8 @@ describe('CLI options', () => {
   });
 
   it('an unknown option names the command and its --help', () => {
-    expect(messageOf(() => parseCommand('train x', 'x', ['--stepz', '3'], specs))).toMatch(/^train x: Unknown option '--stepz' \(foveate train x --help lists the options\)/);
+    expect(messageOf(() => parseCommand('train x', 'x', ['--stepz', '3'], specs))).toMatch(/^train x: Unknown option '--stepz' \(did you mean '--steps'\?\) \(foveate train x --help lists the options\)/);
+    expect(messageOf(() => parseCommand('train x', 'x', ['--zzz'], specs))).toMatch(/^train x: Unknown option '--zzz' \(foveate train x --help lists the options\)/);
   });
 
   it.each(['train draw', 'train mnist', 'train bn-mnist', 'train bn-inception', 'eval draw', 'eval captions', 'sample draw', 'bench', 'start'])(

@@ -1,6 +1,7 @@
 // Option parsing shared by the CLI commands: each command declares its options
 // with a line of help (so `foveate <command> --help` lists them with their
 // defaults), and numbers are checked with messages that name the command and the flag.
+import { nearestOption } from '../../options.js';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /** `--name` as an integer ≥ min, e.g. intOption('train mnist', 'steps', '3000', 1). */
@@ -61,6 +62,10 @@ export function parseCommand<S extends OptionSpecs>(cmd: string, summary: string
   try {
     return parseArgs({ args: argv, options: options as ParseArgsConfig['options'], strict: true }).values as OptionValues<S>;
   } catch (e) {
-    throw new Error(`${cmd}: ${e instanceof Error ? e.message : String(e)} (foveate ${cmd} --help lists the options)`);
+    const message = e instanceof Error ? e.message : String(e);
+    const unknown = /^Unknown option '-{1,2}([^']+)'/.exec(message)?.[1];
+    const near = unknown === undefined ? undefined : nearestOption(unknown, Object.keys(specs));
+    const hint = near === undefined ? '' : ` (did you mean '--${near}'?)`;
+    throw new Error(`${cmd}: ${message}${hint} (foveate ${cmd} --help lists the options)`);
   }
 }
