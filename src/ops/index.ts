@@ -12,3 +12,4 @@ export * from './pool.js';
 export * from './reduce.js';
 export * from './softmax.js';
 export { TENSOR_METHODS } from './methods.js';
+export { formatTensor } from './format.js';
