@@ -43,7 +43,7 @@ type Method<F> = F extends (x: Tensor, ...rest: infer A) => infer R ? (...args: 
 type TensorMethods = { [K in keyof typeof TENSOR_METHODS]: Method<(typeof TENSOR_METHODS)[K]> };
 
 declare module '../tensor.js' {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  // Merged into the class: every Tensor has the table's methods, typed from the functions themselves.
   interface Tensor extends TensorMethods {}
 }
 
