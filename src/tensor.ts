@@ -35,6 +35,13 @@ export interface BackwardOptions {
 
 let backwardImpl: ((t: Tensor, grad: Tensor | undefined, options: BackwardOptions) => void) | undefined;
 
+let formatImpl: ((t: Tensor) => string) | undefined;
+
+/** Installed by ops/format.ts, which slices a large tensor before reading it (ops sit above this file). */
+export function setFormatImpl(f: typeof formatImpl): void {
+  formatImpl = f;
+}
+
 /** Installed by autograd/engine.ts (kept apart to avoid an import cycle). */
 export function setBackwardImpl(f: typeof backwardImpl): void {
   backwardImpl = f;
@@ -170,8 +177,20 @@ export class Tensor {
     backwardImpl(this, grad, options);
   }
 
+  /**
+   * The values as PyTorch prints them, then shape, dtype and device; a large
+   * tensor shows its first and last 3 entries per axis (only those are read).
+   * @example String(fv.tensor([0.1, 0.2], [2])) // 'tensor([0.1000, 0.2000], shape=[2], dtype=float32, device=cpu)'
+   */
   toString(): string {
+    if (this.isDisposed) return 'Tensor(disposed)';
+    if (formatImpl) return formatImpl(this);
     return `Tensor(${fmtShape(this.shape)}, ${this.dtype}, ${this.device}${this.requiresGrad ? ', requiresGrad' : ''})`;
+  }
+
+  /** What console.log and util.inspect show: toString(). */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
   }
 }
 

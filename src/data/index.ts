@@ -1,6 +1,6 @@
 // fv.data: IDX files, real and binarised MNIST, mini-batches.
 export { readIdx, parseIdx, IDX_IMAGES, IDX_LABELS, type IdxArray } from './idx.js';
-export { mnist, binarizedMnist, mnistDir, BINARIZE_SEED, type Dataset } from './mnist.js';
+export { mnist, binarizedMnist, mnistDir, BINARIZE_SEED, type Dataset, type MnistDataset, type MnistTensorOptions } from './mnist.js';
 export { batches, permutation, type Batch, type BatchOptions, type BatchSource } from './batches.js';
 export { fashionMnist, FASHION_MNIST_CLASSES, FASHION_MNIST_DEBIAN_DIR } from './fashion-mnist.js';
 export { twoDigitMnist, type ImageDataset } from './two-digits.js';

@@ -1,5 +1,5 @@
 // fv.nn: modules with PyTorch's names, so weights and habits carry over.
-export { Module } from './module.js';
+export { Buffer, Module, Parameter } from './module.js';
 export { Linear, type LinearOptions } from './linear.js';
 export { Flatten, ReLU, Sequential, Sigmoid, Tanh, type Layer } from './containers.js';
 export { AvgPool2d, Conv2d, MaxPool2d, type Conv2dLayerOptions } from './conv.js';

@@ -1,9 +1,51 @@
 // Module: PyTorch's names (forward, parameters, namedParameters, train/eval,
 // stateDict). Parameters, buffers and submodules are registered by name, so
 // checkpoints address them as "layer1.weight" exactly as PyTorch does.
+//
+// As PyTorch's __setattr__ does, a submodule assigned as a property
+// (`this.fc1 = new Linear(784, 128)`), an array of them, or a tensor wrapped in
+// Parameter()/Buffer() counts as registered under the property's name. They are
+// found when asked for (parameters(), train(), ...) by reading the module's own
+// enumerable properties, rather than through a Proxy on construction: a Proxy
+// breaks the class's #private fields (every `this.#x` on the proxy throws), costs
+// on every property read in forward(), and misses fields set before the
+// subclass constructor's body runs. Explicit register*() calls keep their names
+// and order, and anything reachable through them is never counted twice, so the
+// state-dict names of existing models (and their checkpoints) do not change.
 import { fail, fmtShape } from '../errors.js';
 import { keep } from '../memory.js';
-import { type Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
+
+const parameterMarks = new WeakSet<Tensor>();
+const bufferMarks = new WeakSet<Tensor>();
+
+/**
+ * Marks `t` as a trainable parameter (requiresGrad, kept past tidy scopes), so
+ * that assigning it as a property of a Module registers it, as torch.nn.Parameter.
+ * @example this.scale = fv.nn.Parameter(fv.ones([10]));
+ */
+export function Parameter(t: Tensor): Tensor {
+  t.requiresGrad = true;
+  parameterMarks.add(keep(t));
+  return t;
+}
+
+/**
+ * Marks `t` as a buffer (saved in the state dict, not trained), so that
+ * assigning it as a property of a Module registers it.
+ * @example this.runningMean = fv.nn.Buffer(fv.zeros([10]));
+ */
+export function Buffer(t: Tensor): Tensor {
+  bufferMarks.add(keep(t));
+  return t;
+}
+
+/** The Modules in a property value: the module itself, or those in an array of them. */
+function modulesIn(name: string, v: unknown): [string, Module][] {
+  if (v instanceof Module) return [[name, v]];
+  if (Array.isArray(v) && v.length > 0 && v.every((m) => m instanceof Module)) return v.map((m, i) => [`${name}.${i}`, m as Module]);
+  return [];
+}
 
 export abstract class Module {
   /** Training mode (dropout active, batch norm on batch statistics). */
@@ -46,10 +88,56 @@ export abstract class Module {
     return t;
   }
 
-  namedParameters(prefix = ''): [string, Tensor][] {
-    const out: [string, Tensor][] = [...this.#parameters].map(([n, t]) => [prefix + n, t]);
-    for (const [n, m] of this.#children) out.push(...m.namedParameters(`${prefix}${n}.`));
+  /** Every module registered by a register*() call anywhere below (and including) this one. */
+  #registeredTree(into = new Set<Module>()): Set<Module> {
+    into.add(this);
+    for (const m of this.#children.values()) if (!into.has(m)) m.#registeredTree(into);
+    return into;
+  }
+
+  /** Submodules: registered ones, then those assigned as properties and not registered anywhere in the tree. */
+  #childList(registered: Set<Module>): [string, Module][] {
+    const out: [string, Module][] = [...this.#children];
+    for (const [k, v] of Object.entries(this)) {
+      for (const [n, m] of modulesIn(k, v)) if (m !== this && !registered.has(m) && !out.some(([, c]) => c === m)) out.push([n, m]);
+    }
     return out;
+  }
+
+  /** Own tensors of one kind: registered ones, then Parameter()/Buffer()-marked properties. */
+  #ownTensors(kind: 'parameter' | 'buffer'): [string, Tensor][] {
+    const map = kind === 'parameter' ? this.#parameters : this.#buffers;
+    const marks = kind === 'parameter' ? parameterMarks : bufferMarks;
+    const out: [string, Tensor][] = [...map];
+    const seen = new Set(map.values());
+    for (const [k, v] of Object.entries(this)) if (v instanceof Tensor && marks.has(v) && !seen.has(v)) out.push([k, v]);
+    return out;
+  }
+
+  #walk(kind: 'parameter' | 'buffer', prefix: string, registered: Set<Module>, visited: Set<Module>): [string, Tensor][] {
+    visited.add(this);
+    const out: [string, Tensor][] = this.#ownTensors(kind).map(([n, t]) => [prefix + n, t]);
+    for (const [n, m] of this.#childList(registered)) {
+      if (!visited.has(m)) out.push(...m.#walk(kind, `${prefix}${n}.`, registered, visited));
+    }
+    return out;
+  }
+
+  /** This module and every one below it, each once, parents before children. */
+  #modules(): Module[] {
+    const registered = this.#registeredTree();
+    const out: Module[] = [];
+    const visit = (m: Module): void => {
+      if (out.includes(m)) return;
+      out.push(m);
+      for (const [, c] of m.#childList(registered)) visit(c);
+    };
+    visit(this);
+    return out;
+  }
+
+  namedParameters(prefix = ''): [string, Tensor][] {
+    return this.#walk('parameter', prefix, this.#registeredTree(), new Set());
   }
 
   parameters(): Tensor[] {
@@ -57,19 +145,17 @@ export abstract class Module {
   }
 
   namedBuffers(prefix = ''): [string, Tensor][] {
-    const out: [string, Tensor][] = [...this.#buffers].map(([n, t]) => [prefix + n, t]);
-    for (const [n, m] of this.#children) out.push(...m.namedBuffers(`${prefix}${n}.`));
-    return out;
+    return this.#walk('buffer', prefix, this.#registeredTree(), new Set());
   }
 
+  /** Direct submodules, registered or assigned as properties. */
   children(): [string, Module][] {
-    return [...this.#children];
+    return this.#childList(this.#registeredTree());
   }
 
   /** Sets training mode here and in every submodule. */
   train(mode = true): this {
-    this.training = mode;
-    for (const m of this.#children.values()) m.train(mode);
+    for (const m of this.#modules()) m.training = mode;
     return this;
   }
 
@@ -110,8 +196,7 @@ export abstract class Module {
   protected onStateLoaded(): void {}
 
   #notifyStateLoaded(): void {
-    this.onStateLoaded();
-    for (const m of this.#children.values()) m.#notifyStateLoaded();
+    for (const m of this.#modules()) m.onStateLoaded();
   }
 
   /** Frees every parameter and buffer. */

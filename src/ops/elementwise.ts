@@ -2,8 +2,9 @@
 // with its backward right below the forward.
 import { fail } from '../errors.js';
 import { kernels, kernelsFor } from '../backend/index.js';
-import { type Tensor, record } from '../tensor.js';
-import { checkFloat, checkSameDevice } from './check.js';
+import { Tensor, record } from '../tensor.js';
+import { cast } from './cast.js';
+import { checkAny, checkFloat, checkSameDevice } from './check.js';
 import { sumTo } from './broadcast.js';
 
 function unary(op: string, x: Tensor, param: number, backward?: (g: Tensor, out: Tensor) => Tensor): Tensor {
@@ -90,8 +91,34 @@ export const maximum = (a: Operand, b: Operand): Tensor =>
 /** Elementwise minimum; a tie sends the gradient to a. */
 export const minimum = (a: Operand, b: Operand): Tensor =>
   binary('minimum', a, b, (g, x, y) => [mul(g, sub(1, gt(x, y))), mul(g, gt(x, y))]);
-/** 1 where a > b, else 0 (no gradient). */
-export const gt = (a: Operand, b: Operand): Tensor => binary('gt', a, b);
-export const lt = (a: Operand, b: Operand): Tensor => binary('lt', a, b);
-export const eq = (a: Operand, b: Operand): Tensor => binary('eq', a, b);
+/**
+ * A comparison: int32 operands (argmax results, labels) are compared as floats —
+ * float32, or float64 beside a float64 operand; exact for |v| ≤ 2^24 — so the
+ * result is the float path's 1/0 mask in any case.
+ */
+function compare(op: string, a: Operand, b: Operand): Tensor {
+  const isInt = (v: Operand, arg: string): boolean => v instanceof Tensor && checkAny(op, arg, v).dtype === 'int32';
+  const aInt = isInt(a, 'a');
+  const bInt = isInt(b, 'b');
+  if (!aInt && !bInt) return binary(op, a, b);
+  const to = (a instanceof Tensor && a.dtype === 'float64') || (b instanceof Tensor && b.dtype === 'float64') ? 'float64' : 'float32';
+  const ca = aInt ? cast(a as Tensor, to) : a;
+  const cb = bInt ? cast(b as Tensor, to) : b;
+  try {
+    return binary(op, ca, cb);
+  } finally {
+    if (aInt) (ca as Tensor).dispose();
+    if (bInt) (cb as Tensor).dispose();
+  }
+}
+
+/** 1 where a > b, else 0, as a float tensor (no gradient); int32 operands allowed. */
+export const gt = (a: Operand, b: Operand): Tensor => compare('gt', a, b);
+/** 1 where a < b, else 0 (no gradient); int32 operands allowed. */
+export const lt = (a: Operand, b: Operand): Tensor => compare('lt', a, b);
+/**
+ * 1 where a == b, else 0 (no gradient); int32 operands allowed.
+ * @example const correct = fv.ops.sum(fv.ops.eq(fv.ops.argmax(logits, 1), labels)).item();
+ */
+export const eq = (a: Operand, b: Operand): Tensor => compare('eq', a, b);
 

@@ -37,7 +37,7 @@ export abstract class Optimizer {
 
   constructor(op: string, params: Iterable<Tensor>, lr: unknown) {
     const list = [...params];
-    if (list.length === 0) fail(op, 'params is empty, expected at least one tensor');
+    if (list.length === 0) fail(op, 'params is empty: got an empty parameter list, expected at least one tensor (did you assign modules as properties of a Module and pass model.parameters()?)');
     list.forEach((p, i) => {
       if (!(p instanceof Tensor)) fail(op, `params[${i}] must be a Tensor, got ${typeof p}`);
       if (p.dtype === 'int32') fail(op, `params[${i}] must be float32 or float64, got int32 ${fmtShape(p.shape)}`);
