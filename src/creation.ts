@@ -36,8 +36,21 @@ export function tensor(data: Data, shape?: readonly number[], options: TensorOpt
 
 /** A float32 tensor filled with `value`. */
 export function full(shape: readonly number[], value: number, options: TensorOptions = {}): Tensor {
-  const dims = checkShape('full', 'shape', shape);
-  const values = options.dtype === 'float64' ? new Float64Array(numel(dims)) : new Float32Array(numel(dims));
+  return filled('full', shape, value, options);
+}
+
+/** The body of full/zeros/ones: a refused host buffer becomes an Error naming `op`, the shape and the bytes. */
+function filled(op: string, shape: readonly number[], value: number, options: TensorOptions): Tensor {
+  const dims = checkShape(op, 'shape', shape);
+  const n = numel(dims);
+  const wide = options.dtype === 'float64';
+  let values: Float32Array | Float64Array;
+  try {
+    values = wide ? new Float64Array(n) : new Float32Array(n);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new Error(`${op}: cannot allocate ${n * (wide ? 8 : 4)} bytes for shape [${dims.join(',')}]`);
+  }
   return tensor(values.fill(value), dims, options);
 }
 
@@ -52,20 +65,24 @@ export function zerosLike(t: Tensor): Tensor {
 }
 
 export function zeros(shape: readonly number[], options: TensorOptions = {}): Tensor {
-  checkShape('zeros', 'shape', shape); // so errors name zeros, not full
-  return full(shape, 0, options);
+  return filled('zeros', shape, 0, options); // so errors name zeros, not full
 }
 
 export function ones(shape: readonly number[], options: TensorOptions = {}): Tensor {
-  checkShape('ones', 'shape', shape); // so errors name ones, not full
-  return full(shape, 1, options);
+  return filled('ones', shape, 1, options); // so errors name ones, not full
 }
 
 function draw(op: string, dist: Distribution, shape: readonly number[], a: number, b: number, device?: DeviceName): Tensor {
   const dims = checkShape(op, 'shape', shape);
   const dev = parseDevice(op, device);
   const { seed, offset } = takeOffsets(numel(dims));
-  return kernelsFor('float32').random(dist, dims, a, b, seed, offset, dev);
+  try {
+    return kernelsFor('float32').random(dist, dims, a, b, seed, offset, dev);
+  } catch (e) {
+    // The kernel is one `random` for all three; the user called `op`.
+    if (e instanceof Error && e.message.startsWith('random: ')) throw new Error(`${op}: ${e.message.slice('random: '.length)}`);
+    throw e;
+  }
 }
 
 /** Standard normal samples (Philox stream; `fv.seed` makes them reproducible). */
