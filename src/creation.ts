@@ -67,10 +67,19 @@ export function full(shape: readonly number[], value: number, options: TensorOpt
   return filled('full', shape, value, options);
 }
 
+/** The body of full/zeros/ones: a refused host buffer becomes an Error naming `op`, the shape and the bytes. */
 function filled(op: string, shape: readonly number[], value: number, options: TensorOptions = {}): Tensor {
   checkOptions(op, options, TENSOR_OPTIONS);
   const dims = checkShape(op, 'shape', shape);
-  const values = options.dtype === 'float64' ? new Float64Array(numel(dims)) : new Float32Array(numel(dims));
+  const n = numel(dims);
+  const wide = options.dtype === 'float64';
+  let values: Float32Array | Float64Array;
+  try {
+    values = wide ? new Float64Array(n) : new Float32Array(n);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new Error(`${op}: cannot allocate ${n * (wide ? 8 : 4)} bytes for shape [${dims.join(',')}]`);
+  }
   return create(op, values.fill(value), dims, options);
 }
 
@@ -96,7 +105,15 @@ function draw(op: string, dist: Distribution, shape: readonly number[], a: numbe
   const dims = checkShape(op, 'shape', shape);
   const dev = parseDevice(op, options.device);
   const { seed, offset } = takeOffsets(numel(dims));
-  return leaf(op, kernelsFor('float32').random(dist, dims, a, b, seed, offset, dev), options.requiresGrad);
+  let sample: Tensor;
+  try {
+    sample = kernelsFor('float32').random(dist, dims, a, b, seed, offset, dev);
+  } catch (e) {
+    // The kernel is one `random` for all three; the user called `op`.
+    if (e instanceof Error && e.message.startsWith('random: ')) throw new Error(`${op}: ${e.message.slice('random: '.length)}`);
+    throw e;
+  }
+  return leaf(op, sample, options.requiresGrad);
 }
 
 /** Standard normal samples (Philox stream; `fv.seed` makes them reproducible). */

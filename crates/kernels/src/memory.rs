@@ -46,3 +46,113 @@ pub fn usage(device: Device) -> (i64, i64) {
         c.bytes.load(Ordering::Relaxed),
     )
 }
+
+/// The most bytes one allocation may ask for: `FOVEATE_MAX_ALLOC` (bytes, or
+/// with a K/M/G/T suffix, powers of 1024) or else half of physical memory.
+/// Checked before any work, so a shape-driven op refuses instead of running
+/// away or aborting the process when the allocator says no.
+pub fn ceiling() -> usize {
+    static CEILING: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CEILING.get_or_init(|| {
+        std::env::var("FOVEATE_MAX_ALLOC")
+            .ok()
+            .and_then(|s| parse_bytes(&s))
+            .unwrap_or_else(|| physical_memory() / 2)
+    })
+}
+
+/// "8G" → 8·2³⁰; "1000" → 1000; None when it is not a byte count.
+pub fn parse_bytes(s: &str) -> Option<usize> {
+    let s = s.trim();
+    let (num, shift) = match s.chars().last()?.to_ascii_uppercase() {
+        'K' => (&s[..s.len() - 1], 10),
+        'M' => (&s[..s.len() - 1], 20),
+        'G' => (&s[..s.len() - 1], 30),
+        'T' => (&s[..s.len() - 1], 40),
+        _ => (s, 0),
+    };
+    let n: usize = num.trim().parse().ok()?;
+    n.checked_mul(1usize << shift)
+}
+
+fn physical_memory() -> usize {
+    let from_meminfo = std::fs::read_to_string("/proc/meminfo").ok().and_then(|m| {
+        let line = m.lines().find(|l| l.starts_with("MemTotal:"))?;
+        let kb: usize = line.split_whitespace().nth(1)?.parse().ok()?;
+        kb.checked_mul(1024)
+    });
+    // Without /proc (macOS, Windows) assume 16 GiB rather than no limit.
+    from_meminfo.unwrap_or(16 << 30)
+}
+
+/// The bytes a tensor of `shape` with `elem` bytes per element needs, refused
+/// (naming op, shape and bytes) when the arithmetic overflows or the request
+/// exceeds [`ceiling`].
+pub fn check_alloc(op: &str, shape: &[usize], elem: usize) -> crate::Result<usize> {
+    let bytes = shape
+        .iter()
+        .try_fold(elem, |acc, &d| acc.checked_mul(d))
+        .ok_or_else(|| {
+            crate::Error::new(
+                op,
+                format!(
+                    "output shape {} is too large: its byte count overflows",
+                    crate::error::fmt_shape(shape)
+                ),
+            )
+        })?;
+    let max = ceiling();
+    if bytes > max {
+        return Err(crate::Error::new(
+            op,
+            format!(
+                "output shape {} needs {bytes} bytes, over the allocation ceiling of {max} bytes \
+                 (set FOVEATE_MAX_ALLOC, e.g. FOVEATE_MAX_ALLOC=64G, to raise it)",
+                crate::error::fmt_shape(shape)
+            ),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// A zeroed `Vec` of `shape`'s element count, allocated fallibly: the ceiling
+/// first, then `try_reserve_exact`, so a refused allocation is an error, not an abort.
+pub fn try_zeroed<T: Copy + Default>(op: &str, shape: &[usize]) -> crate::Result<Vec<T>> {
+    let bytes = check_alloc(op, shape, std::mem::size_of::<T>())?;
+    let n = crate::shape::numel(shape);
+    let mut v = Vec::new();
+    v.try_reserve_exact(n).map_err(|_| {
+        crate::Error::new(
+            op,
+            format!(
+                "cannot allocate {bytes} bytes for shape {}",
+                crate::error::fmt_shape(shape)
+            ),
+        )
+    })?;
+    v.resize(n, T::default());
+    Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_byte_suffixes() {
+        assert_eq!(parse_bytes("1000"), Some(1000));
+        assert_eq!(parse_bytes("8G"), Some(8 << 30));
+        assert_eq!(parse_bytes("4k"), Some(4096));
+        assert_eq!(parse_bytes("x"), None);
+    }
+
+    #[test]
+    fn refuses_overflow_and_over_ceiling() {
+        let e = check_alloc("randn", &[usize::MAX, 2], 4).unwrap_err();
+        assert!(e.0.starts_with("randn: output shape"), "{e}");
+        let e = check_alloc("randn", &[1_000_000, 1_000_000], 4).unwrap_err();
+        assert!(e.0.contains("4000000000000 bytes"), "{e}");
+        assert_eq!(check_alloc("randn", &[2, 3], 4), Ok(24));
+        assert_eq!(try_zeroed::<f32>("zeros", &[2, 3]).unwrap().len(), 6);
+    }
+}

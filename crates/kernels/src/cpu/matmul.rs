@@ -20,7 +20,7 @@ impl MatmulBackend for Cpu {
             a.cpu_f32_data("matmul", "a")?,
             b.cpu_f32_data("matmul", "b")?,
         );
-        let mut c = vec![0f32; p.batch * p.m * p.n];
+        let mut c = crate::memory::try_zeroed::<f32>("matmul", &out)?;
         sgemm_batched(
             threads(),
             p.batch,

@@ -65,6 +65,10 @@ pub fn filterbank(
     height: usize,
 ) -> Result<(Tensor, Tensor, Tensor)> {
     let geo = check_params(OP, params, (n, width, height), true)?;
+    // FX [batch,N,width] and FY [batch,N,height] are made together: refuse
+    // their sum before any work, so a huge width or height cannot run away.
+    let side = width.saturating_add(height);
+    crate::memory::check_alloc(OP, &[geo.batch, n, side], 4)?;
     backend(OP, params.device())?.filterbank(params, &geo)
 }
 

@@ -18,6 +18,7 @@ pub fn binary(op: BinaryOp, a: &Tensor, b: &Tensor) -> Result<Tensor> {
     }
     let out_shape = broadcast(name, a.shape(), b.shape())?;
     check_rank(name, &out_shape)?;
+    crate::memory::check_alloc(name, &out_shape, 4)?;
     check::float32(name, "a", a)?;
     check::float32(name, "b", b)?;
     backend(name, a.device())?.binary(op, a, b, out_shape)

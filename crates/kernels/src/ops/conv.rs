@@ -36,6 +36,9 @@ pub fn conv2d(
     }
     check::float32(op, "x", x)?;
     check::float32(op, "weight", weight)?;
+    crate::memory::check_alloc(op, &g.out_shape(), 4)?;
+    // The im2col scratch of one sample, [C·kh·kw, Ho·Wo], must fit as well.
+    crate::memory::check_alloc(op, &[g.col_rows(), g.ho, g.wo], 4)?;
     backend(op, x.device())?.conv2d(x, weight, bias, &g)
 }
 

@@ -15,6 +15,7 @@ fn strided(
     view_strides: Vec<usize>,
 ) -> Result<Tensor> {
     check_rank(op, &out)?;
+    crate::memory::check_alloc(op, &out, 4)?;
     backend(op, x.device())?.strided_copy(x, offset, out, &view_strides)
 }
 

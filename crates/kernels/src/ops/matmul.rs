@@ -21,6 +21,7 @@ pub fn matmul(a: &Tensor, b: &Tensor, trans_a: bool, trans_b: bool) -> Result<Te
     } else {
         vec![p.m, p.n]
     };
+    crate::memory::check_alloc("matmul", &out, 4)?;
     check::float32("matmul", "a", a)?;
     check::float32("matmul", "b", b)?;
     backend("matmul", a.device())?.matmul(a, b, trans_a, trans_b, p, out)

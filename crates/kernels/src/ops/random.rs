@@ -34,5 +34,6 @@ pub fn random(
     device: Device,
 ) -> Result<Tensor> {
     check_rank("random", &shape)?;
+    crate::memory::check_alloc("random", &shape, 4)?;
     backend("random", device)?.random(dist, seed, offset, shape)
 }
