@@ -6,24 +6,12 @@ import sys
 import time
 
 import torch
+from torch_filterbank import filterbank
 
 torch.manual_seed(0)
 if len(sys.argv) > 1:
     torch.set_num_threads(int(sys.argv[1]))
 B, A, N_R, N_W = 64, 28, 2, 5
-def filterbank(p, N, A, Bh):
-    gx_, gy_, logs2, logd, logg = p.unbind(1)
-    gx = (A + 1) / 2 * (gx_ + 1); gy = (Bh + 1) / 2 * (gy_ + 1)
-    delta = (max(A, Bh) - 1) / max(N - 1, 1) * torch.exp(logd)
-    s2 = torch.exp(logs2); gamma = torch.exp(logg)
-    i = torch.arange(1, N + 1, dtype=p.dtype)
-    mux = gx[:, None] + (i - N / 2 - 0.5) * delta[:, None]
-    muy = gy[:, None] + (i - N / 2 - 0.5) * delta[:, None]
-    a = torch.arange(1, A + 1, dtype=p.dtype); b = torch.arange(1, Bh + 1, dtype=p.dtype)
-    fx = torch.exp(-(a - mux[:, :, None]) ** 2 / (2 * s2[:, None, None]))
-    fy = torch.exp(-(b - muy[:, :, None]) ** 2 / (2 * s2[:, None, None]))
-    fx = fx / fx.sum(2, keepdim=True).clamp_min(1e-8); fy = fy / fy.sum(2, keepdim=True).clamp_min(1e-8)
-    return fx, fy, gamma
 def read(x, p, N):
     fx, fy, g = filterbank(p, N, x.shape[2], x.shape[1])
     return g[:, None, None] * torch.bmm(torch.bmm(fy, x), fx.transpose(1, 2))
