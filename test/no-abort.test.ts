@@ -66,4 +66,10 @@ describe('FOVEATE_MAX_ALLOC', () => {
     const normal = await child(body);
     expect(normal.stdout.trim()).toBe('NO ERROR');
   }, 30_000);
+
+  it('a value that is not a byte count is an error naming it, not silently the default', async () => {
+    const r = await child('fv.randn([4])', { FOVEATE_MAX_ALLOC: '8 gigs' });
+    expect(r.signal).toBeNull();
+    expect(r.stdout).toMatch(/^ERROR randn: FOVEATE_MAX_ALLOC="8 gigs" is not a byte count/);
+  }, 30_000);
 });

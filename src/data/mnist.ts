@@ -2,6 +2,7 @@
 // folder), and the binarised MNIST of PAPERS.md §1.
 import { dirname, join } from 'node:path';
 import { fail } from '../errors.js';
+import { checkOptions } from '../options.js';
 import { kernelsFor } from '../backend/index.js';
 import { tensor } from '../creation.js';
 import { type DeviceName } from '../device.js';
@@ -39,6 +40,7 @@ export interface MnistDataset extends Dataset {
 /** Adds tensors() and batches() to `ds`, not enumerable, so the plain fields (and spreads of them) stay as they were. */
 function withTensors(ds: Dataset): MnistDataset {
   const tensors = (options: MnistTensorOptions = {}): { images: Tensor; labels: Tensor } => {
+    checkOptions('mnist.tensors', options, ['flatten', 'device']);
     const [n, h, w] = ds.shape;
     const shape = options.flatten ? [n, h * w] : [n, h, w];
     const where = options.device === undefined ? {} : { device: options.device };
@@ -74,6 +76,7 @@ const cache = new Map<string, MnistDataset>();
  * @example const { images, labels } = fv.data.mnist().tensors({ flatten: true }); // [60000,784], [60000]
  */
 export function mnist(options: { split?: 'train' | 'test' } | 'train' | 'test' = {}): MnistDataset {
+  if (typeof options !== 'string') checkOptions('mnist', options, ['split']);
   const split = typeof options === 'string' ? options : (options ?? {}).split ?? 'train';
   if (split !== 'train' && split !== 'test') fail('mnist', `split must be 'train' or 'test', got ${JSON.stringify(split)}`);
   const hit = cache.get(split);

@@ -80,6 +80,8 @@ export function checkClutteredConfig(op: string, c: unknown): ClutteredModelConf
     if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) fail(op, `${k} must be a positive integer, got ${JSON.stringify(v)}`);
     return v;
   };
+  // A checkpoint's config is read back through here: a key neither model has is refused, not dropped.
+  checkOptions(op, o, o.model === 'conv' ? ['model', 'width', 'height', 'classes'] : ['model', 'width', 'height', 'glimpses', 'readN', 'lstmSize', 'classes', 'attentionGain', 'boundedCentres']);
   if (o.model === 'conv') {
     const r = { model: 'conv' as const, width: int('width'), height: int('height'), classes: int('classes') };
     if (r.width < 16 || r.height < 16) fail(op, `the conv net needs images of at least 16×16 (two 4× poolings), got ${r.width}×${r.height}`);

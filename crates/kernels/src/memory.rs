@@ -51,14 +51,18 @@ pub fn usage(device: Device) -> (i64, i64) {
 /// with a K/M/G/T suffix, powers of 1024) or else half of physical memory.
 /// Checked before any work, so a shape-driven op refuses instead of running
 /// away or aborting the process when the allocator says no.
-pub fn ceiling() -> usize {
-    static CEILING: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    *CEILING.get_or_init(|| {
-        std::env::var("FOVEATE_MAX_ALLOC")
-            .ok()
-            .and_then(|s| parse_bytes(&s))
-            .unwrap_or_else(|| physical_memory() / 2)
-    })
+/// A value that is not a byte count is an error on every allocation check
+/// (never silently replaced by the default).
+pub fn ceiling() -> Result<usize, String> {
+    static CEILING: std::sync::OnceLock<Result<usize, String>> = std::sync::OnceLock::new();
+    CEILING
+        .get_or_init(|| match std::env::var("FOVEATE_MAX_ALLOC") {
+            Ok(s) => parse_bytes(&s).ok_or_else(|| {
+                format!("FOVEATE_MAX_ALLOC={s:?} is not a byte count (e.g. 1000000, 512M, 64G)")
+            }),
+            Err(_) => Ok(physical_memory() / 2),
+        })
+        .clone()
 }
 
 /// "8G" → 8·2³⁰; "1000" → 1000; None when it is not a byte count.
@@ -101,7 +105,7 @@ pub fn check_alloc(op: &str, shape: &[usize], elem: usize) -> crate::Result<usiz
                 ),
             )
         })?;
-    let max = ceiling();
+    let max = ceiling().map_err(|why| crate::Error::new(op, why))?;
     if bytes > max {
         return Err(crate::Error::new(
             op,
