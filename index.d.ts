@@ -75,6 +75,14 @@ export declare function bceWithLogits(logits: TensorRef, targets: TensorRef): Ne
 /** Elementwise binary op with broadcasting (add, sub, mul, div, pow, maximum, minimum, gt, lt, eq). */
 export declare function binary(op: string, a: TensorRef, b: TensorRef): NewTensor
 
+/**
+ * Refuses, with an Error naming `op`, an allocation of `shape` with
+ * `elem_bytes` per element that overflows or exceeds the allocation ceiling
+ * (`FOVEATE_MAX_ALLOC`): for ops that know their result's size before the
+ * kernels that would allocate it run.
+ */
+export declare function checkAlloc(op: string, shape: Array<number>, elemBytes: number): void
+
 export interface CompiledModule {
   module: string
   ptxBytes: number
@@ -254,3 +262,10 @@ export declare function toDeviceCopy(x: TensorRef, device: string): NewTensor
 
 /** Elementwise unary op `op` (exp, log, sigmoid, …; `param` for the *Scalar ops). */
 export declare function unary(op: string, x: TensorRef, param: number): NewTensor
+
+/**
+ * The external memory V8 counts for this isolate (what `free` and new tensors
+ * report to it, plus what other native code does), in bytes: V8's own total,
+ * which `process.memoryUsage().external` does not show (that is ArrayBuffers').
+ */
+export declare function v8ExternalBytes(): number

@@ -19,11 +19,7 @@ pub fn attention_filterbank(
     let (fx, fy, gamma) =
         attention::filterbank(params.get(op)?, n as usize, width as usize, height as usize)
             .map_err(js_error)?;
-    Ok(vec![
-        NewTensor(fx),
-        NewTensor(fy),
-        NewTensor(gamma),
-    ])
+    Ok(vec![NewTensor(fx), NewTensor(fy), NewTensor(gamma)])
 }
 
 fn live<'a>(op: &str, t: Option<&'a TensorRef>) -> Result<Option<&'a foveate_kernels::Tensor>> {

@@ -10,10 +10,7 @@ use crate::tensor::{js_error, NewTensor, TensorMut, TensorRef};
 fn wrap_all<const N: usize>(
     r: foveate_kernels::Result<[foveate_kernels::Tensor; N]>,
 ) -> Result<Vec<NewTensor>> {
-    Ok(r.map_err(js_error)?
-        .into_iter()
-        .map(NewTensor)
-        .collect())
+    Ok(r.map_err(js_error)?.into_iter().map(NewTensor).collect())
 }
 
 /// [y, mean, invstd, var]: batch statistics when no running statistics are

@@ -96,3 +96,15 @@ pub fn cpu_threads() -> u32 {
 pub fn debug_panic(message: String) -> Result<()> {
     panic!("{message}");
 }
+
+/// Refuses, with an Error naming `op`, an allocation of `shape` with
+/// `elem_bytes` per element that overflows or exceeds the allocation ceiling
+/// (`FOVEATE_MAX_ALLOC`): for ops that know their result's size before the
+/// kernels that would allocate it run.
+#[napi(catch_unwind)]
+pub fn check_alloc(op: String, shape: Vec<f64>, elem_bytes: u32) -> Result<()> {
+    let dims = crate::tensor::dims(&op, &shape)?;
+    memory::check_alloc(&op, &dims, elem_bytes as usize)
+        .map(|_| ())
+        .map_err(crate::tensor::js_error)
+}

@@ -41,12 +41,7 @@ pub fn binary(op: String, a: TensorRef, b: TensorRef) -> Result<NewTensor> {
 
 /// a·b for rank-2/3 operands, either read transposed.
 #[napi(catch_unwind)]
-pub fn matmul(
-    a: TensorRef,
-    b: TensorRef,
-    trans_a: bool,
-    trans_b: bool,
-) -> Result<NewTensor> {
+pub fn matmul(a: TensorRef, b: TensorRef, trans_a: bool, trans_b: bool) -> Result<NewTensor> {
     out(matmul::matmul(
         a.get("matmul")?,
         b.get("matmul")?,
@@ -57,12 +52,7 @@ pub fn matmul(
 
 /// sum | mean | max | min over `axes` (all axes when empty).
 #[napi(catch_unwind)]
-pub fn reduce(
-    op: String,
-    x: TensorRef,
-    axes: Vec<i64>,
-    keepdims: bool,
-) -> Result<NewTensor> {
+pub fn reduce(op: String, x: TensorRef, axes: Vec<i64>, keepdims: bool) -> Result<NewTensor> {
     out(reduce::reduce(&op, x.get(&op)?, &axes, keepdims))
 }
 
@@ -83,12 +73,7 @@ pub fn permute(x: TensorRef, perm: Vec<u32>) -> Result<NewTensor> {
 }
 
 #[napi(catch_unwind)]
-pub fn slice(
-    x: TensorRef,
-    starts: Vec<f64>,
-    ends: Vec<f64>,
-    steps: Vec<f64>,
-) -> Result<NewTensor> {
+pub fn slice(x: TensorRef, starts: Vec<f64>, ends: Vec<f64>, steps: Vec<f64>) -> Result<NewTensor> {
     let (s, e, k) = (
         dims("slice", &starts)?,
         dims("slice", &ends)?,
@@ -175,12 +160,7 @@ pub fn slice_scatter(
 
 /// Rows of `src` summed into `dim` slots on `axis` by `index` (indexSelect's gradient).
 #[napi(catch_unwind)]
-pub fn index_add(
-    src: TensorRef,
-    axis: i64,
-    index: TensorRef,
-    dim: u32,
-) -> Result<NewTensor> {
+pub fn index_add(src: TensorRef, axis: i64, index: TensorRef, dim: u32) -> Result<NewTensor> {
     out(scatter::index_add(
         src.get("indexAdd")?,
         axis,

@@ -70,11 +70,7 @@ pub fn lstm_step(
     bias_hh: Option<TensorRef>,
 ) -> Result<Vec<NewTensor>> {
     let operands = [&x, &h, &c, &weight_ih, &weight_hh];
-    let cell = cell(
-        "lstmCell",
-        operands,
-        [bias_ih.as_ref(), bias_hh.as_ref()],
-    )?;
+    let cell = cell("lstmCell", operands, [bias_ih.as_ref(), bias_hh.as_ref()])?;
     let r = lstm::cell_forward(&cell).map_err(js_error)?;
     Ok(r.into_iter().map(NewTensor).collect())
 }

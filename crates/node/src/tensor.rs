@@ -449,3 +449,14 @@ pub fn live_ids() -> u32 {
         (t.slots.len() - t.free.len()) as u32
     })
 }
+
+/// The external memory V8 counts for this isolate (what `free` and new tensors
+/// report to it, plus what other native code does), in bytes: V8's own total,
+/// which `process.memoryUsage().external` does not show (that is ArrayBuffers').
+#[napi]
+pub fn v8_external_bytes(env: Env) -> f64 {
+    let mut total = 0i64;
+    // SAFETY: on the env's thread, from a napi callback; a change of 0 only reads.
+    unsafe { sys::napi_adjust_external_memory(env.raw(), 0, &mut total) };
+    total as f64
+}
