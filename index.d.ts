@@ -35,6 +35,18 @@ export interface AdamOptions {
 /** Adam step in place on `param`, `expAvg` and `expAvgSq`. */
 export declare function adamStep(param: TensorMut, grad: TensorRef, expAvg: TensorMut, expAvgSq: TensorMut, options: AdamOptions): void
 
+/** What the native allocators hold beyond live tensors (for diagnosing RSS). */
+export declare function allocatorStats(): AllocatorStats
+
+export interface AllocatorStats {
+  /** Freed huge-page mappings kept for reuse. */
+  cachedMappings: number
+  /** glibc arenas' size, their free bytes, and glibc's own mmapped blocks. */
+  heap: number
+  heapFree: number
+  mmapped: number
+}
+
 export declare function argmax(x: TensorRef, axis: number, keepdims: boolean): NewTensor
 
 /** Overwrites `dst`'s values in place with `src`'s (same shape and dtype, any device). */
@@ -215,6 +227,9 @@ export declare function readInt32(x: TensorRef, out: Int32Array): void
 
 /** sum | mean | max | min over `axes` (all axes when empty). */
 export declare function reduce(op: string, x: TensorRef, axes: Array<number>, keepdims: boolean): NewTensor
+
+/** Gives free native memory back to the kernel (kept mappings, glibc's free pages). */
+export declare function releaseFreeMemory(): void
 
 /** The same values under another shape (the buffer is shared, copy-on-write). */
 export declare function reshape(x: TensorRef, shape: Array<number>): NewTensor

@@ -836,6 +836,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.adamStep = nativeBinding.adamStep
+module.exports.allocatorStats = nativeBinding.allocatorStats
 module.exports.argmax = nativeBinding.argmax
 module.exports.assign = nativeBinding.assign
 module.exports.attentionFilterbank = nativeBinding.attentionFilterbank
@@ -881,6 +882,7 @@ module.exports.random = nativeBinding.random
 module.exports.readFloat32 = nativeBinding.readFloat32
 module.exports.readInt32 = nativeBinding.readInt32
 module.exports.reduce = nativeBinding.reduce
+module.exports.releaseFreeMemory = nativeBinding.releaseFreeMemory
 module.exports.reshape = nativeBinding.reshape
 module.exports.rmspropStep = nativeBinding.rmspropStep
 module.exports.scatterAdd = nativeBinding.scatterAdd

@@ -81,6 +81,61 @@ fn take_cached(len: usize) -> Option<*mut u8> {
     Some(at as *mut u8)
 }
 
+/// What the allocators hold beyond live buffers, for diagnosing resident memory.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct AllocatorStats {
+    /// Freed huge-page mappings kept for reuse (`CACHE_BYTES` at most).
+    pub cached_mappings: usize,
+    /// glibc: bytes in the main and thread arenas obtained with brk/mmap (`arena`).
+    pub heap: usize,
+    /// glibc: free bytes inside those arenas (`fordblks`), resident until trimmed or reused.
+    pub heap_free: usize,
+    /// glibc: bytes in blocks mmapped on their own (`hblkhd`).
+    pub mmapped: usize,
+}
+
+/// The allocators' current holdings (glibc's figures are zero off glibc).
+pub fn stats() -> AllocatorStats {
+    #[allow(unused_mut)]
+    let mut s = AllocatorStats::default();
+    #[cfg(target_os = "linux")]
+    {
+        s.cached_mappings = CACHE.lock().unwrap_or_else(|e| e.into_inner()).bytes;
+    }
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        // SAFETY: mallinfo2 only reads the allocator's counters.
+        let m = unsafe { libc::mallinfo2() };
+        s.heap = m.arena;
+        s.heap_free = m.fordblks;
+        s.mmapped = m.hblkhd;
+    }
+    s
+}
+
+/// Returns free memory to the kernel: the kept huge-page mappings, and glibc's
+/// free pages in every arena (`malloc_trim(0)`). The next large buffers then
+/// fault in afresh, so this is for idle points, not training steps.
+pub fn release_free_memory() {
+    #[cfg(target_os = "linux")]
+    {
+        let mut c = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+        for slot in c.slots.iter_mut() {
+            let (len, at) = std::mem::take(slot);
+            if len > 0 {
+                // SAFETY: a kept mapping of exactly `len` bytes, owned by the cache.
+                unsafe { libc::munmap(at as *mut libc::c_void, len) };
+            }
+        }
+        c.bytes = 0;
+    }
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free memory.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 /// Keeps a freed mapping if there is room; false: the caller unmaps it.
 #[cfg(target_os = "linux")]
 fn keep(ptr: *mut u8, len: usize) -> bool {

@@ -108,3 +108,31 @@ pub fn check_alloc(op: String, shape: Vec<f64>, elem_bytes: u32) -> Result<()> {
         .map(|_| ())
         .map_err(crate::tensor::js_error)
 }
+
+#[napi(object)]
+pub struct AllocatorStats {
+    /// Freed huge-page mappings kept for reuse.
+    pub cached_mappings: f64,
+    /// glibc arenas' size, their free bytes, and glibc's own mmapped blocks.
+    pub heap: f64,
+    pub heap_free: f64,
+    pub mmapped: f64,
+}
+
+/// What the native allocators hold beyond live tensors (for diagnosing RSS).
+#[napi]
+pub fn allocator_stats() -> AllocatorStats {
+    let s = foveate_kernels::large_pages::stats();
+    AllocatorStats {
+        cached_mappings: s.cached_mappings as f64,
+        heap: s.heap as f64,
+        heap_free: s.heap_free as f64,
+        mmapped: s.mmapped as f64,
+    }
+}
+
+/// Gives free native memory back to the kernel (kept mappings, glibc's free pages).
+#[napi]
+pub fn release_free_memory() {
+    foveate_kernels::large_pages::release_free_memory();
+}
