@@ -77,6 +77,8 @@ struct Table {
     free: Vec<u32>,
     /// Bytes added or removed since V8 was last told (see `report`).
     unreported: i64,
+    /// Calls of `free`, for `STALE_CHECK_EVERY`.
+    frees: u64,
 }
 
 /// Why an id did not lead to a tensor.
@@ -433,13 +435,24 @@ pub fn assign(mut dst: TensorMut, src: TensorRef) -> Result<()> {
 /// A stale id (already freed) is ignored, so disposing twice is harmless.
 #[napi]
 pub fn free(env: Env, id: f64) {
-    let removed = TABLE.with(|t| t.borrow_mut().remove(id));
+    let removed = TABLE.with(|t| {
+        let mut t = t.borrow_mut();
+        t.frees = t.frees.wrapping_add(1);
+        t.remove(id)
+    });
     if let Some(t) = removed {
         let bytes = bytes_of(&t);
         drop(t);
         report(env.raw(), -bytes);
     }
+    if TABLE.with(|t| t.borrow().frees % STALE_CHECK_EVERY == 0) {
+        foveate_kernels::large_pages::release_stale();
+    }
 }
+
+/// Every this many frees, stale huge-page mappings kept for reuse are unmapped
+/// (`large_pages::release_stale`: one lock and one clock read).
+const STALE_CHECK_EVERY: u64 = 4096;
 
 /// Tensors in this thread's table (what JavaScript holds ids of).
 #[napi]
