@@ -13,6 +13,7 @@ export interface BenchReport {
   draw?: import('./draw.js').DrawRow[];
   dram?: import('./dram.js').DramRow[];
   bninception?: import('./bn-inception.js').BnInceptionRow[];
+  images?: import('./images.js').ImagesRow[];
 }
 
 function fmtShape(r: GemmRow): string {
@@ -64,6 +65,10 @@ export function formatReport(report: BenchReport): string {
     const note = report.bninception.find((r) => r.note)?.note;
     if (note) lines.push(`PyTorch baseline unavailable: ${note}`);
   }
+  if (report.images) {
+    lines.push('', 'Image decode + resize to float32 [3,224,224] (fv.data.loadImage, sharp/libvips)', '| case | ms/image | images/s |', '| --- | ---: | ---: |');
+    for (const r of report.images) lines.push(r.note ? `| ${r.name} | n/a | ${r.note} |` : `| ${r.name} | ${r.msPerImage!.toFixed(1)} | ${r.imagesPerS!.toFixed(1)} |`);
+  }
   return lines.join('\n');
 }
 
@@ -96,6 +101,10 @@ export async function runBenchmarks(only?: string[]): Promise<BenchReport> {
   if (want('bninception')) {
     const { benchBnInception } = await import('./bn-inception.js');
     report.bninception = benchBnInception();
+  }
+  if (want('images')) {
+    const { benchImages } = await import('./images.js');
+    report.images = await benchImages();
   }
   if (want('captions')) {
     const { benchCaptions } = await import('./captions.js');
