@@ -3,7 +3,8 @@
 // maxLength words. As in the authors' code, a finished hypothesis leaves the beam,
 // which narrows until `beam` hypotheses have finished (or maxLength); the best of the
 // finished ones by total log p (optionally per step) is the caption. Hard attention
-// decodes with the expected α (the authors' sampler does the same).
+// decodes with the expected α (the authors' sampler does the same). `<pad>` and `<start>`
+// are never emitted: neither is ever a target, so neither is a word of a caption.
 // Each step's α is returned with the caption (the pictures of where it looked).
 import { checkOptions } from '../../options.js';
 import { fail } from '../../errors.js';
@@ -115,8 +116,8 @@ export function greedy(c: CaptionerConfig, w: CaptionerWeights, annotations: Ten
         const { logp, alpha } = dec.step(prev);
         const next = new Int32Array(B);
         for (let b = 0; b < B; b++) {
-          let y = 0;
-          for (let k = 1; k < K; k++) if (logp[b * K + k]! > logp[b * K + y]!) y = k;
+          let y = -1;
+          for (let k = 0; k < K; k++) if (!never(c, k) && (y < 0 || logp[b * K + k]! > logp[b * K + y]!)) y = k;
           next[b] = y;
           const cap = caps[b]!;
           if (cap.ended) continue;
@@ -141,10 +142,13 @@ interface Hypothesis {
   ended: boolean;
 }
 
-/** The indices of the n largest entries of xs[from..to) (ties: the lower index first). */
-function topN(xs: Float64Array, from: number, to: number, n: number): number[] {
+const never = (c: CaptionerConfig, k: number): boolean => k === c.padId || k === c.startId;
+
+/** The indices of the n largest entries of xs[from..to) that `skip` allows (ties: the lower index first). */
+function topN(xs: Float64Array, from: number, to: number, n: number, skip: (i: number) => boolean): number[] {
   const best: number[] = [];
   for (let i = from; i < to; i++) {
+    if (skip(i - from)) continue;
     if (best.length === n && !(xs[i]! > xs[best[n - 1]!]!)) continue;
     let j = best.length;
     while (j > 0 && xs[best[j - 1]!]! < xs[i]!) j--;
@@ -186,7 +190,7 @@ export function beamSearch(c: CaptionerConfig, w: CaptionerWeights, annotations:
           // Candidates: each row's best `room` words, then the best `room` of those.
           const cands: { row: number; word: number; score: number }[] = [];
           for (const i of mine) {
-            for (const k of topN(logp, i * K, (i + 1) * K, room)) cands.push({ row: i, word: k - i * K, score: rows[i]!.hyp.score + logp[k]! });
+            for (const k of topN(logp, i * K, (i + 1) * K, room, (k) => never(c, k))) cands.push({ row: i, word: k - i * K, score: rows[i]!.hyp.score + logp[k]! });
           }
           cands.sort((x, y) => y.score - x.score || x.row - y.row || x.word - y.word);
           for (const cand of cands.slice(0, room)) {
