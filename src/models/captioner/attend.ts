@@ -4,43 +4,20 @@
 //          ẑ_t = β_t Σ_i α_ti a_i,   β_t = σ(w_βᵀ h_{t−1} + b_β)       (the gating scalar)
 //   hard:  s_t ~ Multinoulli(α_t);  ẑ_t = β_t a_{s_t}
 //   none:  ẑ_t = ā (the mean-pooled baseline: no attention, no β)
-// W_a a_i + b is computed once per image (`prepareAttention`), not once per word.
+// W_a a_i + b is computed once per image (`prepareAttention`), not once per word; the
+// scores, α and Σ α a are fv.attention.softAttend.
 // The paper writes ẑ_t = a_{s_t} for hard attention; the authors' code gates whichever
 // context it has by β ("selector"), and foveate does the same so that the two modes
 // differ only in how the location is chosen.
 import { fail, fmtShape } from '../../errors.js';
 import { rand, tensor } from '../../creation.js';
-import { add, clamp, log, matmul, mean, mul, mulScalar, reshape, sigmoid, softmax, sub, sum, tanh } from '../../ops/index.js';
+import { add, clamp, log, matmul, mean, mul, mulScalar, reshape, sigmoid, sum } from '../../ops/index.js';
+import { softAttend } from '../../attention/index.js';
 import { type Tensor } from '../../tensor.js';
 import { type CaptionerConfig } from './config.js';
 
 /** Weights by their dotted parameter names ("attentionProj.weight", "lstm.weightIh", …). */
 export type CaptionerWeights = Record<string, Tensor>;
-
-export interface SoftAttendOptions {
-  /** Added to every score e_ti (softmax is blind to it; kept for the op's signature). */
-  bias?: Tensor;
-  /** [B,L]: 1 where a location may be attended, 0 where not. */
-  mask?: Tensor;
-}
-
-/**
- * e = vᵀ tanh(proj + hProj) (+ bias), α = softmax over L (masked), context = Σ_i α_i a_i,
- * from existing ops (their backward comes with them). Private stand-in for
- * `fv.attention.softAttend` (same signature) until that op is in main.
- */
-export function softAttendComposite(proj: Tensor, hProj: Tensor, v: Tensor, annotations: Tensor, options: SoftAttendOptions = {}): { context: Tensor; alpha: Tensor } {
-  const [b, l, a] = proj.shape as [number, number, number];
-  const d = annotations.shape[2]!;
-  const t = tanh(add(proj, reshape(hProj, [b, 1, a])));
-  let e = reshape(matmul(reshape(t, [b * l, a]), reshape(v, [a, 1])), [b, l]);
-  if (options.bias) e = add(e, options.bias);
-  // Masked scores sink to −1e9 (→ α = 0 after the shift by the row maximum).
-  if (options.mask) e = add(e, mulScalar(sub(options.mask, 1), 1e9));
-  const alpha = softmax(e, 1);
-  const context = reshape(matmul(reshape(alpha, [b, 1, l]), annotations), [b, d]);
-  return { context, alpha };
-}
 
 /** What the attention needs of one image batch, computed once per image. */
 export interface PreparedAnnotations {
@@ -110,7 +87,7 @@ export function attend(c: CaptionerConfig, w: CaptionerWeights, p: PreparedAnnot
   if (c.attention === 'none' || p.proj === undefined) return { context: p.mean };
   const [b, l, d] = p.annotations.shape as [number, number, number];
   const hProj = matmul(h, w['attentionHidden.weight']!, { transB: true });
-  const { context: expected, alpha } = softAttendComposite(p.proj, hProj, w.attentionV!, p.annotations);
+  const { context: expected, alpha } = softAttend(p.proj, hProj, w.attentionV!, p.annotations);
   let context = expected;
   let out: AttendResult = { context, alpha };
   if (how.kind === 'sample') {
