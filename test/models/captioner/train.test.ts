@@ -57,45 +57,57 @@ function scenes(n: number, seed: number): { annotations: Tensor; tokens: Tensor;
 const source = (batchSize: number): CaptionBatches => ({ batch: (step) => { const s = scenes(batchSize, 1000 + step); return { annotations: s.annotations, tokens: s.tokens }; } });
 
 describe('trainCaptioner on "where is it" scenes', () => {
+  const test = scenes(90, 7);
+
+  /** Trains one mode on fresh batches and scores greedy captions of 90 held-out scenes. */
+  function learn(attention: 'soft' | 'hard' | 'none', steps: number) {
+    fv.seed(3);
+    // λ = 0: with T = 3 words over L = 9 locations the doubly stochastic term (λ = 1) would ask
+    // Σ_t α_ti ≈ 1 everywhere, i.e. near-uniform attention, and outweigh naming the place.
+    const model = new fv.models.Captioner({ vocab, annotationSize: D, attention, lstmSize: 32, embedSize: 16, attentionSize: 16, doublyStochastic: 0 });
+    const optimizer = new fv.optim.Adam(model.parameters(), { lr: 1e-2 });
+    const r = trainCaptioner({ model, optimizer, train: source(32), steps });
+    model.eval();
+    const caps = model.greedy(test.annotations, { maxLength: 4 });
+    const want = test.tokens.toInt32Array();
+    let place = 0;
+    let kind = 0;
+    let mass = 0;
+    let mass0 = 0;
+    caps.forEach((c, b) => {
+      kind += c.tokens[0] === want[b * 3] ? 1 : 0;
+      place += c.tokens[1] === want[b * 3 + 1] ? 1 : 0;
+      // α on the object's location at the word naming its kind (mass0) and its place (mass).
+      if (attention !== 'none') {
+        mass += c.alphas[1]![test.where[b]!]!;
+        mass0 += c.alphas[0]![test.where[b]!]!;
+      }
+    });
+    model.dispose();
+    const out = { place: place / 90, kind: kind / 90, mass: mass / 90, mass0: mass0 / 90, msPerStep: (r.seconds * 1000) / steps };
+    console.log(`where-scenes, ${attention}, ${steps} steps of 32: ${JSON.stringify(out)}`);
+    return out;
+  }
+
   it('soft attention learns to name the place (and looks there); the mean-pooled baseline cannot', () => {
-    const test = scenes(90, 7);
-    const results: Record<string, { place: number; kind: number; mass: number; mass0: number; ms: number }> = {};
-    for (const attention of ['soft', 'none'] as const) {
-      fv.seed(3);
-      // λ = 0: with T = 3 words over L = 9 locations the doubly stochastic term (λ = 1) would ask
-      // Σ_t α_ti ≈ 1 everywhere, i.e. near-uniform attention, and outweigh naming the place.
-      const model = new fv.models.Captioner({ vocab, annotationSize: D, attention, lstmSize: 32, embedSize: 16, attentionSize: 16, doublyStochastic: 0 });
-      const optimizer = new fv.optim.Adam(model.parameters(), { lr: 1e-2 });
-      const r = trainCaptioner({ model, optimizer, train: source(32), steps: 250 });
-      model.eval();
-      const caps = model.greedy(test.annotations, { maxLength: 4 });
-      const want = test.tokens.toInt32Array();
-      let place = 0;
-      let kind = 0;
-      let mass = 0;
-      let mass0 = 0;
-      caps.forEach((c, b) => {
-        kind += c.tokens[0] === want[b * 3] ? 1 : 0;
-        place += c.tokens[1] === want[b * 3 + 1] ? 1 : 0;
-        // α on the object's location at the word naming its kind (mass0) and its place (mass).
-        if (attention === 'soft') {
-          mass += c.alphas[1]![test.where[b]!]!;
-          mass0 += c.alphas[0]![test.where[b]!]!;
-        }
-      });
-      results[attention] = { place: place / 90, kind: kind / 90, mass: mass / 90, mass0: mass0 / 90, ms: (r.seconds * 1000) / 250 };
-      model.dispose();
-    }
-    console.log(`where-scenes, 250 steps of 32: ${JSON.stringify(results)}`);
-    expect(results.soft!.kind).toBeGreaterThan(0.95);
-    expect(results.none!.kind).toBeGreaterThan(0.95);
-    expect(results.soft!.place).toBeGreaterThan(0.9);
+    const soft = learn('soft', 250);
+    const none = learn('none', 250);
+    expect(soft.kind).toBeGreaterThan(0.95);
+    expect(none.kind).toBeGreaterThan(0.95);
+    expect(soft.place).toBeGreaterThan(0.9);
     // It looks at the object while naming its kind (α ≈ 1 there at word 1) and carries the
     // place in its state to word 2 (where α on the object is lower, ≈ 0.4 in this run).
-    expect(results.soft!.mass0).toBeGreaterThan(0.9);
-    expect(results.soft!.mass).toBeGreaterThan(1 / 9);
+    expect(soft.mass0).toBeGreaterThan(0.9);
+    expect(soft.mass).toBeGreaterThan(1 / 9);
     // Chance is 1/9: ā carries no place.
-    expect(results.none!.place).toBeLessThan(0.3);
+    expect(none.place).toBeLessThan(0.3);
+  });
+
+  it('hard attention (REINFORCE, half the batches sampled) learns it too, more slowly', () => {
+    const hard = learn('hard', 400);
+    expect(hard.kind).toBeGreaterThan(0.95);
+    expect(hard.place).toBeGreaterThan(0.9);
+    expect(hard.mass0).toBeGreaterThan(0.9);
   });
 
   it('checkpoints, keeps the best weights, stops early, and a resumed run equals the straight one bit for bit (hard attention: coin, samples, baseline)', () => {
