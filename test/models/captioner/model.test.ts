@@ -182,6 +182,47 @@ describe('Captioner: decoding', () => {
   });
 });
 
+describe('Captioner: the pieces', () => {
+  it("hard attention's expected-α branch is the soft loss (same weights, same value)", () => {
+    const data = batch(4, 3, 5, 14);
+    fv.seed(15);
+    const hard = new fv.models.Captioner({ vocab, annotationSize: 5, attention: 'hard', lstmSize: 8, embedSize: 4 }).eval();
+    const soft = new fv.models.Captioner({ vocab, annotationSize: 5, attention: 'soft', lstmSize: 8, embedSize: 4 }).eval();
+    const { baseline: _b, ...weights } = hard.stateDict();
+    soft.loadStateDict(weights);
+    const [h, s] = fv.tidy(() => [hard.lossParts(data), soft.lossParts(data)].map((p) => [p.sampled, p.loss.item()] as const));
+    expect(h).toEqual([false, s![1]]);
+    for (const m of [hard, soft]) m.dispose();
+  });
+
+  it('decoding and the loss leave no tensors behind', () => {
+    const data = batch(3, 4, 6, 16);
+    fv.seed(17);
+    const m = new fv.models.Captioner({ vocab, annotationSize: 6, attention: 'hard', lstmSize: 8, embedSize: 4 });
+    const before = fv.memory().numTensors;
+    fv.tidy(() => m.loss(data).backward());
+    for (const p of m.parameters()) p.grad?.dispose();
+    m.eval();
+    m.greedy(data.annotations, { maxLength: 5 });
+    m.beamSearch(data.annotations, { beam: 3, maxLength: 5 });
+    // With the gradients freed, the count is back where it was: nothing else outlived its call.
+    expect(fv.memory().numTensors).toBe(before);
+    m.dispose();
+  });
+
+  it('the doc example runs', () => {
+    fv.seed(0);
+    const v = { size: 10, padId: 0, startId: 1, eosId: 2, unkId: 3 };
+    const model = new fv.models.Captioner({ vocab: v, annotationSize: 8, attention: 'soft', lstmSize: 16, embedSize: 8 });
+    const annotations = fv.randn([2, 4, 8]);
+    const tokens = fv.tensor(Int32Array.from([5, 6, 2, 7, 2, 0]), [2, 3]);
+    const loss = model.loss({ annotations, tokens });
+    expect(loss.item()).toBeGreaterThan(0);
+    const [first] = model.eval().beamSearch(annotations, { beam: 3, maxLength: 5 });
+    expect(first!.tokens.length).toBeLessThanOrEqual(5);
+  });
+});
+
 describe('Captioner: checkpoints', () => {
   it('round trip: same config, weights, hard baseline, losses and captions; another vocabulary or model is refused', () => {
     const dir = mkdtempSync(join(tmpdir(), 'captioner-'));
