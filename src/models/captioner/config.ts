@@ -51,7 +51,7 @@ export interface CaptionerConfig {
   embedSize: number;
   /** Hidden size of the attention MLP (W_a, W_d: D → A, n → A); the authors use D. */
   attentionSize: number;
-  /** The gating scalar β_t = σ(w_βᵀ h_{t−1} + b_β) (the authors' "selector"; true). */
+  /** The gating scalar β_t = σ(w_βᵀ h_{t−1} + b_β) (the authors' "selector"; true); no attention has none. */
   selector: boolean;
   /** Drop probability on h_t and on the deep output (0.5: keep 0.5). */
   dropout: number;

@@ -165,6 +165,30 @@ describe('Captioner: decoding', () => {
     for (const t of [data.annotations, data.tokens]) t.dispose();
   });
 
+  it('lengthNormalize ranks the same finished hypotheses by log p per step instead of in total', () => {
+    const data = batch(6, 4, 6, 18);
+    fv.seed(19);
+    const m = new fv.models.Captioner({ vocab, annotationSize: 6, lstmSize: 12, embedSize: 6 }).eval();
+    // A likely 'a' and a fairly likely <eos> at every step: ending at once wins in total
+    // log p, the longest 'a a a …' per step.
+    const bias = m.outWord.bias!.toFloat32Array();
+    bias[2] += 2;
+    bias[4] += 3;
+    m.outWord.bias!.assign(fv.tensor(bias, [bias.length]));
+    const total = m.beamSearch(data.annotations, { beam: 4, maxLength: 6 });
+    const perStep = m.beamSearch(data.annotations, { beam: 4, maxLength: 6, lengthNormalize: true });
+    const steps = (c: fv.models.Caption): number => c.tokens.length + (c.ended ? 1 : 0);
+    let differ = 0;
+    total.forEach((t, i) => {
+      const n = perStep[i]!;
+      expect(t.score).toBeGreaterThanOrEqual(n.score);
+      expect(n.score / steps(n)).toBeGreaterThanOrEqual(t.score / steps(t));
+      differ += steps(t) === steps(n) ? 0 : 1;
+    });
+    expect(differ).toBe(6);
+    m.dispose();
+  });
+
   it('the scores are the log-probabilities of the decoded words under the model (checked by teacher forcing)', () => {
     const data = batch(3, 4, 6, 9);
     fv.seed(10);
