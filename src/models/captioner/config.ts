@@ -5,16 +5,21 @@ import { checkOptions } from '../../options.js';
 import { fail } from '../../errors.js';
 
 /**
- * The vocabulary as the captioner needs it: its size and the special ids. The caption
- * datasets' `Vocabulary` satisfies it; `words` (id → word) is optional and, when
- * given, decoding also returns the words.
+ * The vocabulary as the captioner needs it: its size and the special ids, named
+ * padId/startId/eosId/unkId or, as fv.data.captions' `Vocabulary` names them,
+ * pad/start/eos/unk. `words` (id → word) is optional and, when given, decoding also
+ * returns the words and checkpoints keep them.
  */
 export interface CaptionVocab {
   readonly size: number;
-  readonly padId: number;
-  readonly startId: number;
-  readonly eosId: number;
-  readonly unkId: number;
+  readonly padId?: number;
+  readonly startId?: number;
+  readonly eosId?: number;
+  readonly unkId?: number;
+  readonly pad?: number;
+  readonly start?: number;
+  readonly eos?: number;
+  readonly unk?: number;
   readonly words?: readonly string[];
 }
 

@@ -30,10 +30,16 @@ export interface CaptionerOptions {
   hard?: Partial<HardAttentionConfig>;
 }
 
-/** A mini-batch of captions: annotations [B,L,D] and int32 tokens [B,T] (each caption's words, then `<eos>`, then `<pad>`s if any). */
+/**
+ * A mini-batch of captions: annotations [B,L,D] and the token ids [B,T], an int32 Tensor
+ * or an Int32Array (row-major; `shape` [B,T] when given) — each row the caption's words,
+ * `<eos>`, then `<pad>`s if any. Rows may begin with `<start>`, as fv.data.captions'
+ * batches do: the model reads `<start>` as y_0 either way, and drops that column.
+ */
 export interface CaptionBatch {
   annotations: Tensor;
-  tokens: Tensor;
+  tokens: Tensor | Int32Array;
+  shape?: readonly number[];
 }
 
 const OPTION_KEYS = ['vocab', 'annotationSize', 'attention', 'lstmSize', 'embedSize', 'attentionSize', 'selector', 'dropout', 'outputTanh', 'doublyStochastic', 'hard'] as const;
@@ -45,15 +51,21 @@ export function captionerConfig(options: CaptionerOptions): CaptionerConfig {
   const v = options?.vocab as CaptionVocab | undefined;
   if (typeof v !== 'object' || v === null) fail(op, 'vocab must be a vocabulary { size, padId, startId, eosId, unkId, words? }');
   checkOptions(`${op} (hard)`, options.hard, Object.keys(HARD_DEFAULTS));
+  const special = (name: 'pad' | 'start' | 'eos' | 'unk'): number => {
+    const id = v[`${name}Id`] ?? v[name];
+    if (id === undefined) fail(op, `vocab has no ${name}Id (or ${name}): the captioner needs the ids of <pad>, <start>, <eos> and <unk>`);
+    return id;
+  };
   const { vocab: _v, hard, ...rest } = options;
   const D = options.annotationSize;
   return checkCaptionerConfig(op, {
     model: 'captioner',
     vocabSize: v.size,
-    padId: v.padId,
-    startId: v.startId,
-    eosId: v.eosId,
-    unkId: v.unkId,
+    // fv.data.captions' Vocabulary names its specials pad/start/eos/unk: both spellings are read.
+    padId: special('pad'),
+    startId: special('start'),
+    eosId: special('eos'),
+    unkId: special('unk'),
     ...(v.words !== undefined ? { words: [...v.words] } : {}),
     ...CAPTIONER_DEFAULTS,
     attentionSize: D,
@@ -148,7 +160,7 @@ export class Captioner extends Module {
     const op = 'Captioner.loss';
     if (typeof batch !== 'object' || batch === null) fail(op, `batch must be { annotations, tokens }, got ${String(batch)}`);
     const a = checkAnnotations(op, this.config, batch.annotations, this.device);
-    const { values, T } = this.checkTokens(op, batch.tokens, a.shape[0]!);
+    const { values, T } = this.checkTokens(op, batch, a.shape[0]!);
     let sample = false;
     if (this.config.attention === 'hard' && this.training) {
       const coin = rand([1]);
@@ -179,19 +191,41 @@ export class Captioner extends Module {
     return this.loss(batch);
   }
 
-  /** tokens int32 [B,T] with every id in the vocabulary and no caption all `<pad>`. */
-  private checkTokens(op: string, tokens: unknown, B: number): { values: Int32Array; T: number } {
-    const t = tokens as Tensor;
-    if (typeof t !== 'object' || t === null || !Array.isArray((t as { shape?: unknown }).shape)) fail(op, `tokens must be an int32 Tensor [${B}, T], got ${String(tokens)}`);
-    if (t.dtype !== 'int32') fail(op, `tokens must be int32 word ids, got ${t.dtype} ${fmtShape(t.shape)}`);
-    if (t.rank !== 2 || t.shape[0] !== B || t.shape[1]! < 1) fail(op, `tokens ${fmtShape(t.shape)} must be [${B}, T] with T ≥ 1 (one caption per image of annotations [${B},…])`);
-    const T = t.shape[1]!;
-    const values = t.toInt32Array();
-    const K = this.config.vocabSize;
+  /** tokens int32 [B,T] with every id in the vocabulary, no caption all `<pad>`, `<start>` only as a first column. */
+  private checkTokens(op: string, batch: CaptionBatch, B: number): { values: Int32Array; T: number } {
+    const c = this.config;
+    const t = batch.tokens as unknown;
+    let values: Int32Array;
+    let shape: readonly number[];
+    if (t instanceof Int32Array) {
+      values = t;
+      shape = batch.shape ?? [B, t.length / B];
+      if (!Array.isArray(shape) || shape.length !== 2 || shape[0]! * shape[1]! !== t.length) fail(op, `tokens hold ${t.length} ids but shape is ${Array.isArray(shape) ? fmtShape(shape) : String(shape)}`);
+    } else {
+      const x = t as Tensor;
+      if (typeof x !== 'object' || x === null || !Array.isArray((x as { shape?: unknown }).shape)) fail(op, `tokens must be an int32 Tensor or Int32Array [${B}, T], got ${String(t)}`);
+      if (x.dtype !== 'int32') fail(op, `tokens must be int32 word ids, got ${x.dtype} ${fmtShape(x.shape)}`);
+      shape = x.shape;
+      values = shape.length === 2 ? x.toInt32Array() : new Int32Array(0);
+    }
+    if (shape.length !== 2 || shape[0] !== B || !(shape[1]! >= 1) || !Number.isInteger(shape[1])) fail(op, `tokens ${fmtShape(shape)} must be [${B}, T] with T ≥ 1 (one caption per image of annotations [${B},…])`);
+    let T = shape[1]!;
+    const K = c.vocabSize;
     const bad = values.findIndex((v) => v < 0 || v >= K);
     if (bad >= 0) fail(op, `tokens[${Math.floor(bad / T)}][${bad % T}] = ${values[bad]} is outside the vocabulary of ${K} words`);
+    const leading = Array.from({ length: B }, (_, b) => values[b * T] === c.startId);
+    if (leading.some((x) => x !== leading[0])) fail(op, `either every row of tokens begins with <start> (id ${c.startId}) or none does; rows ${leading.map((x, b) => (x ? b : -1)).filter((b) => b >= 0).join(', ')} do`);
+    if (leading[0]) {
+      if (T === 1) fail(op, 'tokens [B,1] hold only <start>: a caption needs at least <eos>');
+      const rest = new Int32Array(B * (T - 1));
+      for (let b = 0; b < B; b++) rest.set(values.subarray(b * T + 1, (b + 1) * T), b * (T - 1));
+      values = rest;
+      T -= 1;
+    }
+    const inner = values.indexOf(c.startId);
+    if (inner >= 0) fail(op, `<start> (id ${c.startId}) inside caption ${Math.floor(inner / T)}: it may only begin a row`);
     for (let b = 0; b < B; b++) {
-      if (values.subarray(b * T, (b + 1) * T).every((v) => v === this.config.padId)) fail(op, `caption ${b} is empty (all <pad>)`);
+      if (values.subarray(b * T, (b + 1) * T).every((v) => v === c.padId)) fail(op, `caption ${b} is empty (all <pad>)`);
     }
     return { values, T };
   }

@@ -247,6 +247,40 @@ describe('Captioner: the pieces', () => {
   });
 });
 
+describe('Captioner: the caption datasets\' conventions', () => {
+  it('a vocabulary naming its specials pad/start/eos/unk (as fv.data.captions does) builds the same model', () => {
+    const datasetStyle = { size: words.length, pad: 0, start: 1, eos: 2, unk: 3, words, encode: () => new Int32Array(0) };
+    fv.seed(20);
+    const a = new fv.models.Captioner({ vocab: datasetStyle, annotationSize: 5, lstmSize: 8, embedSize: 4 });
+    expect(a.config).toEqual(new fv.models.Captioner({ vocab, annotationSize: 5, lstmSize: 8, embedSize: 4 }).config);
+    expect(() => new fv.models.Captioner({ vocab: { size: 12, pad: 0, start: 1, eos: 2 }, annotationSize: 5 })).toThrow(/Captioner: vocab has no unkId \(or unk\)/);
+    a.dispose();
+  });
+
+  it('rows beginning with <start> ([<start>, words, <eos>, <pad>…]) and Int32Array tokens with a shape give the same loss', () => {
+    const data = batch(4, 3, 5, 21);
+    fv.seed(22);
+    const m = new fv.models.Captioner({ vocab, annotationSize: 5, lstmSize: 8, embedSize: 4 }).eval();
+    const plain = data.tokens.toInt32Array();
+    const withStart = new Int32Array(4 * 6);
+    for (let b = 0; b < 4; b++) withStart.set([1, ...plain.subarray(b * 5, b * 5 + 5)], b * 6);
+    const loss = (tokens: Tensor | Int32Array, shape?: number[]): number => fv.tidy(() => m.loss({ annotations: data.annotations, tokens, ...(shape ? { shape } : {}) }).item());
+    const base = loss(data.tokens);
+    expect(loss(fv.tensor(withStart, [4, 6]))).toBe(base);
+    expect(loss(withStart, [4, 6])).toBe(base);
+    expect(loss(plain)).toBe(base);
+    const mixed = withStart.slice();
+    mixed.set([4, 5, 7, 9, 2, 0], 6);
+    expect(messageOf(() => m.loss({ annotations: data.annotations, tokens: mixed, shape: [4, 6] }))).toBe('Captioner.loss: either every row of tokens begins with <start> (id 1) or none does; rows 0, 2, 3 do');
+    const inner = plain.slice();
+    inner[7] = 1;
+    expect(messageOf(() => m.loss({ annotations: data.annotations, tokens: inner }))).toBe('Captioner.loss: <start> (id 1) inside caption 1: it may only begin a row');
+    expect(messageOf(() => m.loss({ annotations: data.annotations, tokens: plain, shape: [4, 4] }))).toBe('Captioner.loss: tokens hold 20 ids but shape is [4,4]');
+    expect(messageOf(() => m.loss({ annotations: data.annotations, tokens: plain.subarray(0, 18) }))).toBe('Captioner.loss: tokens [4,4.5] must be [4, T] with T ≥ 1 (one caption per image of annotations [4,…])');
+    m.dispose();
+  });
+});
+
 describe('Captioner: checkpoints', () => {
   it('round trip: same config, weights, hard baseline, losses and captions; another vocabulary or model is refused', () => {
     const dir = mkdtempSync(join(tmpdir(), 'captioner-'));
