@@ -4,6 +4,8 @@
 //          ẑ_t = β_t Σ_i α_ti a_i,   β_t = σ(w_βᵀ h_{t−1} + b_β)       (the gating scalar)
 //   hard:  s_t ~ Multinoulli(α_t);  ẑ_t = β_t a_{s_t}
 //   none:  ẑ_t = ā (the mean-pooled baseline: no attention, no β)
+// The paper's score bias c is left out: softmax_i(e_t + c) = softmax_i(e_t), so c would get
+// exactly zero gradient and change nothing (softAttend's `bias` is there for who wants it).
 // W_a a_i + b is computed once per image (`prepareAttention`), not once per word; the
 // scores, α and Σ α a are fv.attention.softAttend.
 // The paper writes ẑ_t = a_{s_t} for hard attention; the authors' code gates whichever

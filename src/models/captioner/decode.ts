@@ -30,7 +30,7 @@ export interface BeamOptions extends GreedyOptions {
 }
 
 export interface Caption {
-  /** Word ids, without `<eos>`. */
+  /** Word ids, without `<eos>`; empty when `<eos>` was the likeliest first word. */
   tokens: number[];
   /** The words, when the vocabulary named them. */
   words?: string[];
