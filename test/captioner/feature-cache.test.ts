@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { featureCache, featureFingerprint, type FeatureEncoder, type FeatureImages } from '../../src/data/captions/feature-cache.js';
+import { tensor } from '../../src/creation.js';
 import { pooledPixelEncoder } from '../../src/models/captioner/pixel-encoder.js';
 
 const root = mkdtempSync(join(tmpdir(), 'fv-features-'));
@@ -83,6 +84,9 @@ describe('feature cache', () => {
     await expect(featureCache(dir, enc, images(2), { shardSize: 1 })).rejects.toThrow(/shard-00000\.safetensors does not belong to this cache/);
     const flat: FeatureEncoder = { name: 'flat', layer: 'x', size: S, encode: (x) => x.reshape([x.shape[0]!, 3 * S * S]) };
     await expect(featureCache(join(root, 'e'), flat, images(1))).rejects.toThrow(/must return features \[1,C,h,w\], got \[1,192\]/);
+    const gray = tensor(new Float32Array(S * S), [1, 1, S, S]);
+    expect(() => enc.encode(gray)).toThrow(/pooledPixelEncoder: images must be \[B,3,8,8\], got \[1,1,8,8\]/);
+    gray.dispose();
     const wrongSize = pooledPixelEncoder({ size: 2 * S, grid: 2 });
     await expect(featureCache(join(root, 'f'), wrongSize, images(1))).rejects.toThrow(/image 0 has 192 values, the encoder pixels reads \[3,16,16\]/);
   });
