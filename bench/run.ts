@@ -10,6 +10,7 @@ export interface BenchReport {
   lstm?: import('./lstm.js').LstmRow[];
   conv?: import('./conv.js').ConvRow[];
   attention?: { name: string; ms: number }[];
+  softattend?: import('./soft-attend.js').SoftAttendRow[];
   draw?: import('./draw.js').DrawRow[];
   dram?: import('./dram.js').DramRow[];
   bninception?: import('./bn-inception.js').BnInceptionRow[];
@@ -46,6 +47,10 @@ export function formatReport(report: BenchReport): string {
   if (report.attention) {
     lines.push('', 'DRAW attention, batch 64 MNIST, forward+backward (ms)', '| op | ms |', '| --- | ---: |');
     for (const a of report.attention) lines.push(`| ${a.name} | ${a.ms.toFixed(2)} |`);
+  }
+  if (report.softattend) {
+    lines.push('', 'Soft attention (Show, Attend and Tell), one word, forward+backward, CPU: fused kernel vs composite of ops (ms, median of alternated rounds; ratio = composite / fused)', '| shape | fused | composite | ratio |', '| --- | ---: | ---: | ---: |');
+    for (const r of report.softattend) lines.push(`| ${r.name} | ${r.fusedMs.toFixed(2)} | ${r.compositeMs.toFixed(2)} | ${r.ratio.toFixed(2)} |`);
   }
   if (report.draw) {
     lines.push('', 'DRAW training step vs PyTorch CPU (ms, best of runs; ratio = torch / foveate)', '| case | foveate | torch | ratio |', '| --- | ---: | ---: | ---: |');
@@ -89,6 +94,10 @@ export async function runBenchmarks(only?: string[]): Promise<BenchReport> {
   if (want('attention')) {
     const { benchAttention } = await import('./attention.js');
     report.attention = benchAttention();
+  }
+  if (want('softattend')) {
+    const { benchSoftAttend } = await import('./soft-attend.js');
+    report.softattend = benchSoftAttend();
   }
   if (want('draw')) {
     const { benchDraw } = await import('./draw.js');
