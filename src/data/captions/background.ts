@@ -98,6 +98,10 @@ export function renderBackground(bg: Background, size: number): Float32Array {
     }
   }
   const out = new Float32Array(3 * plane);
+  if (bg.kind === 'plain') {
+    for (let ch = 0; ch < 3; ch++) out.fill(bg.rgb[ch]!, ch * plane, (ch + 1) * plane);
+    return out;
+  }
   for (let ch = 0; ch < 3; ch++) {
     const v = bg.rgb[ch]!;
     // Dark colours vary upward, so black is not flattened at 0.

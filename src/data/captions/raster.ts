@@ -143,14 +143,15 @@ export function compositeOver(dst: Float32Array, size: number, src: Rgba, x: num
   }
 }
 
-/** Planar RGB floats in [0, 1] ([3, h, w]) as interleaved 8-bit RGB. */
+/** Planar RGB floats in [0, 1] ([3, h, w]) as interleaved 8-bit RGB (clamped, rounded). */
 export function rgbBytes(planes: Float32Array, width: number, height: number): Uint8Array {
   const plane = width * height;
-  const out = new Uint8Array(plane * 3);
-  for (let p = 0; p < plane; p++) {
-    for (let c = 0; c < 3; c++) out[3 * p + c] = Math.round(Math.min(1, Math.max(0, planes[c * plane + p]!)) * 255);
+  const out = new Uint8ClampedArray(plane * 3);
+  for (let c = 0; c < 3; c++) {
+    const base = c * plane;
+    for (let p = 0, q = c; p < plane; p++, q += 3) out[q] = planes[base + p]! * 255;
   }
-  return out;
+  return new Uint8Array(out.buffer);
 }
 
 /**

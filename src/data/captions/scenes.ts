@@ -151,9 +151,16 @@ function loadSources(op: string, o: ScenesOptions, long: number): { sources: Sou
   }
   const dir = o.stampsDir ?? process.env.FOVEATE_TUXPAINT_STAMPS ?? TUXPAINT_STAMPS_DIR;
   const { stamps, missing } = stampCatalogue(dir, op);
-  const sources = stamps.map((s) => ({ id: s.id, name: s.name, category: s.category, description: s.description, picture: prepare(op, s.file, readPngRgba(s.file, op), long) }));
-  return { sources, missing };
+  // Decoding the ~300 PNGs takes seconds: the last set's pictures are kept for the next.
+  const key = JSON.stringify([dir, long, stamps.map((s) => s.id)]);
+  if (lastStamps?.key !== key) {
+    const sources = stamps.map((s) => ({ id: s.id, name: s.name, category: s.category, description: s.description, picture: prepare(op, s.file, readPngRgba(s.file, op), long) }));
+    lastStamps = { key, sources };
+  }
+  return { sources: lastStamps.sources, missing };
 }
+
+let lastStamps: { key: string; sources: Source[] } | undefined;
 
 /**
  * foveate scenes: n generated images of 2–4 real photographed objects, five
