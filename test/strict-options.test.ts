@@ -47,6 +47,7 @@ const CASES: [string, () => unknown, RegExp][] = [
   ['ops.dropout', () => fv.ops.dropout(x4(), 0.5, bad({ train: false })), /^dropout: unknown option 'train' \(did you mean 'training'\?\); accepted: training$/],
   ['ops.bceWithLogits', () => fv.ops.bceWithLogits(fv.zeros([2]), fv.zeros([2]), bad({ reduce: 'sum' })), /^bceWithLogits: unknown option 'reduce' \(did you mean 'reduction'\?\)/],
   ['ops.crossEntropy', () => fv.ops.crossEntropy(fv.zeros([2, 3]), fv.tensor([0, 1], [2], { dtype: 'int32' }), bad({ ignore_index: 0 })), /^crossEntropy: unknown option 'ignore_index' \(did you mean 'ignoreIndex'\?\)/],
+  ['attention.softAttend', () => fv.attention.softAttend(fv.zeros([1, 2, 3]), fv.zeros([1, 3]), fv.zeros([3]), fv.zeros([1, 2, 4]), bad({ masks: fv.ones([1, 2]) })), /^softAttend: unknown option 'masks' \(did you mean 'mask'\?\); accepted: bias, mask$/],
   // nn
   ['nn.Linear', () => new fv.nn.Linear(2, 3, bad({ biais: false })), /^Linear: unknown option 'biais' \(did you mean 'bias'\?\); accepted: bias, device$/],
   ['nn.Conv2d', () => new fv.nn.Conv2d(1, 1, 3, bad({ pad: 1 })), /^Conv2d: unknown option 'pad'/],

@@ -1,5 +1,5 @@
-// `foveate data scenes --out DIR [--n 10000] [--seed S] [--size 224]`: writes foveate
-// scenes as image files and a Karpathy-format JSON (with each object's box and the
+// `foveate data scenes --out DIR [--n 10000] [--seed S] [--size 224] [--format png|jpeg]`:
+// writes foveate scenes as image files and a Karpathy-format JSON (with each object's box and the
 // words that name it), so any captioning code can train on them. The images are
 // made here from the installed tuxpaint-stamps-default (GPL-2): they are derived from
 // its photographs, which is why foveate ships none of them.
@@ -10,6 +10,7 @@ import * as fv from '../index.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { encodePng } from '../viz/png.js';
 import { rgbBytes } from '../data/captions/raster.js';
+import { encodeJpeg } from '../data/captions/image-file.js';
 import { intOption, parseCommand } from './common/args.js';
 import { ProgressBar } from './common/progress.js';
 
@@ -39,6 +40,7 @@ export async function dataScenesCommand(argv: string[]): Promise<void> {
     seed: { type: 'string', default: '0', help: 'the set\'s seed' },
     size: { type: 'string', default: '224', help: 'image side in pixels' },
     'heldout-pairs': { type: 'string', default: '200', help: 'category pairs held out of train/val/test (0: no heldout split)' },
+    format: { type: 'string', default: 'png', help: 'png (lossless, ~35 KB at 224) or jpeg (quality 92, ~8 KB)' },
     stamps: { type: 'string', help: `tuxpaint-stamps-default's folder (default ${fv.data.captions.TUXPAINT_STAMPS_DIR})` },
   });
   if (!values) return;
@@ -46,6 +48,8 @@ export async function dataScenesCommand(argv: string[]): Promise<void> {
   const seed = intOption(cmd, 'seed', values.seed);
   const size = intOption(cmd, 'size', values.size, 32);
   const heldoutPairs = intOption(cmd, 'heldout-pairs', values['heldout-pairs']);
+  const format = values.format;
+  if (format !== 'png' && format !== 'jpeg') throw new Error(`${cmd}: --format must be png or jpeg, got ${format}`);
   const start = performance.now();
   console.error(`${cmd}: reading the stamps, then laying out ${n} scenes`);
   let layoutBar: ProgressBar | undefined;
@@ -60,21 +64,26 @@ export async function dataScenesCommand(argv: string[]): Promise<void> {
   } catch (e) {
     throw new Error(`${cmd}: cannot create ${imagesDir}: ${(e as Error).message}`);
   }
+  const ext = format === 'png' ? 'png' : 'jpg';
   const writeBar = new ProgressBar({ total: n, label: 'write', unit: 'img' });
   let bytes = 0;
   for (let i = 0; i < n; i++) {
-    const png = encodePng({ width: size, height: size, channels: 3, pixels: rgbBytes(ds.render(i), size, size) });
-    const file = join(imagesDir, fv.data.captions.sceneFilename(i));
+    const rgb = rgbBytes(ds.render(i), size, size);
+    const data = format === 'png' ? encodePng({ width: size, height: size, channels: 3, pixels: rgb }) : await encodeJpeg(rgb, size, size, 92, cmd);
+    const file = join(imagesDir, fv.data.captions.sceneFilename(i, ext));
     try {
-      writeFileSync(file, png);
+      writeFileSync(file, data);
     } catch (e) {
       throw new Error(`${cmd}: cannot write ${file}: ${(e as Error).message}`);
     }
-    bytes += png.length;
+    bytes += data.length;
     writeBar.tick();
   }
   const version = packageVersion('tuxpaint-stamps-default');
-  const json = fv.data.captions.scenesToKarpathy(ds, values.stamps ? {} : { source: `tuxpaint-stamps-default ${version ?? '(version unknown)'}` });
+  const json = fv.data.captions.scenesToKarpathy(ds, {
+    filename: (i) => fv.data.captions.sceneFilename(i, ext),
+    ...(values.stamps ? {} : { source: `tuxpaint-stamps-default ${version ?? '(version unknown)'}` }),
+  });
   const jsonPath = join(values.out, 'dataset_scenes.json');
   // Written last, and atomically: a folder with the JSON holds every image it names.
   writeFileAtomic(jsonPath, JSON.stringify(json), cmd);

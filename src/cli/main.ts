@@ -39,9 +39,9 @@ Usage:
   foveate eval dram --checkpoint F|--pretrained [--images F.idx --labels F.idx] [--json]
                                     the test error of a DRAM / conv-net checkpoint
   foveate data cluttered --out DIR  cluttered-MNIST samples as PNG
-  foveate data scenes --out DIR [--n 10000] [--seed S] [--size 224]
+  foveate data scenes --out DIR [--n 10000] [--seed S] [--size 224] [--format png|jpeg]
                                     foveate scenes (photo cut-outs of tuxpaint-stamps-default,
-                                    five references each) as PNG files and a Karpathy-format
+                                    five references each) as image files and a Karpathy-format
                                     dataset_scenes.json with every object's box
   foveate start                     the default job (see README)
 

@@ -153,18 +153,3 @@ export function rgbBytes(planes: Float32Array, width: number, height: number): U
   }
   return new Uint8Array(out.buffer);
 }
-
-/**
- * An image fitted into size×size: the shorter side scaled to `size` and the centre
- * cropped ('cover', the usual encoder preprocessing), or the whole image scaled to fit
- * and the rest filled ('contain'), over `background` RGB. Returns planar RGB [3, size, size].
- */
-export function fitSquare(img: Rgba, size: number, mode: 'cover' | 'contain', background: readonly [number, number, number] = [1, 1, 1]): Float32Array {
-  const s = mode === 'cover' ? size / Math.min(img.width, img.height) : size / Math.max(img.width, img.height);
-  const w = Math.max(1, Math.round(img.width * s));
-  const h = Math.max(1, Math.round(img.height * s));
-  const out = new Float32Array(3 * size * size);
-  for (let c = 0; c < 3; c++) out.fill(background[c]!, c * size * size, (c + 1) * size * size);
-  compositeOver(out, size, resize(img, w, h), Math.floor((size - w) / 2), Math.floor((size - h) / 2));
-  return out;
-}

@@ -67,19 +67,33 @@ describe.skipIf(!stamps)('captions: foveate scenes from tuxpaint-stamps-default'
     const lines: string[] = [];
     console.log = (...a: unknown[]) => lines.push(a.join(' '));
     try {
-      expect(await main(['data', 'scenes', '--out', out, '--n', '12', '--size', '64', '--seed', '4'])).toBe(0);
+      expect(await main(['data', 'scenes', '--out', out, '--n', '12', '--seed', '4'])).toBe(0);
     } finally {
       console.log = log;
     }
-    expect(lines.join('\n')).toMatch(/wrote 12 64×64 scenes to .*\nsplits: train 9, val 1, test 1, heldout 1; 200 held-out category pairs/s);
+    expect(lines.join('\n')).toMatch(/wrote 12 224×224 scenes to .*\nsplits: train 9, val 1, test 1, heldout 1; 200 held-out category pairs/s);
     expect(readdirSync(join(out, 'images')).sort()).toEqual(Array.from({ length: 12 }, (_, i) => fv.data.captions.sceneFilename(i)));
     expect(existsSync(join(out, 'README.txt'))).toBe(true);
     const ds = fv.data.captions.karpathy(join(out, 'dataset_scenes.json'), join(out, 'images'), { vocabulary: { minCount: 1 } });
     expect(ds.images).toHaveLength(12);
-    expect(ds.references).toEqual(fv.data.captions.scenes({ n: 12, size: 64, seed: 4 }).references);
+    expect(ds.references).toEqual(fv.data.captions.scenes({ n: 12, seed: 4 }).references);
     const px = await ds.pixels(5, { size: 64 });
     expect(px.some((v) => v > 0)).toBe(true);
     await expect(main(['data', 'scenes', '--out', out, '--n', '0'])).rejects.toThrow(/data scenes: --n must be an integer ≥ 1, got 0/);
+    await expect(main(['data', 'scenes', '--out', out, '--format', 'gif'])).rejects.toThrow(/data scenes: --format must be png or jpeg, got gif/);
+    // JPEG files, named so in the JSON, decoded by loadImage.
+    const jpeg = join(root, 'jpeg');
+    console.log = () => {};
+    try {
+      expect(await main(['data', 'scenes', '--out', jpeg, '--n', '3', '--format', 'jpeg'])).toBe(0);
+    } finally {
+      console.log = log;
+    }
+    const dj = fv.data.captions.karpathy(join(jpeg, 'dataset_scenes.json'), join(jpeg, 'images'), { vocabulary: { minCount: 1 } });
+    expect(dj.images[2]!.key).toBe('scene-000002.jpg');
+    const a = await dj.pixels(2);
+    const b = fv.data.captions.scenes({ n: 3 }).render(2);
+    expect(a.reduce((s, v, i) => s + Math.abs(v - b[i]!), 0) / a.length).toBeLessThan(0.03); // JPEG at quality 92
   });
 });
 
