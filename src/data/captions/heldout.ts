@@ -52,12 +52,11 @@ export function sceneSplits(n: number, seed: number, fraction: number, heldout: 
 export function drawCategories(categories: readonly string[], k: number, split: SceneSplit, pairs: readonly string[][], banned: ReadonlySet<string>, rng: () => number): string[] {
   const out: string[] = [];
   if (split === 'heldout') out.push(...pairs[Math.floor(rng() * pairs.length)]!);
-  for (let tries = 0; tries < 1000; tries++) {
+  for (let tries = 0; tries < 1000 && out.length < k; tries++) {
     const c = categories[Math.floor(rng() * categories.length)]!;
     if (out.includes(c)) continue;
     if (split !== 'heldout' && out.some((o) => banned.has(pairKey(o, c)))) continue;
     out.push(c);
-    if (out.length >= k) break;
   }
   if (out.length < k) throw new Error(`scenes: could not draw ${k} categories without a held-out pair from ${categories.length}; use fewer held-out pairs`);
   return shuffledInPlace(out, rng);

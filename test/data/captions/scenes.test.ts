@@ -72,6 +72,10 @@ describe('captions: scenes (synthetic cut-outs)', () => {
       expect(new Set(refs).size).toBe(5);
     }
     expect([...counts].sort()).toEqual([2, 3, 4]);
+    // 2, 3 and 4 objects equally often, in every split.
+    for (const [s, list] of Object.entries(ds.splits)) {
+      for (const k of [2, 3, 4]) expect([...list].filter((i) => ds.images[i]!.objects.length === k).length / list.length, `${s}, ${k} objects`).toBeGreaterThan(0.2);
+    }
     expect(Object.fromEntries(Object.entries(ds.splits).map(([k, v]) => [k, v.length]))).toEqual({ train: 210, val: 30, test: 30, heldout: 30 });
   });
 
