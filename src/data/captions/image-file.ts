@@ -47,8 +47,7 @@ type SharpFactory = (input?: Buffer, options?: SharpOptions) => Sharp;
 export async function encodeJpeg(rgb: Uint8Array, width: number, height: number, quality: number, op: string): Promise<Buffer> {
   let sharp: SharpFactory;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const m = require('sharp') as unknown;
+    const m = require('sharp') as unknown; // on first use: importing foveate stays quick
     sharp = (typeof m === 'function' ? m : (m as { default: SharpFactory }).default) as SharpFactory;
   } catch (e) {
     return fail(op, `the image library sharp could not be loaded (${(e as Error).message.split('\n')[0]}): reinstall with 'npm install sharp'`);
