@@ -56,6 +56,7 @@ export interface ScenesOptions {
   stampsDir?: string;
   /** Cut-outs to use instead of the stamps. */
   cutOuts?: readonly CutOut[];
+  /** Default: every word of the train split's references (minCount 1). */
   vocabulary?: VocabularyOptions;
   /** Called after each scene is laid out (a progress bar's hook). */
   onProgress?: (done: number, total: number) => void;
