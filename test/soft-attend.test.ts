@@ -90,3 +90,57 @@ describe.each([
     for (const t of [...xs, mask, bias, r.context, r.alpha]) t.dispose();
   });
 });
+
+/** Context, α and the gradient of every input, for seed gradients on context and α. */
+function everything(attend: typeof softAttend, dims: number[], withBias: boolean, withMask: boolean, dtype: 'float32' | 'float64'): Float64Array[] {
+  return fv.tidy(() => {
+    const [B, L, A, D] = dims as [number, number, number, number];
+    const cast = (t: Tensor): Tensor => (dtype === 'float64' ? fv.tensor(t.toFloat64Array(), t.shape, { dtype }) : t);
+    const xs = [...operands(B, L, A, D, 7), fv.randn([])].map(cast);
+    const mask = withMask ? cast(fv.tensor(Float32Array.from({ length: B * L }, (_, i) => (i % L === L - 1 || i % 3 !== 0 ? 1 : 0)), [B, L])) : undefined;
+    const [gc, ga] = [cast(fv.randn([B, D])), cast(fv.randn([B, L]))];
+    const leaves = withBias ? xs : xs.slice(0, 4);
+    for (const t of leaves) t.requiresGrad = true;
+    const r = attend(xs[0]!, xs[1]!, xs[2]!, xs[3]!, { bias: withBias ? xs[4] : undefined, mask });
+    fv.ops.add(fv.ops.sum(fv.ops.mul(r.context, gc)), fv.ops.sum(fv.ops.mul(r.alpha, ga))).backward();
+    const out = [r.context, r.alpha, ...leaves.map((t) => t.grad!)].map((t) => t.toFloat64Array());
+    for (const t of leaves) t.grad!.dispose();
+    return out;
+  });
+}
+
+describe('softAttend (fused kernel) vs softAttendComposite', () => {
+  // Odd shapes: L = 1, primes, A and D off multiples of 16, B = 1; the captioner's A = 512.
+  const SHAPES = [
+    [1, 1, 1, 1],
+    [1, 7, 5, 3],
+    [3, 13, 17, 31],
+    [2, 29, 16, 8],
+    [5, 1, 9, 11],
+    [4, 196, 33, 23],
+    [2, 49, 512, 112],
+  ];
+  const NAMES = ['context', 'α', 'd proj', 'd hProj', 'd v', 'd annotations', 'd bias'];
+  describe.each([
+    ['no bias, no mask', false, false],
+    ['bias', true, false],
+    ['mask', false, true],
+    ['bias and mask', true, true],
+  ] as const)('%s', (_, withBias, withMask) => {
+    it.each(SHAPES)('[%i,%i,%i,%i], float32 (native) and float64 (reference)', (...dims) => {
+      for (const [dtype, tol] of [
+        ['float32', 2e-5],
+        ['float64', 1e-12],
+      ] as const) {
+        const fused = everything(softAttend, dims, withBias, withMask, dtype);
+        const composite = everything(softAttendComposite, dims, withBias, withMask, dtype);
+        fused.forEach((f, i) => {
+          // α and context are O(1); the gradients sum up to L·D products of O(1) terms.
+          const scale = composite[i]!.reduce((m, v) => Math.max(m, Math.abs(v)), 1);
+          const worst = f.reduce((m, v, j) => Math.max(m, Math.abs(v - composite[i]![j]!)), 0);
+          expect(worst, `${dtype} ${NAMES[i]}: max |fused − composite| vs scale ${scale}`).toBeLessThanOrEqual(tol * scale);
+        });
+      }
+    });
+  });
+});

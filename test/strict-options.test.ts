@@ -115,6 +115,19 @@ describe('strict options: unknown keys are refused at every entry point', () => 
   });
 });
 
+/** The asynchronous entry points (image files): the same check, as a rejection. */
+const ASYNC_CASES: [string, () => Promise<unknown>, RegExp][] = [
+  ['data.loadImage', () => fv.data.loadImage(join(dir, 'none.png'), bad({ size: 4, channel: 1 })), /^loadImage: unknown option 'channel' \(did you mean 'channels'\?\); accepted: size, channels, background, fit, device, name$/],
+  ['data.loadImages', () => fv.data.loadImages([join(dir, 'none.png')], bad({ fitt: 'fill' })), /^loadImages: unknown option 'fitt' \(did you mean 'fit'\?\)/],
+  ['data.decodeImage', () => fv.data.decodeImage(join(dir, 'none.png'), bad({ nmae: 'x' })), /^decodeImage: unknown option 'nmae' \(did you mean 'name'\?\); accepted: name$/],
+];
+
+describe('strict options: unknown keys are refused at the asynchronous entry points', () => {
+  it.each(ASYNC_CASES)('%s', async (_name, call, message) => {
+    await expect(call()).rejects.toThrow(message);
+  });
+});
+
 describe('strict options: valid options still work', () => {
   it('Adam trains at the lr it is given', () => {
     const p = fv.zeros([1], { requiresGrad: true });

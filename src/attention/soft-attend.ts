@@ -4,12 +4,14 @@
 //   α_t  = softmax_i(e_t)   over the L locations (masked ones get α = 0)
 //   ẑ_t  = Σ_i α_ti a_i     (the gate β_t is the caller's: ẑ_t = β_t · context)
 // proj = W_a a_i is computed once per image and reused for every word; hProj =
-// W_d h_{t−1} + b once per word. softAttendComposite builds the op from existing
-// ops and is the reference the fused kernel is tested against.
+// W_d h_{t−1} + b once per word. softAttend is one fused kernel each way (Rust
+// CPU, CUDA, or src/reference on float64); softAttendComposite builds the same
+// op from existing ops and is the reference the fused kernel is tested against.
 import { fail, fmtShape, sameShape } from '../errors.js';
 import { checkOptions } from '../options.js';
 import { tidy } from '../memory.js';
-import { type Tensor, isGradEnabled, noGrad } from '../tensor.js';
+import { kernels } from '../backend/index.js';
+import { type Tensor, isGradEnabled, noGrad, recordMulti } from '../tensor.js';
 import { checkFloat } from '../ops/check.js';
 import { add, addScalar, mulScalar, tanh } from '../ops/elementwise.js';
 import { reshape } from '../ops/layout.js';
@@ -126,11 +128,26 @@ function compose(proj: Tensor, hProj: Tensor, v: Tensor, annotations: Tensor, bi
  * const { context, alpha } = fv.attention.softAttend(proj, hProj, v, annotations); // context [64,D], alpha [64,196]
  */
 export function softAttend(proj: Tensor, hProj: Tensor, v: Tensor, annotations: Tensor, options?: SoftAttendOptions): SoftAttention {
-  checkSoftAttend('softAttend', proj, hProj, v, annotations, options);
-  try {
-    return softAttendComposite(proj, hProj, v, annotations, options);
-  } catch (e) {
-    const msg = (e as Error).message;
-    throw msg.startsWith('softAttendComposite: ') ? new Error(`softAttend: ${msg.slice('softAttendComposite: '.length)}`) : e;
-  }
+  const op = 'softAttend';
+  checkSoftAttend(op, proj, hProj, v, annotations, options);
+  const { bias, mask } = options ?? {};
+  const inputs = bias ? [proj, hProj, v, annotations, bias] : [proj, hProj, v, annotations];
+  // The mask's values are checked by the kernel (Rust or src/reference): one read of it.
+  const k = kernels(op, ...inputs, ...(mask ? [mask] : []));
+  const keep = isGradEnabled() && inputs.some((t) => t.requiresGrad);
+  const [context, alpha, hidden] = k.softAttend({ proj, hProj, v, annotations, bias, mask }, keep);
+  recordMulti(
+    op,
+    [context, alpha],
+    inputs,
+    ([dContext, dAlpha]) => {
+      // t and α were saved by the forward; proj and hProj are not read again.
+      const need = [0, 1, 2, 3, 4].map((i) => inputs[i]?.requiresGrad ?? false);
+      const g = k.softAttendBackward({ v, annotations, alpha, hidden: hidden! }, dContext, dAlpha, need);
+      // The bias gradient comes back as [1]: reshaped to the bias's own shape ([] or [1]).
+      return bias ? [g[0], g[1], g[2], g[3], g[4] && reshape(g[4], bias.shape)] : g.slice(0, 4);
+    },
+    hidden ? [hidden] : [],
+  );
+  return { context, alpha };
 }

@@ -75,7 +75,7 @@ export interface SoftAttendGrads {
   hProj: RefArray;
   v: RefArray;
   annotations: RefArray;
-  /** [] : the bias gradient (a scalar). */
+  /** [1]: the bias gradient. */
   bias: RefArray;
 }
 
@@ -123,6 +123,6 @@ export function softAttendBackward(
     hProj: { shape: [B, A], data: dhProj },
     v: { shape: [A], data: dv },
     annotations: { shape: [B, L, D], data: da },
-    bias: { shape: [], data: Float64Array.of(dbias) },
+    bias: { shape: [1], data: Float64Array.of(dbias) },
   };
 }

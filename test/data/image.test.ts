@@ -89,6 +89,15 @@ describe('decodeImage', () => {
     expect(msg).toMatch(/^decodeImage: upload #3: not an image file/);
   });
 
+  it('turns a photo upright by its EXIF orientation', async () => {
+    // Stored 3 wide × 2 high, tagged "rotate 90° clockwise to view" (orientation 6).
+    const stored = paint(3, 2, (x, y) => [x * 100, y * 200, 0]);
+    writeFileSync(at('exif6.jpg'), await sharp(stored, { raw: { width: 3, height: 2, channels: 3 } }).jpeg({ quality: 100 }).withMetadata({ orientation: 6 }).toBuffer());
+    const img = await fv.data.decodeImage(at('exif6.jpg'));
+    expect([img.width, img.height]).toEqual([2, 3]);
+    expect((await fv.data.loadImage(at('exif6.jpg'))).shape).toEqual([3, 3, 2]);
+  });
+
   it('reads a 16-bit PNG at full depth', async () => {
     const img = await fv.data.decodeImage(at('deep.png'));
     expect(img.bitDepth).toBe(16);

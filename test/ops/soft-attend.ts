@@ -8,8 +8,10 @@
 // Tolerance: e sums A float32 products |v_k t_k| ≤ 2, so e is off by ~A·2u and
 // α by as much relatively; context and gradients sum L or D such terms:
 // atol 2e-5, rtol 2e-4 (as the LSTM cell's GEMM-fed gates).
-// Gradcheck (float64): every input, with and without bias and mask.
+// Gradcheck (float64): every input, with and without bias and mask — for the fused
+// op that is its reference kernel's backward (src/reference/soft-attend.ts).
 import * as fv from '../../src/index.js';
+import { native, type NativeTensor } from '../../src/native.js';
 import * as ref from '../../src/reference/index.js';
 import { type RefArray } from '../../src/reference/index.js';
 import { type Rng } from '../helpers/random.js';
@@ -86,7 +88,9 @@ const GRAD_NAMES = ['proj', 'hProj', 'v', 'annotations', 'bias'] as const;
 function refGrad(xs: RefArray[], o: Variant, k: number): RefArray {
   const f = refForward(xs, o);
   const g = ref.softAttendBackward(xs[6], xs[7], xs[2]!, xs[3]!, f.alpha, f.hidden);
-  return g[GRAD_NAMES[k]!];
+  const r = g[GRAD_NAMES[k]!];
+  // The bias input is a [] scalar here; the reference returns its gradient as [1].
+  return k === 4 ? { shape: [], data: r.data } : r;
 }
 
 function samples(name: string, f: Attend, shapes: Dims[]): Sample[] {
@@ -154,6 +158,8 @@ function grads(f: Attend): GradCase[] {
 // ---- errors ----
 
 const z = (s: number[]): Tensor => fv.zeros(s);
+const h = (s: number[]): NativeTensor => fv.ones(s).handle('test');
+const ALL = [true, true, true, true, true];
 const { softAttend } = fv.attention;
 const errors: ErrorCase[] = [
   err('annotations disagree on L', () => softAttend(z([2, 5, 8]), z([2, 8]), z([8]), z([2, 6, 16])), /^softAttend: proj \[B,L,A\] and annotations \[B,L,D\] disagree on L, got \[2,5,8\] vs \[2,6,16\]$/),
@@ -172,6 +178,14 @@ const errors: ErrorCase[] = [
   err('missing v', () => softAttend(z([2, 5, 8]), z([2, 8]), undefined as unknown as Tensor, z([2, 5, 16])), /^softAttend: v must be a Tensor, got undefined$/),
   err('L = 0', () => softAttend(z([2, 0, 8]), z([2, 8]), z([8]), z([2, 0, 16])), /^softAttend: L must be at least 1, got proj \[2,0,8\] and annotations \[2,0,16\]$/),
   err('unknown option', () => softAttend(z([2, 5, 8]), z([2, 8]), z([8]), z([2, 5, 16]), { masks: z([2, 5]) } as never), /^softAttend: unknown option 'masks' \(did you mean 'mask'\?\); accepted: bias, mask$/),
+  // The kernels check their own operands (callers other than the op: the binding, the reference).
+  err('binding: mask row all zero', () => native.softAttend(h([1, 2, 3]), h([1, 3]), h([3]), h([1, 2, 2]), undefined, z([1, 2]).handle('test'), false), /^softAttend: mask row 0 of \[1,2\] masks every location; at least one must be 1$/),
+  err('binding: mask value 2', () => native.softAttend(h([1, 2, 3]), h([1, 3]), h([3]), h([1, 2, 2]), undefined, fv.tensor([1, 2], [1, 2]).handle('test'), false), /^softAttend: mask must hold 0 or 1, got 2 at \[0,1\] of \[1,2\]$/),
+  err('binding: bias [2]', () => native.softAttend(h([1, 2, 3]), h([1, 3]), h([3]), h([1, 2, 2]), h([2]), undefined, false), /^softAttend: bias must be a scalar tensor \(\[\] or \[1\]\), got \[2\]$/),
+  err('binding: annotations disagree on L', () => native.softAttend(h([2, 5, 8]), h([2, 8]), h([8]), h([2, 6, 16]), undefined, undefined, true), /^softAttend: proj \[B,L,A\] and annotations \[B,L,D\] disagree on L, got \[2,5,8\] vs \[2,6,16\]$/),
+  err('binding (backward): need flags', () => native.softAttendBackward(h([8]), h([2, 5, 16]), h([2, 5]), h([2, 5, 8]), undefined, undefined, [true]), /^softAttendBackward: need must hold 5 flags, got 1$/),
+  err('binding (backward): dcontext shape', () => native.softAttendBackward(h([8]), h([2, 5, 16]), h([2, 5]), h([2, 5, 8]), h([2, 15]), undefined, ALL), /^softAttendBackward: dcontext must be \[2,16\] for t \[B,L,A\] \[2,5,8\], got \[2,15\]$/),
+  err('binding (backward): alpha shape', () => native.softAttendBackward(h([8]), h([2, 5, 16]), h([5, 2]), h([2, 5, 8]), undefined, undefined, ALL), /^softAttendBackward: alpha must be \[2,5\] for t \[B,L,A\] \[2,5,8\], got \[5,2\]$/),
   err('composite names itself', () => fv.attention.softAttendComposite(z([2, 5, 8]), z([2, 8]), z([8]), z([2, 6, 16])), /^softAttendComposite: proj \[B,L,A\] and annotations \[B,L,D\] disagree on L/),
 ];
 function z64(s: number[]): Tensor {
