@@ -39,6 +39,10 @@ Usage:
   foveate eval dram --checkpoint F|--pretrained [--images F.idx --labels F.idx] [--json]
                                     the test error of a DRAM / conv-net checkpoint
   foveate data cluttered --out DIR  cluttered-MNIST samples as PNG
+  foveate data scenes --out DIR [--n 10000] [--seed S] [--size 224] [--format png|jpeg]
+                                    foveate scenes (photo cut-outs of tuxpaint-stamps-default,
+                                    five references each) as image files and a Karpathy-format
+                                    dataset_scenes.json with every object's box
   foveate start                     the default job (see README)
 
   foveate <command> --help          every option of a command, with its default
@@ -121,7 +125,11 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     case 'data': {
       const [what, ...more] = rest;
-      if (what !== 'cluttered') throw new Error(`data: unknown dataset '${what ?? ''}', expected 'cluttered'`);
+      if (what === 'scenes') {
+        await (await import('./data-scenes.js')).dataScenesCommand(more);
+        return 0;
+      }
+      if (what !== 'cluttered') throw new Error(`data: unknown dataset '${what ?? ''}', expected 'cluttered' or 'scenes'`);
       await (await import('./train-dram.js')).dataClutteredCommand(more);
       return 0;
     }
