@@ -3,6 +3,7 @@
 // no ImageNet network: it serves where a pretrained one is not at hand (tests, quick
 // looks at plain-background scenes, where an object's colour says much of what it is)
 // and shows the captioner's plumbing end to end at a tiny cost.
+import { checkOptions } from '../../options.js';
 import { fail, fmtShape } from '../../errors.js';
 import { addScalar, avgPool2d, mulScalar } from '../../ops/index.js';
 import { type Tensor } from '../../tensor.js';
@@ -14,8 +15,9 @@ import { type FeatureEncoder } from '../../data/captions/feature-cache.js';
  * @example const enc = pooledPixelEncoder({ size: 64, grid: 4 }); enc.encode(images); // [B,3,4,4]
  */
 export function pooledPixelEncoder(options: { size: number; grid: number }): FeatureEncoder {
-  const { size, grid } = options;
   const op = 'pooledPixelEncoder';
+  checkOptions(op, options, ['size', 'grid']);
+  const { size, grid } = options;
   if (!Number.isSafeInteger(size) || !Number.isSafeInteger(grid) || grid < 1 || size < grid || size % grid !== 0) fail(op, `size must be a positive multiple of grid, got size ${size}, grid ${grid}`);
   const k = size / grid;
   return {
