@@ -13,6 +13,7 @@ export interface BenchReport {
   draw?: import('./draw.js').DrawRow[];
   dram?: import('./dram.js').DramRow[];
   bninception?: import('./bn-inception.js').BnInceptionRow[];
+  efficientnet?: import('./efficientnet.js').EfficientNetRow[];
 }
 
 function fmtShape(r: GemmRow): string {
@@ -64,6 +65,12 @@ export function formatReport(report: BenchReport): string {
     const note = report.bninception.find((r) => r.note)?.note;
     if (note) lines.push(`PyTorch baseline unavailable: ${note}`);
   }
+  if (report.efficientnet) {
+    lines.push('', 'EfficientNet-Lite0 inference (forward) vs PyTorch CPU (images/s; ratio = torch ms / foveate ms)', '| case | foveate | torch | ratio |', '| --- | ---: | ---: | ---: |');
+    for (const r of report.efficientnet) lines.push(`| ${r.name} | ${r.foveateImagesPerS.toFixed(1)} | ${r.torchImagesPerS?.toFixed(1) ?? 'n/a'} | ${r.ratio?.toFixed(2) ?? 'n/a'} |`);
+    const note = report.efficientnet.find((r) => r.note)?.note;
+    if (note) lines.push(`PyTorch baseline unavailable: ${note}`);
+  }
   return lines.join('\n');
 }
 
@@ -96,6 +103,10 @@ export async function runBenchmarks(only?: string[]): Promise<BenchReport> {
   if (want('bninception')) {
     const { benchBnInception } = await import('./bn-inception.js');
     report.bninception = benchBnInception();
+  }
+  if (want('efficientnet')) {
+    const { benchEfficientNet } = await import('./efficientnet.js');
+    report.efficientnet = benchEfficientNet();
   }
   if (want('captions')) {
     const { benchCaptions } = await import('./captions.js');

