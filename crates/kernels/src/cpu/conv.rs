@@ -18,8 +18,9 @@
 //!
 //! A depthwise forward (groups = C = O: one input channel per output channel, as
 //! in MobileNet and EfficientNet) skips im2col and the GEMMs, whose products would
-//! be one row each: `depthwise_forward` runs the k×k taps straight over the
-//! rows of each plane, with the bias and activation in the same pass.
+//! be one row each: `depthwise_forward` splits each padded input plane into its
+//! stride phases so that every tap is one contiguous multiply-add over the plane
+//! (`DepthwisePlan`), with the bias and activation in the same pass.
 
 use super::parallel::{map_collect, Parts};
 
