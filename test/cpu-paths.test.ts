@@ -56,6 +56,13 @@ describe('FOVEATE_CPU', () => {
     }
   });
 
+  it('foveate info names the CPU, its features and the path taken', async () => {
+    const r = await run(['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), 'info'], { FOVEATE_CPU: 'scalar' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`CPU path: scalar (available: ${cpu.available.join(', ')}; FOVEATE_CPU chooses)`);
+    expect(r.stdout).toContain(`features: ${cpu.features.join(' ') || 'none'}`);
+  });
+
   for (const path of PATHS) {
     const has = cpu.available.includes(path);
     it.skipIf(!has)(`${path}: forced, it is the path taken`, async () => {

@@ -51,8 +51,15 @@ impl Path {
     pub fn supported(self) -> bool {
         match self {
             Path::Scalar => true,
+            // gemm-common's own checks too, so its kernels' `try_new` cannot fail.
             #[cfg(target_arch = "x86_64")]
-            Path::Avx512 | Path::Avx2 => self.needs().iter().all(|f| has(f)),
+            Path::Avx512 => {
+                self.needs().iter().all(|f| has(f)) && gemm_common::simd::V4::try_new().is_some()
+            }
+            #[cfg(target_arch = "x86_64")]
+            Path::Avx2 => {
+                self.needs().iter().all(|f| has(f)) && gemm_common::simd::V3::try_new().is_some()
+            }
             #[cfg(target_arch = "aarch64")]
             Path::Neon => std::arch::is_aarch64_feature_detected!("neon"),
             #[allow(unreachable_patterns)]
@@ -68,10 +75,13 @@ pub fn available() -> Vec<Path> {
 
 /// The path the kernels take, or why `FOVEATE_CPU` cannot be honoured.
 pub fn chosen() -> Result<Path, String> {
+    once().clone()
+}
+
+/// `FOVEATE_CPU`, resolved on first use.
+fn once() -> &'static Result<Path, String> {
     static CHOSEN: OnceLock<Result<Path, String>> = OnceLock::new();
-    CHOSEN
-        .get_or_init(|| choose(std::env::var("FOVEATE_CPU").ok().as_deref()))
-        .clone()
+    CHOSEN.get_or_init(|| choose(std::env::var("FOVEATE_CPU").ok().as_deref()))
 }
 
 /// The path for `FOVEATE_CPU` = `want` (None or empty: the best available).
@@ -89,9 +99,15 @@ pub fn choose(want: Option<&str>) -> Result<Path, String> {
         ));
     };
     if !path.supported() {
+        let missing: Vec<&str> = path.needs().iter().copied().filter(|f| !has(f)).collect();
+        let missing = if missing.is_empty() {
+            path.needs()
+        } else {
+            &missing[..]
+        };
         return Err(format!(
             "FOVEATE_CPU={want}: this CPU lacks {} (it can run: {})",
-            path.needs().join("+"),
+            missing.join("+"),
             names(&have)
         ));
     }
@@ -102,7 +118,10 @@ pub fn choose(want: Option<&str>) -> Result<Path, String> {
 /// so the panic is only reachable by calling `cpu::` directly with a bad `FOVEATE_CPU`.
 #[inline]
 pub fn active() -> Path {
-    chosen().unwrap_or_else(|e| panic!("{e}"))
+    match once() {
+        Ok(p) => *p,
+        Err(e) => panic!("{e}"),
+    }
 }
 
 /// The CPU's model name, where the OS says it (Linux: /proc/cpuinfo).
@@ -183,23 +202,25 @@ fn has(feature: &str) -> bool {
 }
 
 /// Runs this test binary again with `env` and `args`; None (with the reason
-/// printed) where the OS cannot start it, e.g. an arm64 test binary under
-/// qemu-user without binfmt_misc, whose children the host cannot execute.
+/// printed) where it cannot start a copy of itself: an arm64 test binary under
+/// qemu-user, without binfmt_misc, cannot exec its children (CI runs such a suite
+/// once per path instead).
 #[cfg(test)]
 pub(crate) fn rerun_self(env: &[(&str, &str)], args: &[&str]) -> Option<std::process::Output> {
+    use std::process::Command;
     let exe = std::env::current_exe().expect("test binary");
-    let mut cmd = std::process::Command::new(&exe);
-    cmd.envs(env.iter().copied()).args(args);
-    match cmd.output() {
-        Ok(out) => Some(out),
-        Err(e) => {
-            eprintln!(
-                "skipped: cannot rerun {} as a child here: {e}",
-                exe.display()
-            );
-            None
-        }
+    let probe = Command::new(&exe).args(["--list", "--exact", "-"]).output();
+    if !probe.as_ref().is_ok_and(|o| o.status.success()) {
+        let why = probe.map_or_else(|e| e.to_string(), |o| o.status.to_string());
+        eprintln!(
+            "skipped: {} cannot run a copy of itself here ({why})",
+            exe.display()
+        );
+        return None;
     }
+    let mut cmd = Command::new(&exe);
+    cmd.envs(env.iter().copied()).args(args);
+    Some(cmd.output().expect("rerun the test binary"))
 }
 
 #[cfg(test)]
