@@ -11,7 +11,7 @@ import { parseBenchOptions } from './common/bench-options.js';
 const HELP = `foveate — attention models on Rust CPU/CUDA kernels
 
 Usage:
-  foveate info                      devices, CPU path and threads, CUDA toolchain
+  foveate info                      devices, threads, CUDA toolchain
   foveate bench [--json] [--only gemm,lstm,conv,attention,bninception,captions]
                                     benchmarks vs baselines measured in the same run
   foveate train mnist [--model mlp|conv] [--steps N] [--batch-size B] [--lr LR]
