@@ -50,7 +50,12 @@ Usage:
 
 function info(): string {
   const version = (JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version: string }).version;
-  const lines = [`foveate ${version}`, `CPU threads: ${fv.native.cpuThreads()}`];
+  const cpu = fv.native.cpuInfo();
+  const lines = [
+    `foveate ${version}`,
+    `CPU: ${cpu.model ?? 'unknown model'}; ${fv.native.cpuThreads()} threads; features: ${cpu.features.join(' ') || 'none'}`,
+    `CPU path: ${cpu.path} (available: ${cpu.available.join(', ')}; FOVEATE_CPU chooses)`,
+  ];
   for (const d of fv.devices()) lines.push(`device: ${d.kind} (${d.name})`);
   if (!fv.hasCuda()) lines.push('CUDA: no GPU found (libcuda missing or no device); everything runs on CPU');
   lines.push(`NVRTC: ${fv.native.nvrtcAvailable() ? 'available' : 'not found (CUDA kernels cannot be compiled)'}`);
