@@ -84,8 +84,11 @@ export interface CompiledModule {
 
 export declare function concat(tensors: Array<NativeTensor>, axis: number): NativeTensor
 
-/** x [N,C,H,W] ⊛ weight [O,C/groups,kh,kw] (+ bias [O]) → [N,O,Ho,Wo]. */
-export declare function conv2d(x: NativeTensor, weight: NativeTensor, bias: NativeTensor | undefined | null, stride: Array<number>, padding: Array<number>, dilation: Array<number>, groups: number): NativeTensor
+/**
+ * x [N,C,H,W] ⊛ weight [O,C/groups,kh,kw] (+ bias [O]) → [N,O,Ho,Wo], then
+ * `activation` ('relu' or 'relu6') in the same pass.
+ */
+export declare function conv2d(x: NativeTensor, weight: NativeTensor, bias: NativeTensor | undefined | null, stride: Array<number>, padding: Array<number>, dilation: Array<number>, groups: number, activation?: string | undefined | null): NativeTensor
 
 /** The gradient of conv2d for bias: grad summed over N, Ho and Wo. */
 export declare function conv2dBackwardBias(grad: NativeTensor): NativeTensor

@@ -14,6 +14,7 @@ export interface BenchReport {
   draw?: import('./draw.js').DrawRow[];
   dram?: import('./dram.js').DramRow[];
   bninception?: import('./bn-inception.js').BnInceptionRow[];
+  efficientnet?: import('./efficientnet.js').EfficientNetRow[];
   images?: import('./images.js').ImagesRow[];
 }
 
@@ -76,6 +77,12 @@ export function formatReport(report: BenchReport): string {
     const note = report.bninception.find((r) => r.note)?.note;
     if (note) lines.push(`PyTorch baseline unavailable: ${note}`);
   }
+  if (report.efficientnet) {
+    lines.push('', 'EfficientNet-Lite0 inference (forward) vs PyTorch CPU (images/s; ratio = torch ms / foveate ms)', '| case | foveate | torch | ratio |', '| --- | ---: | ---: | ---: |');
+    for (const r of report.efficientnet) lines.push(`| ${r.name} | ${r.foveateImagesPerS.toFixed(1)} | ${r.torchImagesPerS?.toFixed(1) ?? 'n/a'} | ${r.ratio?.toFixed(2) ?? 'n/a'} |`);
+    const note = report.efficientnet.find((r) => r.note)?.note;
+    if (note) lines.push(`PyTorch baseline unavailable: ${note}`);
+  }
   if (report.images) {
     lines.push('', 'Image decode + resize to float32 [3,224,224] (fv.data.loadImage, sharp/libvips)', '| case | ms/image | images/s |', '| --- | ---: | ---: |');
     for (const r of report.images) lines.push(r.note ? `| ${r.name} | n/a | ${r.note} |` : `| ${r.name} | ${r.msPerImage!.toFixed(1)} | ${r.imagesPerS!.toFixed(1)} |`);
@@ -116,6 +123,10 @@ export async function runBenchmarks(only?: string[]): Promise<BenchReport> {
   if (want('bninception')) {
     const { benchBnInception } = await import('./bn-inception.js');
     report.bninception = benchBnInception();
+  }
+  if (want('efficientnet')) {
+    const { benchEfficientNet } = await import('./efficientnet.js');
+    report.efficientnet = benchEfficientNet();
   }
   if (want('images')) {
     const { benchImages } = await import('./images.js');

