@@ -39,7 +39,7 @@ Usage:
   foveate eval dram --checkpoint F|--pretrained [--images F.idx --labels F.idx] [--json]
                                     the test error of a DRAM / conv-net checkpoint
   foveate train captioner [--data scenes|clipart|karpathy:PATH] [--attention soft|hard|none]
-                    [--encoder pixels[:SIZE:GRID]] [--steps N] [--out DIR] [--resume]
+                    [--encoder efficientnet-lite0|pixels[:SIZE:GRID]] [--steps N] [--out DIR] [--resume]
                                     Show, Attend and Tell on cached encoder features (metrics,
                                     checkpoints, best validation BLEU-4, loss.svg, bleu.svg)
   foveate caption --checkpoint F --image IMG [--beam 3] [--out DIR]

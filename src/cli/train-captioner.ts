@@ -38,7 +38,7 @@ export async function trainCaptionerCommand(argv: string[]): Promise<void> {
     n: { type: 'string', help: 'scenes: images in the set (default 10,000)' },
     'data-seed': { type: 'string', help: 'scenes: the set\'s seed (default 0)' },
     'min-count': { type: 'string', help: 'vocabulary: words seen at least this often in training captions (default: the dataset\'s)' },
-    encoder: { type: 'string', default: 'pixels', help: 'pixels[:SIZE:GRID] (pooled pixels) | efficientnet-lite0' },
+    encoder: { type: 'string', default: 'efficientnet-lite0', help: 'pixels[:SIZE:GRID] (pooled pixels) | efficientnet-lite0[:LAYER[:SIZE]] (default block10:224, 14×14×112; needs npx foveate fetch efficientnet-lite0)' },
     cache: { type: 'string', help: 'feature cache folder (default FOVEATE_HOME/features)' },
     attention: { type: 'string', default: 'soft', help: 'soft | hard | none (the mean-pooled baseline)' },
     steps: { type: 'string', default: '5000', help: 'training steps' },

@@ -2,7 +2,7 @@
 // blocks left or right on gray, captioned by colour and side, with the pooled-pixel
 // encoder (a 4×4 grid of 32×32 images), a few training steps, resume, caption, eval.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -145,4 +145,12 @@ describe('foveate train captioner / caption / eval captioner', () => {
     await expect(main(['train', 'captioner', ...common, '--encoder', 'pixels:30:4', '--out', join(dir, 'r2')])).rejects.toThrow(/SIZE a multiple of GRID/);
     await expect(main(['train', 'captioner', '--data', 'flickr', '--out', join(dir, 'r3')])).rejects.toThrow(/--data must be scenes, clipart or karpathy:PATH, got 'flickr'/);
   }, 60_000);
+});
+
+describe('foveate train captioner with EfficientNet-Lite0', () => {
+  const weights = join(process.env.FOVEATE_HOME || join(homedir(), '.cache', 'foveate'), 'efficientnet-lite0.safetensors');
+  it.skipIf(!existsSync(weights))('encodes the images with block10 (14×14×112 at 224) and trains a step', async () => {
+    const out = await cli(['train', 'captioner', ...common, '--encoder', 'efficientnet-lite0', '--steps', '1', '--out', join(dir, 'run-lite0')]);
+    expect(out).toMatch(/efficientnet-lite0\/block10 L=196 D=112: 1 steps/);
+  }, 300_000);
 });
