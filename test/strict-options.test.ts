@@ -107,6 +107,7 @@ const CASES: [string, () => unknown, RegExp][] = [
   ['train.errorRate', () => errorRate(null as Any, null as Any, bad({ limits: 10 })), /^errorRate: unknown option 'limits' \(did you mean 'limit'\?\)/],
   ['train.trainDraw', () => trainDraw(bad({ steps: 1, evalevery: 2 })), /^trainDraw: unknown option 'evalevery' \(did you mean 'evalEvery'\?\)/],
   ['train.writeDrawPictures', () => writeDrawPictures(null as Any, dir, bad({ sample: 4 })), /^writeDrawPictures: unknown option 'sample' \(did you mean 'samples'\?\)/],
+  ['models.pooledPixelEncoder', () => fv.models.pooledPixelEncoder(bad({ size: 8, grids: 2 })), /^pooledPixelEncoder: unknown option 'grids' \(did you mean 'grid'\?\)/],
   ['train.writeGlimpsePictures', () => writeGlimpsePictures(null as Any, null as Any, dir, bad({ counts: 2 })), /^writeGlimpsePictures: unknown option 'counts' \(did you mean 'count'\?\)/],
 ];
 
@@ -120,6 +121,7 @@ describe('strict options: unknown keys are refused at every entry point', () => 
 const ASYNC_CASES: [string, () => Promise<unknown>, RegExp][] = [
   ['data.loadImage', () => fv.data.loadImage(join(dir, 'none.png'), bad({ size: 4, channel: 1 })), /^loadImage: unknown option 'channel' \(did you mean 'channels'\?\); accepted: size, channels, background, fit, device, name$/],
   ['data.loadImages', () => fv.data.loadImages([join(dir, 'none.png')], bad({ fitt: 'fill' })), /^loadImages: unknown option 'fitt' \(did you mean 'fit'\?\)/],
+  ['data.captions.featureCache', () => fv.data.captions.featureCache(dir, fv.models.pooledPixelEncoder({ size: 8, grid: 2 }), { keys: ['a'], pixels: async () => new Float32Array(192) }, bad({ batchsize: 2 })), /^featureCache: unknown option 'batchsize' \(did you mean 'batchSize'\?\)/],
   ['data.decodeImage', () => fv.data.decodeImage(join(dir, 'none.png'), bad({ nmae: 'x' })), /^decodeImage: unknown option 'nmae' \(did you mean 'name'\?\); accepted: name$/],
 ];
 

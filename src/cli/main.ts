@@ -38,6 +38,14 @@ Usage:
                                     DRAW's Differentiable RAM on 100×100 cluttered MNIST (Table 1)
   foveate eval dram --checkpoint F|--pretrained [--images F.idx --labels F.idx] [--json]
                                     the test error of a DRAM / conv-net checkpoint
+  foveate train captioner [--data scenes|clipart|karpathy:PATH] [--attention soft|hard|none]
+                    [--encoder efficientnet-lite0|pixels[:SIZE:GRID]] [--steps N] [--out DIR] [--resume]
+                                    Show, Attend and Tell on cached encoder features (metrics,
+                                    checkpoints, best validation BLEU-4, loss.svg, bleu.svg)
+  foveate caption --checkpoint F --image IMG [--beam 3] [--out DIR]
+                                    the caption of an image, attention.png and attention.gif
+  foveate eval captioner --checkpoint F [--split test] [--beam 3] [--json]
+                                    results JSON, Table 1's metrics, attention correctness
   foveate data cluttered --out DIR  cluttered-MNIST samples as PNG
   foveate data scenes --out DIR [--n 10000] [--seed S] [--size 224] [--format png|jpeg]
                                     foveate scenes (photo cut-outs of tuxpaint-stamps-default,
@@ -86,7 +94,8 @@ async function evalCommand(argv: string[]): Promise<void> {
   const [what, ...rest] = argv;
   if (what === 'draw') return (await import('./train-draw.js')).evalDrawCommand(rest);
   if (what === 'dram') return (await import('./train-dram.js')).evalDramCommand(rest);
-  if (what !== 'captions') throw new Error(`eval: unknown target '${what ?? ''}', expected 'captions', 'draw' or 'dram'`);
+  if (what === 'captioner') return (await import('./eval-captioner.js')).evalCaptionerCommand(rest);
+  if (what !== 'captions') throw new Error(`eval: unknown target '${what ?? ''}', expected 'captions', 'captioner', 'draw' or 'dram'`);
   const values = parseCommand('eval captions', 'caption metrics as the coco-caption toolkit computes them', rest, {
     results: { type: 'string', help: "JSON [{image_id, caption}] or an array of strings, required" },
     references: { type: 'string', help: "JSON {image_id: [captions]}, COCO annotations or Karpathy's dataset_*.json, required" },
@@ -110,8 +119,10 @@ async function train(argv: string[]): Promise<void> {
       return (await import('./train-draw.js')).trainDrawCommand(rest);
     case 'dram':
       return (await import('./train-dram.js')).trainDramCommand(rest);
+    case 'captioner':
+      return (await import('./train-captioner.js')).trainCaptionerCommand(rest);
     default:
-      throw new Error(`train: unknown model '${what ?? ''}', expected one of: mnist, bn-mnist, bn-inception, draw, dram`);
+      throw new Error(`train: unknown model '${what ?? ''}', expected one of: mnist, bn-mnist, bn-inception, draw, dram, captioner`);
   }
 }
 
@@ -143,6 +154,9 @@ export async function main(argv: string[]): Promise<number> {
       await (await import('./train-dram.js')).dataClutteredCommand(more);
       return 0;
     }
+    case 'caption':
+      await (await import('./caption.js')).captionCommand(rest);
+      return 0;
     case 'fetch':
       await (await import('./fetch.js')).fetchCommand(rest);
       return 0;

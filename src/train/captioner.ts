@@ -45,8 +45,13 @@ export interface CaptionerTraining {
   steps: number;
   /** Validation batches for the default score (−NLL per word, eval mode). */
   valid?: CaptionBatch[];
-  /** The validation score, higher is better (e.g. BLEU-4 of beam-search captions); overrides the default. */
-  validate?: (model: Captioner) => number;
+  /**
+   * The validation score, higher is better (e.g. BLEU-4 of beam-search captions); overrides
+   * the default. It may return `{ score, metrics }`: the metrics (e.g. CIDEr-D) are logged beside it.
+   */
+  validate?: (model: Captioner) => number | { score: number; metrics: Record<string, number> };
+  /** Extra checkpoint metadata (strings), e.g. the data and encoder a command trained on. */
+  metadata?: Record<string, string>;
   /** Global-norm clip (default 5; 0 = off). */
   clip?: number;
   /** Validate every this many steps (default steps/10). */
@@ -113,12 +118,12 @@ function readBest(path: string): { step: number; score: number } | undefined {
  */
 export function trainCaptioner(t: CaptionerTraining): CaptionerResult {
   const op = 'train captioner';
-  checkOptions('trainCaptioner', t, ['model', 'optimizer', 'train', 'steps', 'valid', 'validate', 'clip', 'evalEvery', 'patience', 'checkpointEvery', 'run', 'resume', 'label', 'progress', 'stream', 'onStep']);
+  checkOptions('trainCaptioner', t, ['model', 'optimizer', 'train', 'steps', 'valid', 'validate', 'metadata', 'clip', 'evalEvery', 'patience', 'checkpointEvery', 'run', 'resume', 'label', 'progress', 'stream', 'onStep']);
   const { model, optimizer, steps, run, clip = 5 } = t;
   if (!Number.isSafeInteger(steps) || steps < 0) fail(op, `steps must be a non-negative integer, got ${steps}`);
   if (typeof t.train?.batch !== 'function') fail(op, 'train must have a batch(step) method returning { annotations, tokens }');
   if (t.patience !== undefined && !(Number.isSafeInteger(t.patience) && t.patience >= 1)) fail(op, `patience must be a positive integer, got ${t.patience}`);
-  const validate = t.validate ?? (t.valid ? (m: Captioner) => negativeNllPerWord(m, t.valid!) : undefined);
+  const validate: ((m: Captioner) => number | { score: number; metrics: Record<string, number> }) | undefined = t.validate ?? (t.valid ? (m: Captioner) => negativeNllPerWord(m, t.valid!) : undefined);
   const evalEvery = t.evalEvery ?? Math.max(1, Math.floor(steps / 10));
   const checkpointEvery = t.checkpointEvery ?? evalEvery;
   const ckPath = run?.path('checkpoint.safetensors');
@@ -136,10 +141,11 @@ export function trainCaptioner(t: CaptionerTraining): CaptionerResult {
   const start = performance.now();
   let lastLoss = NaN;
   let validScore = NaN;
+  let validMetrics: Record<string, number> = {};
   let sinceBest = 0;
   let stoppedEarly = false;
   const save = (path: string, withOptimizer: boolean): void =>
-    saveCaptionerCheckpoint(path, model, withOptimizer ? optimizer : undefined, step, Number.isFinite(best.score) ? { [CAPTIONER_BEST_KEY]: JSON.stringify(best) } : {});
+    saveCaptionerCheckpoint(path, model, withOptimizer ? optimizer : undefined, step, { ...t.metadata, ...(Number.isFinite(best.score) ? { [CAPTIONER_BEST_KEY]: JSON.stringify(best) } : {}) });
   model.train();
   while (step < steps) {
     const [loss, nllPerWord] = tidy(() => {
@@ -156,7 +162,9 @@ export function trainCaptioner(t: CaptionerTraining): CaptionerResult {
     step++;
     const evalNow = validate !== undefined && (step % evalEvery === 0 || step === steps);
     if (evalNow) {
-      validScore = validate!(model);
+      const v = validate!(model);
+      validScore = typeof v === 'number' ? v : v.score;
+      validMetrics = typeof v === 'number' ? {} : v.metrics;
       model.train();
       if (validScore > best.score) {
         best = { step, score: validScore };
@@ -166,7 +174,7 @@ export function trainCaptioner(t: CaptionerTraining): CaptionerResult {
     }
     const elapsed = before + (performance.now() - start) / 1000;
     if (run && (step % 50 === 0 || evalNow || step === steps)) {
-      run.log({ step, loss: lastLoss, nllPerWord: nllPerWord!, seconds: Math.round(elapsed * 10) / 10, ...(model.baseline ? { baseline: model.baseline.item() } : {}), ...(evalNow ? { validScore } : {}) });
+      run.log({ step, loss: lastLoss, nllPerWord: nllPerWord!, seconds: Math.round(elapsed * 10) / 10, ...(model.baseline ? { baseline: model.baseline.item() } : {}), ...(evalNow ? { validScore, ...validMetrics } : {}) });
     }
     stoppedEarly = t.patience !== undefined && sinceBest >= t.patience;
     if (run && ckPath && (step % checkpointEvery === 0 || step === steps || stoppedEarly)) save(ckPath, true);

@@ -14,3 +14,4 @@ export { describeScene, article, type Mention, type Reference } from './grammar.
 export { BACKGROUND_COLOURS, BACKGROUND_KINDS, type Background, type BackgroundKind } from './background.js';
 export { type Box } from './raster.js';
 export { type SceneSplit } from './heldout.js';
+export { featureCache, featureFingerprint, encodeAnnotations, toAnnotations, FeatureCache, type FeatureEncoder, type FeatureImages, type FeatureCacheOptions } from './feature-cache.js';

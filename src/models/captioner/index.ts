@@ -6,3 +6,4 @@ export { captionerLoss, nextBaseline, type CaptionerLossOptions, type CaptionerL
 export { beamSearch, greedy, type BeamOptions, type Caption, type GreedyOptions } from './decode.js';
 export { Captioner, captionerConfig, type CaptionBatch, type CaptionerOptions } from './model.js';
 export { CAPTIONER_CONFIG_KEY, captionerFromCheckpoint, loadCaptionerCheckpoint, readCaptionerCheckpointInfo, saveCaptionerCheckpoint } from './checkpoint.js';
+export { pooledPixelEncoder } from './pixel-encoder.js';
