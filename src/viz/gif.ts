@@ -60,7 +60,7 @@ function lzw(indices: Uint8Array): Uint8Array {
 }
 
 /** Encodes frames over `palette` (256 RGB triples, 768 bytes); loops forever. */
-export function encodeGif(width: number, height: number, palette: Uint8Array, frames: GifFrame[]): Buffer {
+export function encodeGif(width: number, height: number, palette: Uint8Array, frames: GifFrame[]): Uint8Array {
   if (palette.length !== 768) fail('encodeGif', `palette must hold 256 RGB entries (768 bytes), got ${palette.length}`);
   if (frames.length === 0) fail('encodeGif', 'needs at least one frame');
   frames.forEach((f, i) => checkOptions(`encodeGif: frames[${i}]`, f, ['indices', 'delay']));

@@ -37,7 +37,7 @@ export interface Image {
   pixels: Uint8Array;
 }
 
-export function encodePng(img: Image): Buffer {
+export function encodePng(img: Image): Uint8Array {
   const { width, height, channels, pixels } = img;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     fail('encodePng', `width and height must be positive integers, got ${width}×${height}`);

@@ -1,0 +1,162 @@
+#!/usr/bin/env node
+// Builds the native addon from the Rust sources in release mode, when none loads.
+//
+// The package carries a prebuilt linux-x64-gnu addon (foveate.linux-x64-gnu.node at
+// its root, where the napi-rs loader index.js looks first), so on that platform this
+// never runs for a user. Elsewhere src/native.ts runs it at the first load of the
+// package (it is not an npm install script: npm warns on every package that has one,
+// and is moving to not running them unless approved). In a clone, `npm install` runs
+// it through the `prepare` script.
+//
+// In an installed package (a node_modules folder) cargo builds in a temporary folder
+// ($CARGO_TARGET_DIR if you set one, which is then kept), which is removed afterwards:
+// only the addon stays. In a clone the napi CLI builds into ./target, kept for
+// incremental builds. Environment: FOVEATE_FORCE_BUILD=1 builds even when an addon
+// loads.
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const say = (line) => process.stderr.write(`foveate: ${line}\n`);
+
+/** Whether the loader (index.js) finds an addon that loads, tried in a child process. */
+function addonLoads() {
+  if (!existsSync(join(root, 'index.js'))) return false;
+  const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(join(root, 'index.js'))})`], { stdio: 'ignore' });
+  return r.status === 0;
+}
+
+/** The file name napi-rs's loader looks for on this platform, e.g. foveate.linux-x64-gnu.node. */
+function addonName() {
+  let abi = '';
+  if (process.platform === 'linux') abi = process.report?.getReport?.().header?.glibcVersionRuntime ? '-gnu' : '-musl';
+  else if (process.platform === 'win32') abi = '-msvc';
+  return `foveate.${process.platform}-${process.arch}${abi}.node`;
+}
+
+const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === 'EPERM';
+  }
+}
+
+/**
+ * One build at a time per package folder: a second process (another worker loading
+ * the package at the same moment) waits for the first and then uses its addon.
+ * Returns false when another process built it meanwhile.
+ */
+function takeLock(lock) {
+  let waited = false;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      return true;
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+    }
+    let pid = NaN;
+    try {
+      pid = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+    } catch {
+      // just created, pid not written yet
+    }
+    if (Number.isInteger(pid) && pid > 0 && !alive(pid)) {
+      rmSync(lock, { recursive: true, force: true });
+      continue;
+    }
+    if (!waited) say(`another process (pid ${Number.isNaN(pid) ? '?' : pid}) is building the native addon; waiting for it`);
+    waited = true;
+    sleep(2000);
+    if (!existsSync(lock) && addonLoads()) return false;
+  }
+}
+
+function build() {
+  const cargo = spawnSync('cargo', ['--version'], { encoding: 'utf8' });
+  if (cargo.status !== 0) {
+    say(
+      `no native addon for ${process.platform}-${process.arch} loads, and building one from source needs Rust, but cargo was not found.\n` +
+        '  Install Rust from https://rustup.rs (then run your program again: the addon is built at the first load),\n' +
+        `  or build it now: node ${join(root, 'scripts', 'build-native.mjs')}`,
+    );
+    return 1;
+  }
+  const installed = root.split(sep).includes('node_modules');
+  const started = Date.now();
+  const seconds = () => `${Math.round((Date.now() - started) / 1000)} s`;
+
+  const napiCli = (() => {
+    try {
+      return require.resolve('@napi-rs/cli/dist/cli.js', { paths: [root] });
+    } catch {
+      return undefined;
+    }
+  })();
+  if (!installed && napiCli) {
+    // A clone: the napi CLI builds into ./target (kept) and writes the addon at the root.
+    say(`building the native addon from source (${cargo.stdout.trim()}, release mode, into ./target); cargo's progress follows`);
+    const args = ['build', '--platform', '--release', '--manifest-path', 'crates/node/Cargo.toml', '--package-json-path', 'package.json', '--output-dir', '.', '--js', 'index.js', '--dts', 'index.d.ts'];
+    const r = spawnSync(process.execPath, [napiCli, ...args], { cwd: root, stdio: ['ignore', 2, 2] });
+    if (r.status === 0) say(`built the native addon in ${seconds()}`);
+    return r.status ?? 1;
+  }
+
+  const lib = { linux: 'libfoveate_node.so', darwin: 'libfoveate_node.dylib', win32: 'foveate_node.dll' }[process.platform];
+  if (!lib) {
+    say(`no build recipe for platform ${process.platform}`);
+    return 1;
+  }
+  const ownTarget = !process.env.CARGO_TARGET_DIR;
+  const target = process.env.CARGO_TARGET_DIR ?? mkdtempSync(join(tmpdir(), 'foveate-build-'));
+  say(
+    `no prebuilt native addon loads on ${process.platform}-${process.arch}: building it from the Rust sources ` +
+      `(${cargo.stdout.trim()}, release mode; a few minutes, once) in ${target}${ownTarget ? ', removed afterwards' : ''}; cargo's progress follows`,
+  );
+  try {
+    const r = spawnSync('cargo', ['build', '--release', '--locked', '-p', 'foveate-node'], {
+      cwd: root,
+      stdio: ['ignore', 2, 2],
+      env: { ...process.env, CARGO_TARGET_DIR: target },
+    });
+    if (r.status !== 0) {
+      say(`cargo build failed (exit ${r.status ?? r.signal}) after ${seconds()}`);
+      return r.status || 1;
+    }
+    const name = addonName();
+    // Written beside, then renamed: a process that has the old file mapped keeps it intact.
+    const tmp = join(root, `.${name}.${process.pid}`);
+    copyFileSync(join(target, 'release', lib), tmp);
+    renameSync(tmp, join(root, name));
+    say(`built ${name} in ${seconds()}`);
+    return 0;
+  } finally {
+    if (ownTarget) rmSync(target, { recursive: true, force: true });
+  }
+}
+
+function main() {
+  if (process.env.FOVEATE_FORCE_BUILD !== '1' && addonLoads()) {
+    if (process.argv.includes('--verbose')) say('the native addon loads; not rebuilding it (FOVEATE_FORCE_BUILD=1 rebuilds)');
+    return 0;
+  }
+  const lock = join(root, '.foveate-build.lock');
+  if (!takeLock(lock)) return 0;
+  try {
+    return build();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+process.exitCode = main();
