@@ -5,10 +5,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as fv from '../index.js';
 import { packageDir } from '../package-dir.js';
-import { parseCommand, wantsHelp } from './common/args.js';
+import { commandNames, didYouMean, groupHelp, parseCommand, wantsHelp } from './common/args.js';
+import { nvrtcStatus, rerunWithNvrtc } from './common/nvrtc.js';
 import { parseBenchOptions } from './common/bench-options.js';
 
-const HELP = `foveate — attention models on Rust CPU/CUDA kernels
+export const HELP = `foveate — attention models on Rust CPU/CUDA kernels
 
 Usage:
   foveate info                      devices, threads, CUDA toolchain
@@ -42,14 +43,18 @@ Usage:
   foveate start                     the default job (see README)
 
   foveate <command> --help          every option of a command, with its default
+  foveate --version                 the version
 `;
 
+function version(): string {
+  return (JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 function info(): string {
-  const version = (JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version: string }).version;
-  const lines = [`foveate ${version}`, `CPU threads: ${fv.native.cpuThreads()}`];
+  const lines = [`foveate ${version()}`, `CPU threads: ${fv.native.cpuThreads()}`];
   for (const d of fv.devices()) lines.push(`device: ${d.kind} (${d.name})`);
   if (!fv.hasCuda()) lines.push('CUDA: no GPU found (libcuda missing or no device); everything runs on CPU');
-  lines.push(`NVRTC: ${fv.native.nvrtcAvailable() ? 'available' : 'not found (CUDA kernels cannot be compiled)'}`);
+  lines.push(`NVRTC: ${nvrtcStatus()}`);
   return lines.join('\n');
 }
 
@@ -69,6 +74,7 @@ function bench(argv: string[]): number {
 }
 
 async function evalCommand(argv: string[]): Promise<void> {
+  if (groupHelp(HELP, 'eval', 'target', argv)) return;
   const [what, ...rest] = argv;
   if (what === 'draw') return (await import('./train-draw.js')).evalDrawCommand(rest);
   if (what === 'dram') return (await import('./train-dram.js')).evalDramCommand(rest);
@@ -84,6 +90,7 @@ async function evalCommand(argv: string[]): Promise<void> {
 }
 
 async function train(argv: string[]): Promise<void> {
+  if (groupHelp(HELP, 'train', 'model', argv)) return;
   const [what, ...rest] = argv;
   switch (what) {
     case 'mnist':
@@ -105,6 +112,7 @@ export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'info':
+      if (!parseCommand('info', 'devices, threads, CUDA toolchain', rest, {})) return 0;
       console.log(info());
       return 0;
     case 'bench':
@@ -120,12 +128,14 @@ export async function main(argv: string[]): Promise<number> {
       await train(rest);
       return 0;
     case 'data': {
+      if (groupHelp(HELP, 'data', 'dataset', rest)) return 0;
       const [what, ...more] = rest;
       if (what !== 'cluttered') throw new Error(`data: unknown dataset '${what ?? ''}', expected 'cluttered'`);
       await (await import('./train-dram.js')).dataClutteredCommand(more);
       return 0;
     }
     case 'sample': {
+      if (groupHelp(HELP, 'sample', 'model', rest)) return 0;
       const [what, ...more] = rest;
       if (what !== 'draw') throw new Error(`sample: unknown model '${what ?? ''}', expected 'draw'`);
       await (await import('./train-draw.js')).sampleDrawCommand(more);
@@ -137,13 +147,20 @@ export async function main(argv: string[]): Promise<number> {
     case '-h':
       console.log(HELP);
       return 0;
+    case '--version':
+    case '-V':
+    case 'version':
+      console.log(version());
+      return 0;
     default:
-      console.error(`foveate: unknown command '${command}'\n\n${HELP}`);
+      console.error(`foveate: unknown command '${command}'${didYouMean(command, commandNames(HELP))}; foveate --help lists the commands`);
       return 2;
   }
 }
 
 if (require.main === module) {
+  const rerun = rerunWithNvrtc(process.argv.slice(2));
+  if (rerun !== undefined) process.exit(rerun);
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err: unknown) => {
