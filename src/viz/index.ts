@@ -4,4 +4,4 @@ export { writeFileAtomic } from '../io/atomic.js';
 export { encodeGif, grayPalette, writeGif, type GifFrame } from './gif.js';
 export { drawRect, imageGrid, toRgb, type GridOptions } from './grid.js';
 export { encodePng, toBytes, writePng, crc32, type Image } from './png.js';
-export { linePlot, ticks, writeLinePlot, type PlotOptions, type Series } from './plot.js';
+export { linePlot, logTicks, ticks, writeLinePlot, type PlotOptions, type Series } from './plot.js';
