@@ -81,3 +81,81 @@ export function drawRect(img: Image, x0: number, y0: number, x1: number, y1: num
     put(bx, y);
   }
 }
+
+/** A 5×7 bitmap font for grid labels: digits, 't' and '='. */
+const GLYPHS: Record<string, readonly string[]> = {
+  '0': [' ### ', '#   #', '#  ##', '# # #', '##  #', '#   #', ' ### '],
+  '1': ['  #  ', ' ##  ', '  #  ', '  #  ', '  #  ', '  #  ', ' ### '],
+  '2': [' ### ', '#   #', '    #', '   # ', '  #  ', ' #   ', '#####'],
+  '3': ['#####', '   # ', '  #  ', '   # ', '    #', '#   #', ' ### '],
+  '4': ['   # ', '  ## ', ' # # ', '#  # ', '#####', '   # ', '   # '],
+  '5': ['#####', '#    ', '#### ', '    #', '    #', '#   #', ' ### '],
+  '6': ['  ## ', ' #   ', '#    ', '#### ', '#   #', '#   #', ' ### '],
+  '7': ['#####', '    #', '   # ', '  #  ', ' #   ', ' #   ', ' #   '],
+  '8': [' ### ', '#   #', '#   #', ' ### ', '#   #', '#   #', ' ### '],
+  '9': [' ### ', '#   #', '#   #', ' ####', '    #', '   # ', ' ##  '],
+  t: [' #   ', ' #   ', '#### ', ' #   ', ' #   ', ' #  #', '  ## '],
+  '=': ['     ', '     ', '#####', '     ', '#####', '     ', '     '],
+  ' ': ['     ', '     ', '     ', '     ', '     ', '     ', '     '],
+};
+
+/** Draws `text` (digits, 't', '=', space) with its top-left at (x, y), `k` pixels per font pixel, on an RGB image. */
+function drawText(img: Image, text: string, x: number, y: number, k: number): void {
+  [...text].forEach((ch, n) => {
+    const g = GLYPHS[ch] ?? GLYPHS[' ']!;
+    g.forEach((row, gy) => {
+      [...row].forEach((on, gx) => {
+        if (on !== '#') return;
+        for (let dy = 0; dy < k; dy++) {
+          for (let dx = 0; dx < k; dx++) {
+            const px = x + (n * 6 + gx) * k + dx;
+            const py = y + gy * k + dy;
+            if (px >= 0 && py >= 0 && px < img.width && py < img.height) img.pixels.fill(0, (py * img.width + px) * 3, (py * img.width + px) * 3 + 3);
+          }
+        }
+      });
+    });
+  });
+}
+
+export interface GridLabels {
+  /** The cells' size in pixels, border excluded (a grid's width × scale, height × scale). */
+  cellWidth: number;
+  cellHeight: number;
+  /** The grid's border width (default 1). */
+  border?: number;
+  /** A label above each column, e.g. "t=1" (digits, 't', '=' and spaces). */
+  columns?: readonly string[];
+  /** A label left of each row, e.g. "1". */
+  rows?: readonly string[];
+}
+
+/**
+ * The RGB grid `img` (from imageGrid) with white bands added: column labels above,
+ * row labels at the left, centred on their cells — e.g. DRAW's sequence.png with
+ * the step of each column and the sample of each row.
+ */
+export function labelGrid(img: Image, labels: GridLabels): Image {
+  checkOptions('labelGrid', labels, ['cellWidth', 'cellHeight', 'border', 'columns', 'rows']);
+  if (img.channels !== 3) fail('labelGrid', 'the image must be RGB (use toRgb first)');
+  const { cellWidth, cellHeight, border = 1, columns = [], rows = [] } = labels;
+  const widest = Math.max(0, ...columns.map((l) => l.length * 6 - 1));
+  // Font pixels of 2 when the labels fit the cells at that size.
+  const k = widest * 2 <= cellWidth - 2 && cellHeight >= 24 ? 2 : 1;
+  const top = columns.length ? 7 * k + 2 * k + 2 : 0;
+  const left = rows.length ? Math.max(...rows.map((l) => l.length * 6 - 1)) * k + 4 * k : 0;
+  const W = img.width + left;
+  const H = img.height + top;
+  const pixels = new Uint8Array(W * H * 3).fill(255);
+  for (let y = 0; y < img.height; y++) pixels.set(img.pixels.subarray(y * img.width * 3, (y + 1) * img.width * 3), ((y + top) * W + left) * 3);
+  const out: Image = { width: W, height: H, channels: 3, pixels };
+  columns.forEach((l, j) => {
+    const w = (l.length * 6 - 1) * k;
+    drawText(out, l, left + border + j * (cellWidth + border) + Math.floor((cellWidth - w) / 2), k + 1, k);
+  });
+  rows.forEach((l, i) => {
+    const w = (l.length * 6 - 1) * k;
+    drawText(out, l, left - 2 * k - w, top + border + i * (cellHeight + border) + Math.floor((cellHeight - 7 * k) / 2), k);
+  });
+  return out;
+}
