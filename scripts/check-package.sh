@@ -83,7 +83,9 @@ node -e '
 echo "--- no addon and no cargo: the fallback says what to do"
 mv node_modules/foveate/foveate.linux-x64-gnu.node addon.bak
 if node -e 'require("foveate")' 2> fallback.log; then fail "the package loaded without its addon"; fi
+if FOVEATE_NO_BUILD=1 node -e 'require("foveate")' 2> nobuild.log; then fail "the package loaded without its addon"; fi
 mv addon.bak node_modules/foveate/foveate.linux-x64-gnu.node
-cat fallback.log | head -5
+head -5 fallback.log
 grep -q 'cargo was not found' fallback.log && grep -q 'https://rustup.rs' fallback.log || fail "the fallback did not say that Rust is needed"
+grep -q 'FOVEATE_NO_BUILD=1, so it is not built from source' nobuild.log || fail "FOVEATE_NO_BUILD=1 did not say why nothing was built"
 echo "check-package: ok"
