@@ -12,13 +12,26 @@ import { join } from 'node:path';
 import type * as Binding from '../index';
 import { packageDir } from './package-dir.js';
 
+/**
+ * Why no addon loaded, from the loader's chain of load errors (napi-rs's own message
+ * blames an npm bug with optional dependencies, which is not this package's case):
+ * the first line of each, e.g. "Cannot find module './foveate.linux-x64-gnu.node'".
+ */
+function loadFailure(err: unknown): string {
+  const lines: string[] = [];
+  for (let e: unknown = err instanceof Error && /^Cannot find native binding/.test(err.message) ? err.cause : err; e; e = e instanceof Error ? e.cause : undefined) {
+    lines.push((e instanceof Error ? e.message : String(e)).split('\n')[0]!);
+  }
+  return `${process.platform}-${process.arch}: ${lines.reverse().join('; ') || 'no addon found'}`;
+}
+
 function loadBinding(): typeof Binding {
   const loader = join(packageDir, 'index.js');
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(loader) as typeof Binding;
   } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
+    const why = loadFailure(err);
     if (process.env.FOVEATE_NO_BUILD === '1') {
       throw new Error(`foveate: the native addon did not load (${why}); FOVEATE_NO_BUILD=1, so it is not built from source`, { cause: err });
     }
