@@ -6,22 +6,22 @@
 // never runs for a user. Elsewhere src/native.ts runs it at the first load of the
 // package (it is not an npm install script: npm warns on every package that has one,
 // and is moving to not running them unless approved). In a clone, `npm install` runs
-// it through the `prepare` script.
+// it through the `postprepare` script (npm runs that one only in the project's own
+// install, never when the package is installed as a dependency).
 //
-// In an installed package (a node_modules folder) cargo builds in a temporary folder
-// ($CARGO_TARGET_DIR if you set one, which is then kept), which is removed afterwards:
-// only the addon stays. In a clone the napi CLI builds into ./target, kept for
-// incremental builds. Environment: FOVEATE_FORCE_BUILD=1 builds even when an addon
-// loads.
+// cargo builds the foveate-node cdylib and the addon is copied to the name napi-rs's
+// loader looks for. In an installed package (a node_modules folder) cargo builds in a
+// temporary folder, removed afterwards: only the addon stays. In a clone it builds
+// in ./target, kept for incremental builds (`npm run build:native`, the napi CLI, also
+// regenerates index.js and index.d.ts). $CARGO_TARGET_DIR, when set, is used and kept.
+// FOVEATE_FORCE_BUILD=1 builds even when an addon loads.
 import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(import.meta.url);
 const say = (line) => process.stderr.write(`foveate: ${line}\n`);
 
 /** Whether the loader (index.js) finds an addon that loads, tried in a child process. */
@@ -96,32 +96,18 @@ function build() {
   const started = Date.now();
   const seconds = () => `${Math.round((Date.now() - started) / 1000)} s`;
 
-  const napiCli = (() => {
-    try {
-      return require.resolve('@napi-rs/cli/dist/cli.js', { paths: [root] });
-    } catch {
-      return undefined;
-    }
-  })();
-  if (!installed && napiCli) {
-    // A clone: the napi CLI builds into ./target (kept) and writes the addon at the root.
-    say(`building the native addon from source (${cargo.stdout.trim()}, release mode, into ./target); cargo's progress follows`);
-    const args = ['build', '--platform', '--release', '--manifest-path', 'crates/node/Cargo.toml', '--package-json-path', 'package.json', '--output-dir', '.', '--js', 'index.js', '--dts', 'index.d.ts'];
-    const r = spawnSync(process.execPath, [napiCli, ...args], { cwd: root, stdio: ['ignore', 2, 2] });
-    if (r.status === 0) say(`built the native addon in ${seconds()}`);
-    return r.status ?? 1;
-  }
-
   const lib = { linux: 'libfoveate_node.so', darwin: 'libfoveate_node.dylib', win32: 'foveate_node.dll' }[process.platform];
   if (!lib) {
     say(`no build recipe for platform ${process.platform}`);
     return 1;
   }
-  const ownTarget = !process.env.CARGO_TARGET_DIR;
-  const target = process.env.CARGO_TARGET_DIR ?? mkdtempSync(join(tmpdir(), 'foveate-build-'));
+  // An installed package builds in a temporary folder, removed afterwards; a clone in
+  // ./target, kept for incremental builds; $CARGO_TARGET_DIR, when set, wins and is kept.
+  const ownTarget = !process.env.CARGO_TARGET_DIR && installed;
+  const target = process.env.CARGO_TARGET_DIR ?? (installed ? mkdtempSync(join(tmpdir(), 'foveate-build-')) : join(root, 'target'));
   say(
-    `no prebuilt native addon loads on ${process.platform}-${process.arch}: building it from the Rust sources ` +
-      `(${cargo.stdout.trim()}, release mode; a few minutes, once) in ${target}${ownTarget ? ', removed afterwards' : ''}; cargo's progress follows`,
+    `no native addon loads on ${process.platform}-${process.arch}: building it from the Rust sources ` +
+      `(${cargo.stdout.trim()}, release mode; a few minutes the first time) in ${target}${ownTarget ? ', removed afterwards' : ''}; cargo's progress follows`,
   );
   try {
     const r = spawnSync('cargo', ['build', '--release', '--locked', '-p', 'foveate-node'], {

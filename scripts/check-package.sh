@@ -45,6 +45,10 @@ echo "node_modules/foveate: $(du -sh node_modules/foveate | cut -f1)"
 npm install --no-audit --no-fund --silent ts50@npm:typescript@5.0 ts5@npm:typescript@5 tslatest@npm:typescript@latest
 
 cp "$root"/test/package/* .
+echo "--- the CLI (node_modules/.bin/foveate)"
+[ "$(npx --no-install foveate --version)" = "$(node -p 'require("foveate/package.json").version')" ] || fail "foveate --version"
+npx --no-install foveate info
+
 echo "--- ESM, CommonJS"
 node esm.mjs
 node cjs.cjs
