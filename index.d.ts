@@ -222,6 +222,21 @@ export declare function slice(x: NativeTensor, starts: Array<number>, ends: Arra
 /** Zeros of `shape` with `src` written where slice(starts, steps) reads (slice's gradient). */
 export declare function sliceScatter(src: NativeTensor, shape: Array<number>, starts: Array<number>, steps: Array<number>): NativeTensor
 
+/**
+ * Show, Attend and Tell's soft attention: [context [B,D], α [B,L]] and, when
+ * `keep_hidden`, t = tanh(proj + hProj) [B,L,A] for the backward; from proj
+ * [B,L,A], hProj [B,A], v [A], annotations [B,L,D], an optional scalar bias and
+ * an optional mask [B,L] of 0s and 1s.
+ */
+export declare function softAttend(proj: NativeTensor, hProj: NativeTensor, v: NativeTensor, annotations: NativeTensor, bias: NativeTensor | undefined | null, mask: NativeTensor | undefined | null, keepHidden: boolean): Array<NativeTensor>
+
+/**
+ * Gradients of proj, hProj, v, annotations and the bias ([1]) where `need` asks
+ * (else null), from the gradients of context and α (either may be absent) and
+ * what the forward saved (α and t).
+ */
+export declare function softAttendBackward(v: NativeTensor, annotations: NativeTensor, alpha: NativeTensor, hidden: NativeTensor, dContext: NativeTensor | undefined | null, dAlpha: NativeTensor | undefined | null, need: Array<boolean>): Array<NativeTensor | undefined | null>
+
 export declare function softmax(x: NativeTensor, axis: number, log: boolean): NativeTensor
 
 /** Elementwise unary op `op` (exp, log, sigmoid, …; `param` for the *Scalar ops). */

@@ -879,5 +879,7 @@ module.exports.scatterAdd = nativeBinding.scatterAdd
 module.exports.sgdStep = nativeBinding.sgdStep
 module.exports.slice = nativeBinding.slice
 module.exports.sliceScatter = nativeBinding.sliceScatter
+module.exports.softAttend = nativeBinding.softAttend
+module.exports.softAttendBackward = nativeBinding.softAttendBackward
 module.exports.softmax = nativeBinding.softmax
 module.exports.unary = nativeBinding.unary

@@ -10,9 +10,11 @@ export interface BenchReport {
   lstm?: import('./lstm.js').LstmRow[];
   conv?: import('./conv.js').ConvRow[];
   attention?: { name: string; ms: number }[];
+  softattend?: import('./soft-attend.js').SoftAttendRow[];
   draw?: import('./draw.js').DrawRow[];
   dram?: import('./dram.js').DramRow[];
   bninception?: import('./bn-inception.js').BnInceptionRow[];
+  images?: import('./images.js').ImagesRow[];
 }
 
 function fmtShape(r: GemmRow): string {
@@ -46,6 +48,10 @@ export function formatReport(report: BenchReport): string {
     lines.push('', 'DRAW attention, batch 64 MNIST, forward+backward (ms)', '| op | ms |', '| --- | ---: |');
     for (const a of report.attention) lines.push(`| ${a.name} | ${a.ms.toFixed(2)} |`);
   }
+  if (report.softattend) {
+    lines.push('', 'Soft attention (Show, Attend and Tell), one word, forward+backward, CPU: fused kernel vs composite of ops (ms, median of alternated rounds; ratio = composite / fused)', '| shape | fused | composite | ratio |', '| --- | ---: | ---: | ---: |');
+    for (const r of report.softattend) lines.push(`| ${r.name} | ${r.fusedMs.toFixed(2)} | ${r.compositeMs.toFixed(2)} | ${r.ratio.toFixed(2)} |`);
+  }
   if (report.draw) {
     lines.push('', 'DRAW training step vs PyTorch CPU (ms, best of runs; ratio = torch / foveate)', '| case | foveate | torch | ratio |', '| --- | ---: | ---: | ---: |');
     for (const r of report.draw) lines.push(`| ${r.name} | ${r.foveateMs.toFixed(1)} | ${r.torchMs?.toFixed(1) ?? 'n/a'} | ${r.ratio?.toFixed(2) ?? 'n/a'} |`);
@@ -63,6 +69,10 @@ export function formatReport(report: BenchReport): string {
     for (const r of report.bninception) lines.push(`| ${r.name} | ${r.foveateImagesPerS.toFixed(1)} | ${r.torchImagesPerS?.toFixed(1) ?? 'n/a'} | ${r.ratio?.toFixed(2) ?? 'n/a'} |`);
     const note = report.bninception.find((r) => r.note)?.note;
     if (note) lines.push(`PyTorch baseline unavailable: ${note}`);
+  }
+  if (report.images) {
+    lines.push('', 'Image decode + resize to float32 [3,224,224] (fv.data.loadImage, sharp/libvips)', '| case | ms/image | images/s |', '| --- | ---: | ---: |');
+    for (const r of report.images) lines.push(r.note ? `| ${r.name} | n/a | ${r.note} |` : `| ${r.name} | ${r.msPerImage!.toFixed(1)} | ${r.imagesPerS!.toFixed(1)} |`);
   }
   return lines.join('\n');
 }
@@ -85,6 +95,10 @@ export async function runBenchmarks(only?: string[]): Promise<BenchReport> {
     const { benchAttention } = await import('./attention.js');
     report.attention = benchAttention();
   }
+  if (want('softattend')) {
+    const { benchSoftAttend } = await import('./soft-attend.js');
+    report.softattend = benchSoftAttend();
+  }
   if (want('draw')) {
     const { benchDraw } = await import('./draw.js');
     report.draw = benchDraw();
@@ -96,6 +110,10 @@ export async function runBenchmarks(only?: string[]): Promise<BenchReport> {
   if (want('bninception')) {
     const { benchBnInception } = await import('./bn-inception.js');
     report.bninception = benchBnInception();
+  }
+  if (want('images')) {
+    const { benchImages } = await import('./images.js');
+    report.images = await benchImages();
   }
   if (want('captions')) {
     const { benchCaptions } = await import('./captions.js');

@@ -47,6 +47,7 @@ const CASES: [string, () => unknown, RegExp][] = [
   ['ops.dropout', () => fv.ops.dropout(x4(), 0.5, bad({ train: false })), /^dropout: unknown option 'train' \(did you mean 'training'\?\); accepted: training$/],
   ['ops.bceWithLogits', () => fv.ops.bceWithLogits(fv.zeros([2]), fv.zeros([2]), bad({ reduce: 'sum' })), /^bceWithLogits: unknown option 'reduce' \(did you mean 'reduction'\?\)/],
   ['ops.crossEntropy', () => fv.ops.crossEntropy(fv.zeros([2, 3]), fv.tensor([0, 1], [2], { dtype: 'int32' }), bad({ ignore_index: 0 })), /^crossEntropy: unknown option 'ignore_index' \(did you mean 'ignoreIndex'\?\)/],
+  ['attention.softAttend', () => fv.attention.softAttend(fv.zeros([1, 2, 3]), fv.zeros([1, 3]), fv.zeros([3]), fv.zeros([1, 2, 4]), bad({ masks: fv.ones([1, 2]) })), /^softAttend: unknown option 'masks' \(did you mean 'mask'\?\); accepted: bias, mask$/],
   // nn
   ['nn.Linear', () => new fv.nn.Linear(2, 3, bad({ biais: false })), /^Linear: unknown option 'biais' \(did you mean 'bias'\?\); accepted: bias, device$/],
   ['nn.Conv2d', () => new fv.nn.Conv2d(1, 1, 3, bad({ pad: 1 })), /^Conv2d: unknown option 'pad'/],
@@ -111,6 +112,19 @@ const CASES: [string, () => unknown, RegExp][] = [
 describe('strict options: unknown keys are refused at every entry point', () => {
   it.each(CASES)('%s', (_name, call, message) => {
     expect(() => fv.tidy(() => void call())).toThrow(message);
+  });
+});
+
+/** The asynchronous entry points (image files): the same check, as a rejection. */
+const ASYNC_CASES: [string, () => Promise<unknown>, RegExp][] = [
+  ['data.loadImage', () => fv.data.loadImage(join(dir, 'none.png'), bad({ size: 4, channel: 1 })), /^loadImage: unknown option 'channel' \(did you mean 'channels'\?\); accepted: size, channels, background, fit, device, name$/],
+  ['data.loadImages', () => fv.data.loadImages([join(dir, 'none.png')], bad({ fitt: 'fill' })), /^loadImages: unknown option 'fitt' \(did you mean 'fit'\?\)/],
+  ['data.decodeImage', () => fv.data.decodeImage(join(dir, 'none.png'), bad({ nmae: 'x' })), /^decodeImage: unknown option 'nmae' \(did you mean 'name'\?\); accepted: name$/],
+];
+
+describe('strict options: unknown keys are refused at the asynchronous entry points', () => {
+  it.each(ASYNC_CASES)('%s', async (_name, call, message) => {
+    await expect(call()).rejects.toThrow(message);
   });
 });
 

@@ -33,6 +33,26 @@ export interface LstmForward {
   gates: Tensor;
 }
 
+/** Soft attention's operands (Show, Attend and Tell): proj [B,L,A], hProj [B,A], v [A], annotations [B,L,D]. */
+export interface SoftAttendOperands {
+  proj: Tensor;
+  hProj: Tensor;
+  v: Tensor;
+  annotations: Tensor;
+  /** A scalar ([] or [1]). */
+  bias: Tensor | undefined;
+  /** [B,L] of 0s and 1s, a 1 in every row. */
+  mask: Tensor | undefined;
+}
+
+/** What soft attention's backward reads: v, annotations, and the forward's α [B,L] and t = tanh(proj + hProj) [B,L,A]. */
+export interface SoftAttendSaved {
+  v: Tensor;
+  annotations: Tensor;
+  alpha: Tensor;
+  hidden: Tensor;
+}
+
 export interface Kernels {
   // Creation: values as given, and the seeded Philox stream (same numbers on every backend).
   fromValues(values: ArrayLike<number>, shape: readonly number[], dtype: DType, device: DeviceName): Tensor;
@@ -92,6 +112,11 @@ export interface Kernels {
   // DRAW's Gaussian filterbank: [Fx, Fy, gamma], and d params from any of their gradients.
   attentionFilterbank(params: Tensor, N: number, A: number, B: number): [Tensor, Tensor, Tensor];
   attentionFilterbankBackward(params: Tensor, dFx: Tensor | undefined, dFy: Tensor | undefined, dGamma: Tensor | undefined, N: number, A: number, B: number): Tensor;
+
+  // Soft attention: context [B,D], α [B,L] and, when `keepHidden`, t [B,L,A] for the backward.
+  softAttend(p: SoftAttendOperands, keepHidden: boolean): [Tensor, Tensor, Tensor | undefined];
+  /** Gradients of proj, hProj, v, annotations and bias ([1]); undefined where `need` is false. */
+  softAttendBackward(s: SoftAttendSaved, dContext: Tensor | undefined, dAlpha: Tensor | undefined, need: boolean[]): (Tensor | undefined)[];
 
   // Optimiser steps: update the parameter and its state in place.
   sgdStep(param: Tensor, grad: Tensor, momentumBuffer: Tensor | undefined, o: SgdOptions): void;

@@ -107,6 +107,17 @@ export const nativeKernels: Kernels = {
     return wrap(native.attentionFilterbankBackward(params.handle(op), maybe(dFx, op), maybe(dFy, op), maybe(dGamma, op), N, A, B));
   },
 
+  softAttend: (p, keepHidden) => {
+    const op = 'softAttend';
+    const r = native.softAttend(p.proj.handle(op), p.hProj.handle(op), p.v.handle(op), p.annotations.handle(op), maybe(p.bias, op), maybe(p.mask, op), keepHidden);
+    return [wrap(r[0]!), wrap(r[1]!), r[2] ? wrap(r[2]) : undefined];
+  },
+  softAttendBackward: (s, dContext, dAlpha, need) => {
+    const op = 'softAttendBackward';
+    const r = native.softAttendBackward(s.v.handle(op), s.annotations.handle(op), s.alpha.handle(op), s.hidden.handle(op), maybe(dContext, op), maybe(dAlpha, op), need);
+    return r.map((t) => (t ? wrap(t) : undefined));
+  },
+
   sgdStep: (p, g, buf, o) => native.sgdStep(p.handle('SGD.step'), g.handle('SGD.step'), maybe(buf, 'SGD.step'), o),
   rmspropStep: (p, g, sq, ga, buf, o) => {
     const op = 'RMSProp.step';

@@ -137,6 +137,17 @@ export const referenceKernels: Kernels = {
     return lift(ref.attentionFilterbankBackward(params.array(op), maybe(dFx, op), maybe(dFy, op), maybe(dGamma, op), N, A, B));
   },
 
+  softAttend: (p, keepHidden) => {
+    const op = 'softAttend';
+    const r = ref.softAttend(p.proj.array(op), p.hProj.array(op), p.v.array(op), p.annotations.array(op), maybe(p.bias, op), maybe(p.mask, op));
+    return [lift(r.context), lift(r.alpha), keepHidden ? lift(r.hidden) : undefined];
+  },
+  softAttendBackward: (s, dContext, dAlpha, need) => {
+    const op = 'softAttendBackward';
+    const r = ref.softAttendBackward(maybe(dContext, op), maybe(dAlpha, op), s.v.array(op), s.annotations.array(op), s.alpha.array(op), s.hidden.array(op));
+    return [r.proj, r.hProj, r.v, r.annotations, r.bias].map((a, k) => (need[k] ? lift(a) : undefined));
+  },
+
   sgdStep: (p, g, buf, o) => {
     const r = ref.sgdStep(p.toFloat64Array(), g.toFloat64Array(), buf?.toFloat64Array(), o);
     put(p, r.param);

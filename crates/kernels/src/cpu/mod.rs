@@ -54,6 +54,7 @@ pub mod pool;
 pub mod reduce;
 pub mod rng;
 pub mod scatter;
+pub mod soft_attend;
 pub mod softmax;
 pub mod transfer;
 pub mod unary;
