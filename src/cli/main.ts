@@ -13,7 +13,7 @@ export const HELP = `foveate — attention models on Rust CPU/CUDA kernels
 
 Usage:
   foveate info                      devices, threads, CUDA toolchain
-  foveate bench [--json] [--only gemm,lstm,conv,attention,draw,dram,bninception,captions,images]
+  foveate bench [--json] [--only gemm,lstm,conv,attention,softattend,draw,dram,bninception,captions,images]
                                     benchmarks vs baselines measured in the same run
   foveate train mnist [--model mlp|conv] [--steps N] [--batch-size B] [--lr LR]
                     [--out DIR] [--resume] [--device cpu|cuda]
