@@ -106,7 +106,7 @@ function build() {
   const ownTarget = !process.env.CARGO_TARGET_DIR && installed;
   const target = process.env.CARGO_TARGET_DIR ?? (installed ? mkdtempSync(join(tmpdir(), 'foveate-build-')) : join(root, 'target'));
   say(
-    `no native addon loads on ${process.platform}-${process.arch}: building it from the Rust sources ` +
+    `${process.env.FOVEATE_FORCE_BUILD === '1' ? 'FOVEATE_FORCE_BUILD=1' : `no native addon loads on ${process.platform}-${process.arch}`}: building it from the Rust sources ` +
       `(${cargo.stdout.trim()}, release mode; a few minutes the first time) in ${target}${ownTarget ? ', removed afterwards' : ''}; cargo's progress follows`,
   );
   try {
