@@ -96,6 +96,25 @@ export declare function conv2dBackwardInput(grad: NativeTensor, weight: NativeTe
 /** The gradient of conv2d for weight (of shape `weight_shape`). */
 export declare function conv2dBackwardWeight(grad: NativeTensor, x: NativeTensor, weightShape: Array<number>, stride: Array<number>, padding: Array<number>, dilation: Array<number>, groups: number): NativeTensor
 
+/**
+ * The CPU path and what it was chosen from; an error when `FOVEATE_CPU` names an
+ * unknown path or one this CPU lacks (src/native.ts calls this at load).
+ */
+export declare function cpuInfo(): CpuInfo
+
+export interface CpuInfo {
+  /** The path the CPU kernels take: avx512, avx2, neon or scalar. */
+  path: string
+  /** Every path this CPU can run, best first (what `FOVEATE_CPU` may name). */
+  available: Array<string>
+  /** The CPU's model name, where the OS says it. */
+  model?: string
+  /** The SIMD features the kernels care about, of those the CPU has. */
+  features: Array<string>
+  /** L1, L2, L3 data-cache bytes, as read at run time for SGEMM's blocking. */
+  caches: Array<number>
+}
+
 /** The number of threads the CPU kernels use. */
 export declare function cpuThreads(): number
 

@@ -852,6 +852,7 @@ module.exports.conv2d = nativeBinding.conv2d
 module.exports.conv2dBackwardBias = nativeBinding.conv2dBackwardBias
 module.exports.conv2dBackwardInput = nativeBinding.conv2dBackwardInput
 module.exports.conv2dBackwardWeight = nativeBinding.conv2dBackwardWeight
+module.exports.cpuInfo = nativeBinding.cpuInfo
 module.exports.cpuThreads = nativeBinding.cpuThreads
 module.exports.crossEntropy = nativeBinding.crossEntropy
 module.exports.crossEntropyBackward = nativeBinding.crossEntropyBackward

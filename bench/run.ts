@@ -4,7 +4,7 @@ import * as fv from '../src/index.js';
 import { benchGemm, type GemmRow } from './gemm.js';
 
 export interface BenchReport {
-  machine: { threads: number; devices: string[] };
+  machine: { threads: number; devices: string[]; cpu: { model?: string | null; path: string; available: string[]; features: string[]; caches: number[] } };
   gemm?: { rows: GemmRow[]; numpyNote?: string };
   captions?: { name: string; ms: number }[];
   lstm?: import('./lstm.js').LstmRow[];
@@ -22,9 +22,15 @@ function fmtShape(r: GemmRow): string {
 }
 
 export function formatReport(report: BenchReport): string {
-  const lines: string[] = [`machine: ${report.machine.threads} CPU threads; devices: ${report.machine.devices.join(', ')}`];
+  const { cpu } = report.machine;
+  const kib = (b: number): string => (b >= 1 << 20 ? `${(b / (1 << 20)).toFixed(1)} MiB` : `${Math.round(b / 1024)} KiB`);
+  const lines: string[] = [
+    `machine: ${report.machine.threads} CPU threads; devices: ${report.machine.devices.join(', ')}`,
+    `CPU: ${cpu.model ?? 'unknown model'}; features: ${cpu.features.join(' ') || 'none'}; caches L1/L2/L3: ${cpu.caches.map(kib).join(' / ')}`,
+    `CPU path: ${cpu.path} (available: ${cpu.available.join(', ')}; set FOVEATE_CPU to choose)`,
+  ];
   if (report.gemm) {
-    lines.push('', 'SGEMM (CPU, GFLOP/s, best of repeats)', '| shape | foveate | numpy | ratio |', '| --- | ---: | ---: | ---: |');
+    lines.push('', `SGEMM (CPU path ${cpu.path}, GFLOP/s, best of repeats)`, '| shape | foveate | numpy | ratio |', '| --- | ---: | ---: | ---: |');
     for (const r of report.gemm.rows) {
       lines.push(`| ${fmtShape(r)} | ${r.foveate.toFixed(1)} | ${r.numpy?.toFixed(1) ?? 'n/a'} | ${r.ratio?.toFixed(2) ?? 'n/a'} |`);
     }
@@ -80,7 +86,7 @@ export function formatReport(report: BenchReport): string {
 export async function runBenchmarks(only?: string[]): Promise<BenchReport> {
   const want = (name: string): boolean => !only || only.includes(name);
   const report: BenchReport = {
-    machine: { threads: fv.native.cpuThreads(), devices: fv.devices().map((d) => d.name) },
+    machine: { threads: fv.native.cpuThreads(), devices: fv.devices().map((d) => d.name), cpu: fv.native.cpuInfo() },
   };
   if (want('gemm')) report.gemm = benchGemm();
   if (want('lstm')) {

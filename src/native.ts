@@ -47,4 +47,12 @@ function loadBinding(): typeof Binding {
 
 export const native: typeof Binding = loadBinding();
 
+// FOVEATE_CPU (avx512 | avx2 | neon | scalar) is read once, here at load: an unknown
+// path, or one this CPU lacks, fails now with the reason, rather than at the first kernel.
+try {
+  native.cpuInfo();
+} catch (err) {
+  throw new Error(`foveate: ${err instanceof Error ? err.message : String(err)}`);
+}
+
 export type NativeTensor = Binding.NativeTensor;

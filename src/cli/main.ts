@@ -40,6 +40,10 @@ Usage:
   foveate eval dram --checkpoint F|--pretrained [--images F.idx --labels F.idx] [--json]
                                     the test error of a DRAM / conv-net checkpoint
   foveate data cluttered --out DIR  cluttered-MNIST samples as PNG
+  foveate data scenes --out DIR [--n 10000] [--seed S] [--size 224] [--format png|jpeg]
+                                    foveate scenes (photo cut-outs of tuxpaint-stamps-default,
+                                    five references each) as image files and a Karpathy-format
+                                    dataset_scenes.json with every object's box
   foveate start                     the default job (see README)
 
   foveate <command> --help          every option of a command, with its default
@@ -51,7 +55,12 @@ function version(): string {
 }
 
 function info(): string {
-  const lines = [`foveate ${version()}`, `CPU threads: ${fv.native.cpuThreads()}`];
+  const cpu = fv.native.cpuInfo();
+  const lines = [
+    `foveate ${version()}`,
+    `CPU: ${cpu.model ?? 'unknown model'}; ${fv.native.cpuThreads()} threads; features: ${cpu.features.join(' ') || 'none'}`,
+    `CPU path: ${cpu.path} (available: ${cpu.available.join(', ')}; FOVEATE_CPU chooses)`,
+  ];
   for (const d of fv.devices()) lines.push(`device: ${d.kind} (${d.name})`);
   if (!fv.hasCuda()) lines.push('CUDA: no GPU found (libcuda missing or no device); everything runs on CPU');
   lines.push(`NVRTC: ${nvrtcStatus()}`);
@@ -130,7 +139,11 @@ export async function main(argv: string[]): Promise<number> {
     case 'data': {
       if (groupHelp(HELP, 'data', 'dataset', rest)) return 0;
       const [what, ...more] = rest;
-      if (what !== 'cluttered') throw new Error(`data: unknown dataset '${what ?? ''}', expected 'cluttered'`);
+      if (what === 'scenes') {
+        await (await import('./data-scenes.js')).dataScenesCommand(more);
+        return 0;
+      }
+      if (what !== 'cluttered') throw new Error(`data: unknown dataset '${what ?? ''}', expected 'cluttered' or 'scenes'`);
       await (await import('./train-dram.js')).dataClutteredCommand(more);
       return 0;
     }
