@@ -16,9 +16,9 @@
 // regenerates index.js and index.d.ts). $CARGO_TARGET_DIR, when set, is used and kept.
 // FOVEATE_FORCE_BUILD=1 builds even when an addon loads.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, sep } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -82,11 +82,12 @@ function takeLock(lock) {
   }
 }
 
-function build() {
+/** `why`: what the build message starts with (forced, stale, or nothing loads). */
+function build(why) {
   const cargo = spawnSync('cargo', ['--version'], { encoding: 'utf8' });
   if (cargo.status !== 0) {
     say(
-      `no native addon for ${process.platform}-${process.arch} loads, and building one from source needs Rust, but cargo was not found.\n` +
+      `${why}, and building the addon from source needs Rust, but cargo was not found.\n` +
         '  Install Rust from https://rustup.rs (then run your program again: the addon is built at the first load),\n' +
         `  or build it now: node ${join(root, 'scripts', 'build-native.mjs')}`,
     );
@@ -106,7 +107,7 @@ function build() {
   const ownTarget = !process.env.CARGO_TARGET_DIR && installed;
   const target = process.env.CARGO_TARGET_DIR ?? (installed ? mkdtempSync(join(tmpdir(), 'foveate-build-')) : join(root, 'target'));
   say(
-    `${process.env.FOVEATE_FORCE_BUILD === '1' ? 'FOVEATE_FORCE_BUILD=1' : `no native addon loads on ${process.platform}-${process.arch}`}: building it from the Rust sources ` +
+    `${why}: building it from the Rust sources ` +
       `(${cargo.stdout.trim()}, release mode; a few minutes the first time) in ${target}${ownTarget ? ', removed afterwards' : ''}; cargo's progress follows`,
   );
   try {
@@ -131,15 +132,46 @@ function build() {
   }
 }
 
+/** The newest modification time (ms) of the Rust sources: crates/ (.rs, .cu, .toml), Cargo.toml, Cargo.lock. */
+function newestSource() {
+  let newest = 0;
+  const visit = (path) => {
+    const st = statSync(path);
+    if (st.isDirectory()) {
+      for (const f of readdirSync(path)) if (f !== 'target') visit(join(path, f));
+    } else if (/\.(rs|cu|cuh|toml)$|^Cargo\.lock$/.test(basename(path))) newest = Math.max(newest, st.mtimeMs);
+  };
+  for (const p of ['crates', 'Cargo.toml', 'Cargo.lock']) if (existsSync(join(root, p))) visit(join(root, p));
+  return newest;
+}
+
+/**
+ * In a clone, an addon older than the Rust sources (a `git pull` brought kernel
+ * changes) is rebuilt by `npm install`. Never in an installed package: npm gives
+ * every extracted file the same time, and the prebuilt addon is the one to use.
+ */
+function staleInClone() {
+  if (root.split(sep).includes('node_modules')) return false;
+  const addon = join(root, addonName());
+  if (!existsSync(addon)) return false;
+  const stale = newestSource() > statSync(addon).mtimeMs;
+  return stale;
+}
+
 function main() {
-  if (process.env.FOVEATE_FORCE_BUILD !== '1' && addonLoads()) {
-    if (process.argv.includes('--verbose')) say('the native addon loads; not rebuilding it (FOVEATE_FORCE_BUILD=1 rebuilds)');
-    return 0;
+  let why = 'FOVEATE_FORCE_BUILD=1';
+  if (process.env.FOVEATE_FORCE_BUILD !== '1') {
+    if (!addonLoads()) why = `no native addon loads on ${process.platform}-${process.arch}`;
+    else if (staleInClone()) why = `the Rust sources changed since ${addonName()} was built`;
+    else {
+      if (process.argv.includes('--verbose')) say('the native addon loads; not rebuilding it (FOVEATE_FORCE_BUILD=1 rebuilds)');
+      return 0;
+    }
   }
   const lock = join(root, '.foveate-build.lock');
   if (!takeLock(lock)) return 0;
   try {
-    return build();
+    return build(why);
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
