@@ -5,10 +5,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as fv from '../index.js';
 import { packageDir } from '../package-dir.js';
-import { parseCommand, wantsHelp } from './common/args.js';
+import { commandNames, didYouMean, groupHelp, parseCommand, wantsHelp } from './common/args.js';
+import { nvrtcStatus, rerunWithNvrtc } from './common/nvrtc.js';
 import { parseBenchOptions } from './common/bench-options.js';
 
-const HELP = `foveate — attention models on Rust CPU/CUDA kernels
+export const HELP = `foveate — attention models on Rust CPU/CUDA kernels
 
 Usage:
   foveate info                      devices, threads, CUDA toolchain
@@ -59,19 +60,23 @@ Usage:
   foveate start                     the default job (see README)
 
   foveate <command> --help          every option of a command, with its default
+  foveate --version                 the version
 `;
 
+function version(): string {
+  return (JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 function info(): string {
-  const version = (JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version: string }).version;
   const cpu = fv.native.cpuInfo();
   const lines = [
-    `foveate ${version}`,
+    `foveate ${version()}`,
     `CPU: ${cpu.model ?? 'unknown model'}; ${fv.native.cpuThreads()} threads; features: ${cpu.features.join(' ') || 'none'}`,
     `CPU path: ${cpu.path} (available: ${cpu.available.join(', ')}; FOVEATE_CPU chooses)`,
   ];
   for (const d of fv.devices()) lines.push(`device: ${d.kind} (${d.name})`);
   if (!fv.hasCuda()) lines.push('CUDA: no GPU found (libcuda missing or no device); everything runs on CPU');
-  lines.push(`NVRTC: ${fv.native.nvrtcAvailable() ? 'available' : 'not found (CUDA kernels cannot be compiled)'}`);
+  lines.push(`NVRTC: ${nvrtcStatus()}`);
   return lines.join('\n');
 }
 
@@ -91,6 +96,7 @@ function bench(argv: string[]): number {
 }
 
 async function evalCommand(argv: string[]): Promise<void> {
+  if (groupHelp(HELP, 'eval', 'target', argv)) return;
   const [what, ...rest] = argv;
   if (what === 'draw') return (await import('./train-draw.js')).evalDrawCommand(rest);
   if (what === 'dram') return (await import('./train-dram.js')).evalDramCommand(rest);
@@ -107,6 +113,7 @@ async function evalCommand(argv: string[]): Promise<void> {
 }
 
 async function train(argv: string[]): Promise<void> {
+  if (groupHelp(HELP, 'train', 'model', argv)) return;
   const [what, ...rest] = argv;
   switch (what) {
     case 'mnist':
@@ -130,6 +137,7 @@ export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'info':
+      if (!parseCommand('info', 'devices, threads, CUDA toolchain', rest, {})) return 0;
       console.log(info());
       return 0;
     case 'bench':
@@ -145,6 +153,7 @@ export async function main(argv: string[]): Promise<number> {
       await train(rest);
       return 0;
     case 'data': {
+      if (groupHelp(HELP, 'data', 'dataset', rest)) return 0;
       const [what, ...more] = rest;
       if (what === 'scenes') {
         await (await import('./data-scenes.js')).dataScenesCommand(more);
@@ -164,6 +173,7 @@ export async function main(argv: string[]): Promise<number> {
       await (await import('./classify.js')).classifyCommand(rest);
       return 0;
     case 'sample': {
+      if (groupHelp(HELP, 'sample', 'model', rest)) return 0;
       const [what, ...more] = rest;
       if (what !== 'draw') throw new Error(`sample: unknown model '${what ?? ''}', expected 'draw'`);
       await (await import('./train-draw.js')).sampleDrawCommand(more);
@@ -175,13 +185,20 @@ export async function main(argv: string[]): Promise<number> {
     case '-h':
       console.log(HELP);
       return 0;
+    case '--version':
+    case '-V':
+    case 'version':
+      console.log(version());
+      return 0;
     default:
-      console.error(`foveate: unknown command '${command}'\n\n${HELP}`);
+      console.error(`foveate: unknown command '${command}'${didYouMean(command, commandNames(HELP))}; foveate --help lists the commands`);
       return 2;
   }
 }
 
 if (require.main === module) {
+  const rerun = rerunWithNvrtc(process.argv.slice(2));
+  if (rerun !== undefined) process.exit(rerun);
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err: unknown) => {

@@ -129,7 +129,7 @@ function cubePalette(): Uint8Array {
 }
 
 /** The panels as an animated GIF (one frame per word, `delay` hundredths of a second each). */
-export function attentionGif(p: AttentionPicture, delay = 80): Buffer {
+export function attentionGif(p: AttentionPicture, delay = 80): Uint8Array {
   const panels = attentionPanels(p);
   const W = Math.max(...panels.map((x) => x.width));
   const H = panels[0]!.height;

@@ -24,7 +24,7 @@ interface GifStream {
 const { GIFEncoder } = require('gifenc') as { GIFEncoder: (opts?: { initialCapacity?: number }) => GifStream };
 
 /** Encodes frames over `palette` (256 RGB triples, 768 bytes); loops forever. */
-export function encodeGif(width: number, height: number, palette: Uint8Array, frames: GifFrame[]): Buffer {
+export function encodeGif(width: number, height: number, palette: Uint8Array, frames: GifFrame[]): Uint8Array {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || width > 65535 || height > 65535) {
     fail('encodeGif', `width and height must be integers in 1..65535, got ${width}×${height}`);
   }

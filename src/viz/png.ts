@@ -31,7 +31,7 @@ export interface Image {
   pixels: Uint8Array;
 }
 
-export function encodePng(img: Image): Buffer {
+export function encodePng(img: Image): Uint8Array {
   const { width, height, channels, pixels } = img;
   if (channels !== 1 && channels !== 3) fail('encodePng', `channels must be 1 (gray) or 3 (RGB), got ${String(channels)}`);
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
