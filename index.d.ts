@@ -102,8 +102,11 @@ export interface CompiledModule {
 
 export declare function concat(tensors: Array<TensorRef>, axis: number): NewTensor
 
-/** x [N,C,H,W] ⊛ weight [O,C/groups,kh,kw] (+ bias [O]) → [N,O,Ho,Wo]. */
-export declare function conv2d(x: TensorRef, weight: TensorRef, bias: TensorRef | undefined | null, stride: Array<number>, padding: Array<number>, dilation: Array<number>, groups: number): NewTensor
+/**
+ * x [N,C,H,W] ⊛ weight [O,C/groups,kh,kw] (+ bias [O]) → [N,O,Ho,Wo], then
+ * `activation` ('relu' or 'relu6') in the same pass.
+ */
+export declare function conv2d(x: TensorRef, weight: TensorRef, bias: TensorRef | undefined | null, stride: Array<number>, padding: Array<number>, dilation: Array<number>, groups: number, activation?: string | undefined | null): NewTensor
 
 /** The gradient of conv2d for bias: grad summed over N, Ho and Wo. */
 export declare function conv2dBackwardBias(grad: TensorRef): NewTensor
@@ -113,6 +116,25 @@ export declare function conv2dBackwardInput(grad: TensorRef, weight: TensorRef, 
 
 /** The gradient of conv2d for weight (of shape `weight_shape`). */
 export declare function conv2dBackwardWeight(grad: TensorRef, x: TensorRef, weightShape: Array<number>, stride: Array<number>, padding: Array<number>, dilation: Array<number>, groups: number): NewTensor
+
+/**
+ * The CPU path and what it was chosen from; an error when `FOVEATE_CPU` names an
+ * unknown path or one this CPU lacks (src/native.ts calls this at load).
+ */
+export declare function cpuInfo(): CpuInfo
+
+export interface CpuInfo {
+  /** The path the CPU kernels take: avx512, avx2, neon or scalar. */
+  path: string
+  /** Every path this CPU can run, best first (what `FOVEATE_CPU` may name). */
+  available: Array<string>
+  /** The CPU's model name, where the OS says it. */
+  model?: string
+  /** The SIMD features the kernels care about, of those the CPU has. */
+  features: Array<string>
+  /** L1, L2, L3 data-cache bytes, as read at run time for SGEMM's blocking. */
+  caches: Array<number>
+}
 
 /** The number of threads the CPU kernels use. */
 export declare function cpuThreads(): number
@@ -269,6 +291,21 @@ export declare function slice(x: TensorRef, starts: Array<number>, ends: Array<n
 
 /** Zeros of `shape` with `src` written where slice(starts, steps) reads (slice's gradient). */
 export declare function sliceScatter(src: TensorRef, shape: Array<number>, starts: Array<number>, steps: Array<number>): NewTensor
+
+/**
+ * Show, Attend and Tell's soft attention: [context [B,D], α [B,L]] and, when
+ * `keep_hidden`, t = tanh(proj + hProj) [B,L,A] for the backward; from proj
+ * [B,L,A], hProj [B,A], v [A], annotations [B,L,D], an optional scalar bias and
+ * an optional mask [B,L] of 0s and 1s.
+ */
+export declare function softAttend(proj: TensorRef, hProj: TensorRef, v: TensorRef, annotations: TensorRef, bias: TensorRef | undefined | null, mask: TensorRef | undefined | null, keepHidden: boolean): Array<NewTensor>
+
+/**
+ * Gradients of proj, hProj, v, annotations and the bias ([1]) where `need` asks
+ * (else null), from the gradients of context and α (either may be absent) and
+ * what the forward saved (α and t).
+ */
+export declare function softAttendBackward(v: TensorRef, annotations: TensorRef, alpha: TensorRef, hidden: TensorRef, dContext: TensorRef | undefined | null, dAlpha: TensorRef | undefined | null, need: Array<boolean>): Array<NewTensor | undefined | null>
 
 export declare function softmax(x: TensorRef, axis: number, log: boolean): NewTensor
 

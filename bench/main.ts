@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The bench program: `npm run bench` (or `foveate bench`, which spawns it) with
-// [--json] [--only gemm,lstm,conv,attention,draw,bninception,captions].
+// [--json] [--only gemm,lstm,conv,attention,softattend,draw,dram,bninception,efficientnet,captions,images].
 import { parseBenchOptions } from '../src/cli/common/bench-options.js';
 import { formatReport, runBenchmarks } from './run.js';
 

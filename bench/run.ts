@@ -4,15 +4,18 @@ import * as fv from '../src/index.js';
 import { benchGemm, type GemmRow } from './gemm.js';
 
 export interface BenchReport {
-  machine: { threads: number; devices: string[] };
+  machine: { threads: number; devices: string[]; cpu: { model?: string | null; path: string; available: string[]; features: string[]; caches: number[] } };
   gemm?: { rows: GemmRow[]; numpyNote?: string };
   captions?: { name: string; ms: number }[];
   lstm?: import('./lstm.js').LstmRow[];
   conv?: import('./conv.js').ConvRow[];
   attention?: { name: string; ms: number }[];
+  softattend?: import('./soft-attend.js').SoftAttendRow[];
   draw?: import('./draw.js').DrawRow[];
   dram?: import('./dram.js').DramRow[];
   bninception?: import('./bn-inception.js').BnInceptionRow[];
+  efficientnet?: import('./efficientnet.js').EfficientNetRow[];
+  images?: import('./images.js').ImagesRow[];
 }
 
 function fmtShape(r: GemmRow): string {
@@ -20,9 +23,15 @@ function fmtShape(r: GemmRow): string {
 }
 
 export function formatReport(report: BenchReport): string {
-  const lines: string[] = [`machine: ${report.machine.threads} CPU threads; devices: ${report.machine.devices.join(', ')}`];
+  const { cpu } = report.machine;
+  const kib = (b: number): string => (b >= 1 << 20 ? `${(b / (1 << 20)).toFixed(1)} MiB` : `${Math.round(b / 1024)} KiB`);
+  const lines: string[] = [
+    `machine: ${report.machine.threads} CPU threads; devices: ${report.machine.devices.join(', ')}`,
+    `CPU: ${cpu.model ?? 'unknown model'}; features: ${cpu.features.join(' ') || 'none'}; caches L1/L2/L3: ${cpu.caches.map(kib).join(' / ')}`,
+    `CPU path: ${cpu.path} (available: ${cpu.available.join(', ')}; set FOVEATE_CPU to choose)`,
+  ];
   if (report.gemm) {
-    lines.push('', 'SGEMM (CPU, GFLOP/s, best of repeats)', '| shape | foveate | numpy | ratio |', '| --- | ---: | ---: | ---: |');
+    lines.push('', `SGEMM (CPU path ${cpu.path}, GFLOP/s, best of repeats)`, '| shape | foveate | numpy | ratio |', '| --- | ---: | ---: | ---: |');
     for (const r of report.gemm.rows) {
       lines.push(`| ${fmtShape(r)} | ${r.foveate.toFixed(1)} | ${r.numpy?.toFixed(1) ?? 'n/a'} | ${r.ratio?.toFixed(2) ?? 'n/a'} |`);
     }
@@ -46,6 +55,10 @@ export function formatReport(report: BenchReport): string {
     lines.push('', 'DRAW attention, batch 64 MNIST, forward+backward (ms)', '| op | ms |', '| --- | ---: |');
     for (const a of report.attention) lines.push(`| ${a.name} | ${a.ms.toFixed(2)} |`);
   }
+  if (report.softattend) {
+    lines.push('', 'Soft attention (Show, Attend and Tell), one word, forward+backward, CPU: fused kernel vs composite of ops (ms, median of alternated rounds; ratio = composite / fused)', '| shape | fused | composite | ratio |', '| --- | ---: | ---: | ---: |');
+    for (const r of report.softattend) lines.push(`| ${r.name} | ${r.fusedMs.toFixed(2)} | ${r.compositeMs.toFixed(2)} | ${r.ratio.toFixed(2)} |`);
+  }
   if (report.draw) {
     lines.push('', 'DRAW training step vs PyTorch CPU (ms, best of runs; ratio = torch / foveate)', '| case | foveate | torch | ratio |', '| --- | ---: | ---: | ---: |');
     for (const r of report.draw) lines.push(`| ${r.name} | ${r.foveateMs.toFixed(1)} | ${r.torchMs?.toFixed(1) ?? 'n/a'} | ${r.ratio?.toFixed(2) ?? 'n/a'} |`);
@@ -64,13 +77,23 @@ export function formatReport(report: BenchReport): string {
     const note = report.bninception.find((r) => r.note)?.note;
     if (note) lines.push(`PyTorch baseline unavailable: ${note}`);
   }
+  if (report.efficientnet) {
+    lines.push('', 'EfficientNet-Lite0 inference (forward) vs PyTorch CPU (images/s; ratio = torch ms / foveate ms)', '| case | foveate | torch | ratio |', '| --- | ---: | ---: | ---: |');
+    for (const r of report.efficientnet) lines.push(`| ${r.name} | ${r.foveateImagesPerS.toFixed(1)} | ${r.torchImagesPerS?.toFixed(1) ?? 'n/a'} | ${r.ratio?.toFixed(2) ?? 'n/a'} |`);
+    const note = report.efficientnet.find((r) => r.note)?.note;
+    if (note) lines.push(`PyTorch baseline unavailable: ${note}`);
+  }
+  if (report.images) {
+    lines.push('', 'Image decode + resize to float32 [3,224,224] (fv.data.loadImage, sharp/libvips)', '| case | ms/image | images/s |', '| --- | ---: | ---: |');
+    for (const r of report.images) lines.push(r.note ? `| ${r.name} | n/a | ${r.note} |` : `| ${r.name} | ${r.msPerImage!.toFixed(1)} | ${r.imagesPerS!.toFixed(1)} |`);
+  }
   return lines.join('\n');
 }
 
 export async function runBenchmarks(only?: string[]): Promise<BenchReport> {
   const want = (name: string): boolean => !only || only.includes(name);
   const report: BenchReport = {
-    machine: { threads: fv.native.cpuThreads(), devices: fv.devices().map((d) => d.name) },
+    machine: { threads: fv.native.cpuThreads(), devices: fv.devices().map((d) => d.name), cpu: fv.native.cpuInfo() },
   };
   if (want('gemm')) report.gemm = benchGemm();
   if (want('lstm')) {
@@ -85,6 +108,10 @@ export async function runBenchmarks(only?: string[]): Promise<BenchReport> {
     const { benchAttention } = await import('./attention.js');
     report.attention = benchAttention();
   }
+  if (want('softattend')) {
+    const { benchSoftAttend } = await import('./soft-attend.js');
+    report.softattend = benchSoftAttend();
+  }
   if (want('draw')) {
     const { benchDraw } = await import('./draw.js');
     report.draw = benchDraw();
@@ -96,6 +123,14 @@ export async function runBenchmarks(only?: string[]): Promise<BenchReport> {
   if (want('bninception')) {
     const { benchBnInception } = await import('./bn-inception.js');
     report.bninception = benchBnInception();
+  }
+  if (want('efficientnet')) {
+    const { benchEfficientNet } = await import('./efficientnet.js');
+    report.efficientnet = benchEfficientNet();
+  }
+  if (want('images')) {
+    const { benchImages } = await import('./images.js');
+    report.images = await benchImages();
   }
   if (want('captions')) {
     const { benchCaptions } = await import('./captions.js');

@@ -2,6 +2,12 @@
 // `napi build`). Everything native goes through this one import, which only the
 // kernel table (src/backend/) makes.
 //
+// The loader finds the prebuilt addon (foveate.linux-x64-gnu.node, carried in the
+// package) first. When none loads — another platform, or a binary this system
+// cannot load — the addon is built once from the Rust sources
+// (scripts/build-native.mjs, its progress on stderr) and then loaded;
+// FOVEATE_NO_BUILD=1 turns that off.
+//
 // The binding keeps tensors in a table and hands out ids (crates/node/src/tensor.rs
 // says why: no per-tensor napi object, so nothing waits for the event loop to be
 // freed). `NativeTensor` below is the JavaScript end of one id: it frees the id on
@@ -10,13 +16,54 @@
 // table's bytes to V8, so it collects sooner as they grow). The registry's
 // callbacks run when the event loop turns, so a synchronous loop must dispose, or
 // use `tidy`; Tensor watches only tensors outside every tidy scope (memory.ts).
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type * as Binding from '../index';
 import { packageDir } from './package-dir.js';
 import type { DeviceName } from './device.js';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-export const native: typeof Binding = require(join(packageDir, 'index.js'));
+/**
+ * Why no addon loaded, from the loader's chain of load errors (napi-rs's own message
+ * blames an npm bug with optional dependencies, which is not this package's case):
+ * the first line of each, e.g. "Cannot find module './foveate.linux-x64-gnu.node'".
+ */
+function loadFailure(err: unknown): string {
+  const lines: string[] = [];
+  for (let e: unknown = err instanceof Error && /^Cannot find native binding/.test(err.message) ? err.cause : err; e; e = e instanceof Error ? e.cause : undefined) {
+    lines.push((e instanceof Error ? e.message : String(e)).split('\n')[0]!);
+  }
+  return `${process.platform}-${process.arch}: ${lines.reverse().join('; ') || 'no addon found'}`;
+}
+
+function loadBinding(): typeof Binding {
+  const loader = join(packageDir, 'index.js');
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(loader) as typeof Binding;
+  } catch (err) {
+    const why = loadFailure(err);
+    if (process.env.FOVEATE_NO_BUILD === '1') {
+      throw new Error(`foveate: the native addon did not load (${why}); FOVEATE_NO_BUILD=1, so it is not built from source`, { cause: err });
+    }
+    const script = join(packageDir, 'scripts', 'build-native.mjs');
+    const r = spawnSync(process.execPath, [script], { stdio: ['ignore', 2, 2] });
+    if (r.status !== 0) {
+      throw new Error(`foveate: the native addon did not load (${why}), and building it from source failed (its output is above)`, { cause: err });
+    }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(loader) as typeof Binding;
+  }
+}
+
+export const native: typeof Binding = loadBinding();
+
+// FOVEATE_CPU (avx512 | avx2 | neon | scalar) is read once, here at load: an unknown
+// path, or one this CPU lacks, fails now with the reason, rather than at the first kernel.
+try {
+  native.cpuInfo();
+} catch (err) {
+  throw new Error(`foveate: ${err instanceof Error ? err.message : String(err)}`);
+}
 
 /** Frees the ids of handles collected without `dispose()`. */
 const forgotten = new FinalizationRegistry<number>((id) => native.free(id));

@@ -34,7 +34,7 @@ const CASES: [string, () => unknown, RegExp][] = [
   ['bernoulli', () => fv.bernoulli([2], 0.5, bad({ p: 0.2 })), /^bernoulli: unknown option 'p'; accepted: device, requiresGrad$/],
   ['non-object options', () => fv.zeros([2], bad(5 as unknown as object)), /^zeros: options must be an object, expected \{ device, dtype, requiresGrad \}, got number 5$/],
   // ops
-  ['ops.conv2d', () => fv.ops.conv2d(x4(), fv.zeros([1, 1, 3, 3]), bad({ strid: 2 })), /^conv2d: unknown option 'strid' \(did you mean 'stride'\?\); accepted: bias, stride, padding, dilation, groups$/],
+  ['ops.conv2d', () => fv.ops.conv2d(x4(), fv.zeros([1, 1, 3, 3]), bad({ strid: 2 })), /^conv2d: unknown option 'strid' \(did you mean 'stride'\?\); accepted: bias, stride, padding, dilation, groups, activation$/],
   ['ops.maxPool2d', () => fv.ops.maxPool2d(x4(), bad({ kernel: 2, stide: 1 })), /^maxPool2d: unknown option 'stide' \(did you mean 'stride'\?\)/],
   ['ops.avgPool2d', () => fv.ops.avgPool2d(x4(), bad({ kernel: 2, countIncludePadding: false })), /^avgPool2d: unknown option 'countIncludePadding' \(did you mean 'countIncludePad'\?\)/],
   ['ops.sum', () => fv.ops.sum(x4(), 0, bad({ keepDims: true })), /^sum: unknown option 'keepDims' \(did you mean 'keepdims'\?\); accepted: keepdims$/],
@@ -47,6 +47,7 @@ const CASES: [string, () => unknown, RegExp][] = [
   ['ops.dropout', () => fv.ops.dropout(x4(), 0.5, bad({ train: false })), /^dropout: unknown option 'train' \(did you mean 'training'\?\); accepted: training$/],
   ['ops.bceWithLogits', () => fv.ops.bceWithLogits(fv.zeros([2]), fv.zeros([2]), bad({ reduce: 'sum' })), /^bceWithLogits: unknown option 'reduce' \(did you mean 'reduction'\?\)/],
   ['ops.crossEntropy', () => fv.ops.crossEntropy(fv.zeros([2, 3]), fv.tensor([0, 1], [2], { dtype: 'int32' }), bad({ ignore_index: 0 })), /^crossEntropy: unknown option 'ignore_index' \(did you mean 'ignoreIndex'\?\)/],
+  ['attention.softAttend', () => fv.attention.softAttend(fv.zeros([1, 2, 3]), fv.zeros([1, 3]), fv.zeros([3]), fv.zeros([1, 2, 4]), bad({ masks: fv.ones([1, 2]) })), /^softAttend: unknown option 'masks' \(did you mean 'mask'\?\); accepted: bias, mask$/],
   // nn
   ['nn.Linear', () => new fv.nn.Linear(2, 3, bad({ biais: false })), /^Linear: unknown option 'biais' \(did you mean 'bias'\?\); accepted: bias, device$/],
   ['nn.Conv2d', () => new fv.nn.Conv2d(1, 1, 3, bad({ pad: 1 })), /^Conv2d: unknown option 'pad'/],
@@ -76,6 +77,7 @@ const CASES: [string, () => unknown, RegExp][] = [
   ['models.DRAW.nllBound', () => new fv.models.DRAW(tinyDraw).nllBound({ images: new Float32Array(16), shape: [1, 4, 4] }, bad({ batch: 1 })), /^DRAW.nllBound: unknown option 'batch'/],
   ['models.checkDrawConfig', () => fv.models.checkDrawConfig('io.load', { ...tinyDraw, zsize: 3 }), /^io.load: unknown option 'zsize' \(did you mean 'zSize'\?\)/],
   ['models.DRAM', () => new fv.models.DRAM(bad({ glimpse: 2 })), /^DRAM: unknown option 'glimpse' \(did you mean 'glimpses'\?\)/],
+  ['models.efficientNetLite0', () => fv.models.efficientNetLite0(bad({ weight: 'w.safetensors' })), /^efficientNetLite0: unknown option 'weight' \(did you mean 'weights'\?\); accepted: weights, device$/],
   ['models.DRAM model', () => new fv.models.DRAM(bad({ model: 'conv' })), /^DRAM: model must be 'dram' when given, got "conv"$/],
   ['models.DRAM init', () => new fv.models.DRAM({}, bad({ dev: 'cpu' })), /^DRAM: unknown option 'dev' \(did you mean 'device'\?\); accepted: device$/],
   ['models.ClutteredConvNet', () => new fv.models.ClutteredConvNet(bad({ classes: 10, colour: true })), /^ClutteredConvNet: unknown option 'colour'/],
@@ -105,12 +107,27 @@ const CASES: [string, () => unknown, RegExp][] = [
   ['train.errorRate', () => errorRate(null as Any, null as Any, bad({ limits: 10 })), /^errorRate: unknown option 'limits' \(did you mean 'limit'\?\)/],
   ['train.trainDraw', () => trainDraw(bad({ steps: 1, evalevery: 2 })), /^trainDraw: unknown option 'evalevery' \(did you mean 'evalEvery'\?\)/],
   ['train.writeDrawPictures', () => writeDrawPictures(null as Any, dir, bad({ sample: 4 })), /^writeDrawPictures: unknown option 'sample' \(did you mean 'samples'\?\)/],
+  ['models.pooledPixelEncoder', () => fv.models.pooledPixelEncoder(bad({ size: 8, grids: 2 })), /^pooledPixelEncoder: unknown option 'grids' \(did you mean 'grid'\?\)/],
   ['train.writeGlimpsePictures', () => writeGlimpsePictures(null as Any, null as Any, dir, bad({ counts: 2 })), /^writeGlimpsePictures: unknown option 'counts' \(did you mean 'count'\?\)/],
 ];
 
 describe('strict options: unknown keys are refused at every entry point', () => {
   it.each(CASES)('%s', (_name, call, message) => {
     expect(() => fv.tidy(() => void call())).toThrow(message);
+  });
+});
+
+/** The asynchronous entry points (image files): the same check, as a rejection. */
+const ASYNC_CASES: [string, () => Promise<unknown>, RegExp][] = [
+  ['data.loadImage', () => fv.data.loadImage(join(dir, 'none.png'), bad({ size: 4, channel: 1 })), /^loadImage: unknown option 'channel' \(did you mean 'channels'\?\); accepted: size, channels, background, fit, device, name$/],
+  ['data.loadImages', () => fv.data.loadImages([join(dir, 'none.png')], bad({ fitt: 'fill' })), /^loadImages: unknown option 'fitt' \(did you mean 'fit'\?\)/],
+  ['data.captions.featureCache', () => fv.data.captions.featureCache(dir, fv.models.pooledPixelEncoder({ size: 8, grid: 2 }), { keys: ['a'], pixels: async () => new Float32Array(192) }, bad({ batchsize: 2 })), /^featureCache: unknown option 'batchsize' \(did you mean 'batchSize'\?\)/],
+  ['data.decodeImage', () => fv.data.decodeImage(join(dir, 'none.png'), bad({ nmae: 'x' })), /^decodeImage: unknown option 'nmae' \(did you mean 'name'\?\); accepted: name$/],
+];
+
+describe('strict options: unknown keys are refused at the asynchronous entry points', () => {
+  it.each(ASYNC_CASES)('%s', async (_name, call, message) => {
+    await expect(call()).rejects.toThrow(message);
   });
 });
 

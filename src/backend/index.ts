@@ -10,7 +10,7 @@ import type { Kernels } from './kernels.js';
 import { nativeKernels } from './native-kernels.js';
 import { referenceKernels } from './reference-kernels.js';
 
-export type { Conv2dArgs, Distribution, Kernels, LstmStepOperands, Pool2dArgs } from './kernels.js';
+export type { Conv2dArgs, ConvActivation, Distribution, Kernels, LstmStepOperands, Pool2dArgs } from './kernels.js';
 
 /**
  * The backend for an op's operands: reference when they are float64, native

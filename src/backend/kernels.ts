@@ -4,10 +4,10 @@
 // reference (float64, src/reference). index.ts picks one by dtype.
 import type { DeviceName } from '../device.js';
 import type { native } from '../native.js';
-import type { Conv2dArgs, Pool2dArgs } from '../reference/index.js';
+import type { Conv2dArgs, ConvActivation, Pool2dArgs } from '../reference/index.js';
 import type { DType, Tensor } from '../tensor.js';
 
-export type { Conv2dArgs, Pool2dArgs };
+export type { Conv2dArgs, ConvActivation, Pool2dArgs };
 /** The optimiser steps' hyper-parameters, as the binding declares them. */
 export type SgdOptions = Parameters<typeof native.sgdStep>[3];
 export type RmsPropOptions = Parameters<typeof native.rmspropStep>[5];
@@ -31,6 +31,26 @@ export interface LstmForward {
   h: Tensor;
   c: Tensor;
   gates: Tensor;
+}
+
+/** Soft attention's operands (Show, Attend and Tell): proj [B,L,A], hProj [B,A], v [A], annotations [B,L,D]. */
+export interface SoftAttendOperands {
+  proj: Tensor;
+  hProj: Tensor;
+  v: Tensor;
+  annotations: Tensor;
+  /** A scalar ([] or [1]). */
+  bias: Tensor | undefined;
+  /** [B,L] of 0s and 1s, a 1 in every row. */
+  mask: Tensor | undefined;
+}
+
+/** What soft attention's backward reads: v, annotations, and the forward's α [B,L] and t = tanh(proj + hProj) [B,L,A]. */
+export interface SoftAttendSaved {
+  v: Tensor;
+  annotations: Tensor;
+  alpha: Tensor;
+  hidden: Tensor;
 }
 
 export interface Kernels {
@@ -65,7 +85,8 @@ export interface Kernels {
   batchNormBackward(g: Tensor, x: Tensor, weight: Tensor, mean: Tensor, invstd: Tensor, training: boolean, reluBias: Tensor | undefined): Tensor[];
 
   // Convolution and pooling.
-  conv2d(x: Tensor, weight: Tensor, bias: Tensor | undefined, a: Conv2dArgs): Tensor;
+  /** conv2d + bias, then `activation` (max(y, 0) or min(max(y, 0), 6)) in the same pass. */
+  conv2d(x: Tensor, weight: Tensor, bias: Tensor | undefined, a: Conv2dArgs, activation?: ConvActivation): Tensor;
   conv2dBackwardInput(grad: Tensor, weight: Tensor, xShape: readonly number[], a: Conv2dArgs): Tensor;
   conv2dBackwardWeight(grad: Tensor, x: Tensor, weightShape: readonly number[], a: Conv2dArgs): Tensor;
   conv2dBackwardBias(grad: Tensor): Tensor;
@@ -92,6 +113,11 @@ export interface Kernels {
   // DRAW's Gaussian filterbank: [Fx, Fy, gamma], and d params from any of their gradients.
   attentionFilterbank(params: Tensor, N: number, A: number, B: number): [Tensor, Tensor, Tensor];
   attentionFilterbankBackward(params: Tensor, dFx: Tensor | undefined, dFy: Tensor | undefined, dGamma: Tensor | undefined, N: number, A: number, B: number): Tensor;
+
+  // Soft attention: context [B,D], α [B,L] and, when `keepHidden`, t [B,L,A] for the backward.
+  softAttend(p: SoftAttendOperands, keepHidden: boolean): [Tensor, Tensor, Tensor | undefined];
+  /** Gradients of proj, hProj, v, annotations and bias ([1]); undefined where `need` is false. */
+  softAttendBackward(s: SoftAttendSaved, dContext: Tensor | undefined, dAlpha: Tensor | undefined, need: boolean[]): (Tensor | undefined)[];
 
   // Optimiser steps: update the parameter and its state in place.
   sgdStep(param: Tensor, grad: Tensor, momentumBuffer: Tensor | undefined, o: SgdOptions): void;

@@ -10,7 +10,8 @@ type Made = ReturnType<typeof native.unary>;
 const wrap = (made: Made): Tensor => Tensor.fromNative(new NativeTensor(made));
 /** An optional operand's id. */
 const maybe = (t: Tensor | undefined, op: string): number | undefined => t?.handle(op).id;
-const convArgs = (a: Conv2dArgs): [number[], number[], number[], number] => [a.stride, a.padding, a.dilation, a.groups];
+// Padding goes down as [h, w], or [top, left, bottom, right] when asymmetric.
+const convArgs = (a: Conv2dArgs): [number[], number[], number[], number] => [a.stride, a.paddingEnd ? [...a.padding, ...a.paddingEnd] : a.padding, a.dilation, a.groups];
 const poolArgs = (a: Pool2dArgs): [number[], number[], number[], boolean] => [a.kernel, a.stride, a.padding, a.ceilMode];
 const lstmHandles = (p: LstmStepOperands, op: string): [number, number, number, number, number] =>
   [p.x.handle(op).id, p.h.handle(op).id, p.c.handle(op).id, p.weightIh.handle(op).id, p.weightHh.handle(op).id];
@@ -54,7 +55,7 @@ export const nativeKernels: Kernels = {
     return native.batchNormBackward(g.handle(op).id, x.handle(op).id, w.handle(op).id, mean.handle(op).id, invstd.handle(op).id, training, maybe(reluBias, op)).map(wrap);
   },
 
-  conv2d: (x, w, bias, a) => wrap(native.conv2d(x.handle('conv2d').id, w.handle('conv2d').id, maybe(bias, 'conv2d'), ...convArgs(a))),
+  conv2d: (x, w, bias, a, activation) => wrap(native.conv2d(x.handle('conv2d').id, w.handle('conv2d').id, maybe(bias, 'conv2d'), ...convArgs(a), activation)),
   conv2dBackwardInput: (grad, w, xShape, a) => {
     const op = 'conv2dBackwardInput';
     return wrap(native.conv2dBackwardInput(grad.handle(op).id, w.handle(op).id, [...xShape], ...convArgs(a)));
@@ -109,6 +110,17 @@ export const nativeKernels: Kernels = {
   attentionFilterbankBackward: (params, dFx, dFy, dGamma, N, A, B) => {
     const op = 'attention.filterbankBackward';
     return wrap(native.attentionFilterbankBackward(params.handle(op).id, maybe(dFx, op), maybe(dFy, op), maybe(dGamma, op), N, A, B));
+  },
+
+  softAttend: (p, keepHidden) => {
+    const op = 'softAttend';
+    const r = native.softAttend(p.proj.handle(op).id, p.hProj.handle(op).id, p.v.handle(op).id, p.annotations.handle(op).id, maybe(p.bias, op), maybe(p.mask, op), keepHidden);
+    return [wrap(r[0]!), wrap(r[1]!), r[2] ? wrap(r[2]) : undefined];
+  },
+  softAttendBackward: (s, dContext, dAlpha, need) => {
+    const op = 'softAttendBackward';
+    const r = native.softAttendBackward(s.v.handle(op).id, s.annotations.handle(op).id, s.alpha.handle(op).id, s.hidden.handle(op).id, maybe(dContext, op), maybe(dAlpha, op), need);
+    return r.map((t) => (t ? wrap(t) : undefined));
   },
 
   sgdStep: (p, g, buf, o) => native.sgdStep(p.handle('SGD.step').id, g.handle('SGD.step').id, maybe(buf, 'SGD.step'), o),

@@ -73,7 +73,7 @@ export const referenceKernels: Kernels = {
     return [lift(r.dx), lift(r.dweight), lift(r.dbias)];
   },
 
-  conv2d: (x, w, bias, a) => lift(ref.conv2d(x.array('conv2d'), w.array('conv2d'), maybe(bias, 'conv2d'), a)),
+  conv2d: (x, w, bias, a, activation) => lift(ref.conv2d(x.array('conv2d'), w.array('conv2d'), maybe(bias, 'conv2d'), a, activation)),
   conv2dBackwardInput: (grad, w, xShape, a) => {
     const op = 'conv2dBackwardInput';
     return lift(ref.conv2dBackwardInput(grad.array(op), w.array(op), xShape, a));
@@ -135,6 +135,17 @@ export const referenceKernels: Kernels = {
   attentionFilterbankBackward: (params, dFx, dFy, dGamma, N, A, B) => {
     const op = 'attention.filterbankBackward';
     return lift(ref.attentionFilterbankBackward(params.array(op), maybe(dFx, op), maybe(dFy, op), maybe(dGamma, op), N, A, B));
+  },
+
+  softAttend: (p, keepHidden) => {
+    const op = 'softAttend';
+    const r = ref.softAttend(p.proj.array(op), p.hProj.array(op), p.v.array(op), p.annotations.array(op), maybe(p.bias, op), maybe(p.mask, op));
+    return [lift(r.context), lift(r.alpha), keepHidden ? lift(r.hidden) : undefined];
+  },
+  softAttendBackward: (s, dContext, dAlpha, need) => {
+    const op = 'softAttendBackward';
+    const r = ref.softAttendBackward(maybe(dContext, op), maybe(dAlpha, op), s.v.array(op), s.annotations.array(op), s.alpha.array(op), s.hidden.array(op));
+    return [r.proj, r.hProj, r.v, r.annotations, r.bias].map((a, k) => (need[k] ? lift(a) : undefined));
   },
 
   sgdStep: (p, g, buf, o) => {

@@ -9,6 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { evaluateCaptions } from '../metrics/index.js';
+import { fetchCommand } from '../io/index.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = { [k: string]: Json };
@@ -119,7 +120,7 @@ export function evalCaptionsCommand(args: { results: string; references: string 
     row(vals),
     '',
     s.meteorParaphrase ? 'METEOR: exact, stem, synonym and paraphrase modules (METEOR 1.5 as coco-caption).'
-      : 'METEOR: exact, stem and synonym modules only; set FOVEATE_METEOR_PARAPHRASE to METEOR\'s ' +
-        'paraphrase-en.gz for the paraphrase module (coco-caption\'s full METEOR).',
+      : 'METEOR: exact, stem and synonym modules only; for the paraphrase module (coco-caption\'s full METEOR) ' +
+        `fetch METEOR's paraphrase table with: ${fetchCommand('meteor-paraphrase')} (or set FOVEATE_METEOR_PARAPHRASE to a paraphrase-en.gz).`,
   ].join('\n');
 }

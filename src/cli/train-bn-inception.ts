@@ -114,7 +114,7 @@ export async function trainBnInceptionCommand(argv: string[]): Promise<void> {
   const stepsPerEpoch = Math.floor(train.shape[0] / batchSize);
 
   const summary: Record<string, unknown> = {
-    paper: 'Ioffe & Szegedy 2015, §4.2 (PAPERS.md §2): Inception vs BN-Baseline, BN-x5, BN-x30, BN-x5-Sigmoid',
+    paper: 'Ioffe & Szegedy 2015, Batch Normalization, arXiv:1502.03167, §4.2: Inception vs BN-Baseline, BN-x5, BN-x30, BN-x5-Sigmoid',
     data: `Fashion-MNIST (Debian dataset-fashion-mnist), 60000 train / first ${n} test images, padded to ${size}×${size}, standardised (mean ${mean.toFixed(4)}, std ${std.toFixed(4)})`,
     model: `BN-Inception (Figure 5 table) with every channel count × ${width}, 1 input channel, global average pool, FC-10; 4c/4d pool projection 128`,
     recipe: 'SGD momentum 0.9, batch 32 unless --batch-size; weight decay 2e-4 (no BN) / 4e-5 (BN); lr × 0.96 every 8 epochs (no BN) / every 8/6 epochs (BN); no dropout; reshuffled every epoch',

@@ -27,7 +27,7 @@ export function pretrainedDramPath(): string {
   return join(packageDir, 'weights', 'dram-8.safetensors');
 }
 
-const DATA_NOTE = `100×100 cluttered MNIST (PAPERS.md §1): 8 distractor 8×8 crops of random MNIST training digits, the digit at a uniform random place, added and clipped at 1; training digits MNIST train 0–49,999 (generated on the fly), validation 10,000 images of digits 50,000–59,999 (seed ${CLUTTERED_VALID_SEED}), test the fixed 10,000 images of MNIST test digits (seed ${CLUTTERED_TEST_SEED})`;
+const DATA_NOTE = `100×100 cluttered MNIST (Gregor et al. 2015, DRAW, arXiv:1502.04623, §4.1): 8 distractor 8×8 crops of random MNIST training digits, the digit at a uniform random place, added and clipped at 1; training digits MNIST train 0–49,999 (generated on the fly), validation 10,000 images of digits 50,000–59,999 (seed ${CLUTTERED_VALID_SEED}), test the fixed 10,000 images of MNIST test digits (seed ${CLUTTERED_TEST_SEED})`;
 
 function writeCurves(run: RunFolder, label: string): void {
   const rows = run.readMetrics();
@@ -119,7 +119,7 @@ export async function trainDramCommand(argv: string[]): Promise<void> {
     onProgress: (p) => {
       if (!bar) {
         shown = p.step - 1;
-        bar = new ProgressBar({ total: steps - shown, label: `dram ${kind === 'conv' ? 'conv' : glimpses} (from step ${shown})`, unit: 'steps' });
+        bar = new ProgressBar({ total: steps, initial: shown, label: `dram ${kind === 'conv' ? 'conv' : glimpses}`, unit: 'steps' });
       }
       bar.tick(p.step - shown, `loss ${p.loss.toFixed(3)}${Number.isNaN(p.validError) ? '' : ` valid ${pct(p.validError)} (best ${pct(p.bestValidError)})`}`);
       shown = p.step;

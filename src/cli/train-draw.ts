@@ -209,6 +209,7 @@ export async function evalDrawCommand(argv: string[]): Promise<void> {
     checkpoint: { type: 'string', help: 'a DRAW checkpoint (.safetensors), required' },
     limit: { type: 'string', help: 'evaluate only the first N test images (default all)' },
     seed: { type: 'string', default: '0', help: 'seed of the latent samples (one per image)' },
+    samples: { type: 'string', default: '1', help: 'K > 1 adds the importance-weighted bound (IWAE) with K samples per image' },
     device: { type: 'string', default: 'cpu', help: 'cpu | cuda' },
     json: { type: 'boolean', default: false, help: 'print one JSON line' },
   });
@@ -221,13 +222,20 @@ export async function evalDrawCommand(argv: string[]): Promise<void> {
   const { test, description } = await drawData(presetOfConfig(config));
   const limit = values.limit === undefined ? undefined : intOption(cmd, 'limit', values.limit, 1);
   const t0 = performance.now();
-  const r = model.nllBound(test, { seed: intOption(cmd, 'seed', values.seed), ...(limit === undefined ? {} : { limit }) });
+  const seed = intOption(cmd, 'seed', values.seed);
+  const samples = intOption(cmd, 'samples', values.samples, 1);
+  const r = model.nllBound(test, { seed, ...(limit === undefined ? {} : { limit }) });
+  const iw = samples > 1 ? model.iwaeBound(test, { samples, seed, ...(limit === undefined ? {} : { limit }) }) : undefined;
   const images = Math.min(limit ?? Infinity, test.shape[0]!);
   const seconds = (performance.now() - t0) / 1000;
   model.dispose();
-  const result = { checkpoint: values.checkpoint, step, attention: config.attention, testImages: images, nll: r.nll, lx: r.lx, lz: r.lz, seconds, data: description };
+  const result = { checkpoint: values.checkpoint, step, attention: config.attention, testImages: images, nll: r.nll, lx: r.lx, lz: r.lz, ...(iw ? { iwae: iw.iwae, iwaeSamples: samples } : {}), seconds, data: description };
   if (values.json) console.log(JSON.stringify(result));
-  else console.log(`${values.checkpoint} (step ${step}, ${config.attention ? 'attention' : 'no attention'}): test NLL bound ≤ ${r.nll.toFixed(2)} nats (Lx ${r.lx.toFixed(2)} + Lz ${r.lz.toFixed(2)}) over ${images} test images, ${seconds.toFixed(0)} s`);
+  else {
+    console.log(`${values.checkpoint} (step ${step}, ${config.attention ? 'attention' : 'no attention'}), ${images} test images, ${seconds.toFixed(0)} s`);
+    console.log(`  one-sample bound:       −log p(x) ≤ ${r.nll.toFixed(2)} nats (Lx ${r.lx.toFixed(2)} + Lz ${r.lz.toFixed(2)})`);
+    if (iw) console.log(`  IWAE bound, K = ${String(samples).padEnd(5)} −log p(x) ≤ ${iw.iwae.toFixed(2)} nats`);
+  }
 }
 
 /**

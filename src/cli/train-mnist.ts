@@ -45,7 +45,7 @@ export async function trainMnistCommand(argv: string[]): Promise<void> {
     steps,
     batchSize,
     exampleShape: kind === 'mlp' ? [784] : [1, 28, 28],
-    evalEvery: 500,
+    evalEvery: Math.min(500, Math.max(50, Math.floor(steps / 10))), // a curve of several points from a short run too
     device,
     run,
     resume: values.resume,

@@ -74,7 +74,7 @@ function checkInt(op: string, name: string, v: unknown, min: number): number {
 }
 
 /** The per-image stream seed: a hash of (seed, index) so neighbouring images share nothing. */
-function imageSeed(seed: number, index: number): number {
+export function imageSeed(seed: number, index: number): number {
   const a = splitmix((seed ^ 0x5bd1e995) >>> 0)();
   const b = splitmix((index + Math.floor(index / 4294967296) * 0x27d4eb2f) >>> 0)();
   return (Math.floor(a * 4294967296) ^ Math.imul(Math.floor(b * 4294967296), 0x9e3779b1)) >>> 0;

@@ -7,7 +7,7 @@
 import { checkOptions } from '../options.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { inflateSync } from 'node:zlib';
+import { PNG } from 'pngjs';
 import { fail } from '../errors.js';
 
 export interface DecodedPng {
@@ -19,98 +19,37 @@ export interface DecodedPng {
   pixels: Uint8Array;
 }
 
-const CHANNELS: Record<number, 1 | 2 | 3 | 4> = { 0: 1, 4: 2, 2: 3, 6: 4 };
+/** PNG colour type → channels of the result (palette images come out RGBA). */
+const CHANNELS: Record<number, 1 | 2 | 3 | 4> = { 0: 1, 4: 2, 2: 3, 6: 4, 3: 4 };
+const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /**
- * Decodes an 8-bit, non-interlaced PNG (gray, gray+alpha, RGB, RGBA; all five
- * row filters). `what` names the file in errors.
+ * Decodes a PNG synchronously with the npm package pngjs (it replaced a hand-written
+ * decoder): gray, gray+alpha, RGB, RGBA as stored; palette images as RGBA (tRNS
+ * applied); 16-bit samples scaled to 8 bits (decodeImage keeps 16); interlaced files
+ * too. `what` names the file in errors. For JPEG, resizing or a tensor, use
+ * loadImage/decodeImage (asynchronous, sharp).
  * @example const img = fv.data.decodePng(readFileSync('a.png'), 'a.png'); // { width, height, channels, pixels }
  */
 export function decodePng(bytes: Uint8Array, what = '<png>'): DecodedPng {
   const op = 'decodePng';
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const sig = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-  if (buf.length < 8 || sig.some((b, i) => buf[i] !== b)) fail(op, `${what}: not a PNG file (bad signature at byte offset 0)`);
-  let at = 8;
-  let header: { width: number; height: number; depth: number; type: number; interlace: number } | undefined;
-  const idat: Buffer[] = [];
-  let plte: Buffer | undefined;
-  let trns: Buffer | undefined;
-  let sawEnd = false;
-  while (at + 8 <= buf.length) {
-    const len = buf.readUInt32BE(at);
-    const type = buf.toString('latin1', at + 4, at + 8);
-    if (at + 12 + len > buf.length) fail(op, `${what}: chunk ${type} at byte offset ${at} runs past the end of the file (truncated)`);
-    const data = buf.subarray(at + 8, at + 8 + len);
-    if (type === 'IHDR') header = { width: data.readUInt32BE(0), height: data.readUInt32BE(4), depth: data[8]!, type: data[9]!, interlace: data[12]! };
-    else if (type === 'IDAT') idat.push(data);
-    else if (type === 'PLTE') plte = data;
-    else if (type === 'tRNS') trns = data;
-    else if (type === 'IEND') {
-      sawEnd = true;
-      break;
-    }
-    at += 12 + len;
-  }
-  if (!sawEnd) fail(op, `${what}: the file ends at byte offset ${buf.length} before the IEND chunk (truncated)`);
-  if (!header) fail(op, `${what}: no IHDR chunk`);
-  const { width, height, depth, type, interlace } = header!;
-  const palette = type === 3;
-  const channels = palette ? 1 : CHANNELS[type];
-  const okDepth = palette ? [1, 2, 4, 8].includes(depth) : depth === 8;
-  if (!okDepth || channels === undefined || interlace !== 0) {
-    fail(op, `${what}: only non-interlaced 8-bit gray/RGB(A) and 1–8-bit palette PNGs are read, got bit depth ${depth}, colour type ${type}, interlace ${interlace}`);
-  }
-  if (palette && !plte) fail(op, `${what}: palette image without a PLTE chunk`);
-  let raw: Buffer;
+  if (buf.length < 8 || SIGNATURE.some((b, i) => buf[i] !== b)) fail(op, `${what}: not a PNG file (bad signature at byte offset 0)`);
+  let png: PNG;
   try {
-    raw = inflateSync(Buffer.concat(idat));
+    png = PNG.sync.read(buf);
   } catch (e) {
-    return fail(op, `${what}: image data is damaged (${(e as Error).message})`);
+    return fail(op, `${what}: the PNG is truncated or damaged (pngjs: ${(e as Error).message})`);
   }
-  const stride = palette ? Math.ceil((width * depth) / 8) : width * channels!;
-  if (raw.length < height * (stride + 1)) fail(op, `${what}: image data holds ${raw.length} bytes, ${width}×${height} needs ${height * (stride + 1)}`);
-  const px = new Uint8Array(height * stride);
-  const bpp = channels!;
-  for (let y = 0; y < height; y++) {
-    const f = raw[y * (stride + 1)]!;
-    const src = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
-    const row = y * stride;
-    for (let x = 0; x < stride; x++) {
-      const a = x >= bpp ? px[row + x - bpp]! : 0;
-      const b = y > 0 ? px[row - stride + x]! : 0;
-      const c = x >= bpp && y > 0 ? px[row - stride + x - bpp]! : 0;
-      let p: number;
-      switch (f) {
-        case 0: p = 0; break; // prettier-ignore
-        case 1: p = a; break; // prettier-ignore
-        case 2: p = b; break; // prettier-ignore
-        case 3: p = (a + b) >> 1; break; // prettier-ignore
-        case 4: {
-          const q = a + b - c;
-          const [pa, pb, pc] = [Math.abs(q - a), Math.abs(q - b), Math.abs(q - c)];
-          p = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-          break;
-        }
-        default:
-          return fail(op, `${what}: row ${y} has filter type ${f}, expected 0–4`);
-      }
-      px[row + x] = (src[x]! + p) & 0xff;
-    }
-  }
-  if (!palette) return { width, height, channels: channels!, pixels: px };
-  // Palette indices (packed MSB first when depth < 8) → RGBA via PLTE and tRNS.
-  const rgba = new Uint8Array(width * height * 4);
-  const perByte = 8 / depth;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const byte = px[y * stride + Math.floor(x / perByte)]!;
-      const k = (byte >> (8 - depth * ((x % perByte) + 1))) & ((1 << depth) - 1);
-      if (3 * k + 2 >= plte!.length) fail(op, `${what}: palette index ${k} at (${x},${y}) is outside the ${plte!.length / 3}-colour PLTE`);
-      rgba.set([plte![3 * k]!, plte![3 * k + 1]!, plte![3 * k + 2]!, trns && k < trns.length ? trns[k]! : 255], (y * width + x) * 4);
-    }
-  }
-  return { width, height, channels: 4, pixels: rgba };
+  const { width, height, data } = png;
+  const channels = CHANNELS[(png as PNG & { colorType?: number }).colorType ?? 6] ?? 4;
+  if (data.length !== width * height * 4) fail(op, `${what}: decoded ${data.length} bytes, ${width}×${height} RGBA needs ${width * height * 4}`);
+  if (channels === 4) return { width, height, channels, pixels: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+  // pngjs always gives RGBA: keep the stored channels (gray is R; alpha is A).
+  const pick = channels === 1 ? [0] : channels === 2 ? [0, 3] : [0, 1, 2];
+  const pixels = new Uint8Array(width * height * channels);
+  for (let i = 0; i < width * height; i++) for (let c = 0; c < channels; c++) pixels[i * channels + c] = data[i * 4 + pick[c]!]!;
+  return { width, height, channels, pixels };
 }
 
 /** RGB floats [3, size, size] in [0, 1]: alpha-composited over black, box-averaged from the PNG's size. */

@@ -6,3 +6,5 @@ export { fashionMnist, FASHION_MNIST_CLASSES, FASHION_MNIST_DEBIAN_DIR } from '.
 export { twoDigitMnist, type ImageDataset } from './two-digits.js';
 export { colourImages, decodePng, emojiDir, type ColourSet, type DecodedPng } from './colour.js';
 export { clutteredMnist, CLUTTERED_TEST_SEED, CLUTTERED_VALID_SEED, CLUTTERED_TEST_SIZE, CLUTTERED_TRAIN_DIGITS, type ClutteredMnist, type ClutteredOptions, type ClutteredBatch, type ClutteredSplit } from './cluttered.js';
+export { decodeImage, loadImage, loadImages, normalizeImage, NORMALIZE_PRESETS, type DecodedImage, type ImageSource, type ImageFit, type LoadImageOptions, type NormalizePreset } from './image.js';
+export * as captions from './captions/index.js';

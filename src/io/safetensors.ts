@@ -49,7 +49,7 @@ function entryOf(op: string, name: string, t: unknown): Entry {
  * The bytes of a safetensors file holding `tensors` (and string `metadata`),
  * identical to what Python's `safetensors.serialize` gives for one metadata key.
  */
-export function serialize(tensors: Record<string, Tensor>, metadata?: Record<string, string>, op = 'io.save'): Buffer {
+export function serialize(tensors: Record<string, Tensor>, metadata?: Record<string, string>, op = 'io.save'): Uint8Array {
   if (tensors === null || typeof tensors !== 'object') fail(op, `tensors must be an object of name → Tensor, got ${String(tensors)}`);
   const entries = Object.entries(tensors).map(([n, t]) => entryOf(op, n, t));
   for (const e of entries) if (e.name === '__metadata__') fail(op, 'a tensor cannot be named "__metadata__" (reserved by the format)');

@@ -23,6 +23,7 @@ export { meteor, meteorScores } from './meteor.js';
 export type { MeteorOptions, MeteorResult } from './meteor.js';
 export { loadParaphraseTable, ParaphraseTable } from './meteor-resources.js';
 export type { CaptionOptions } from './captions.js';
+export { attentionCorrectness, massInBox, type AttentionCase, type AttentionCorrectness, type NamedObject, type PixelBox } from './attention-correctness.js';
 
 export interface CaptionScores {
   bleu1: number; bleu2: number; bleu3: number; bleu4: number;

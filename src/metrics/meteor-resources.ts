@@ -103,8 +103,8 @@ export class ParaphraseTable {
   private readonly paraphrases: number[][] = [];
 
   /** `data`: the table, gzip-compressed or not; `vocabulary`: words that may be looked up. */
-  constructor(data: Buffer | string, vocabulary?: Set<string>) {
-    let buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  constructor(data: Uint8Array | string, vocabulary?: Set<string>) {
+    let buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) buf = gunzipSync(buf);
     const known = (words: string[]): boolean => vocabulary === undefined ||
       words.every((w) => vocabulary.has(w));

@@ -5,9 +5,10 @@
  * best-scoring reference's statistics count; the corpus score comes from the summed
  * statistics (MeteorScorer.computeMetrics / MeteorStats.addStats).
  *
- * The paraphrase table (61 MB) cannot ship with foveate: pass `paraphraseTable` (a path
- * to METEOR's paraphrase-en.gz, e.g. from pycocoevalcap's meteor/data/) or set
- * FOVEATE_METEOR_PARAPHRASE; without it the paraphrase module is off and scores are
+ * The paraphrase table (61 MB) cannot ship with foveate: `npx foveate fetch
+ * meteor-paraphrase` keeps it in FOVEATE_HOME, where it is found; or pass
+ * `paraphraseTable` (a path to METEOR's paraphrase-en.gz) or set
+ * FOVEATE_METEOR_PARAPHRASE. Without it the paraphrase module is off and scores are
  * those of `-m "exact stem synonym"` (see src/metrics/README.md for the difference).
  */
 import { prepareCaptions } from './captions.js';
@@ -15,9 +16,14 @@ import type { CaptionOptions } from './captions.js';
 import { meteorNormalize, javaTrim, javaTokens } from './meteor-normalize.js';
 import { align, EXACT, STEM, SYNONYM, PARAPHRASE } from './meteor-align.js';
 import { FUNCTION_WORDS, ParaphraseTable, englishSynonyms, loadParaphraseTable } from './meteor-resources.js';
+import { findAsset } from '../io/assets.js';
 
 export interface MeteorOptions extends CaptionOptions {
-  /** A paraphrase-en.gz path or a loaded table; null turns the module off. */
+  /**
+   * A paraphrase-en.gz path or a loaded table; null turns the module off. Unset:
+   * $FOVEATE_METEOR_PARAPHRASE, else the fetched asset (`npx foveate fetch
+   * meteor-paraphrase`), else off.
+   */
   paraphraseTable?: string | ParaphraseTable | null;
 }
 
@@ -97,7 +103,7 @@ function addStats(total: MeteorStats, s: MeteorStats): void {
 let tableCache: { path: string; vocab: Set<string>; table: ParaphraseTable } | undefined;
 
 function paraphraseFor(opt: MeteorOptions['paraphraseTable'], vocab: Set<string>): ParaphraseTable | undefined {
-  const choice = opt === undefined ? process.env.FOVEATE_METEOR_PARAPHRASE || null : opt;
+  const choice = opt === undefined ? process.env.FOVEATE_METEOR_PARAPHRASE || findAsset('meteor-paraphrase') || null : opt;
   if (choice === null) return undefined;
   if (typeof choice !== 'string') return choice;
   // A table filtered to a vocabulary serves any later corpus whose words it contains.

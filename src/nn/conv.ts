@@ -3,6 +3,7 @@ import { checkOptions } from '../options.js';
 import { allocating, fail } from '../errors.js';
 import { type DeviceName } from '../device.js';
 import { avgPool2d, conv2d, maxPool2d } from '../ops/index.js';
+import { type Conv2dPadding } from '../ops/conv.js';
 import { type AvgPool2dOptions, type Pool2dOptions } from '../ops/pool.js';
 import { type Pair } from '../ops/spatial.js';
 import { type Tensor } from '../tensor.js';
@@ -11,7 +12,8 @@ import { Module } from './module.js';
 
 export interface Conv2dLayerOptions {
   stride?: Pair;
-  padding?: Pair;
+  /** A number, [h, w], [top, bottom, left, right] or 'same' (TensorFlow's SAME). */
+  padding?: Conv2dPadding;
   dilation?: Pair;
   groups?: number;
   /** Add a per-channel bias (default true; BN-Inception's convs have none). */

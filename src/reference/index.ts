@@ -12,3 +12,4 @@ export * from './pool.js';
 export * from './random.js';
 export * from './reduce.js';
 export * from './optim.js';
+export * from './soft-attend.js';

@@ -111,8 +111,7 @@ export function trainClassifier(t: ClassifierTraining): ClassifierResult {
     step = loadCheckpoint(ckPath, { model, optimizer }).step;
     run.truncateMetrics(step);
   } else run?.resetMetrics();
-  const bar = (t.progress ?? silentProgress)({ total: steps, label: t.label ?? 'train', unit: 'steps' });
-  bar.tick(step);
+  const bar = (t.progress ?? silentProgress)({ total: steps, initial: step, label: t.label ?? 'train', unit: 'steps' });
   const start = performance.now();
   let lastLoss = NaN;
   let testAccuracy = NaN;

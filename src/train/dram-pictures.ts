@@ -10,7 +10,7 @@ import { noGrad } from '../tensor.js';
 import { argmax } from '../ops/index.js';
 import { attentionWindow } from '../models/draw.js';
 import { type DRAM } from '../models/dram.js';
-import { drawRect, imageGrid, toRgb } from '../viz/grid.js';
+import { drawRect, imageGrid, labelGrid, toRgb } from '../viz/grid.js';
 import { writePng, type Image } from '../viz/png.js';
 import { writeGif, type GifFrame } from '../viz/gif.js';
 import { type LabelledImages } from './dram.js';
@@ -100,7 +100,8 @@ export function writeGlimpsePictures(model: DRAM, set: LabelledImages, dir: stri
   const strip = toRgb(imageGrid(cells, count * T, c.height, c.width, 1, { scale, columns: T, border }));
   for (let i = 0; i < count; i++) for (let t = 0; t < T; t++) box(strip, border + t * cell, border + i * cell, scale, windows[i]![t]!, size, lineWidth(windows[i]![t]!.sigma));
   const png = `${dir}/glimpses.png`;
-  writePng(png, strip);
+  // Labelled: glimpse t=1…T above the columns, the image's number at the left.
+  writePng(png, labelGrid(strip, { cellWidth: size * scale, cellHeight: size * scale, border, columns: Array.from({ length: T }, (_, t) => `t=${t + 1}`), rows: Array.from({ length: count }, (_, i) => String(i + 1)) }));
 
   // glimpses.gif: the images in a square grid, frame t showing glimpse t (the last held longer).
   const gc = Math.ceil(Math.sqrt(count));

@@ -5,7 +5,7 @@ import { checkOptions } from '../options.js';
 import { fail } from '../errors.js';
 import { getRngState, setRngState } from '../random.js';
 import { type DRAW, type GenerationSequence } from '../models/draw.js';
-import { drawRect, imageGrid, toRgb } from '../viz/grid.js';
+import { drawRect, imageGrid, labelGrid, toRgb } from '../viz/grid.js';
 import { writePng, type Image } from '../viz/png.js';
 import { writeGif, type GifFrame } from '../viz/gif.js';
 
@@ -75,7 +75,8 @@ export function writeDrawPictures(model: DRAW, dir: string, options: { seed?: nu
   const paths: DrawPictures = { samples: `${dir}/samples.png`, sequencePng: `${dir}/sequence.png`, sequenceGif: `${dir}/sequence.gif` };
   writePng(paths.samples, imageGrid(last.subarray(0, samples * per), samples, c.height, c.width, C, { scale, columns: Math.ceil(Math.sqrt(samples)) }));
 
-  // sequence.png: one row per sample, one column per shown step, write window in red.
+  // sequence.png: one row per sample, one column per shown step (labelled t=1…T above,
+  // the sample's number at the left), write window in red.
   const steps = stripSteps(c.T, columns);
   const cells = new Float32Array(rows * steps.length * per);
   for (let i = 0; i < rows; i++) steps.forEach((t, j) => cells.set(seq.canvases[t]!.subarray(i * per, (i + 1) * per), (i * steps.length + j) * per));
@@ -86,7 +87,7 @@ export function writeDrawPictures(model: DRAW, dir: string, options: { seed?: nu
       steps.forEach((t, j) => rect(strip, border + j * (c.width * scale + border), border + i * (c.height * scale + border), scale, seq.windows[t]![i]!, c.width, c.height));
     }
   }
-  writePng(paths.sequencePng, strip);
+  writePng(paths.sequencePng, labelGrid(strip, { cellWidth: c.width * scale, cellHeight: c.height * scale, border, columns: steps.map((t) => `t=${t + 1}`), rows: Array.from({ length: rows }, (_, i) => String(i + 1)) }));
 
   // sequence.gif: a square grid of samples, one frame per step t = 1..T (the last held longer).
   const g = Math.min(16, Math.max(samples, rows));

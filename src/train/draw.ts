@@ -136,7 +136,7 @@ export function trainDraw(t: DrawTraining): DrawResult {
     const rows = run.readMetrics();
     before = Number(rows[rows.length - 1]?.seconds ?? 0) || 0;
   } else run?.resetMetrics();
-  const bar = (t.progress ?? silentProgress)({ total: Math.max(steps - step, 0), label: t.label ?? 'draw', unit: 'steps', ...(t.stream ? { stream: t.stream } : {}) });
+  const bar = (t.progress ?? silentProgress)({ total: steps, initial: Math.min(step, steps), label: t.label ?? 'draw', unit: 'steps', ...(t.stream ? { stream: t.stream } : {}) });
   const start = performance.now();
   let lastLoss = NaN;
   let testNll = NaN;

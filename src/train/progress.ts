@@ -4,6 +4,8 @@
 export interface ProgressOptions {
   /** Steps in the whole run. */
   total: number;
+  /** Steps done before this process (a resumed run): counted in the bar, not in the rate. */
+  initial?: number;
   label: string;
   unit?: string;
   /** Where to write (a terminal bar's choice; default stderr). */

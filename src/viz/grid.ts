@@ -3,6 +3,7 @@
 import { checkOptions } from '../options.js';
 import { fail } from '../errors.js';
 import { type Image } from './png.js';
+import { drawText } from './font.js';
 
 export interface GridOptions {
   /** Images per row (default √n rounded up). */
@@ -80,4 +81,46 @@ export function drawRect(img: Image, x0: number, y0: number, x1: number, y1: num
     put(ax, y);
     put(bx, y);
   }
+}
+
+export interface GridLabels {
+  /** The cells' size in pixels, border excluded (a grid's width × scale, height × scale). */
+  cellWidth: number;
+  cellHeight: number;
+  /** The grid's border width (default 1). */
+  border?: number;
+  /** A label above each column, e.g. "t=1" (digits, 't', '=' and spaces). */
+  columns?: readonly string[];
+  /** A label left of each row, e.g. "1". */
+  rows?: readonly string[];
+}
+
+/**
+ * The RGB grid `img` (from imageGrid) with white bands added: column labels above,
+ * row labels at the left, centred on their cells — e.g. DRAW's sequence.png with
+ * the step of each column and the sample of each row.
+ */
+export function labelGrid(img: Image, labels: GridLabels): Image {
+  checkOptions('labelGrid', labels, ['cellWidth', 'cellHeight', 'border', 'columns', 'rows']);
+  if (img.channels !== 3) fail('labelGrid', 'the image must be RGB (use toRgb first)');
+  const { cellWidth, cellHeight, border = 1, columns = [], rows = [] } = labels;
+  const widest = Math.max(0, ...columns.map((l) => l.length * 6 - 1));
+  // Font pixels of 2 when the labels fit the cells at that size.
+  const k = widest * 2 <= cellWidth - 2 && cellHeight >= 24 ? 2 : 1;
+  const top = columns.length ? 7 * k + 2 * k + 2 : 0;
+  const left = rows.length ? Math.max(...rows.map((l) => l.length * 6 - 1)) * k + 4 * k : 0;
+  const W = img.width + left;
+  const H = img.height + top;
+  const pixels = new Uint8Array(W * H * 3).fill(255);
+  for (let y = 0; y < img.height; y++) pixels.set(img.pixels.subarray(y * img.width * 3, (y + 1) * img.width * 3), ((y + top) * W + left) * 3);
+  const out: Image = { width: W, height: H, channels: 3, pixels };
+  columns.forEach((l, j) => {
+    const w = (l.length * 6 - 1) * k;
+    drawText(out, l, left + border + j * (cellWidth + border) + Math.floor((cellWidth - w) / 2), k + 1, [0, 0, 0], k);
+  });
+  rows.forEach((l, i) => {
+    const w = (l.length * 6 - 1) * k;
+    drawText(out, l, left - 2 * k - w, top + border + i * (cellHeight + border) + Math.floor((cellHeight - 7 * k) / 2), [0, 0, 0], k);
+  });
+  return out;
 }

@@ -2,6 +2,8 @@
 // GIFs of generation sequences with attention boxes, SVG curves.
 export { writeFileAtomic } from '../io/atomic.js';
 export { encodeGif, grayPalette, writeGif, type GifFrame } from './gif.js';
-export { drawRect, imageGrid, toRgb, type GridOptions } from './grid.js';
+export { drawRect, imageGrid, labelGrid, toRgb, type GridLabels, type GridOptions } from './grid.js';
 export { encodePng, toBytes, writePng, crc32, type Image } from './png.js';
-export { linePlot, ticks, writeLinePlot, type PlotOptions, type Series } from './plot.js';
+export { linePlot, logTicks, ticks, writeLinePlot, type PlotOptions, type Series } from './plot.js';
+export { attentionFigure, attentionGif, attentionMap, attentionPanels, type AttentionPicture } from './attention.js';
+export { drawText, textWidth } from './font.js';

@@ -40,6 +40,37 @@ export function ticks(lo: number, hi: number, count = 5): number[] {
   return out;
 }
 
+/** Tick values for a log axis over [10^lo, 10^hi] (lo, hi in log10): 1-2-5 or powers of ten, else linear ticks. */
+export function logTicks(lo: number, hi: number): number[] {
+  const a = 10 ** lo;
+  const b = 10 ** hi;
+  const within = (v: number): boolean => v >= a * (1 - 1e-9) && v <= b * (1 + 1e-9);
+  const decades: number[] = [];
+  for (let k = Math.floor(lo); k <= Math.ceil(hi); k++) decades.push(k);
+  const oneTwoFive = decades.flatMap((k) => [1, 2, 5].map((m) => Number((m * 10 ** k).toPrecision(12)))).filter(within);
+  if (oneTwoFive.length >= 3 && oneTwoFive.length <= 8) return oneTwoFive;
+  const powers = decades.map((k) => Number((10 ** k).toPrecision(12))).filter(within);
+  if (powers.length >= 3) {
+    const every = Math.ceil(powers.length / 8);
+    return powers.filter((_, i) => i % every === 0);
+  }
+  // Less than a decade or so: plain ticks of the values themselves.
+  return ticks(a, b).filter((v) => v > 0);
+}
+
+/** Rough width in pixels of `text` at font size `px` (sans-serif averages ~0.6 em a character). */
+const textWidth = (text: string, px = 12): number => Math.ceil(text.length * px * 0.6);
+
+/** A series draws markers at its points when it has this many or fewer (so one point is visible). */
+const MARKERS_UP_TO = 40;
+
+/**
+ * A line plot as a standalone SVG. The axes cover the data (yMin/yMax widen the
+ * y-range, never hide a point); a log axis says so in its label and ticks at
+ * 1-2-5 or powers of ten; series with few points get markers, so a curve of one
+ * point shows; the legend sits outside the data (right of the plot, or below it
+ * when the labels are long).
+ */
 export function linePlot(series: readonly Series[], options: PlotOptions = {}): string {
   checkOptions('linePlot', options, PLOT_OPTIONS);
   if (series.length === 0) fail('linePlot', 'needs at least one series');
@@ -47,45 +78,85 @@ export function linePlot(series: readonly Series[], options: PlotOptions = {}): 
     if (s.x.length !== s.y.length) fail('linePlot', `series ${i} (${s.label}) has ${s.x.length} x values and ${s.y.length} y values`);
   });
   const { width = 640, height = 400, logY = false } = options;
-  const m = { left: 64, right: 16, top: options.title ? 36 : 16, bottom: 48 };
   const tf = (v: number): number => (logY ? Math.log10(v) : v);
-  const pts = series.flatMap((s) => s.x.map((x, i) => [x, s.y[i]!] as const)).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(tf(y)));
+  const finite = series.map((s) => s.x.map((x, j) => [x, tf(s.y[j]!)] as const).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y)));
+  const pts = finite.flat();
   const xs = pts.map(([x]) => x);
-  const ys = pts.map(([, y]) => tf(y));
-  let [x0, x1] = [Math.min(...xs), Math.max(...xs)];
-  let [y0, y1] = [options.yMin !== undefined ? tf(options.yMin) : Math.min(...ys), options.yMax !== undefined ? tf(options.yMax) : Math.max(...ys)];
-  if (!(x1 > x0)) [x0, x1] = [x0 - 1, x0 + 1];
-  if (!(y1 > y0)) [y0, y1] = [y0 - 1, y0 + 1];
-  const px = (x: number): number => m.left + ((x - x0) / (x1 - x0)) * (width - m.left - m.right);
-  const py = (y: number): number => height - m.bottom - ((y - y0) / (y1 - y0)) * (height - m.top - m.bottom);
-  const fmt = (v: number): string => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(1) : String(Number(v.toPrecision(4))));
+  const ys = pts.map(([, y]) => y);
+  const hints = [options.yMin, options.yMax].filter((v): v is number => v !== undefined && Number.isFinite(tf(v))).map(tf);
+
+  // x: the data's span; one step alone is shown from 0 (or ±1 around it).
+  let [x0, x1] = xs.length ? [Math.min(...xs), Math.max(...xs)] : [0, 1];
+  if (!(x1 > x0)) [x0, x1] = x0 > 0 ? [0, x0] : x0 < 0 ? [x0, 0] : [-1, 1];
+  // y: the data's span, widened to yMin/yMax when given; a little room above and below.
+  const yAll = [...ys, ...hints];
+  let [y0, y1] = yAll.length ? [Math.min(...yAll), Math.max(...yAll)] : [0, 1];
+  if (!(y1 > y0)) [y0, y1] = logY ? [y0 - 0.5, y1 + 0.5] : [y0 - (Math.abs(y0) * 0.1 || 1), y1 + (Math.abs(y1) * 0.1 || 1)];
+  const pad = (y1 - y0) * 0.04;
+  if (options.yMin === undefined || ys.some((y) => y < tf(options.yMin!))) y0 -= pad;
+  if (options.yMax === undefined || ys.some((y) => y > tf(options.yMax!))) y1 += pad;
+
+  const fmt = (v: number): string => {
+    const a = Math.abs(v);
+    if (a >= 1e6) return `${Number((v / 1e6).toPrecision(4))}M`;
+    if (a >= 1e4) return `${Number((v / 1e3).toPrecision(4))}k`;
+    return a < 1e-3 && v !== 0 ? v.toExponential(1) : String(Number(v.toPrecision(4)));
+  };
+  const xTicks = ticks(x0, x1);
+  const yTicks = logY ? logTicks(y0, y1) : ticks(y0, y1); // values (not logs)
+  const yTickText = yTicks.map(fmt);
+  const yLabel = !logY ? options.yLabel : options.yLabel === undefined ? 'log scale' : `${options.yLabel}${options.yLabel.endsWith(')') ? ',' : ''} (log scale)`.replace('), (log scale)', ', log scale)');
+
+  // Legend: right of the plot when it fits in a quarter of the width, else in rows below.
+  const withMarkers = finite.map((f) => f.length > 0 && f.length <= MARKERS_UP_TO);
+  const entryWidth = 34 + Math.max(...series.map((s, i) => textWidth(finite[i]!.length === 0 ? `${s.label} (no data)` : s.label)));
+  const legendRight = entryWidth <= width * 0.28;
+  const perRow = legendRight ? 1 : Math.max(1, Math.floor((width - 32) / (entryWidth + 12)));
+  const legendRows = legendRight ? 0 : Math.ceil(series.length / perRow);
+
+  const m = {
+    left: 10 + (yLabel ? 20 : 0) + Math.max(...yTickText.map((t) => textWidth(t)), 10) + 8,
+    right: legendRight ? 16 + entryWidth + 8 : 16,
+    top: options.title ? 40 : 16,
+    bottom: 30 + (options.xLabel ? 20 : 0) + legendRows * 18 + (legendRows ? 8 : 0),
+  };
+  const plotRight = width - m.right;
+  const plotBottom = height - m.bottom;
+  const px = (x: number): number => m.left + ((x - x0) / (x1 - x0)) * (plotRight - m.left);
+  const py = (y: number): number => plotBottom - ((y - y0) / (y1 - y0)) * (plotBottom - m.top);
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="white"/>`,
   ];
-  if (options.title) parts.push(`<text x="${width / 2}" y="22" text-anchor="middle" font-size="15">${esc(options.title)}</text>`);
-  for (const t of ticks(x0, x1)) {
-    parts.push(`<line x1="${px(t)}" y1="${m.top}" x2="${px(t)}" y2="${height - m.bottom}" stroke="#eee"/>`);
-    parts.push(`<text x="${px(t)}" y="${height - m.bottom + 16}" text-anchor="middle">${fmt(t)}</text>`);
+  if (options.title) parts.push(`<text x="${width / 2}" y="24" text-anchor="middle" font-size="15">${esc(options.title)}</text>`);
+  for (const t of xTicks) {
+    parts.push(`<line x1="${px(t)}" y1="${m.top}" x2="${px(t)}" y2="${plotBottom}" stroke="#eee"/>`);
+    parts.push(`<text x="${px(t)}" y="${plotBottom + 16}" text-anchor="middle">${fmt(t)}</text>`);
   }
-  for (const t of ticks(y0, y1)) {
-    parts.push(`<line x1="${m.left}" y1="${py(t)}" x2="${width - m.right}" y2="${py(t)}" stroke="#eee"/>`);
-    parts.push(`<text x="${m.left - 6}" y="${py(t) + 4}" text-anchor="end">${fmt(logY ? 10 ** t : t)}</text>`);
-  }
-  parts.push(`<rect x="${m.left}" y="${m.top}" width="${width - m.left - m.right}" height="${height - m.top - m.bottom}" fill="none" stroke="#333"/>`);
-  if (options.xLabel) parts.push(`<text x="${(m.left + width - m.right) / 2}" y="${height - 10}" text-anchor="middle">${esc(options.xLabel)}</text>`);
-  if (options.yLabel) parts.push(`<text transform="translate(16 ${(m.top + height - m.bottom) / 2}) rotate(-90)" text-anchor="middle">${esc(options.yLabel)}</text>`);
+  yTicks.forEach((t, i) => {
+    const y = py(tf(t));
+    parts.push(`<line x1="${m.left}" y1="${y}" x2="${plotRight}" y2="${y}" stroke="#eee"/>`);
+    parts.push(`<text x="${m.left - 6}" y="${y + 4}" text-anchor="end">${yTickText[i]}</text>`);
+  });
+  parts.push(`<rect x="${m.left}" y="${m.top}" width="${plotRight - m.left}" height="${plotBottom - m.top}" fill="none" stroke="#333"/>`);
+  if (options.xLabel) parts.push(`<text x="${(m.left + plotRight) / 2}" y="${plotBottom + 36}" text-anchor="middle">${esc(options.xLabel)}</text>`);
+  if (yLabel) parts.push(`<text transform="translate(${10 + 8} ${(m.top + plotBottom) / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text>`);
+  if (pts.length === 0) parts.push(`<text x="${(m.left + plotRight) / 2}" y="${(m.top + plotBottom) / 2}" text-anchor="middle" fill="#888">no data yet</text>`);
   series.forEach((s, i) => {
     const color = s.color ?? COLORS[i % COLORS.length]!;
-    const d = s.x
-      .map((x, j) => [x, tf(s.y[j]!)] as const)
-      .filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y))
-      .map(([x, y], j) => `${j === 0 ? 'M' : 'L'}${px(x).toFixed(1)},${py(y).toFixed(1)}`)
-      .join(' ');
-    parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="1.6"${s.dashed ? ' stroke-dasharray="5 3"' : ''}/>`);
-    const ly = m.top + 14 + i * 16;
-    parts.push(`<line x1="${width - m.right - 150}" y1="${ly - 4}" x2="${width - m.right - 130}" y2="${ly - 4}" stroke="${color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5 3"' : ''}/>`);
-    parts.push(`<text x="${width - m.right - 125}" y="${ly}">${esc(s.label)}</text>`);
+    const dash = s.dashed ? ' stroke-dasharray="5 3"' : '';
+    const f = finite[i]!;
+    if (f.length > 1) {
+      const d = f.map(([x, y], j) => `${j === 0 ? 'M' : 'L'}${px(x).toFixed(1)},${py(y).toFixed(1)}`).join(' ');
+      parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="1.6"${dash}/>`);
+    }
+    if (withMarkers[i]) for (const [x, y] of f) parts.push(`<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="${f.length === 1 ? 4 : 2.5}" fill="${color}"/>`);
+    // The legend entry: a stroke (and a marker when the series has them), then the label.
+    const lx = legendRight ? plotRight + 12 : 16 + (i % perRow) * (entryWidth + 12);
+    const ly = legendRight ? m.top + 12 + i * 18 : plotBottom + 30 + (options.xLabel ? 20 : 0) + Math.floor(i / perRow) * 18;
+    parts.push(`<line x1="${lx}" y1="${ly - 4}" x2="${lx + 24}" y2="${ly - 4}" stroke="${color}" stroke-width="2"${dash}/>`);
+    if (withMarkers[i]) parts.push(`<circle cx="${lx + 12}" cy="${ly - 4}" r="2.5" fill="${color}"/>`);
+    parts.push(`<text x="${lx + 30}" y="${ly}">${esc(s.label)}${f.length === 0 ? ' (no data)' : ''}</text>`);
   });
   parts.push('</svg>');
   return parts.join('\n');

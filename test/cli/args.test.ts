@@ -46,7 +46,7 @@ describe('CLI options', () => {
     expect(messageOf(() => parseCommand('train x', 'x', ['--zzz'], specs))).toMatch(/^train x: Unknown option '--zzz' \(foveate train x --help lists the options\)/);
   });
 
-  it.each(['train draw', 'train mnist', 'train bn-mnist', 'train bn-inception', 'eval draw', 'eval captions', 'sample draw', 'bench', 'start'])(
+  it.each(['train draw', 'train mnist', 'train bn-mnist', 'train bn-inception', 'eval draw', 'eval captions', 'sample draw', 'bench', 'start', 'fetch', 'classify'])(
     'foveate %s --help lists the options and does nothing else',
     async (command) => {
       const log = vi.spyOn(console, 'log').mockImplementation(() => {});

@@ -51,6 +51,26 @@ describe('colour images', () => {
     expect(Array.from(d.pixels)).toEqual(Array.from(rgb));
   });
 
+  it('decodes gray, gray+alpha, 16-bit (to 8 bits) and interlaced PNGs (pngjs), checked against libpng via sharp', async () => {
+    const { default: sharp } = await import('sharp');
+    const px = Uint8Array.from({ length: 9 * 6 * 2 }, (_, i) => (i * 53) % 256);
+    const gray = await sharp(px, { raw: { width: 9, height: 6, channels: 2 } }).toColourspace('b-w').png().toBuffer();
+    const ga = fv.data.decodePng(gray, 'ga.png');
+    expect(ga).toMatchObject({ width: 9, height: 6, channels: 2 });
+    expect(Array.from(ga.pixels)).toEqual(Array.from(px));
+    const g1 = fv.data.decodePng(await sharp(px.subarray(0, 54), { raw: { width: 9, height: 6, channels: 1 } }).toColourspace('b-w').png().toBuffer());
+    expect(g1.channels).toBe(1);
+    expect(Array.from(g1.pixels)).toEqual(Array.from(px.subarray(0, 54)));
+    const deep = Uint16Array.from({ length: 4 * 3 * 3 }, (_, i) => i * 1800);
+    const d16 = fv.data.decodePng(await sharp(deep, { raw: { width: 4, height: 3, channels: 3 } }).toColourspace('rgb16').png().toBuffer());
+    expect(d16.channels).toBe(3);
+    expect(Array.from(d16.pixels)).toEqual(Array.from(deep, (v) => Math.round((v * 255) / 65535)));
+    const rgb = Uint8Array.from({ length: 17 * 11 * 3 }, (_, i) => (i * 31) % 256);
+    const interlaced = await sharp(rgb, { raw: { width: 17, height: 11, channels: 3 } }).png({ progressive: true }).toBuffer();
+    expect(interlaced[8 + 8 + 12]).toBe(1); // IHDR interlace method: Adam7
+    expect(Array.from(fv.data.decodePng(interlaced).pixels)).toEqual(Array.from(rgb));
+  });
+
   it('decodes every row filter and palettes with transparency; composites over black and box-downsamples', () => {
     // 4×2 RGBA, rows filtered with Paeth (4) and Up (2), against the raw values.
     const raw = [

@@ -17,6 +17,11 @@ const expected = JSON.parse(readFileSync(join(FIX, 'expected.json'), 'utf8')) as
 const DTYPE: Record<string, fv.DType> = { float32: 'float32', int32: 'int32', float64: 'float64' };
 const num = (v: number | string | null): number => (v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v === null ? NaN : (v as number));
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'fv-st-'));
+/** serialize's bytes (a Uint8Array in the public types, so they need no @types/node) viewed as a Buffer. */
+const serialized = (...args: Parameters<typeof fv.io.serialize>): Buffer => {
+  const u = fv.io.serialize(...args);
+  return Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+};
 
 function values(t: fv.Tensor): number[] {
   return Array.from(t.dtype === 'int32' ? t.toInt32Array() : t.toFloat64Array());
@@ -62,7 +67,7 @@ describe('io: layout against the spec', () => {
       a: fv.tensor(new Int32Array([258, -1]), [2]),
       c: fv.tensor([0.1], [1], { dtype: 'float64' }),
     };
-    const buf = fv.io.serialize(tensors, { k: 'v' });
+    const buf = serialized(tensors, { k: 'v' });
     const n = Number(buf.readBigUInt64LE(0));
     expect(n % 8).toBe(0);
     const header = buf.subarray(8, 8 + n).toString('utf8');
@@ -77,7 +82,7 @@ describe('io: layout against the spec', () => {
   });
 
   it('an empty dict is an 8-byte header "{}" plus 6 spaces', () => {
-    const buf = fv.io.serialize({});
+    const buf = serialized({});
     expect(buf.length).toBe(16);
     expect(buf.readBigUInt64LE(0)).toBe(8n);
     expect(buf.subarray(8).toString()).toBe('{}      ');
@@ -119,7 +124,7 @@ describe('io: atomic writes', () => {
 
 describe('io: bad files', () => {
   const dir = tmp();
-  const good = fv.io.serialize({ w: fv.tidy(() => fv.tensor([1, 2, 3, 4], [2, 2])) }, { step: '1' });
+  const good = serialized({ w: fv.tidy(() => fv.tensor([1, 2, 3, 4], [2, 2])) }, { step: '1' });
   const n = Number(good.readBigUInt64LE(0));
   const withHeader = (json: string, data = Buffer.alloc(0)): Buffer => {
     const h = Buffer.from(json);

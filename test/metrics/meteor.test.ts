@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { meteor, meteorScores } from '../../src/metrics/meteor.js';
 import { meteorNormalize } from '../../src/metrics/meteor-normalize.js';
 import { stemEnglish } from '../../src/metrics/snowball-english.js';
@@ -63,6 +64,27 @@ describe('meteor (METEOR 1.5 as coco-caption runs it)', () => {
       expect(Math.abs(meteor(c.candidates, c.references) - c.meteor)).toBeLessThan(1e-6);
     } finally {
       if (saved === undefined) delete process.env.FOVEATE_METEOR_PARAPHRASE; else process.env.FOVEATE_METEOR_PARAPHRASE = saved;
+    }
+  });
+
+  it('finds the table `foveate fetch meteor-paraphrase` keeps in FOVEATE_HOME, without an environment variable', () => {
+    const c = corpora[0]!;
+    const saved = { home: process.env.FOVEATE_HOME, table: process.env.FOVEATE_METEOR_PARAPHRASE };
+    const home = mkdtempSync(join(tmpdir(), 'fv-meteor-home-'));
+    try {
+      delete process.env.FOVEATE_METEOR_PARAPHRASE;
+      process.env.FOVEATE_HOME = home;
+      expect(meteorScores(c.candidates, c.references).paraphrase).toBe(false); // not fetched: off
+      mkdirSync(join(home, 'meteor'));
+      copyFileSync(join(FIXTURES, 'paraphrase-subset.gz'), join(home, 'meteor', 'paraphrase-en.gz'));
+      const r = meteorScores(c.candidates, c.references);
+      expect(r.paraphrase).toBe(true);
+      expect(Math.abs(r.score - c.meteor)).toBeLessThan(1e-6);
+    } finally {
+      for (const [k, v] of [['FOVEATE_HOME', saved.home], ['FOVEATE_METEOR_PARAPHRASE', saved.table]] as const) {
+        if (v === undefined) delete process.env[k]; else process.env[k] = v;
+      }
+      rmSync(home, { recursive: true, force: true });
     }
   });
 

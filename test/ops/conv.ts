@@ -4,7 +4,10 @@
 // and, with stride 2, the im2col path), stride > kernel, dilation 2, asymmetric
 // stride/padding/dilation, groups 2 and 3, depthwise, and depthwise with a depth
 // multiplier of 8 (BN-Inception's separable conv1), a kernel exactly as large as
-// the padded input, and a case big enough for the threaded paths.
+// the padded input, a case big enough for the threaded paths, and asymmetric
+// padding ([top, bottom, left, right] and TensorFlow's 'same', odd extra at the
+// bottom/right: EfficientNet-Lite's stride-2 layers), and the fused activations
+// ('relu', 'relu6' in the bias pass; on the depthwise kernel and the GEMM path).
 // Tolerance: any summation order is within γ_k·(|x| ⊛ |w|) of the exact sum, k the
 // number of terms; we allow 2·(k + 2)·u per element on top of atol/rtol 1e-6.
 // Gradcheck (float64): strides, padding, dilation, groups and a depth multiplier,
@@ -24,9 +27,10 @@ interface Case {
   x: [number, number, number, number];
   w: [number, number, number, number];
   stride?: number | [number, number];
-  padding?: number | [number, number];
+  padding?: number | [number, number] | [number, number, number, number] | 'same';
   dilation?: number | [number, number];
   groups?: number;
+  activation?: 'relu' | 'relu6';
 }
 
 export const CONV_CASES: Case[] = [
@@ -60,22 +64,56 @@ export const CONV_CASES: Case[] = [
   // Output rows of 32 or more take the row-segment im2col (narrower: a gather table).
   { x: [2, 3, 9, 40], w: [4, 3, 3, 3], padding: 1 },
   { x: [1, 2, 7, 70], w: [3, 2, 3, 5], stride: 2, padding: [1, 2], dilation: [1, 2] },
+  // Asymmetric padding [top, bottom, left, right], and TensorFlow's SAME: at stride 2
+  // on even sizes the odd row/column goes at the bottom/right (3×3: 0 above, 1 below;
+  // 5×5: 1 and 2), depthwise as in EfficientNet-Lite, on maps wide enough for the
+  // row-segment im2col and narrow enough for the gather table.
+  { x: [2, 3, 8, 10], w: [4, 3, 3, 3], stride: 2, padding: 'same' },
+  { x: [2, 6, 12, 40], w: [6, 1, 5, 5], stride: 2, padding: 'same', groups: 6 },
+  { x: [3, 5, 7, 9], w: [5, 1, 3, 3], padding: 'same', groups: 5 },
+  { x: [2, 4, 9, 7], w: [8, 4, 5, 5], stride: [2, 3], padding: 'same' },
+  { x: [2, 3, 6, 6], w: [4, 3, 3, 2], padding: [0, 2, 3, 1] },
+  { x: [33, 4, 4, 4], w: [4, 1, 3, 3], stride: 2, padding: 'same', groups: 4 },
+  // Fused activations (inputs scaled so that outputs cross 0 and 6).
+  { x: [2, 3, 9, 40], w: [5, 3, 3, 3], padding: 1, activation: 'relu6' },
+  { x: [2, 6, 10, 10], w: [6, 1, 5, 5], stride: 2, padding: 'same', groups: 6, activation: 'relu6' },
+  { x: [3, 4, 7, 7], w: [8, 4, 1, 1], activation: 'relu' },
+  { x: [40, 3, 3, 3], w: [3, 1, 3, 3], padding: 1, groups: 3, activation: 'relu' },
 ];
 
 const sizes = (c: Case): ref.Conv2dArgs => {
   const p = (v: number | [number, number] | undefined, d: number): [number, number] => (v === undefined ? [d, d] : typeof v === 'number' ? [v, v] : v);
-  return { stride: p(c.stride, 1), padding: p(c.padding, 0), dilation: p(c.dilation, 1), groups: c.groups ?? 1 };
+  const stride = p(c.stride, 1);
+  const dilation = p(c.dilation, 1);
+  const base = { stride, dilation, groups: c.groups ?? 1 };
+  if (c.padding === 'same') {
+    // Written out here rather than through fv.ops.samePadding, so the op's own sizes are checked.
+    const side = (size: number, k: number, s: number, d: number): [number, number] => {
+      const total = Math.max((Math.ceil(size / s) - 1) * s + (k - 1) * d + 1 - size, 0);
+      return [Math.floor(total / 2), Math.ceil(total / 2)];
+    };
+    const [t, b] = side(c.x[2], c.w[2], stride[0], dilation[0]);
+    const [l, r] = side(c.x[3], c.w[3], stride[1], dilation[1]);
+    return { ...base, padding: [t, l], paddingEnd: [b, r] };
+  }
+  if (Array.isArray(c.padding) && c.padding.length === 4) {
+    const [t, b, l, r] = c.padding;
+    return { ...base, padding: [t, l], paddingEnd: [b, r] };
+  }
+  return { ...base, padding: p(c.padding as number | [number, number] | undefined, 0) };
 };
 
 const label = (c: Case): string => {
   const a = sizes(c);
-  return `x [${c.x}] w [${c.w}] s [${a.stride}] p [${a.padding}] d [${a.dilation}] g ${a.groups}`;
+  const pad = a.paddingEnd ? `[${a.padding[0]},${a.paddingEnd[0]},${a.padding[1]},${a.paddingEnd[1]}]` : `[${a.padding}]`;
+  return `x [${c.x}] w [${c.w}] s [${a.stride}] p ${pad}${c.padding === 'same' ? ' (same)' : ''} d [${a.dilation}] g ${a.groups}${c.activation ? ` ${c.activation}` : ''}`;
 };
 
 export function outShape(c: Case): number[] {
   const a = sizes(c);
-  const ho = ref.convOutSize(c.x[2], c.w[2], a.stride[0], a.padding[0], a.dilation[0]);
-  const wo = ref.convOutSize(c.x[3], c.w[3], a.stride[1], a.padding[1], a.dilation[1]);
+  const end = a.paddingEnd ?? a.padding;
+  const ho = ref.convOutSize(c.x[2], c.w[2], a.stride[0], a.padding[0], a.dilation[0], end[0]);
+  const wo = ref.convOutSize(c.x[3], c.w[3], a.stride[1], a.padding[1], a.dilation[1], end[1]);
   return [c.x[0], c.w[0], ho, wo];
 }
 
@@ -85,26 +123,31 @@ type ConvOp = 'conv2d' | 'conv2dBackwardInput' | 'conv2dBackwardWeight' | 'conv2
 
 function samples(c: Case): Record<ConvOp, Sample[]> {
   const a = sizes(c);
-  const opts = { stride: a.stride, padding: a.padding, dilation: a.dilation, groups: a.groups };
+  const opts = { stride: a.stride, padding: c.padding ?? 0, dilation: a.dilation, groups: a.groups };
   const [o, cg, kh, kw] = c.w;
   const y = outShape(c);
+  const act = c.activation;
+  // With an activation, x is scaled by 8 so that outputs cross its bounds; the bound
+  // of the clamped value is the bound of the sum (a clamp only moves it closer).
+  const xs = act ? 8 : 1;
+  const conv: Sample[] = [
+    {
+      name: `conv2d+bias ${label(c)}`,
+      inputs: [uniform(c.x, -xs, xs), uniform(c.w), uniform([o])],
+      run: ([x, w, b]) => fv.ops.conv2d(x!, w!, { ...opts, bias: b!, activation: act }),
+      ref: ([x, w, b]) => ref.conv2d(x!, w!, b!, a, act),
+      bound: ([x, w, b]) => ref.conv2d(absOf(x!), absOf(w!), absOf(b!), a).data.map(gamma(cg * kh * kw + 1)),
+    },
+  ];
+  conv.unshift({
+    name: `conv2d ${label(c)}`,
+    inputs: [uniform(c.x, -xs, xs), uniform(c.w)],
+    run: ([x, w]) => fv.ops.conv2d(x!, w!, { ...opts, activation: act }),
+    ref: ([x, w]) => ref.conv2d(x!, w!, undefined, a, act),
+    bound: ([x, w]) => ref.conv2d(absOf(x!), absOf(w!), undefined, a).data.map(gamma(cg * kh * kw)),
+  });
   return {
-    conv2d: [
-      {
-        name: `conv2d ${label(c)}`,
-        inputs: [uniform(c.x), uniform(c.w)],
-        run: ([x, w]) => fv.ops.conv2d(x!, w!, opts),
-        ref: ([x, w]) => ref.conv2d(x!, w!, undefined, a),
-        bound: ([x, w]) => ref.conv2d(absOf(x!), absOf(w!), undefined, a).data.map(gamma(cg * kh * kw)),
-      },
-      {
-        name: `conv2d+bias ${label(c)}`,
-        inputs: [uniform(c.x), uniform(c.w), uniform([o])],
-        run: ([x, w, b]) => fv.ops.conv2d(x!, w!, { ...opts, bias: b! }),
-        ref: ([x, w, b]) => ref.conv2d(x!, w!, b!, a),
-        bound: ([x, w, b]) => ref.conv2d(absOf(x!), absOf(w!), absOf(b!), a).data.map(gamma(cg * kh * kw + 1)),
-      },
-    ],
+    conv2d: conv,
     conv2dBackwardInput: [
       {
         name: `conv2dBackwardInput ${label(c)}`,
@@ -145,6 +188,16 @@ const GRAD_CASES: [string, number[], number[], fv.ops.Conv2dOptions][] = [
   ['groups 2, stride 3 > kernel 2', [1, 4, 7, 7], [4, 2, 2, 2], { stride: 3, groups: 2 }],
   ['depthwise ×2 multiplier', [1, 3, 5, 5], [6, 1, 3, 3], { groups: 3, padding: 1, stride: 2 }],
   ['1×1', [2, 3, 3, 2], [4, 3, 1, 1], {}],
+  ['stride 2, same (asymmetric)', [1, 2, 6, 5], [3, 2, 3, 3], { stride: 2, padding: 'same' }],
+  ['depthwise 5×5 stride 2, same', [1, 3, 6, 6], [3, 1, 5, 5], { stride: 2, padding: 'same', groups: 3 }],
+  ['padding [top, bottom, left, right]', [1, 2, 4, 5], [2, 2, 2, 3], { padding: [2, 0, 1, 3] }],
+];
+
+/** Fused activations: x scaled by `scale` so that outputs fall below 0 and (relu6) above 6. */
+const ACT_GRAD_CASES: [string, number[], number[], fv.ops.Conv2dOptions, number][] = [
+  ['relu6, 3×3 padding 1', [2, 3, 5, 4], [2, 3, 3, 3], { padding: 1, activation: 'relu6' }, 4],
+  ['relu6, depthwise 3×3 stride 2 same', [1, 3, 6, 6], [3, 1, 3, 3], { stride: 2, padding: 'same', groups: 3, activation: 'relu6' }, 4],
+  ['relu, 1×1', [2, 3, 3, 2], [4, 3, 1, 1], { activation: 'relu' }, 1],
 ];
 
 const { ops } = fv;
@@ -154,6 +207,22 @@ const conv2dGrads: GradCase[] = [
     name: `${name}: x, weight, bias`,
     run: () => gradcheck((x, w, b) => ops.conv2d(x, w, { ...o, bias: b }), [f64(xs, 1), f64(ws, 2), f64([ws[0]!], 3)]),
   })),
+  ...ACT_GRAD_CASES.map(([name, xs, ws, o, scale]) => ({
+    name: `${name}: x, weight, bias`,
+    run: () => gradcheck((x, w, b) => ops.conv2d(x, w, { ...o, bias: b }), [f64(xs, 11, scale), f64(ws, 12), f64([ws[0]!], 13)]),
+  })),
+  {
+    name: 'relu6 passes the gradient only strictly inside (0, 6)',
+    run: () =>
+      fv.tidy(() => {
+        const x = fv.tensor([-1, 0.5, 3, 6, 9], [1, 1, 1, 5]);
+        x.requiresGrad = true;
+        const y = ops.conv2d(x, fv.ones([1, 1, 1, 1]), { activation: 'relu6' });
+        expect(Array.from(y.toFloat32Array())).toEqual([0, 0.5, 3, 6, 6]);
+        ops.sum(y).backward();
+        expect(Array.from(x.grad!.toFloat32Array())).toEqual([0, 1, 1, 0, 0]);
+      }),
+  },
   {
     name: 'bias gradient is the sum of the output gradient over N, H, W',
     run: () =>
@@ -200,6 +269,14 @@ const conv2dErrors: ErrorCase[] = [
   err('stride 0', () => ops.conv2d(z([1, 1, 4, 4]), z([1, 1, 3, 3]), { stride: 0 }), /^conv2d: stride must be positive integers, got \[0,0\]$/),
   err('stride negative', () => ops.conv2d(z([1, 1, 4, 4]), z([1, 1, 3, 3]), { stride: [1, -2] }), /^conv2d: stride must be positive integers, got \[1,-2\]$/),
   err('padding negative', () => ops.conv2d(z([1, 1, 4, 4]), z([1, 1, 3, 3]), { padding: -1 }), /^conv2d: padding must be non-negative integers, got \[-1,-1\]$/),
+  err('padding of 3 values', () => ops.conv2d(z([1, 1, 4, 4]), z([1, 1, 3, 3]), { padding: [1, 1, 1] as unknown as [number, number] }), /^conv2d: padding must be a number, \[h, w\] or \[top, bottom, left, right\], got 3 values$/),
+  err('padding side negative', () => ops.conv2d(z([1, 1, 4, 4]), z([1, 1, 3, 3]), { padding: [1, 0, -1, 1] }), /^conv2d: padding \[top, bottom, left, right\] must be non-negative integers, got \[1,0,-1,1\]$/),
+  err('padding unknown word', () => ops.conv2d(z([1, 1, 4, 4]), z([1, 1, 3, 3]), { padding: 'valid' as 'same' }), /^conv2d: padding must be a number, \[h, w\], \[top, bottom, left, right\] or 'same', got 'valid'$/),
+  err('asymmetric padding still too small', () => ops.conv2d(z([1, 1, 2, 2]), z([1, 1, 5, 5]), { padding: [0, 2, 1, 1] }), /^conv2d: kernel larger than the padded input, kernel 5x5 .* vs x \[1,1,2,2\] padded to 4x4$/),
+  err('binding: padding of 3 values', () => fv.native.conv2d(h([1, 3, 5, 5]), h([2, 3, 3, 3]), undefined, [1, 1], [0, 0, 1], [1, 1], 1), /^conv2d: padding must be \[h, w\] or \[top, left, bottom, right\], got 3 values$/),
+  err('unknown activation', () => ops.conv2d(z([1, 1, 4, 4]), z([1, 1, 3, 3]), { activation: 'gelu' as 'relu' }), /^conv2d: activation must be 'relu', 'relu6' or undefined, got "gelu"$/),
+  err('activation on a gradient op', () => ops.conv2dBackwardInput(z([1, 1, 2, 2]), z([1, 1, 3, 3]), [1, 1, 4, 4], { activation: 'relu' } as fv.ops.Conv2dOptions), /^conv2dBackwardInput: unknown option 'activation'/),
+  err('binding: unknown activation', () => fv.native.conv2d(h([1, 3, 5, 5]), h([2, 3, 3, 3]), undefined, [1, 1], [0, 0], [1, 1], 1, 'tanh'), /^conv2d: activation must be 'relu' or 'relu6', got 'tanh'$/),
   err('stride of 3 values', () => ops.conv2d(z([1, 1, 4, 4]), z([1, 1, 3, 3]), { stride: [1, 1, 1] as unknown as [number, number] }), /^conv2d: stride must be a number or an \[h, w\] pair, got 3 values$/),
   err('bias shape', () => ops.conv2d(z([1, 3, 5, 5]), z([2, 3, 3, 3]), { bias: z([3]) }), /^conv2d: bias must have shape \[2\] .*got \[3\]$/),
   err('int32 x', () => ops.conv2d(fv.zeros([1, 1, 3, 3], { dtype: 'int32' }), z([1, 1, 3, 3])), /^conv2d: x must be float32 or float64, got int32 \[1,1,3,3\]$/),

@@ -30,7 +30,8 @@ import type { OpFamily } from './opinfo.js';
 import { optim } from './optim.js';
 import { pool } from './pool.js';
 import { reduce } from './reduce.js';
+import { softAttendFamily } from './soft-attend.js';
 import { softmax } from './softmax.js';
 import { unary } from './unary.js';
 
-export const FAMILIES: OpFamily[] = [unary, binary, reduce, softmax, gemm, layout, conv, pool, batchnorm, lstm, losses, attention, optim];
+export const FAMILIES: OpFamily[] = [unary, binary, reduce, softmax, gemm, layout, conv, pool, batchnorm, lstm, losses, attention, softAttendFamily, optim];

@@ -26,12 +26,7 @@ fn main() {
     if std::env::args().any(|a| a == "--shapes") {
         return shapes();
     }
-    let p = Conv2dParams {
-        stride: (1, 1),
-        padding: (1, 1),
-        dilation: (1, 1),
-        groups: 1,
-    };
+    let p = Conv2dParams::symmetric((1, 1), (1, 1), (1, 1), 1);
     let g = Conv2dGeom::new("profile", &[32, 192, 28, 28], &[64, 192, 3, 3], p).unwrap();
     let (chw, howo, k) = (g.c * g.h * g.w, g.ho * g.wo, g.col_rows());
     let x: Vec<f32> = (0..g.n * chw)
@@ -81,7 +76,7 @@ fn main() {
     let gf = |ms: f64| 2.0 * (g.o * howo * k * n) as f64 / ms / 1e6;
     println!("single thread data movement, whole batch: im2col {im:.1} ms, col2im {c2i:.1} ms");
     println!("threaded GEMMs, whole batch: forward {fwd_gemm:.1} ms ({:.0} GFLOP/s), grad x {bi_gemm:.1} ms ({:.0}), grad w {bw_gemm:.1} ms ({:.0})", gf(fwd_gemm), gf(bi_gemm), gf(bw_gemm));
-    let f = best(|| drop(forward(&x, &w, None, &g)));
+    let f = best(|| drop(forward(&x, &w, None, &g, None)));
     let bi = best(|| drop(backward_input(&dy, &w, &g)));
     let bw = best(|| drop(backward_weight(&dy, &x, &g)));
     println!("kernels: forward {f:.1} ms ({:.0} GFLOP/s), backward input {bi:.1} ms ({:.0}), backward weight {bw:.1} ms ({:.0}); step {:.1} ms", gf(f), gf(bi), gf(bw), f + bi + bw);
@@ -115,12 +110,7 @@ fn shapes() {
 
 /// Forward with each half-batch on its own 1-thread pool (single-threaded GEMMs) vs the kernel.
 fn pools() {
-    let p = Conv2dParams {
-        stride: (1, 1),
-        padding: (1, 1),
-        dilation: (1, 1),
-        groups: 1,
-    };
+    let p = Conv2dParams::symmetric((1, 1), (1, 1), (1, 1), 1);
     let g = Conv2dGeom::new("profile", &[32, 192, 28, 28], &[64, 192, 3, 3], p).unwrap();
     let chw = g.c * g.h * g.w;
     let x: Vec<f32> = (0..g.n * chw)
@@ -144,11 +134,11 @@ fn pools() {
                 for (i, pool) in pools.iter().enumerate() {
                     let xs = &x[i * 16 * chw..];
                     let (w, half) = (&w, &half);
-                    s.spawn(move || pool.install(|| drop(forward(xs, w, None, half))));
+                    s.spawn(move || pool.install(|| drop(forward(xs, w, None, half, None))));
                 }
             })
         });
-        let nested = best(|| drop(forward(&x, &w, None, &g)));
+        let nested = best(|| drop(forward(&x, &w, None, &g, None)));
         println!("forward: two 1-thread pools {split:.1} ms vs nested {nested:.1} ms");
     }
 }

@@ -1,7 +1,8 @@
-//! DRAW's Gaussian attention filterbank: forward (FX, FY, γ) and its backward.
+//! DRAW's Gaussian attention filterbank: forward (FX, FY, γ) and its backward;
+//! Show, Attend and Tell's soft attention, forward and backward.
 //! Pure conversion: `ops::attention` checks the sizes and the tensors.
 
-use foveate_kernels::ops::attention;
+use foveate_kernels::ops::{attention, soft_attend};
 use napi::Result;
 use napi_derive::napi;
 
@@ -49,4 +50,64 @@ pub fn attention_filterbank_backward(
     )
     .map(NewTensor)
     .map_err(js_error)
+}
+
+/// Show, Attend and Tell's soft attention: [context [B,D], α [B,L]] and, when
+/// `keep_hidden`, t = tanh(proj + hProj) [B,L,A] for the backward; from proj
+/// [B,L,A], hProj [B,A], v [A], annotations [B,L,D], an optional scalar bias and
+/// an optional mask [B,L] of 0s and 1s.
+#[napi(catch_unwind)]
+pub fn soft_attend(
+    proj: TensorRef,
+    h_proj: TensorRef,
+    v: TensorRef,
+    annotations: TensorRef,
+    bias: Option<TensorRef>,
+    mask: Option<TensorRef>,
+    keep_hidden: bool,
+) -> Result<Vec<NewTensor>> {
+    let op = "softAttend";
+    let x = soft_attend::SoftAttend {
+        proj: proj.get(op)?,
+        h_proj: h_proj.get(op)?,
+        v: v.get(op)?,
+        annotations: annotations.get(op)?,
+        bias: live(op, bias.as_ref())?,
+        mask: live(op, mask.as_ref())?,
+        keep_hidden,
+    };
+    let (context, alpha, t) = soft_attend::forward(&x).map_err(js_error)?;
+    Ok([Some(context), Some(alpha), t]
+        .into_iter()
+        .flatten()
+        .map(NewTensor)
+        .collect())
+}
+
+/// Gradients of proj, hProj, v, annotations and the bias ([1]) where `need` asks
+/// (else null), from the gradients of context and α (either may be absent) and
+/// what the forward saved (α and t).
+#[napi(catch_unwind)]
+pub fn soft_attend_backward(
+    v: TensorRef,
+    annotations: TensorRef,
+    alpha: TensorRef,
+    hidden: TensorRef,
+    d_context: Option<TensorRef>,
+    d_alpha: Option<TensorRef>,
+    need: Vec<bool>,
+) -> Result<Vec<Option<NewTensor>>> {
+    let op = "softAttendBackward";
+    let need: [bool; 5] = need.try_into().map_err(|v: Vec<bool>| {
+        napi::Error::from_reason(format!("{op}: need must hold 5 flags, got {}", v.len()))
+    })?;
+    let saved = soft_attend::SoftAttendSaved {
+        v: v.get(op)?,
+        annotations: annotations.get(op)?,
+        alpha: alpha.get(op)?,
+        hidden: hidden.get(op)?,
+    };
+    let r = soft_attend::backward(&saved, live(op, d_context.as_ref())?, live(op, d_alpha.as_ref())?, need)
+        .map_err(js_error)?;
+    Ok(r.into_iter().map(|t| t.map(NewTensor)).collect())
 }

@@ -1,7 +1,7 @@
 //! conv2d and pooling, forward and backward. Sizes arrive as [h, w] pairs of JS
 //! numbers and are checked here; the kernels check the shapes.
 
-use foveate_kernels::ops::conv::{self, Conv2dParams};
+use foveate_kernels::ops::conv::{self, Conv2dParams, ConvActivation};
 use foveate_kernels::ops::pool::{self, Pool2dParams};
 use foveate_kernels::Tensor;
 use napi::{Error, Result};
@@ -33,6 +33,31 @@ fn pair(op: &str, arg: &str, v: &[f64]) -> Result<(usize, usize)> {
     }
 }
 
+/// Padding as [h, w] (both sides alike) or [top, left, bottom, right]:
+/// ((top, left), (bottom, right)).
+fn padding_sides(op: &str, v: &[f64]) -> Result<((usize, usize), (usize, usize))> {
+    if v.len() == 2 {
+        let p = pair(op, "padding", v)?;
+        return Ok((p, p));
+    }
+    if v.len() != 4 {
+        return Err(Error::from_reason(format!(
+            "{op}: padding must be [h, w] or [top, left, bottom, right], got {} values",
+            v.len()
+        )));
+    }
+    let d = dims(op, v).map_err(|_| {
+        Error::from_reason(format!(
+            "{op}: padding = [{}] must hold non-negative integers",
+            v.iter()
+                .map(|x| x.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        ))
+    })?;
+    Ok(((d[0], d[1]), (d[2], d[3])))
+}
+
 fn conv_params(
     op: &str,
     stride: &[f64],
@@ -45,9 +70,11 @@ fn conv_params(
             "{op}: groups = {groups} must be a positive integer"
         ))
     })?[0];
+    let (padding, padding_end) = padding_sides(op, padding)?;
     Ok(Conv2dParams {
         stride: pair(op, "stride", stride)?,
-        padding: pair(op, "padding", padding)?,
+        padding,
+        padding_end,
         dilation: pair(op, "dilation", dilation)?,
         groups,
     })
@@ -68,7 +95,9 @@ fn pool_params(
     })
 }
 
-/// x [N,C,H,W] ⊛ weight [O,C/groups,kh,kw] (+ bias [O]) → [N,O,Ho,Wo].
+/// x [N,C,H,W] ⊛ weight [O,C/groups,kh,kw] (+ bias [O]) → [N,O,Ho,Wo], then
+/// `activation` ('relu' or 'relu6') in the same pass.
+#[allow(clippy::too_many_arguments)]
 #[napi(catch_unwind, js_name = "conv2d")]
 pub fn conv2d(
     x: TensorRef,
@@ -78,11 +107,22 @@ pub fn conv2d(
     padding: Vec<f64>,
     dilation: Vec<f64>,
     groups: f64,
+    activation: Option<String>,
 ) -> Result<NewTensor> {
     let op = "conv2d";
     let p = conv_params(op, &stride, &padding, &dilation, groups)?;
+    let act = match activation.as_deref() {
+        None => None,
+        Some("relu") => Some(ConvActivation::Relu),
+        Some("relu6") => Some(ConvActivation::Relu6),
+        Some(other) => {
+            return Err(Error::from_reason(format!(
+                "{op}: activation must be 'relu' or 'relu6', got '{other}'"
+            )))
+        }
+    };
     let b = bias.as_ref().map(|b| b.get(op)).transpose()?;
-    out(conv::conv2d(x.get(op)?, weight.get(op)?, b, p))
+    out(conv::conv2d(x.get(op)?, weight.get(op)?, b, p, act))
 }
 
 /// The gradient of conv2d for x (of shape `x_shape`).
@@ -147,7 +187,10 @@ pub fn max_pool2d(
     let op = "maxPool2d";
     let p = pool_params(op, &kernel, &stride, &padding, ceil_mode)?;
     let (values, indices) = pool::max_pool2d(x.get(op)?, p).map_err(js_error)?;
-    Ok(vec![NewTensor(values), NewTensor(indices)])
+    Ok(vec![
+        NewTensor(values),
+        NewTensor(indices),
+    ])
 }
 
 #[napi(catch_unwind, js_name = "maxPool2dBackward")]

@@ -85,6 +85,35 @@ pub fn cuda_compile_all() -> Result<Vec<CompiledModule>> {
     ))
 }
 
+#[napi(object)]
+pub struct CpuInfo {
+    /// The path the CPU kernels take: avx512, avx2, neon or scalar.
+    pub path: String,
+    /// Every path this CPU can run, best first (what `FOVEATE_CPU` may name).
+    pub available: Vec<String>,
+    /// The CPU's model name, where the OS says it.
+    pub model: Option<String>,
+    /// The SIMD features the kernels care about, of those the CPU has.
+    pub features: Vec<String>,
+    /// L1, L2, L3 data-cache bytes, as read at run time for SGEMM's blocking.
+    pub caches: Vec<i64>,
+}
+
+/// The CPU path and what it was chosen from; an error when `FOVEATE_CPU` names an
+/// unknown path or one this CPU lacks (src/native.ts calls this at load).
+#[napi(catch_unwind)]
+pub fn cpu_info() -> Result<CpuInfo> {
+    use foveate_kernels::cpu::path;
+    let chosen = path::chosen().map_err(Error::from_reason)?;
+    Ok(CpuInfo {
+        path: chosen.name().into(),
+        available: path::available().iter().map(|p| p.name().into()).collect(),
+        model: path::model(),
+        features: path::features().iter().map(|f| f.to_string()).collect(),
+        caches: path::caches().iter().map(|&b| b as i64).collect(),
+    })
+}
+
 /// The number of threads the CPU kernels use.
 #[napi]
 pub fn cpu_threads() -> u32 {

@@ -12,7 +12,7 @@ export interface BenchOptions {
 export function parseBenchOptions(argv: string[]): BenchOptions | undefined {
   const values = parseCommand('bench', 'benchmarks against baselines measured in the same run (PyTorch CPU, numpy)', argv, {
     json: { type: 'boolean', default: false, help: 'print the report as JSON' },
-    only: { type: 'string', help: 'a comma list of gemm, lstm, conv, attention, draw, dram, bninception, captions (default all)' },
+    only: { type: 'string', help: 'a comma list of gemm, lstm, conv, attention, softattend, draw, dram, bninception, efficientnet, captions, images (default all)' },
   });
   return values && { json: values.json === true, only: values.only?.split(',') };
 }

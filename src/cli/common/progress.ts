@@ -14,10 +14,11 @@ export class ProgressBar implements Progress {
   readonly #opts: Required<ProgressOptions>;
   readonly #start = performance.now();
   #lastLine = 0;
-  #done = 0;
+  #done: number;
 
   constructor(options: ProgressOptions) {
-    this.#opts = { unit: 'it', stream: process.stderr, ...options };
+    this.#opts = { unit: 'it', stream: process.stderr, initial: 0, ...options };
+    this.#done = Math.min(Math.max(this.#opts.initial, 0), this.#opts.total);
   }
 
   /** Advances by `n` and redraws; `info` is appended (e.g. "loss 0.31"). */
@@ -29,7 +30,8 @@ export class ProgressBar implements Progress {
     if (!finished && now - this.#lastLine < (tty ? 100 : 5000)) return;
     this.#lastLine = now;
     const elapsed = (now - this.#start) / 1000;
-    const rate = this.#done / Math.max(elapsed, 1e-9);
+    // Over the steps done in this process: a resumed run's earlier steps took no time here.
+    const rate = (this.#done - Math.min(this.#opts.initial, this.#done)) / Math.max(elapsed, 1e-9);
     const eta = (this.#opts.total - this.#done) / rate;
     const frac = this.#done / Math.max(this.#opts.total, 1);
     const width = 24;

@@ -1,16 +1,17 @@
 //! 2-D convolution and its input and weight gradients.
 
-use crate::desc::conv::Conv2dGeom;
+use crate::desc::conv::{Conv2dGeom, ConvActivation};
 use crate::{Result, Tensor};
 
 pub trait ConvBackend {
-    /// conv2d(x, weight) + bias → [N,O,Ho,Wo].
+    /// conv2d(x, weight) + bias → [N,O,Ho,Wo], then `act`.
     fn conv2d(
         &self,
         x: &Tensor,
         weight: &Tensor,
         bias: Option<&Tensor>,
         geo: &Conv2dGeom,
+        act: Option<ConvActivation>,
     ) -> Result<Tensor>;
 
     /// grad [N,O,Ho,Wo], weight → dx [N,C,H,W].

@@ -16,7 +16,8 @@ use crate::memory::zeroed;
 use super::Cpu;
 use super::PARALLEL_MIN;
 use crate::backend::AttentionBackend;
-use crate::desc::attention::Geometry;
+use crate::backend::{SoftAttend, SoftAttendSaved};
+use crate::desc::attention::{Geometry, SoftDims};
 use crate::{Result, Tensor};
 
 /// The floor on each filter's normaliser Z (PAPERS.md: Z = max(Σ exp(…), 1e-8)),
@@ -267,6 +268,25 @@ impl AttentionBackend for Cpu {
             geo,
         );
         Ok(Tensor::cpu_f32(dp, vec![geo.batch, 5]))
+    }
+
+    fn soft_attend(
+        &self,
+        x: &SoftAttend,
+        dims: SoftDims,
+    ) -> Result<(Tensor, Tensor, Option<Tensor>)> {
+        super::soft_attend::soft_attend(x, dims)
+    }
+
+    fn soft_attend_backward(
+        &self,
+        saved: &SoftAttendSaved,
+        dcontext: Option<&Tensor>,
+        dalpha: Option<&Tensor>,
+        dims: SoftDims,
+        need: [bool; 5],
+    ) -> Result<[Option<Tensor>; 5]> {
+        super::soft_attend::soft_attend_backward(saved, dcontext, dalpha, dims, need)
     }
 }
 

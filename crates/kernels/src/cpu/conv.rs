@@ -15,6 +15,12 @@
 //! Threads: with at least as many blocks as threads, runs of blocks go to tasks,
 //! each with its own buffers and single-threaded GEMMs; with fewer, the blocks
 //! run one after another and each GEMM uses every thread.
+//!
+//! A depthwise forward (groups = C = O: one input channel per output channel, as
+//! in MobileNet and EfficientNet) skips im2col and the GEMMs, whose products would
+//! be one row each: `depthwise_forward` splits each padded input plane into its
+//! stride phases so that every tap is one contiguous multiply-add over the plane
+//! (`DepthwisePlan`), with the bias and activation in the same pass.
 
 use super::parallel::{map_collect, Parts};
 use crate::memory::zeroed;
@@ -22,7 +28,7 @@ use crate::memory::zeroed;
 use super::gemm::sgemm_batched;
 use super::Cpu;
 use crate::backend::ConvBackend;
-use crate::desc::conv::Conv2dGeom;
+use crate::desc::conv::{Conv2dGeom, ConvActivation};
 use crate::math::sum_f64;
 use crate::{Result, Tensor};
 
@@ -412,8 +418,156 @@ impl Plan {
     }
 }
 
-/// out [N,O,Ho,Wo] = conv2d(x [N,C,H,W], w [O,C/groups,kh,kw]) + bias.
-pub fn forward(x: &[f32], w: &[f32], bias: Option<&[f32]>, g: &Conv2dGeom) -> Result<Vec<f32>> {
+/// Whether `depthwise_forward` computes this convolution (groups = C = O).
+pub fn is_depthwise(g: &Conv2dGeom) -> bool {
+    g.groups == g.c && g.groups == g.o
+}
+
+/// Output values per task of the depthwise forward (a task is worth its hand-off).
+const DEPTHWISE_TASK: usize = 1 << 14;
+
+/// The layout one depthwise plane is computed in: the zero-padded input plane
+/// [Hp = ph + H + pb, Wp = pw + W + pr] split into sh·sw phases, phase (a, b)
+/// holding padded rows a, a + sh, … and columns b, b + sw, … as an [hq, wq] plane.
+/// Tap (i, j) of output (oh, ow) reads padded (oh·sh + i·dh, ow·sw + j·dw): phase
+/// ((i·dh) mod sh, (j·dw) mod sw) at (oh + ⌊i·dh/sh⌋, ow + ⌊j·dw/sw⌋). So with
+/// outputs kept in rows of wq (the last wq − wo of each row are scratch), each tap
+/// is one contiguous multiply-add of (ho − 1)·wq + wo values, whatever the stride.
+#[derive(Clone, Copy)]
+struct DepthwisePlan {
+    g: Conv2dGeom,
+    hq: usize,
+    wq: usize,
+    lo: f32,
+    hi: f32,
+}
+
+impl DepthwisePlan {
+    fn new(g: &Conv2dGeom, act: Option<ConvActivation>) -> DepthwisePlan {
+        let (lo, hi) = act.map_or((f32::NEG_INFINITY, f32::INFINITY), |a| a.bounds());
+        DepthwisePlan {
+            g: *g,
+            hq: (g.ph + g.h + g.pb).div_ceil(g.sh),
+            wq: (g.pw + g.w + g.pr).div_ceil(g.sw),
+            lo,
+            hi,
+        }
+    }
+
+    /// Floats of the phase planes.
+    fn phases(&self) -> usize {
+        self.g.sh * self.g.sw * self.hq * self.wq
+    }
+
+    /// Floats of the accumulator: (ho − 1)·wq + wo.
+    fn span(&self) -> usize {
+        (self.g.ho - 1) * self.wq + self.g.wo
+    }
+}
+
+/// One output plane of a depthwise convolution (see `DepthwisePlan`). `phases`
+/// must hold zeros wherever no input pixel lands (it is only ever written there).
+#[inline(always)]
+fn depthwise_plane_body(
+    x: &[f32],
+    taps: &[f32],
+    bias: f32,
+    p: &DepthwisePlan,
+    phases: &mut [f32],
+    acc: &mut [f32],
+    out: &mut [f32],
+) {
+    let (g, hq, wq) = (&p.g, p.hq, p.wq);
+    for (ih, row) in x.chunks_exact(g.w).enumerate() {
+        let pr = ih + g.ph;
+        let plane = (pr % g.sh) * g.sw;
+        let line = (pr / g.sh) * wq;
+        if g.sw == 1 {
+            let at = plane * hq * wq + line + g.pw;
+            phases[at..at + g.w].copy_from_slice(row);
+        } else {
+            for (iw, &v) in row.iter().enumerate() {
+                let pc = iw + g.pw;
+                phases[(plane + pc % g.sw) * hq * wq + line + pc / g.sw] = v;
+            }
+        }
+    }
+    let span = p.span();
+    let acc = &mut acc[..span];
+    acc.fill(bias);
+    for i in 0..g.kh {
+        let (a, di) = ((i * g.dh) % g.sh, (i * g.dh) / g.sh);
+        for j in 0..g.kw {
+            let (b, dj) = ((j * g.dw) % g.sw, (j * g.dw) / g.sw);
+            let t = taps[i * g.kw + j];
+            let at = (a * g.sw + b) * hq * wq + di * wq + dj;
+            acc.iter_mut()
+                .zip(&phases[at..at + span])
+                .for_each(|(o, &v)| *o += t * v);
+        }
+    }
+    for (oh, dst) in out.chunks_exact_mut(g.wo).enumerate() {
+        let src = &acc[oh * wq..oh * wq + g.wo];
+        dst.iter_mut()
+            .zip(src)
+            .for_each(|(d, &v)| *d = ConvActivation::apply(p.lo, p.hi, v));
+    }
+}
+
+super::multiversion!(depthwise_plane, depthwise_plane_body, (x: &[f32], taps: &[f32], bias: f32, p: &DepthwisePlan, phases: &mut [f32], acc: &mut [f32], out: &mut [f32]));
+
+/// out [N,C,Ho,Wo] of a depthwise convolution (groups = C = O), + bias, then `act`
+/// (clamping to ±∞ when there is none): planes in parallel, each as `DepthwisePlan`.
+pub fn depthwise_forward(
+    x: &[f32],
+    w: &[f32],
+    bias: Option<&[f32]>,
+    g: &Conv2dGeom,
+    act: Option<ConvActivation>,
+) -> Result<Vec<f32>> {
+    let (howo, hw, kk) = (g.ho * g.wo, g.h * g.w, g.kh * g.kw);
+    let planes = g.n * g.c;
+    let mut out = zeroed("conv2d", planes * howo)?;
+    if planes == 0 || howo == 0 {
+        return Ok(out);
+    }
+    let p = DepthwisePlan::new(g, act);
+    let per = DEPTHWISE_TASK
+        .div_ceil(howo * kk)
+        .clamp(1, planes.div_ceil(super::threads()));
+    super::parallel::for_each_chunk_mut(&mut out, per * howo, |t, chunk| {
+        let mut phases = vec![0f32; p.phases()];
+        let mut acc = vec![0f32; p.span()];
+        for (k, dst) in chunk.chunks_exact_mut(howo).enumerate() {
+            let plane = t * per + k;
+            let c = plane % g.c;
+            let b = bias.map_or(0.0, |b| b[c]);
+            let src = &x[plane * hw..(plane + 1) * hw];
+            depthwise_plane(
+                src,
+                &w[c * kk..(c + 1) * kk],
+                b,
+                &p,
+                &mut phases,
+                &mut acc,
+                dst,
+            );
+        }
+    });
+    Ok(out)
+}
+
+/// out [N,O,Ho,Wo] = conv2d(x [N,C,H,W], w [O,C/groups,kh,kw]) + bias, then `act`.
+pub fn forward(
+    x: &[f32],
+    w: &[f32],
+    bias: Option<&[f32]>,
+    g: &Conv2dGeom,
+    act: Option<ConvActivation>,
+) -> Result<Vec<f32>> {
+    if is_depthwise(g) {
+        return depthwise_forward(x, w, bias, g, act);
+    }
     let p = Plan::new(g);
     let (taps, blocks, threads) = (&p.taps, p.blocks, p.threads);
     let (k, og, howo, per_out) = (p.k, p.og, p.howo, p.per_out);
@@ -443,9 +597,17 @@ pub fn forward(x: &[f32], w: &[f32], bias: Option<&[f32]>, g: &Conv2dGeom) -> Re
             if len > 1 {
                 unpack(res, out_b, g.o, howo, len);
             }
-            if let Some(bias) = bias {
-                for (plane, &bo) in out_b.chunks_exact_mut(howo).zip(bias.iter().cycle()) {
-                    plane.iter_mut().for_each(|v| *v += bo);
+            if bias.is_some() || act.is_some() {
+                let (lo, hi) = act.map_or((f32::NEG_INFINITY, f32::INFINITY), |a| a.bounds());
+                for (plane, oc) in out_b.chunks_exact_mut(howo).zip((0..g.o).cycle()) {
+                    let bo = bias.map_or(0.0, |b| b[oc]);
+                    if act.is_some() {
+                        plane
+                            .iter_mut()
+                            .for_each(|v| *v = ConvActivation::apply(lo, hi, *v + bo));
+                    } else {
+                        plane.iter_mut().for_each(|v| *v += bo);
+                    }
                 }
             }
         },
@@ -556,11 +718,12 @@ impl ConvBackend for Cpu {
         weight: &Tensor,
         bias: Option<&Tensor>,
         g: &Conv2dGeom,
+        act: Option<ConvActivation>,
     ) -> Result<Tensor> {
         let op = "conv2d";
         let (xv, wv) = (x.cpu_f32_data(op, "x")?, weight.cpu_f32_data(op, "weight")?);
         let bv = bias.map(|b| b.cpu_f32_data(op, "bias")).transpose()?;
-        Ok(Tensor::cpu_f32(forward(xv, wv, bv, g)?, g.out_shape()))
+        Ok(Tensor::cpu_f32(forward(xv, wv, bv, g, act)?, g.out_shape()))
     }
 
     fn conv2d_backward_input(
@@ -607,12 +770,7 @@ mod tests {
         d: usize,
         groups: usize,
     ) -> Conv2dGeom {
-        let params = Conv2dParams {
-            stride: (s, s + 1),
-            padding: (p, p),
-            dilation: (d, d),
-            groups,
-        };
+        let params = Conv2dParams::symmetric((s, s + 1), (p, p), (d, d), groups);
         Conv2dGeom::new("test", &x, &w, params).unwrap()
     }
 
@@ -633,6 +791,83 @@ mod tests {
             let lhs: f64 = col.iter().zip(&c).map(|(a, b)| (a * b) as f64).sum();
             let rhs: f64 = x.iter().zip(&dx).map(|(a, b)| (a * b) as f64).sum();
             assert_eq!(lhs, rhs, "stride {s} padding {p} dilation {d}");
+        }
+    }
+
+    /// x shape, kernel, stride, padding (top, bottom, left, right), dilation.
+    type DepthwiseCase = (
+        [usize; 4],
+        usize,
+        (usize, usize),
+        (usize, usize, usize, usize),
+        usize,
+    );
+
+    /// The depthwise kernel equals the definition (float64 sums) on strides 1–3,
+    /// dilation, asymmetric padding and maps narrower than the kernel's reach.
+    #[test]
+    fn depthwise_equals_the_definition() {
+        let cases: [DepthwiseCase; 6] = [
+            ([2, 3, 7, 9], 3, (1, 1), (1, 1, 1, 1), 1),
+            ([1, 4, 8, 10], 3, (2, 2), (0, 1, 0, 1), 1),
+            ([2, 2, 12, 11], 5, (2, 2), (1, 2, 1, 2), 1),
+            ([1, 3, 9, 9], 3, (3, 2), (2, 0, 1, 3), 2),
+            ([3, 5, 4, 4], 5, (1, 1), (2, 2, 2, 2), 1),
+            ([1, 2, 1, 1], 3, (2, 2), (1, 1, 1, 1), 1),
+        ];
+        for (x_shape, k, stride, (pt, pb, pl, pr), d) in cases {
+            let c = x_shape[1];
+            let params = Conv2dParams {
+                stride,
+                padding: (pt, pl),
+                padding_end: (pb, pr),
+                dilation: (d, d),
+                groups: c,
+            };
+            let g = Conv2dGeom::new("test", &x_shape, &[c, 1, k, k], params).unwrap();
+            assert!(is_depthwise(&g));
+            let x: Vec<f32> = (0..x_shape.iter().product::<usize>())
+                .map(|i| ((i * 37) % 23) as f32 / 7.0 - 1.5)
+                .collect();
+            let w: Vec<f32> = (0..c * k * k)
+                .map(|i| ((i * 11) % 13) as f32 / 5.0 - 1.2)
+                .collect();
+            let b: Vec<f32> = (0..c).map(|i| i as f32 * 0.25 - 0.5).collect();
+            let act = Some(ConvActivation::Relu6);
+            let got = depthwise_forward(&x, &w, Some(&b), &g, act);
+            let mut at = 0;
+            for n in 0..g.n {
+                for ch in 0..c {
+                    for oh in 0..g.ho {
+                        for ow in 0..g.wo {
+                            let mut sum = b[ch] as f64;
+                            for i in 0..k {
+                                for j in 0..k {
+                                    let ih = (oh * g.sh + i * d) as isize - pt as isize;
+                                    let iw = (ow * g.sw + j * d) as isize - pl as isize;
+                                    if ih >= 0
+                                        && iw >= 0
+                                        && (ih as usize) < g.h
+                                        && (iw as usize) < g.w
+                                    {
+                                        let xv = x[((n * c + ch) * g.h + ih as usize) * g.w
+                                            + iw as usize];
+                                        sum += xv as f64 * w[(ch * k + i) * k + j] as f64;
+                                    }
+                                }
+                            }
+                            let want = sum.clamp(0.0, 6.0);
+                            assert!(
+                                (got[at] as f64 - want).abs() < 1e-5,
+                                "{x_shape:?} k {k} s {stride:?} at {at}: {} vs {want}",
+                                got[at]
+                            );
+                            at += 1;
+                        }
+                    }
+                }
+            }
+            assert_eq!(at, got.len());
         }
     }
 

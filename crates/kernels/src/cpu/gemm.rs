@@ -7,9 +7,10 @@
 //! AVX-512 kernel is the fastest when op(B) = B (e.g. 64×512·512×1024: 215 vs 170
 //! GFLOP/s for AVX2), but when op(B) = Bᵀ it packs that operand on one thread up
 //! front and falls to 60 GFLOP/s on the LSTM shapes (AVX2: 175). So: AVX-512 when
-//! B is not transposed, AVX2+FMA when it is (see `plan`); both are detected at run
-//! time, and a machine with neither gets the crate's own dispatch. The numbers come
-//! from `examples/gemm_bench.rs`, run beside numpy (`bench/numpy_gemm.py`).
+//! B is not transposed, AVX2+FMA when it is (see `plan`). The path (`cpu::path`:
+//! the best the CPU has, or `FOVEATE_CPU`) bounds the choice: the avx2 path runs
+//! only the AVX2+FMA kernel, neon the NEON one, scalar the portable one. The numbers
+//! come from `examples/gemm_bench.rs`, run beside numpy (`bench/numpy_gemm.py`).
 //!
 //! The kernels prefer column-major operands, so a row-major C = op(A)·op(B) is
 //! usually computed as the column-major Cᵀ = op(B)ᵀ·op(A)ᵀ; a transpose is only a
@@ -320,56 +321,48 @@ struct Plan {
 /// aliases in the caches (64×1024·512: 127 vs 207 GFLOP/s on two threads), and
 /// any n below 8·m (DRAW's 64×1024·(1024×264): 459 vs 258 µs).
 fn plan(ta: bool, tb: bool, m: usize, n: usize, k: usize) -> Plan {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::sync::OnceLock;
-        static ISA: OnceLock<(bool, bool)> = OnceLock::new();
-        let (avx512, fma) = *ISA.get_or_init(|| {
-            let v4 = gemm_common::simd::V4::try_new().is_some();
-            (v4, gemm_common::simd::V3::try_new().is_some())
-        });
-        if avx512 && !ta && m <= 64 && n >= 8 * m && k >= 512 && !n.is_multiple_of(128) {
-            return Plan {
-                kernel: x86::avx512,
-                via_ct: false,
-            };
-        }
-        if avx512 && !tb {
-            return Plan {
-                kernel: x86::avx512,
-                via_ct: true,
-            };
-        }
-        if fma {
-            let via_ct = !(ta && tb && m.max(n) <= 512);
-            return Plan {
-                kernel: x86::fma,
-                via_ct,
-            };
-        }
-    }
+    use super::path::Path;
     let _ = (ta, tb, m, n, k);
-    Plan {
-        kernel: generic,
-        via_ct: true,
+    match super::path::active() {
+        #[cfg(target_arch = "x86_64")]
+        Path::Avx512 if !ta && m <= 64 && n >= 8 * m && k >= 512 && !n.is_multiple_of(128) => {
+            Plan {
+                kernel: isa::avx512,
+                via_ct: false,
+            }
+        }
+        #[cfg(target_arch = "x86_64")]
+        Path::Avx512 if !tb => Plan {
+            kernel: isa::avx512,
+            via_ct: true,
+        },
+        #[cfg(target_arch = "x86_64")]
+        Path::Avx512 | Path::Avx2 => Plan {
+            kernel: isa::fma,
+            via_ct: !(ta && tb && m.max(n) <= 512),
+        },
+        #[cfg(target_arch = "aarch64")]
+        Path::Neon => Plan {
+            kernel: isa::neon,
+            via_ct: true,
+        },
+        _ => Plan {
+            kernel: isa::scalar,
+            via_ct: true,
+        },
     }
 }
 
-/// The `gemm` crate's own dispatch (scalar, NEON, ... on other machines).
-unsafe fn generic(c: &Call) {
-    let ((m, n, k), (dst, d_rs, d_cs), (lhs, l_rs, l_cs), (rhs, r_rs, r_cs)) =
-        (c.dims, c.dst, c.lhs, c.rhs);
-    #[rustfmt::skip]
-    gemm::gemm(m, n, k, dst, d_cs, d_rs, false, lhs, l_cs, l_rs, rhs, r_cs, r_rs,
-        0.0, 1.0, false, false, false, c.par);
-}
-
-#[cfg(target_arch = "x86_64")]
-mod x86 {
+/// Each instruction set's blocked GEMM from gemm-f32, callable by name. All take
+/// their blocking (kc, mc, nc) from the cache sizes gemm-common reads from the CPU
+/// at run time (`path::caches`), and their register tiles are each set's own:
+/// AVX2+FMA 16×6 (12 ymm accumulators + 2 loads of A + 1 broadcast of B = 15 of
+/// the 16 registers, BLIS's Haswell shape), AVX-512 64×6 (24 + 4 + 1 of the 32
+/// zmm), NEON 16×4 (16 + 4 + 1 of the 32 q registers), scalar 2×4.
+mod isa {
     use super::Call;
 
-    /// One instruction set's blocked GEMM, instantiated as gemm-f32 does inside
-    /// `gemm_common::__inject_mod!`, but callable by name.
+    /// One kernel, instantiated as gemm-f32 does inside `gemm_common::__inject_mod!`.
     macro_rules! isa_gemm {
         ($name:ident, $ukr:ident, $simd:ident, $lanes:expr) => {
             pub unsafe fn $name(c: &Call) {
@@ -377,7 +370,7 @@ mod x86 {
                 use gemm_f32::microkernel::$ukr::f32::{H_M, H_N, H_UKR, MR_DIV_N, NR, UKR};
                 let ((m, n, k), (dst, d_rs, d_cs)) = (c.dims, c.dst);
                 let ((lhs, l_rs, l_cs), (rhs, r_rs, r_cs)) = (c.lhs, c.rhs);
-                // Only reached after `plan` or the tests found the instructions.
+                // Only reached after `path` or the tests found the instructions.
                 let simd = <$simd as MixedSimd<f32, f32, f32, f32>>::try_new().unwrap();
                 #[rustfmt::skip]
                 gemm_common::gemm::gemm_basic_generic::<_, f32, $lanes, { MR_DIV_N * $lanes }, NR, MR_DIV_N, H_M, H_N>(
@@ -387,8 +380,14 @@ mod x86 {
             }
         };
     }
+    #[cfg(target_arch = "x86_64")]
     isa_gemm!(avx512, avx512f, V4, 16);
+    #[cfg(target_arch = "x86_64")]
     isa_gemm!(fma, fma, V3, 8);
+    // gemm-f32's NEON kernel carries its own target_feature; the Simd type is a tag.
+    #[cfg(target_arch = "aarch64")]
+    isa_gemm!(neon, neon, Scalar, 4);
+    isa_gemm!(scalar, scalar, Scalar, 1);
 }
 
 #[cfg(test)]
@@ -397,17 +396,44 @@ mod tests {
 
     /// Every kernel this machine can run, so each is tested whatever `plan` prefers.
     fn kernels() -> Vec<(&'static str, Kernel)> {
-        let mut out: Vec<(&'static str, Kernel)> = vec![("generic", generic)];
+        let mut out: Vec<(&'static str, Kernel)> = vec![("scalar", isa::scalar)];
         #[cfg(target_arch = "x86_64")]
         {
             if gemm_common::simd::V3::try_new().is_some() {
-                out.push(("fma", x86::fma));
+                out.push(("fma", isa::fma));
             }
             if gemm_common::simd::V4::try_new().is_some() {
-                out.push(("avx512", x86::avx512));
+                out.push(("avx512", isa::avx512));
             }
         }
+        #[cfg(target_arch = "aarch64")]
+        if std::arch::is_aarch64_feature_detected!("neon") {
+            out.push(("neon", isa::neon));
+        }
         out
+    }
+
+    /// The register tiles the `isa` comment states: each fits its register file, so
+    /// the AVX2 plan is not the AVX-512 one narrowed (a version bump would show here).
+    #[test]
+    fn register_tiles_fit_their_register_files() {
+        // Accumulators (rows of vectors × columns) + A loads + one B broadcast.
+        let fits = |mr_div_n: usize, nr: usize, regs: usize| mr_div_n * nr + mr_div_n < regs;
+        #[cfg(target_arch = "x86_64")]
+        {
+            use gemm_f32::microkernel::{avx512f::f32 as z, fma::f32 as y};
+            assert_eq!((y::MR_DIV_N * 8, y::NR), (16, 6));
+            assert!(fits(y::MR_DIV_N, y::NR, 16));
+            assert_eq!((z::MR_DIV_N * 16, z::NR), (64, 6));
+            assert!(fits(z::MR_DIV_N, z::NR, 32));
+        }
+        #[cfg(target_arch = "aarch64")]
+        {
+            use gemm_f32::microkernel::neon::f32 as q;
+            assert_eq!((q::MR_DIV_N * 4, q::NR), (16, 4));
+            assert!(fits(q::MR_DIV_N, q::NR, 32));
+        }
+        let _ = fits;
     }
 
     /// Deterministic values in [-1, 1) that differ between a, b and positions.

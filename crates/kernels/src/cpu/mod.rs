@@ -3,9 +3,10 @@
 //! They assume validated arguments: the checks live in `ops/`, the only caller.
 
 /// `$name(args)` runs `$row(args)` compiled for AVX-512 (32 vector registers:
-/// the gate polynomials stop spilling) or AVX2+FMA when the CPU has them, else the
-/// baseline build: rustc targets plain x86-64, so hot loops written for
-/// autovectorisation are compiled thrice and chosen at run time.
+/// the gate polynomials stop spilling) or AVX2+FMA when that is the path taken
+/// (`path::active`: the best the CPU has, or `FOVEATE_CPU`), else the baseline
+/// build: rustc targets plain x86-64, so hot loops written for autovectorisation
+/// are compiled thrice and chosen at run time.
 macro_rules! multiversion {
     ($vis:vis $name:ident, $row:ident, ($($arg:ident: $ty:ty),*) $(-> $ret:ty)?) => {
         $crate::cpu::multiversion!($vis $name<>, $row, ($($arg: $ty),*) $(-> $ret)?);
@@ -23,14 +24,12 @@ macro_rules! multiversion {
                 unsafe fn avx2<$($g: $bound),*>($($arg: $ty),*) $(-> $ret)? {
                     $row($($arg),*)
                 }
-                use std::arch::is_x86_feature_detected as has;
-                if has!("avx512f") && has!("avx512vl") {
-                    // SAFETY: the CPU supports the features the function was compiled for.
-                    return unsafe { avx512($($arg),*) };
-                }
-                if has!("avx2") && has!("fma") {
+                match $crate::cpu::path::active() {
+                    // SAFETY: `active` only returns a path whose features the CPU has.
+                    $crate::cpu::path::Path::Avx512 => return unsafe { avx512($($arg),*) },
                     // SAFETY: as above.
-                    return unsafe { avx2($($arg),*) };
+                    $crate::cpu::path::Path::Avx2 => return unsafe { avx2($($arg),*) },
+                    _ => {}
                 }
             }
             $row($($arg),*)
@@ -50,10 +49,12 @@ pub mod lstm;
 pub mod matmul;
 pub mod optim;
 pub mod parallel;
+pub mod path;
 pub mod pool;
 pub mod reduce;
 pub mod rng;
 pub mod scatter;
+pub mod soft_attend;
 pub mod softmax;
 pub mod transfer;
 pub mod unary;

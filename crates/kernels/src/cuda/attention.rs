@@ -1,4 +1,5 @@
-//! DRAW's attention filterbank on the GPU (kernels/attention.cu).
+//! DRAW's attention filterbank on the GPU (kernels/attention.cu); soft attention's
+//! kernels are launched from `soft_attend.rs`.
 
 use cudarc::driver::{CudaSlice, PushKernelArg};
 
@@ -6,7 +7,8 @@ use super::context::{driver_error, gpu, launch_1d};
 use super::elementwise::{alloc, f32_slice};
 use super::Cuda;
 use crate::backend::AttentionBackend;
-use crate::desc::attention::Geometry;
+use crate::backend::{SoftAttend, SoftAttendSaved};
+use crate::desc::attention::{Geometry, SoftDims};
 use crate::{Result, Storage, Tensor};
 
 fn filterbank(params: &Tensor, geo: &Geometry) -> Result<(Tensor, Tensor, Tensor)> {
@@ -112,5 +114,24 @@ impl AttentionBackend for Cuda {
         geo: &Geometry,
     ) -> Result<Tensor> {
         filterbank_backward(params, dfx, dfy, dgamma, geo)
+    }
+
+    fn soft_attend(
+        &self,
+        x: &SoftAttend,
+        dims: SoftDims,
+    ) -> Result<(Tensor, Tensor, Option<Tensor>)> {
+        super::soft_attend::soft_attend(x, dims)
+    }
+
+    fn soft_attend_backward(
+        &self,
+        saved: &SoftAttendSaved,
+        dcontext: Option<&Tensor>,
+        dalpha: Option<&Tensor>,
+        dims: SoftDims,
+        need: [bool; 5],
+    ) -> Result<[Option<Tensor>; 5]> {
+        super::soft_attend::soft_attend_backward(saved, dcontext, dalpha, dims, need)
     }
 }

@@ -11,7 +11,7 @@ use super::context::{driver_error, gpu, launch_1d, Gpu};
 use super::elementwise::{alloc, f32_slice};
 use super::Cuda;
 use crate::backend::{ConvBackend, ReduceBackend};
-use crate::desc::conv::Conv2dGeom;
+use crate::desc::conv::{Conv2dGeom, ConvActivation};
 use crate::desc::reduce::ReduceOp;
 use crate::{Result, Storage, Tensor};
 
@@ -161,7 +161,13 @@ fn im2col(
     Ok(())
 }
 
-fn forward(x: &Tensor, w: &Tensor, bias: Option<&Tensor>, g: &Conv2dGeom) -> Result<Tensor> {
+fn forward(
+    x: &Tensor,
+    w: &Tensor,
+    bias: Option<&Tensor>,
+    g: &Conv2dGeom,
+    act: Option<ConvActivation>,
+) -> Result<Tensor> {
     let op = "conv2d";
     let gpu = gpu(op)?;
     let (xs, ws) = (f32_slice(op, x)?, f32_slice(op, w)?);
@@ -226,6 +232,19 @@ fn forward(x: &Tensor, w: &Tensor, bias: Option<&Tensor>, g: &Conv2dGeom) -> Res
             &total,
             &o64,
             &hw64
+        );
+    }
+    if let Some(act) = act {
+        let ((lo, hi), total) = (act.bounds(), (g.n * g.o * howo) as u64);
+        launch!(
+            op,
+            gpu,
+            "cclamp_f32",
+            g.n * g.o * howo,
+            &mut out,
+            &total,
+            &lo,
+            &hi
         );
     }
     Ok(Tensor::cuda(Storage::CudaF32(out), g.out_shape()))
@@ -360,8 +379,9 @@ impl ConvBackend for Cuda {
         weight: &Tensor,
         bias: Option<&Tensor>,
         geo: &Conv2dGeom,
+        act: Option<ConvActivation>,
     ) -> Result<Tensor> {
-        forward(x, weight, bias, geo)
+        forward(x, weight, bias, geo, act)
     }
 
     fn conv2d_backward_input(

@@ -29,6 +29,7 @@ pub const MODULES: &[&str] = &[
     "lstm",
     "losses",
     "attention",
+    "soft_attend",
 ];
 
 fn unary_source() -> String {
@@ -74,6 +75,7 @@ pub fn source(module: &str) -> Option<String> {
         "pool" => include_str!("kernels/pool.cu").to_string(),
         "optim" => include_str!("kernels/optim.cu").to_string(),
         "attention" => include_str!("kernels/attention.cu").to_string(),
+        "soft_attend" => include_str!("kernels/soft_attend.cu").to_string(),
         _ => return None,
     };
     Some(format!("{COMMON}\n{body}"))

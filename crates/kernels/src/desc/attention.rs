@@ -9,3 +9,14 @@ pub struct Geometry {
     pub width: usize,
     pub height: usize,
 }
+
+/// The sizes of one soft-attention call (Show, Attend and Tell): `batch` images
+/// (B), `locations` annotation vectors each (L), `units` in the attention MLP
+/// (A) and `channels` per annotation (D).
+#[derive(Clone, Copy, Debug)]
+pub struct SoftDims {
+    pub batch: usize,
+    pub locations: usize,
+    pub units: usize,
+    pub channels: usize,
+}

@@ -1,18 +1,71 @@
 //! conv2d's parameters and its geometry, every size checked once.
 //!
 //! x [N,C,H,W] ⊛ weight [O,C/groups,kh,kw] → [N,O,Ho,Wo], where
-//! Ho = ⌊(H + 2·ph − dh·(kh−1) − 1) / sh⌋ + 1 (likewise Wo).
+//! Ho = ⌊(H + ph + pb − dh·(kh−1) − 1) / sh⌋ + 1 (likewise Wo), with ph rows of
+//! zeros above the input and pb below (pb = ph unless asked otherwise: TensorFlow's
+//! "SAME" padding puts the odd row at the bottom), pw left and pr right.
 
 use crate::error::fmt_shape;
 use crate::{bail, Result};
 
 /// Stride, padding and dilation as (height, width), and the group count.
+/// `padding` is (top, left); `padding_end` (bottom, right) is the same unless
+/// the padding is asymmetric.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Conv2dParams {
     pub stride: (usize, usize),
     pub padding: (usize, usize),
+    pub padding_end: (usize, usize),
     pub dilation: (usize, usize),
     pub groups: usize,
+}
+
+impl Conv2dParams {
+    /// The same padding on both sides of each axis.
+    pub fn symmetric(
+        stride: (usize, usize),
+        padding: (usize, usize),
+        dilation: (usize, usize),
+        groups: usize,
+    ) -> Conv2dParams {
+        Conv2dParams {
+            stride,
+            padding,
+            padding_end: padding,
+            dilation,
+            groups,
+        }
+    }
+}
+
+/// An activation conv2d applies to its output in the pass that adds the bias:
+/// max(y, 0) or min(max(y, 0), 6) (NaN passes, as the relu and clamp ops).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConvActivation {
+    Relu,
+    Relu6,
+}
+
+impl ConvActivation {
+    /// The clamp's bounds (lo, hi).
+    pub fn bounds(self) -> (f32, f32) {
+        match self {
+            ConvActivation::Relu => (0.0, f32::INFINITY),
+            ConvActivation::Relu6 => (0.0, 6.0),
+        }
+    }
+
+    /// y clamped to the bounds; NaN stays NaN.
+    #[inline(always)]
+    pub fn apply(lo: f32, hi: f32, y: f32) -> f32 {
+        if y < lo {
+            lo
+        } else if y > hi {
+            hi
+        } else {
+            y
+        }
+    }
 }
 
 /// Every size a conv2d kernel needs, checked once in `Conv2dGeom::new`.
@@ -29,8 +82,12 @@ pub struct Conv2dGeom {
     pub wo: usize,
     pub sh: usize,
     pub sw: usize,
+    /// Padding above and to the left (the kernels' offsets).
     pub ph: usize,
     pub pw: usize,
+    /// Padding below and to the right (only the output size depends on it).
+    pub pb: usize,
+    pub pr: usize,
     pub dh: usize,
     pub dw: usize,
     pub groups: usize,
@@ -81,14 +138,14 @@ impl Conv2dGeom {
             bail!(op, "weight {} has an empty kernel", fmt_shape(weight));
         }
         let (ph, pw) = p.padding;
+        let (pb, pr) = p.padding_end;
         let (ekh, ekw) = (dh * (kh - 1) + 1, dw * (kw - 1) + 1);
-        if ekh > h + 2 * ph || ekw > w + 2 * pw {
+        let (hp, wp) = (h + ph + pb, w + pw + pr);
+        if ekh > hp || ekw > wp {
             bail!(
                 op,
-                "kernel larger than the padded input, kernel {ekh}x{ekw} (dilation [{dh},{dw}]) vs x {} padded to {}x{}",
+                "kernel larger than the padded input, kernel {ekh}x{ekw} (dilation [{dh},{dw}]) vs x {} padded to {hp}x{wp}",
                 fmt_shape(x),
-                h + 2 * ph,
-                w + 2 * pw
             );
         }
         Ok(Conv2dGeom {
@@ -99,12 +156,14 @@ impl Conv2dGeom {
             o,
             kh,
             kw,
-            ho: (h + 2 * ph - ekh) / sh + 1,
-            wo: (w + 2 * pw - ekw) / sw + 1,
+            ho: (hp - ekh) / sh + 1,
+            wo: (wp - ekw) / sw + 1,
             sh,
             sw,
             ph,
             pw,
+            pb,
+            pr,
             dh,
             dw,
             groups,
@@ -130,6 +189,7 @@ impl Conv2dGeom {
 
     /// Whether im2col is the identity (1×1 kernel, stride 1, no padding).
     pub fn is_pointwise(&self) -> bool {
-        self.kh == 1 && self.kw == 1 && self.sh == 1 && self.sw == 1 && self.ph == 0 && self.pw == 0
+        let unpadded = self.ph == 0 && self.pw == 0 && self.pb == 0 && self.pr == 0;
+        self.kh == 1 && self.kw == 1 && self.sh == 1 && self.sw == 1 && unpadded
     }
 }

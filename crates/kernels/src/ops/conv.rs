@@ -7,16 +7,17 @@
 
 use super::check::{self, same_device as check_device, shape as check_shape};
 use super::dispatch::backend;
-pub use crate::desc::conv::{Conv2dGeom, Conv2dParams};
+pub use crate::desc::conv::{Conv2dGeom, Conv2dParams, ConvActivation};
 use crate::error::fmt_shape;
 use crate::{bail, Result, Tensor};
 
-/// conv2d(x, weight) + bias (bias [O], optional).
+/// conv2d(x, weight) + bias (bias [O], optional), then `act` in the same pass.
 pub fn conv2d(
     x: &Tensor,
     weight: &Tensor,
     bias: Option<&Tensor>,
     p: Conv2dParams,
+    act: Option<ConvActivation>,
 ) -> Result<Tensor> {
     let op = "conv2d";
     let g = Conv2dGeom::new(op, x.shape(), weight.shape(), p)?;
@@ -39,7 +40,7 @@ pub fn conv2d(
     crate::memory::check_alloc(op, &g.out_shape(), 4)?;
     // The im2col scratch of one sample, [C·kh·kw, Ho·Wo], must fit as well.
     crate::memory::check_alloc(op, &[g.col_rows(), g.ho, g.wo], 4)?;
-    backend(op, x.device())?.conv2d(x, weight, bias, &g)
+    backend(op, x.device())?.conv2d(x, weight, bias, &g, act)
 }
 
 /// The gradient of conv2d with respect to x: grad [N,O,Ho,Wo], weight → [N,C,H,W]

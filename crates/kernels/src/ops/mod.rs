@@ -16,6 +16,7 @@ pub mod pool;
 pub mod random;
 pub mod reduce;
 pub mod scatter;
+pub mod soft_attend;
 pub mod softmax;
 pub mod transfer;
 pub mod unary;

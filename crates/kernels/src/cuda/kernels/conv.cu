@@ -46,6 +46,14 @@ extern "C" __global__ void ccol2im_f32(const float* col, float* dx, fv_size coun
     }
 }
 
+// out = min(max(out, lo), hi) (conv2d's fused activation; NaN passes).
+extern "C" __global__ void cclamp_f32(float* out, fv_size total, float lo, float hi) {
+    FV_GRID_STRIDE(t, total) {
+        float v = out[t];
+        out[t] = v < lo ? lo : (v > hi ? hi : v);
+    }
+}
+
 // out [n, o, hw] += bias[o].
 extern "C" __global__ void cbias_f32(float* out, const float* bias, fv_size total, fv_size o, fv_size hw) {
     FV_GRID_STRIDE(t, total) { out[t] += bias[(t / hw) % o]; }

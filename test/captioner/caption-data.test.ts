@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { FeatureCache } from '../../src/data/captions/feature-cache.js';
+import { type CaptionDataset } from '../../src/data/captions/dataset.js';
+import { cachedCaptionBatches, objectWords } from '../../src/train/caption-data.js';
+
+/** A dataset whose epoch e yields 3 batches naming e in their tokens. */
+const fake = {
+  name: 'fake',
+  *batches(o: { seed: number }) {
+    for (let k = 0; k < 3; k++) yield { images: Int32Array.from([k, 0]), references: new Int32Array(2), tokens: Int32Array.from([1, 10 + o.seed, 2, 1, 20 + k, 2]), shape: [2, 3], lengths: Int32Array.from([3, 3]) };
+  },
+} as unknown as CaptionDataset;
+
+describe('cachedCaptionBatches', () => {
+  it('addresses batches by step: batch s mod E of epoch ⌊s/E⌋, the same on a fresh instance (resume)', () => {
+    const cache = new FeatureCache('x', [2, 1], [1, 1, 2], Float32Array.from([0, 1, 10, 11, 20, 21]));
+    const a = cachedCaptionBatches(fake, cache, { batchSize: 2, seed: 5 });
+    expect(a.perEpoch).toBe(3);
+    const b4 = a.batch(4);
+    expect(Array.from(b4.tokens as Int32Array)).toEqual([1, 16, 2, 1, 21, 2]); // epoch 1 (seed 6), batch 1
+    expect(Array.from(b4.annotations.toFloat32Array())).toEqual([10, 11, 0, 1]);
+    b4.annotations.dispose();
+    const fresh = cachedCaptionBatches(fake, cache, { batchSize: 2, seed: 5 }).batch(4);
+    expect(Array.from(fresh.tokens as Int32Array)).toEqual([1, 16, 2, 1, 21, 2]);
+    fresh.annotations.dispose();
+    expect(() => cache.annotations([3])).toThrow(/image index 3 is outside 0\.\.2/);
+  });
+
+  it("names an object by its name's words, without articles", () => {
+    expect(objectWords('a bunch of grapes')).toEqual(['bunch', 'grapes']);
+    expect(objectWords('Goat')).toEqual(['goat']);
+  });
+});
