@@ -107,7 +107,12 @@ pub fn soft_attend_backward(
         alpha: alpha.get(op)?,
         hidden: hidden.get(op)?,
     };
-    let r = soft_attend::backward(&saved, live(op, d_context.as_ref())?, live(op, d_alpha.as_ref())?, need)
-        .map_err(js_error)?;
+    let r = soft_attend::backward(
+        &saved,
+        live(op, d_context.as_ref())?,
+        live(op, d_alpha.as_ref())?,
+        need,
+    )
+    .map_err(js_error)?;
     Ok(r.into_iter().map(|t| t.map(NewTensor)).collect())
 }

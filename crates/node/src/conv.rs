@@ -187,10 +187,7 @@ pub fn max_pool2d(
     let op = "maxPool2d";
     let p = pool_params(op, &kernel, &stride, &padding, ceil_mode)?;
     let (values, indices) = pool::max_pool2d(x.get(op)?, p).map_err(js_error)?;
-    Ok(vec![
-        NewTensor(values),
-        NewTensor(indices),
-    ])
+    Ok(vec![NewTensor(values), NewTensor(indices)])
 }
 
 #[napi(catch_unwind, js_name = "maxPool2dBackward")]
