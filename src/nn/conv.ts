@@ -1,6 +1,6 @@
 // Conv2d and the pooling layers, as PyTorch names and initialises them.
 import { checkOptions } from '../options.js';
-import { fail } from '../errors.js';
+import { allocating, fail } from '../errors.js';
 import { type DeviceName } from '../device.js';
 import { avgPool2d, conv2d, maxPool2d } from '../ops/index.js';
 import { type Conv2dPadding } from '../ops/conv.js';
@@ -43,8 +43,9 @@ export class Conv2d extends Module {
     }
     const [kh, kw] = typeof kernelSize === 'number' ? [kernelSize, kernelSize] : kernelSize;
     const fanIn = (inChannels / groups) * kh * kw;
-    this.weight = this.registerParameter('weight', uniformFanIn([outChannels, inChannels / groups, kh, kw], fanIn, options.device));
-    this.bias = options.bias === false ? undefined : this.registerParameter('bias', uniformFanIn([outChannels], fanIn, options.device));
+    const make = (name: string, shape: number[]): Tensor => allocating('Conv2d', name, () => uniformFanIn(shape, fanIn, options.device));
+    this.weight = this.registerParameter('weight', make('weight', [outChannels, inChannels / groups, kh, kw]));
+    this.bias = options.bias === false ? undefined : this.registerParameter('bias', make('bias', [outChannels]));
   }
 
   forward(x: Tensor): Tensor {

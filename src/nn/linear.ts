@@ -1,6 +1,6 @@
 // Linear: y = x Wᵀ + b with weight [out, in] and bias [out], as PyTorch.
 import { checkOptions } from '../options.js';
-import { fail, fmtShape } from '../errors.js';
+import { allocating, fail, fmtShape } from '../errors.js';
 import { type DeviceName } from '../device.js';
 import { add, matmul, reshape } from '../ops/index.js';
 import { type Tensor } from '../tensor.js';
@@ -26,8 +26,9 @@ export class Linear extends Module {
     if (!Number.isInteger(inFeatures) || inFeatures < 1 || !Number.isInteger(outFeatures) || outFeatures < 1) {
       fail('Linear', `in and out features must be positive integers, got ${inFeatures} and ${outFeatures}`);
     }
-    this.weight = this.registerParameter('weight', uniformFanIn([outFeatures, inFeatures], inFeatures, options.device));
-    this.bias = options.bias === false ? undefined : this.registerParameter('bias', uniformFanIn([outFeatures], inFeatures, options.device));
+    const make = (name: string, shape: number[]): Tensor => allocating('Linear', name, () => uniformFanIn(shape, inFeatures, options.device));
+    this.weight = this.registerParameter('weight', make('weight', [outFeatures, inFeatures]));
+    this.bias = options.bias === false ? undefined : this.registerParameter('bias', make('bias', [outFeatures]));
   }
 
   /** x [..., in] → [..., out]. */

@@ -1,7 +1,7 @@
 // LSTMCell with PyTorch's parameters and gate order (i, f, g, o), so its
 // weights load from PyTorch as they are; the pointwise part is one fused kernel.
 import { checkOptions } from '../options.js';
-import { fail, fmtShape } from '../errors.js';
+import { allocating, fail, fmtShape } from '../errors.js';
 import { zeros } from '../creation.js';
 import { type DeviceName } from '../device.js';
 import { lstmCell } from '../ops/index.js';
@@ -28,11 +28,12 @@ export class LSTMCell extends Module {
     }
     const d = options.device;
     // PyTorch: every weight and bias U(−1/√H, 1/√H).
-    this.weightIh = this.registerParameter('weightIh', uniformFanIn([4 * hiddenSize, inputSize], hiddenSize, d));
-    this.weightHh = this.registerParameter('weightHh', uniformFanIn([4 * hiddenSize, hiddenSize], hiddenSize, d));
+    const make = (name: string, shape: number[]): Tensor => this.registerParameter(name, allocating('LSTMCell', name, () => uniformFanIn(shape, hiddenSize, d)));
+    this.weightIh = make('weightIh', [4 * hiddenSize, inputSize]);
+    this.weightHh = make('weightHh', [4 * hiddenSize, hiddenSize]);
     const bias = options.bias ?? true;
-    this.biasIh = bias ? this.registerParameter('biasIh', uniformFanIn([4 * hiddenSize], hiddenSize, d)) : undefined;
-    this.biasHh = bias ? this.registerParameter('biasHh', uniformFanIn([4 * hiddenSize], hiddenSize, d)) : undefined;
+    this.biasIh = bias ? make('biasIh', [4 * hiddenSize]) : undefined;
+    this.biasHh = bias ? make('biasHh', [4 * hiddenSize]) : undefined;
   }
 
   /** Zero state for a batch. */
