@@ -9,6 +9,7 @@ with soft attention, written from the same equations as src/models/captioner/
   [i f g o] = W E y_{t−1} + Z ẑ_t + U h_{t−1} + b           LSTM with the context (nn.LSTMCell)
   p(y_t) ∝ exp(L_o(dropout(E y_{t−1} + L_h dropout(h_t) + L_z ẑ_t)))   deep output, dropout 0.5
   loss = mean_b [ −Σ_t log p(y_t) + λ Σ_i (1 − Σ_t α_ti)² ]  doubly stochastic, λ = 1
+(<pad> targets carry no loss and their steps are left out of Σ_t α_ti, as in foveate)
 y_0 is <start>; the attention size A is D, as the authors (and foveate's default).
 
 Input (stdin JSON): {"batch": 64, "locations": 196, "annotation": 112, "hidden": 512,
@@ -64,7 +65,10 @@ class Captioner(torch.nn.Module):
         pre = emb + self.out_hidden(F.dropout(H, self.dropout, self.training)) + self.out_context(Z)
         logits = self.out_word(F.dropout(pre, self.dropout, self.training))
         nll = F.cross_entropy(logits.reshape(B * T, self.K), tokens.reshape(B * T), reduction="none", ignore_index=PAD).view(B, T).sum(1)
-        reg = ((1 - torch.stack(alphas, 1).sum(1)) ** 2).sum(1)
+        A = torch.stack(alphas, 1)  # [B,T,L]
+        if (tokens == PAD).any():  # <pad> steps count in no Σ_t α_ti (as foveate; the bench has none)
+            A = A * (tokens != PAD).to(A.dtype)[:, :, None]
+        reg = ((1 - A.sum(1)) ** 2).sum(1)
         return (nll + self.lam * reg).mean()
 
 
