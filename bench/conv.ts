@@ -22,13 +22,16 @@ export const CONV_CASES: ConvCase[] = [
   { name: 'BN-Inception 3×3: [32,192,28,28] → 64, padding 1', x: [32, 192, 28, 28], w: [64, 192, 3, 3], stride: 1, padding: 1, dilation: 1, groups: 1 },
 ];
 
+/** The case's conv2d options (the case also carries its name and shapes, which conv2d refuses). */
+const convOptions = (c: ConvCase) => ({ stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups });
+
 /** Inputs for one case: x, weight, bias and the output gradient (seeded normals). */
 function inputs(c: ConvCase): { x: fv.Tensor; w: fv.Tensor; b: fv.Tensor; g: fv.Tensor } {
   fv.seed(1);
   const x = fv.randn(c.x);
   const w = fv.randn(c.w);
   const b = fv.randn([c.w[0]]);
-  const y = fv.noGrad(() => fv.ops.conv2d(x, w, { ...c, bias: b }));
+  const y = fv.noGrad(() => fv.ops.conv2d(x, w, { ...convOptions(c), bias: b }));
   const g = fv.randn([...y.shape]);
   y.dispose();
   for (const t of [x, w, b]) t.requiresGrad = true;
@@ -38,7 +41,7 @@ function inputs(c: ConvCase): { x: fv.Tensor; w: fv.Tensor; b: fv.Tensor; g: fv.
 /** One forward + backward of every input, as a training step does. */
 function step(c: ConvCase, t: ReturnType<typeof inputs>): void {
   fv.tidy(() => {
-    fv.ops.conv2d(t.x, t.w, { ...c, bias: t.b }).backward(t.g);
+    fv.ops.conv2d(t.x, t.w, { ...convOptions(c), bias: t.b }).backward(t.g);
     for (const p of [t.x, t.w, t.b]) {
       p.grad?.dispose();
       p.grad = undefined;
@@ -49,7 +52,7 @@ function step(c: ConvCase, t: ReturnType<typeof inputs>): void {
 /** Best times of the three kernels of a step: forward, grad of x, grad of weight. */
 export function profileConv(c: ConvCase): { forwardMs: number; backwardInputMs: number; backwardWeightMs: number } {
   const t = inputs(c);
-  const opts = { stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups };
+  const opts = convOptions(c);
   const r = fv.noGrad(() => ({
     forwardMs: time(() => fv.ops.conv2d(t.x, t.w, { ...opts, bias: t.b }).dispose()).bestMs,
     backwardInputMs: time(() => fv.ops.conv2dBackwardInput(t.g, t.w, c.x, opts).dispose()).bestMs,

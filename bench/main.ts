@@ -9,6 +9,8 @@ export async function benchMain(argv: string[]): Promise<void> {
   if (!options) return;
   const report = await runBenchmarks({ only: options.only, rounds: options.rounds, progress: (s) => console.error(`bench: ${s}…`) });
   console.log(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
+  for (const e of report.errors) console.error(`foveate bench: section ${e.section} failed: ${e.message}`);
+  if (report.errors.length > 0) process.exitCode = 1;
 }
 
 if (require.main === module) {

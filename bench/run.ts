@@ -14,6 +14,8 @@ export interface BenchReport {
   captions?: { name: string; ms: number }[];
   attention?: { name: string; ms: number }[];
   images?: import('./images.js').ImagesRow[];
+  /** Sections that failed (the others still ran; the program then exits with 1). */
+  errors: { section: string; message: string }[];
 }
 
 export function formatReport(report: BenchReport): string {
@@ -37,6 +39,7 @@ export function formatReport(report: BenchReport): string {
     lines.push('', 'Caption metrics (5,000 candidates × 5 references, ms)', '| metric | ms |', '| --- | ---: |');
     for (const c of report.captions) lines.push(`| ${c.name} | ${c.ms.toFixed(1)} |`);
   }
+  for (const e of report.errors) lines.push('', `section ${e.section} FAILED: ${e.message}`);
   return lines.join('\n');
 }
 
@@ -63,29 +66,29 @@ export async function runBenchmarks(options: { only?: string[]; rounds?: number;
     machine: { threads: fv.native.cpuThreads(), devices: fv.devices().map((d) => d.name), cpu: fv.native.cpuInfo() },
     rounds,
     sections: [],
+    errors: [],
+  };
+  // A failing section is reported and the rest still run (a full bench takes many minutes).
+  const guard = async (section: string, f: () => Promise<void>): Promise<void> => {
+    progress?.(section);
+    try {
+      await f();
+    } catch (e) {
+      report.errors.push({ section, message: e instanceof Error ? e.message : String(e) });
+    }
   };
   let worker: PythonWorker | undefined; // started with the first section that wants it
   try {
     for (const [name, load] of SECTIONS) {
       if (!want(name)) continue;
-      progress?.(name);
-      worker ??= new PythonWorker();
-      report.sections.push(await (await load())({ rounds, worker }));
+      const w = (worker ??= new PythonWorker());
+      await guard(name, async () => void report.sections.push(await (await load())({ rounds, worker: w })));
     }
   } finally {
     worker?.close();
   }
-  if (want('attention')) {
-    progress?.('attention');
-    report.attention = (await import('./attention.js')).benchAttention();
-  }
-  if (want('images')) {
-    progress?.('images');
-    report.images = await (await import('./images.js')).benchImages();
-  }
-  if (want('captions')) {
-    progress?.('captions');
-    report.captions = (await import('./captions.js')).benchCaptions();
-  }
+  if (want('attention')) await guard('attention', async () => void (report.attention = (await import('./attention.js')).benchAttention()));
+  if (want('images')) await guard('images', async () => void (report.images = await (await import('./images.js')).benchImages()));
+  if (want('captions')) await guard('captions', async () => void (report.captions = (await import('./captions.js')).benchCaptions()));
   return report;
 }
