@@ -108,6 +108,16 @@ export const nativeKernels: Kernels = {
     return wrap(native.attentionFilterbankBackward(params.handle(op), maybe(dFx, op), maybe(dFy, op), maybe(dGamma, op), N, A, B));
   },
 
+  attentionFilter: (mode, m, fx, fy, gamma) => {
+    const op = `attention.${mode}`;
+    return wrap(native.attentionFilter(mode, m.handle(op), fx.handle(op), fy.handle(op), gamma.handle(op)));
+  },
+  attentionFilterBackward: (mode, m, fx, fy, gamma, grad, need) => {
+    const op = `attention.${mode}Backward`;
+    const r = native.attentionFilterBackward(mode, m.handle(op), fx.handle(op), fy.handle(op), gamma.handle(op), grad.handle(op), need);
+    return r.map((t) => (t ? wrap(t) : undefined));
+  },
+
   softAttend: (p, keepHidden) => {
     const op = 'softAttend';
     const r = native.softAttend(p.proj.handle(op), p.hProj.handle(op), p.v.handle(op), p.annotations.handle(op), maybe(p.bias, op), maybe(p.mask, op), keepHidden);

@@ -15,8 +15,8 @@ use super::parallel::{for_each_row_mut, for_each_task, Parts};
 use super::Cpu;
 use super::PARALLEL_MIN;
 use crate::backend::AttentionBackend;
-use crate::backend::{SoftAttend, SoftAttendSaved};
-use crate::desc::attention::{Geometry, SoftDims};
+use crate::backend::{Filters, SoftAttend, SoftAttendSaved};
+use crate::desc::attention::{FilterDims, Geometry, SoftDims};
 use crate::{Result, Tensor};
 
 /// The floor on each filter's normaliser Z (PAPERS.md: Z = max(Σ exp(…), 1e-8)),
@@ -286,6 +286,20 @@ impl AttentionBackend for Cpu {
         need: [bool; 5],
     ) -> Result<[Option<Tensor>; 5]> {
         super::soft_attend::soft_attend_backward(saved, dcontext, dalpha, dims, need)
+    }
+
+    fn attention_filter(&self, f: &Filters, dims: FilterDims, out: Vec<usize>) -> Result<Tensor> {
+        super::attention_filter::forward(f, dims, out)
+    }
+
+    fn attention_filter_backward(
+        &self,
+        f: &Filters,
+        grad: &Tensor,
+        dims: FilterDims,
+        need: [bool; 4],
+    ) -> Result<[Option<Tensor>; 4]> {
+        super::attention_filter::backward(f, grad, dims, need)
     }
 }
 

@@ -39,10 +39,12 @@ macro_rules! multiversion {
 pub(crate) use multiversion;
 
 pub mod attention;
+pub mod attention_filter;
 pub mod batchnorm;
 pub mod binary;
 pub mod conv;
 pub mod gemm;
+pub mod gemm_small;
 pub mod layout;
 pub mod losses;
 pub mod lstm;
