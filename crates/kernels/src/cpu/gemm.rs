@@ -18,16 +18,10 @@
 
 use gemm_common::Parallelism;
 
-use super::gemm_small::{small_product, SMALL_MAX_WORK};
-
 /// Below this many multiply-adds per product, `sgemm_batched` gives each thread
 /// whole products rather than splitting every product across the threads.
 /// (Within one product, gemm-common stays on one thread below 48·48·256.)
 const BATCH_SPLIT_MAX_WORK: usize = 1 << 22;
-
-/// Tiny products (`gemm_small`) are handed to threads in groups of at least
-/// this many multiply-adds (~10 µs of work).
-const BATCH_TASK_MIN_WORK: usize = 1 << 16;
 
 /// C = op(A)·op(B), all row-major contiguous. op(A) is m×k: A is stored [m,k], or [k,m] when `trans_a`.
 /// op(B) is k×n: B is stored [k,n], or [n,k] when `trans_b`. `c` (len m*n) is overwritten.
@@ -61,21 +55,8 @@ pub fn sgemm_on(
     trans_b: bool,
     c: &mut [f32],
 ) {
-    if size(m, n).saturating_mul(k) <= SMALL_MAX_WORK {
-        return small(m, n, k, a, trans_a, b, trans_b, c);
-    }
     let p = Product::new(m, n, k, a, trans_a, b, trans_b);
     p.run(plan(trans_a, trans_b, m, n, k), c, threads.max(1));
-}
-
-/// `small_product` after the bounds checks `Product::run` makes.
-#[allow(clippy::too_many_arguments)]
-fn small(m: usize, n: usize, k: usize, a: &[f32], ta: bool, b: &[f32], tb: bool, c: &mut [f32]) {
-    assert!(
-        a.len() >= m * k && b.len() >= k * n && c.len() >= m * n,
-        "sgemm: short slices for {m}x{n}x{k}"
-    );
-    small_product(m, n, k, a, ta, b, tb, c);
 }
 
 /// `batch` independent products on at most `threads` threads (1: the calling
@@ -120,38 +101,12 @@ pub fn sgemm_batched(
     need(kn, b_stride, "b", b.len());
     need(mn, c_stride, "c", c.len());
     let plan = plan(trans_a, trans_b, m, n, k);
-    let work = mn.saturating_mul(k);
     let one = |i: usize, c: &mut [f32], threads: usize| {
         let (a, b) = (&a[i * a_stride..], &b[i * b_stride..]);
-        if work <= SMALL_MAX_WORK {
-            return small(m, n, k, a, trans_a, b, trans_b, &mut c[..mn]);
-        }
         let p = Product::new(m, n, k, a, trans_a, b, trans_b);
         p.run(plan, &mut c[..mn], threads);
     };
-    if work <= SMALL_MAX_WORK {
-        // Tiny products: tasks of several, so each is worth its hand-off.
-        let per = (BATCH_TASK_MIN_WORK / work.max(1)).max(1);
-        let tasks = batch.div_ceil(per);
-        let c_ptr = SendPtr(c.as_mut_ptr());
-        let c_len = c.len();
-        let run = |t: usize| {
-            let c_ptr = &c_ptr;
-            for i in t * per..((t + 1) * per).min(batch) {
-                // SAFETY: product i writes c[i·c_stride, i·c_stride + mn), inside c (checked
-                // by `need` above) and disjoint from every other product's (c_stride ≥ mn).
-                let ci = unsafe { std::slice::from_raw_parts_mut(c_ptr.0.add(i * c_stride), mn) };
-                debug_assert!(i * c_stride + mn <= c_len);
-                one(i, ci, 1);
-            }
-        };
-        if threads > 1 && tasks > 1 {
-            super::parallel::for_each_task(tasks, run);
-        } else {
-            (0..tasks).for_each(run);
-        }
-        return;
-    }
+    let work = mn.saturating_mul(k);
     if batch > 1 && threads > 1 && work < BATCH_SPLIT_MAX_WORK {
         // Whole products per task: no synchronisation inside a product.
         let c = &mut c[..(batch - 1) * c_stride + mn];

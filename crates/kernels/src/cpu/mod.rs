@@ -44,7 +44,6 @@ pub mod batchnorm;
 pub mod binary;
 pub mod conv;
 pub mod gemm;
-pub mod gemm_small;
 pub mod layout;
 pub mod losses;
 pub mod lstm;
