@@ -48,17 +48,24 @@ export function drawStepMs(preset: 'mnist' | 'mnist-noattn', minMs: number): num
  * with foveate's matmul on the same shapes — per glimpse, each linear map
  * y = x·Wᵀ (encoder [read | h_dec]→4H and h_enc→4H, decoder z→4H and h_dec→4H,
  * latent h_enc→2z, heads h_dec→write patch (+ 10 window numbers)) forward, and
- * its two backward products dx = g·W and dW = gᵀ·x: ~23.5 GFLOP with
- * attention. Everything else in the step (pointwise, attention, autograd) is
- * what the step spends above this.
+ * its two backward products dx = g·W and dW = gᵀ·x; without attention the
+ * image's own term x·W_xᵀ (and its dW) once per pass, as drawRollout computes
+ * it. ~23.5 GFLOP with attention, ~48 without. Everything else in the step
+ * (pointwise, attention, autograd) is what the step spends above this.
  */
 export function drawGemmFloorMs(preset: 'mnist' | 'mnist-noattn', minMs: number): number {
   const [T, b, H, z] = [64, 64, 256, 100];
   const attention = preset === 'mnist';
-  const maps = [[(attention ? 8 : 2 * 784) + H, 4 * H], [H, 4 * H], [z, 4 * H], [H, 4 * H], [H, 2 * z], [H, attention ? 35 : 784]] as const;
+  const maps = [[(attention ? 8 : 784) + H, 4 * H], [H, 4 * H], [z, 4 * H], [H, 4 * H], [H, 2 * z], [H, attention ? 35 : 784]] as const;
   const operands = maps.map(([k, n]) => [fv.randn([b, k]), fv.randn([n, k]), fv.randn([b, n])] as const);
+  const image = attention ? undefined : ([fv.randn([b, 784]), fv.randn([4 * H, 784]), fv.randn([b, 4 * H])] as const);
   const step = (): void =>
     fv.tidy(() => {
+      if (image) {
+        const [x, w, g] = image;
+        fv.ops.matmul(x, w, { transB: true });
+        fv.ops.matmul(g, x, { transA: true });
+      }
       for (let t = 0; t < T; t++) {
         for (const [x, w, g] of operands) {
           fv.ops.matmul(x, w, { transB: true });
@@ -68,7 +75,7 @@ export function drawGemmFloorMs(preset: 'mnist' | 'mnist-noattn', minMs: number)
       }
     });
   const ms = time(step, { minMs, minRuns: 3, warmup: 1 }).bestMs;
-  for (const o of operands) for (const t of o) t.dispose();
+  for (const o of [...operands, ...(image ? [image] : [])]) for (const t of o) t.dispose();
   return ms;
 }
 
