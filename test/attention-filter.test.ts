@@ -45,6 +45,9 @@ const CASES: [FilterMode, number[], number, number, number][] = [
   ['write', [2, 3, 5, 5], 5, 45, 32],
   ['write', [1, 1, 1], 1, 7, 5],
   ['write', [2, 12, 12], 12, 60, 60],
+  // Over 2^20 multiply-adds: the CPU kernel's parallel path.
+  ['read', [400, 2, 28, 28], 2, 28, 28],
+  ['write', [250, 5, 5], 5, 28, 28],
 ];
 
 describe('fused attention read/write vs the composite', () => {
@@ -97,9 +100,9 @@ describe('attentionFilterBackward: native float32 vs the float64 reference', () 
     ['read', 2, 3, 5, 9, 13],
     ['write', 3, 0, 5, 28, 28],
     ['write', 2, 2, 3, 11, 6],
-    // Enough examples for several of the CPU kernel's parallel groups.
-    ['read', 70, 2, 2, 28, 28],
-    ['write', 70, 0, 5, 28, 28],
+    // Enough examples (over 2^20 multiply-adds) for the CPU kernel's parallel groups.
+    ['read', 120, 2, 2, 28, 28],
+    ['write', 120, 0, 5, 28, 28],
   ] as [FilterMode, number, number, number, number, number][])('%s B=%i C=%i N=%i %i×%i, every subset of gradients', (mode, B, C, N, H, W) => {
     fv.tidy(() => {
       const [m, fx, fy, g, grad] = operands(mode, B, C, N, H, W, 40 + N);

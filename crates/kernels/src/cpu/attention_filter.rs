@@ -19,6 +19,11 @@ use crate::{Result, Tensor};
 /// Examples are handed to threads in groups of at least this many multiply-adds.
 const TASK_MIN_WORK: usize = 1 << 16;
 
+/// Calls below this many multiply-adds stay on the calling thread (~0.1 ms of
+/// work, less than a hand-off to another thread costs on a small VM; the same
+/// rule as the GEMM's). DRAW's MNIST read and write, batch 64, are all below it.
+const PARALLEL_MIN_WORK: usize = 1 << 20;
+
 /// out [N,N] = s·FY src FXᵀ for src [H,W]; `t` holds H·N values.
 #[inline(always)]
 fn narrow(
@@ -112,8 +117,12 @@ fn sizes(mode: FilterMode, d: &FilterDims) -> (usize, usize, usize) {
     }
 }
 
-/// Runs `f(b)` for every example, in parallel groups of at least TASK_MIN_WORK.
+/// Runs `f(b)` for every example (`work` multiply-adds each), in parallel groups
+/// of at least TASK_MIN_WORK when the call is worth it.
 fn per_example(batch: usize, work: usize, f: impl Fn(usize) + Sync) {
+    if batch.saturating_mul(work) < PARALLEL_MIN_WORK {
+        return (0..batch).for_each(f);
+    }
     let per = (TASK_MIN_WORK / work.max(1)).clamp(1, batch.max(1));
     for_each_task(batch.div_ceil(per), |t| {
         (t * per..((t + 1) * per).min(batch)).for_each(&f)
