@@ -123,12 +123,7 @@ pub fn soft_attend_backward(
 fn filters<'a>(
     op: &str,
     mode: &str,
-    (m, fx, fy, gamma): (
-        &'a TensorRef,
-        &'a TensorRef,
-        &'a TensorRef,
-        &'a TensorRef,
-    ),
+    (m, fx, fy, gamma): (&'a TensorRef, &'a TensorRef, &'a TensorRef, &'a TensorRef),
 ) -> Result<attention_filter::Filters<'a>> {
     Ok(attention_filter::Filters {
         mode: FilterMode::parse(op, mode).map_err(js_error)?,
