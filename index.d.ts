@@ -57,13 +57,13 @@ export declare function assign(dst: TensorMut, src: TensorRef): void
  * ('write': (1/γ)·FYᵀ m FX, m the patch [B,(C,)N,N]) with filters FX [B,N,W],
  * FY [B,N,H] and γ [B].
  */
-export declare function attentionFilter(mode: string, m: NativeTensor, fx: NativeTensor, fy: NativeTensor, gamma: NativeTensor): NativeTensor
+export declare function attentionFilter(mode: string, m: TensorRef, fx: TensorRef, fy: TensorRef, gamma: TensorRef): NewTensor
 
 /**
  * Gradients of m, FX, FY and γ where `need` asks (else null), from the
  * gradient of `attention_filter`'s output.
  */
-export declare function attentionFilterBackward(mode: string, m: NativeTensor, fx: NativeTensor, fy: NativeTensor, gamma: NativeTensor, grad: NativeTensor, need: Array<boolean>): Array<NativeTensor | undefined | null>
+export declare function attentionFilterBackward(mode: string, m: TensorRef, fx: TensorRef, fy: TensorRef, gamma: TensorRef, grad: TensorRef, need: Array<boolean>): Array<NewTensor | undefined | null>
 
 /** [FX [batch,N,width], FY [batch,N,height], γ [batch]] from params [batch,5]. */
 export declare function attentionFilterbank(params: TensorRef, n: number, width: number, height: number): Array<NewTensor>
