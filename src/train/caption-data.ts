@@ -55,6 +55,26 @@ export function captionImages(model: Captioner, cache: FeatureCache, indices: Ar
   return out;
 }
 
+/**
+ * Mean entropy of α_t over every step of `captions`, as a share of log L (1 = uniform
+ * attention, 0 = all α on one location); NaN when no caption has attention. Whether
+ * attention is learning shows here: it falls from 1 as α sharpens.
+ */
+export function attentionEntropy(captions: readonly Caption[]): number {
+  let total = 0;
+  let steps = 0;
+  for (const c of captions) {
+    for (const a of c.alphas) {
+      if (a.length < 2) fail('attentionEntropy', `α_t needs at least 2 locations, got ${a.length}`);
+      let h = 0;
+      for (let i = 0; i < a.length; i++) if (a[i]! > 0) h -= a[i]! * Math.log(a[i]!);
+      total += h / Math.log(a.length);
+      steps++;
+    }
+  }
+  return steps === 0 ? NaN : total / steps;
+}
+
 /** A caption's text: its words joined (ids → words through the model's vocabulary). */
 export function captionText(model: Captioner, c: Caption): string {
   const words = c.words ?? c.tokens.map((t) => model.config.words?.[t] ?? String(t));
