@@ -10,7 +10,7 @@ import { seed as seedRng } from '../random.js';
 import { Adam } from '../optim/index.js';
 import { Captioner } from '../models/captioner/index.js';
 import { trainCaptioner } from '../train/captioner.js';
-import { attentionEntropy, cachedCaptionBatches, captionAttentionCorrectness, captionImages, captionText, scoreCaptions } from '../train/caption-data.js';
+import { annotationStd, attentionEntropy, cachedCaptionBatches, captionAttentionCorrectness, captionImages, captionText, scoreCaptions } from '../train/caption-data.js';
 import { RunFolder } from '../train/run-folder.js';
 import { writeLinePlot } from '../viz/plot.js';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -48,6 +48,7 @@ export async function trainCaptionerCommand(argv: string[]): Promise<void> {
     'embed-size': { type: 'string', default: '256', help: 'word embedding m' },
     dropout: { type: 'string', default: '0.5', help: 'drop probability on h_t and the deep output' },
     lambda: { type: 'string', default: '1', help: 'λ of the doubly stochastic regularisation λ Σ_i (1 − Σ_t α_ti)² (the paper: 1; it pulls α towards uniform when captions are shorter than L)' },
+    'annotation-scale': { type: 'string', default: 'auto', help: 'factor on every annotation before the model reads it; auto: 1/std of the training features, so the attention MLP starts unsaturated' },
     seed: { type: 'string', default: '0', help: 'seed of the weights and the batch order' },
     'eval-every': { type: 'string', default: '500', help: 'steps between validations' },
     'eval-limit': { type: 'string', default: '200', help: 'validation images per evaluation' },
@@ -89,7 +90,13 @@ export async function trainCaptionerCommand(argv: string[]): Promise<void> {
 
   seedRng(seed);
   const [L, D] = cache.shape;
-  const model = new Captioner({ vocab: dataset.vocabulary, annotationSize: D, attention, lstmSize, embedSize, dropout, doublyStochastic: lambda });
+  const trainIds = dataset.splits.train ?? new Int32Array(0);
+  let annotationScale: number;
+  if (values['annotation-scale'] === 'auto') {
+    const std = trainIds.length === 0 ? 0 : annotationStd(cache, trainIds);
+    annotationScale = std > 0 ? 1 / std : 1;
+  } else annotationScale = positiveOption(cmd, 'annotation-scale', values['annotation-scale']);
+  const model = new Captioner({ vocab: dataset.vocabulary, annotationSize: D, attention, lstmSize, embedSize, dropout, doublyStochastic: lambda, annotationScale });
   const optimizer = new Adam(model.parameters(), { lr });
   const train = cachedCaptionBatches(dataset, cache, { batchSize, seed });
   const validIds = val.subarray(0, Math.min(evalLimit, val.length));

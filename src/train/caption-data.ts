@@ -33,6 +33,25 @@ export function cachedCaptionBatches(dataset: CaptionDataset, cache: FeatureCach
   };
 }
 
+/** The standard deviation of every annotation value of images `indices` (all channels pooled). */
+export function annotationStd(cache: FeatureCache, indices: ArrayLike<number>): number {
+  if (indices.length === 0) fail('annotationStd', 'needs at least one image');
+  const per = cache.shape[0] * cache.shape[1];
+  let s = 0;
+  let s2 = 0;
+  for (let k = 0; k < indices.length; k++) {
+    const i = indices[k]!;
+    if (!Number.isSafeInteger(i) || i < 0 || i >= cache.count) fail('annotationStd', `image index ${i} is outside 0..${cache.count - 1}`);
+    const v = cache.data.subarray(i * per, (i + 1) * per);
+    for (let j = 0; j < v.length; j++) {
+      s += v[j]!;
+      s2 += v[j]! * v[j]!;
+    }
+  }
+  const n = indices.length * per;
+  return Math.sqrt(Math.max(s2 / n - (s / n) ** 2, 0));
+}
+
 /** Captions of images `indices` (beam search of width `beam`, batches of `batchSize` images). */
 export function captionImages(model: Captioner, cache: FeatureCache, indices: ArrayLike<number>, options: { beam: number; maxLength?: number; batchSize?: number }): Caption[] {
   const { beam, maxLength = 20, batchSize = 32 } = options;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FeatureCache } from '../../src/data/captions/feature-cache.js';
 import { type CaptionDataset } from '../../src/data/captions/dataset.js';
-import { attentionEntropy, cachedCaptionBatches, objectWords } from '../../src/train/caption-data.js';
+import { annotationStd, attentionEntropy, cachedCaptionBatches, objectWords } from '../../src/train/caption-data.js';
 import { type Caption } from '../../src/models/captioner/index.js';
 
 /** A dataset whose epoch e yields 3 batches naming e in their tokens. */
@@ -44,5 +44,15 @@ describe('attentionEntropy', () => {
   it('is NaN without attention and refuses α over one location', () => {
     expect(attentionEntropy([cap([])])).toBeNaN();
     expect(() => attentionEntropy([cap([[1]])])).toThrow(/attentionEntropy: α_t needs at least 2 locations, got 1/);
+  });
+});
+
+describe('annotationStd', () => {
+  it('is the standard deviation of every value of the chosen images, channels pooled', () => {
+    const cache = new FeatureCache('x', [2, 1], [1, 1, 2], Float32Array.from([0, 2, 10, 10, 4, 6]));
+    expect(annotationStd(cache, [0])).toBeCloseTo(1, 6);
+    expect(annotationStd(cache, [0, 2])).toBeCloseTo(Math.sqrt(5), 6); // 0, 2, 4, 6: mean 3, variance 5
+    expect(() => annotationStd(cache, [])).toThrow(/annotationStd: needs at least one image/);
+    expect(() => annotationStd(cache, [3])).toThrow(/annotationStd: image index 3 is outside 0\.\.2/);
   });
 });

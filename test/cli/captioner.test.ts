@@ -70,8 +70,9 @@ const common = ['--data', `karpathy:${json}`, '--images', imgDir, '--encoder', '
 describe('foveate train captioner / caption / eval captioner', () => {
   it('takes --lambda, the doubly stochastic weight, into the model and its checkpoint', async () => {
     const r = join(dir, 'lambda');
-    await cli(['train', 'captioner', ...common, '--steps', '1', '--lambda', '0.1', '--out', r]);
-    expect(readCaptionerCheckpointInfo(join(r, 'checkpoint.safetensors')).config.doublyStochastic).toBe(0.1);
+    await cli(['train', 'captioner', ...common, '--steps', '1', '--lambda', '0.1', '--annotation-scale', '0.5', '--out', r]);
+    expect(readCaptionerCheckpointInfo(join(r, 'checkpoint.safetensors')).config).toMatchObject({ doublyStochastic: 0.1, annotationScale: 0.5 });
+    await expect(main(['train', 'captioner', ...common, '--steps', '1', '--annotation-scale', '0', '--out', join(dir, 'scale-bad')])).rejects.toThrow(/train captioner: --annotation-scale must be/);
     await expect(main(['train', 'captioner', ...common, '--steps', '1', '--lambda', '-1', '--out', join(dir, 'lambda-bad')])).rejects.toThrow(/train captioner: --lambda must be a number ≥ 0, got -1/);
     await expect(main(['train', 'captioner', ...common, '--steps', '1', '--lambda', 'x', '--out', join(dir, 'lambda-bad')])).rejects.toThrow(/--lambda must be a number ≥ 0, got x/);
   }, 120_000);
@@ -85,7 +86,10 @@ describe('foveate train captioner / caption / eval captioner', () => {
     expect(results.encoder).toMatchObject({ locations: 16, channels: 3 });
     // One feature cache folder, 18 images in one shard.
     expect(readdirSync(cache)).toHaveLength(1);
-    expect(readCaptionerCheckpointInfo(join(run, 'checkpoint.safetensors')).config.doublyStochastic).toBe(1);
+    const config = readCaptionerCheckpointInfo(join(run, 'checkpoint.safetensors')).config;
+    expect(config.doublyStochastic).toBe(1);
+    // auto: 1/std of the training features (pixels in [0, 1]: std well below 1).
+    expect(config.annotationScale).toBeGreaterThan(1);
     expect(rows0(run)[0]).toHaveProperty('alphaEntropy');
     const again = await cli(['train', 'captioner', ...common, '--steps', '6', '--out', run, '--resume']);
     expect(again).toMatch(/6 steps/);
