@@ -10,7 +10,7 @@ import { seed as seedRng } from '../random.js';
 import { Adam } from '../optim/index.js';
 import { Captioner } from '../models/captioner/index.js';
 import { trainCaptioner } from '../train/captioner.js';
-import { cachedCaptionBatches, captionImages, captionText, scoreCaptions } from '../train/caption-data.js';
+import { annotationStd, attentionEntropy, cachedCaptionBatches, captionAttentionCorrectness, captionImages, captionText, scoreCaptions } from '../train/caption-data.js';
 import { RunFolder } from '../train/run-folder.js';
 import { writeLinePlot } from '../viz/plot.js';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -47,6 +47,8 @@ export async function trainCaptionerCommand(argv: string[]): Promise<void> {
     'lstm-size': { type: 'string', default: '512', help: 'LSTM units n' },
     'embed-size': { type: 'string', default: '256', help: 'word embedding m' },
     dropout: { type: 'string', default: '0.5', help: 'drop probability on h_t and the deep output' },
+    lambda: { type: 'string', default: '1', help: 'λ of the doubly stochastic regularisation λ Σ_i (1 − Σ_t α_ti)² (the paper: 1; it pulls α towards uniform when captions are shorter than L)' },
+    'annotation-scale': { type: 'string', default: 'auto', help: 'factor on every annotation before the model reads it; auto: 1/std of the training features, so the attention MLP starts unsaturated' },
     seed: { type: 'string', default: '0', help: 'seed of the weights and the batch order' },
     'eval-every': { type: 'string', default: '500', help: 'steps between validations' },
     'eval-limit': { type: 'string', default: '200', help: 'validation images per evaluation' },
@@ -65,6 +67,8 @@ export async function trainCaptionerCommand(argv: string[]): Promise<void> {
   const embedSize = intOption(cmd, 'embed-size', values['embed-size'], 1);
   const dropout = Number(values.dropout);
   if (!(dropout >= 0 && dropout < 1)) throw new Error(`${cmd}: --dropout must be in [0, 1), got ${values.dropout}`);
+  const lambda = Number(values.lambda);
+  if (values.lambda.trim() === '' || !(lambda >= 0 && Number.isFinite(lambda))) throw new Error(`${cmd}: --lambda must be a number ≥ 0, got ${values.lambda}`);
   const seed = intOption(cmd, 'seed', values.seed);
   const evalEvery = intOption(cmd, 'eval-every', values['eval-every'], 1);
   const evalLimit = intOption(cmd, 'eval-limit', values['eval-limit'], 1);
@@ -86,14 +90,26 @@ export async function trainCaptionerCommand(argv: string[]): Promise<void> {
 
   seedRng(seed);
   const [L, D] = cache.shape;
-  const model = new Captioner({ vocab: dataset.vocabulary, annotationSize: D, attention, lstmSize, embedSize, dropout });
+  const trainIds = dataset.splits.train ?? new Int32Array(0);
+  let annotationScale: number;
+  if (values['annotation-scale'] === 'auto') {
+    const std = trainIds.length === 0 ? 0 : annotationStd(cache, trainIds);
+    annotationScale = std > 0 ? 1 / std : 1;
+  } else annotationScale = positiveOption(cmd, 'annotation-scale', values['annotation-scale']);
+  const model = new Captioner({ vocab: dataset.vocabulary, annotationSize: D, attention, lstmSize, embedSize, dropout, doublyStochastic: lambda, annotationScale });
   const optimizer = new Adam(model.parameters(), { lr });
   const train = cachedCaptionBatches(dataset, cache, { batchSize, seed });
   const validIds = val.subarray(0, Math.min(evalLimit, val.length));
   const validate = (m: Captioner) => {
     const caps = captionImages(m, cache, validIds, { beam: evalBeam });
     const s = scoreCaptions(dataset, validIds, caps.map((c) => captionText(m, c)));
-    return { score: s.bleu4, metrics: { bleu1: s.bleu1, bleu4: s.bleu4, cider: s.cider } };
+    // Whether attention learns: α's entropy (1 = uniform) and, on scenes, attention correctness beside uniform's.
+    const ac = attention === 'none' ? null : captionAttentionCorrectness(dataset, validIds, caps, [cache.map[1], cache.map[2]], (dataset as { size?: number }).size ?? encoder.size);
+    const entropy = attentionEntropy(caps);
+    return {
+      score: s.bleu4,
+      metrics: { bleu1: s.bleu1, bleu4: s.bleu4, cider: s.cider, ...(Number.isNaN(entropy) ? {} : { alphaEntropy: entropy }), ...(ac ? { attentionCorrectness: ac.correctness, uniformCorrectness: ac.uniform } : {}) },
+    };
   };
   const label = `captioner (${attention} attention) on ${dataset.name}, ${encoder.name}/${encoder.layer} L=${L} D=${D}`;
   const result = trainCaptioner({

@@ -33,6 +33,25 @@ export function cachedCaptionBatches(dataset: CaptionDataset, cache: FeatureCach
   };
 }
 
+/** The standard deviation of every annotation value of images `indices` (all channels pooled). */
+export function annotationStd(cache: FeatureCache, indices: ArrayLike<number>): number {
+  if (indices.length === 0) fail('annotationStd', 'needs at least one image');
+  const per = cache.shape[0] * cache.shape[1];
+  let s = 0;
+  let s2 = 0;
+  for (let k = 0; k < indices.length; k++) {
+    const i = indices[k]!;
+    if (!Number.isSafeInteger(i) || i < 0 || i >= cache.count) fail('annotationStd', `image index ${i} is outside 0..${cache.count - 1}`);
+    const v = cache.data.subarray(i * per, (i + 1) * per);
+    for (let j = 0; j < v.length; j++) {
+      s += v[j]!;
+      s2 += v[j]! * v[j]!;
+    }
+  }
+  const n = indices.length * per;
+  return Math.sqrt(Math.max(s2 / n - (s / n) ** 2, 0));
+}
+
 /** Captions of images `indices` (beam search of width `beam`, batches of `batchSize` images). */
 export function captionImages(model: Captioner, cache: FeatureCache, indices: ArrayLike<number>, options: { beam: number; maxLength?: number; batchSize?: number }): Caption[] {
   const { beam, maxLength = 20, batchSize = 32 } = options;
@@ -53,6 +72,26 @@ export function captionImages(model: Captioner, cache: FeatureCache, indices: Ar
     model.train(was);
   }
   return out;
+}
+
+/**
+ * Mean entropy of α_t over every step of `captions`, as a share of log L (1 = uniform
+ * attention, 0 = all α on one location); NaN when no caption has attention. Whether
+ * attention is learning shows here: it falls from 1 as α sharpens.
+ */
+export function attentionEntropy(captions: readonly Caption[]): number {
+  let total = 0;
+  let steps = 0;
+  for (const c of captions) {
+    for (const a of c.alphas) {
+      if (a.length < 2) fail('attentionEntropy', `α_t needs at least 2 locations, got ${a.length}`);
+      let h = 0;
+      for (let i = 0; i < a.length; i++) if (a[i]! > 0) h -= a[i]! * Math.log(a[i]!);
+      total += h / Math.log(a.length);
+      steps++;
+    }
+  }
+  return steps === 0 ? NaN : total / steps;
 }
 
 /** A caption's text: its words joined (ids → words through the model's vocabulary). */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { FeatureCache } from '../../src/data/captions/feature-cache.js';
 import { type CaptionDataset } from '../../src/data/captions/dataset.js';
-import { cachedCaptionBatches, objectWords } from '../../src/train/caption-data.js';
+import { annotationStd, attentionEntropy, cachedCaptionBatches, objectWords } from '../../src/train/caption-data.js';
+import { type Caption } from '../../src/models/captioner/index.js';
 
 /** A dataset whose epoch e yields 3 batches naming e in their tokens. */
 const fake = {
@@ -29,5 +30,29 @@ describe('cachedCaptionBatches', () => {
   it("names an object by its name's words, without articles", () => {
     expect(objectWords('a bunch of grapes')).toEqual(['bunch', 'grapes']);
     expect(objectWords('Goat')).toEqual(['goat']);
+  });
+});
+
+describe('attentionEntropy', () => {
+  const cap = (alphas: number[][]): Caption => ({ tokens: [], score: 0, alphas: alphas.map((a) => Float32Array.from(a)), ended: true });
+  it('is 1 for uniform α, 0 for α on one location, the mean over steps of H/log L', () => {
+    expect(attentionEntropy([cap([[0.25, 0.25, 0.25, 0.25]])])).toBeCloseTo(1, 6);
+    expect(attentionEntropy([cap([[0, 1, 0, 0]])])).toBe(0);
+    // H([0.5, 0.5, 0, 0]) = log 2 = ½ log 4; averaged with a one-hot step: ¼.
+    expect(attentionEntropy([cap([[0.5, 0.5, 0, 0]]), cap([[1, 0, 0, 0]])])).toBeCloseTo(0.25, 6);
+  });
+  it('is NaN without attention and refuses α over one location', () => {
+    expect(attentionEntropy([cap([])])).toBeNaN();
+    expect(() => attentionEntropy([cap([[1]])])).toThrow(/attentionEntropy: α_t needs at least 2 locations, got 1/);
+  });
+});
+
+describe('annotationStd', () => {
+  it('is the standard deviation of every value of the chosen images, channels pooled', () => {
+    const cache = new FeatureCache('x', [2, 1], [1, 1, 2], Float32Array.from([0, 2, 10, 10, 4, 6]));
+    expect(annotationStd(cache, [0])).toBeCloseTo(1, 6);
+    expect(annotationStd(cache, [0, 2])).toBeCloseTo(Math.sqrt(5), 6); // 0, 2, 4, 6: mean 3, variance 5
+    expect(() => annotationStd(cache, [])).toThrow(/annotationStd: needs at least one image/);
+    expect(() => annotationStd(cache, [3])).toThrow(/annotationStd: image index 3 is outside 0\.\.2/);
   });
 });

@@ -63,9 +63,20 @@ beforeAll(async () => {
   writeFileSync(json, JSON.stringify({ dataset: 'tiny', images }));
 });
 
+const rows0 = (r: string): Record<string, unknown>[] => readFileSync(join(r, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+
 const common = ['--data', `karpathy:${json}`, '--images', imgDir, '--encoder', 'pixels:32:4', '--cache', cache, '--min-count', '1', '--lstm-size', '16', '--embed-size', '8', '--batch-size', '4', '--eval-every', '3', '--eval-limit', '3'];
 
 describe('foveate train captioner / caption / eval captioner', () => {
+  it('takes --lambda, the doubly stochastic weight, into the model and its checkpoint', async () => {
+    const r = join(dir, 'lambda');
+    await cli(['train', 'captioner', ...common, '--steps', '1', '--lambda', '0.1', '--annotation-scale', '0.5', '--out', r]);
+    expect(readCaptionerCheckpointInfo(join(r, 'checkpoint.safetensors')).config).toMatchObject({ doublyStochastic: 0.1, annotationScale: 0.5 });
+    await expect(main(['train', 'captioner', ...common, '--steps', '1', '--annotation-scale', '0', '--out', join(dir, 'scale-bad')])).rejects.toThrow(/train captioner: --annotation-scale must be/);
+    await expect(main(['train', 'captioner', ...common, '--steps', '1', '--lambda', '-1', '--out', join(dir, 'lambda-bad')])).rejects.toThrow(/train captioner: --lambda must be a number ≥ 0, got -1/);
+    await expect(main(['train', 'captioner', ...common, '--steps', '1', '--lambda', 'x', '--out', join(dir, 'lambda-bad')])).rejects.toThrow(/--lambda must be a number ≥ 0, got x/);
+  }, 120_000);
+
   it('trains a few steps, writes the run folder, and resumes where it stopped', async () => {
     const out = await cli(['train', 'captioner', ...common, '--steps', '3', '--out', run]);
     expect(out).toMatch(/captioner \(soft attention\) on karpathy:tiny, pixels\/pool4 L=16 D=3: 3 steps, best validation BLEU-4 [\d.]+ at step 3/);
@@ -75,6 +86,11 @@ describe('foveate train captioner / caption / eval captioner', () => {
     expect(results.encoder).toMatchObject({ locations: 16, channels: 3 });
     // One feature cache folder, 18 images in one shard.
     expect(readdirSync(cache)).toHaveLength(1);
+    const config = readCaptionerCheckpointInfo(join(run, 'checkpoint.safetensors')).config;
+    expect(config.doublyStochastic).toBe(1);
+    // auto: 1/std of the training features (pixels in [0, 1]: std well below 1).
+    expect(config.annotationScale).toBeGreaterThan(1);
+    expect(rows0(run)[0]).toHaveProperty('alphaEntropy');
     const again = await cli(['train', 'captioner', ...common, '--steps', '6', '--out', run, '--resume']);
     expect(again).toMatch(/6 steps/);
     const rows = readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));

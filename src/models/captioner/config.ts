@@ -64,6 +64,13 @@ export interface CaptionerConfig {
   outputTanh: boolean;
   /** λ of the doubly stochastic regularisation λ Σ_i (1 − Σ_t α_ti)² (1, the COCO recipe). */
   doublyStochastic: number;
+  /**
+   * A fixed factor on every annotation before the model reads it (1). Raw CNN features
+   * can be large (EfficientNet-Lite0 block10: std ≈ 6, |a| up to ≈ 46), which saturates
+   * the attention MLP's tanh at initialisation so α barely depends on h_{t−1};
+   * `train captioner` sets 1/std of the training features.
+   */
+  annotationScale: number;
   hard: HardAttentionConfig;
 }
 
@@ -78,9 +85,10 @@ export const CAPTIONER_DEFAULTS = {
   dropout: 0.5,
   outputTanh: false,
   doublyStochastic: 1,
+  annotationScale: 1,
 } as const;
 
-const KEYS = ['model', 'vocabSize', 'padId', 'startId', 'eosId', 'unkId', 'words', 'annotationSize', 'attention', 'lstmSize', 'embedSize', 'attentionSize', 'selector', 'dropout', 'outputTanh', 'doublyStochastic', 'hard'] as const;
+const KEYS = ['model', 'vocabSize', 'padId', 'startId', 'eosId', 'unkId', 'words', 'annotationSize', 'attention', 'lstmSize', 'embedSize', 'attentionSize', 'selector', 'dropout', 'outputTanh', 'doublyStochastic', 'annotationScale', 'hard'] as const;
 const HARD_KEYS = ['reinforceWeight', 'entropyWeight', 'baselineDecay', 'expectedProb'] as const;
 
 /** Validates a config (every field named in the error); returns a clean copy. */
@@ -131,6 +139,9 @@ export function checkCaptionerConfig(op: string, c: unknown): CaptionerConfig {
     expectedProb: num(hr, 'expectedProb', 0, 1, 'hard.'),
   };
   const dropout = num(o, 'dropout', 0, 1);
+  // Checkpoints written before the option existed have none: they read their annotations unscaled.
+  const annotationScale = o.annotationScale === undefined ? 1 : num(o, 'annotationScale', 0, Infinity);
+  if (!(annotationScale > 0 && Number.isFinite(annotationScale))) fail(op, `annotationScale must be a finite number > 0, got ${JSON.stringify(o.annotationScale)}`);
   if (dropout === 1) fail(op, 'dropout must be below 1 (1 drops everything)');
   return {
     model: 'captioner',
@@ -146,6 +157,7 @@ export function checkCaptionerConfig(op: string, c: unknown): CaptionerConfig {
     dropout,
     outputTanh: bool('outputTanh'),
     doublyStochastic: num(o, 'doublyStochastic', 0, Infinity),
+    annotationScale,
     hard,
   };
 }

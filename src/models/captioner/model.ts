@@ -8,6 +8,7 @@ import { rand, tensor } from '../../creation.js';
 import { type DeviceName } from '../../device.js';
 import { Embedding, Linear, LSTMCell, Module } from '../../nn/index.js';
 import { uniformFanIn } from '../../nn/init.js';
+import { mulScalar } from '../../ops/index.js';
 import { type Tensor } from '../../tensor.js';
 import { checkAnnotations, type CaptionerWeights } from './attend.js';
 import { CAPTIONER_DEFAULTS, HARD_DEFAULTS, checkCaptionerConfig, type AttentionKind, type CaptionerConfig, type CaptionVocab, type HardAttentionConfig } from './config.js';
@@ -27,6 +28,8 @@ export interface CaptionerOptions {
   dropout?: number;
   outputTanh?: boolean;
   doublyStochastic?: number;
+  /** A fixed factor on every annotation (default 1); see CaptionerConfig.annotationScale. */
+  annotationScale?: number;
   hard?: Partial<HardAttentionConfig>;
 }
 
@@ -42,7 +45,7 @@ export interface CaptionBatch {
   shape?: readonly number[];
 }
 
-const OPTION_KEYS = ['vocab', 'annotationSize', 'attention', 'lstmSize', 'embedSize', 'attentionSize', 'selector', 'dropout', 'outputTanh', 'doublyStochastic', 'hard'] as const;
+const OPTION_KEYS = ['vocab', 'annotationSize', 'attention', 'lstmSize', 'embedSize', 'attentionSize', 'selector', 'dropout', 'outputTanh', 'doublyStochastic', 'annotationScale', 'hard'] as const;
 
 /** The config an options object describes (defaults filled, everything checked). */
 export function captionerConfig(options: CaptionerOptions): CaptionerConfig {
@@ -159,8 +162,10 @@ export class Captioner extends Module {
   lossParts(batch: CaptionBatch): CaptionerLossParts {
     const op = 'Captioner.loss';
     if (typeof batch !== 'object' || batch === null) fail(op, `batch must be { annotations, tokens }, got ${String(batch)}`);
-    const a = checkAnnotations(op, this.config, batch.annotations, this.device);
-    const { values, T } = this.checkTokens(op, batch, a.shape[0]!);
+    const raw = checkAnnotations(op, this.config, batch.annotations, this.device);
+    const { values, T } = this.checkTokens(op, batch, raw.shape[0]!);
+    // The scaled copy belongs to the loss's graph (backward reads it), freed with it by the caller's tidy.
+    const a = this.config.annotationScale === 1 ? raw : mulScalar(raw, this.config.annotationScale);
     let sample = false;
     if (this.config.attention === 'hard' && this.training) {
       const coin = rand([1]);
@@ -179,12 +184,24 @@ export class Captioner extends Module {
 
   /** Greedy decoding: the most probable word at each step, until `<eos>` or maxLength. */
   greedy(annotations: Tensor, options: GreedyOptions = {}): Caption[] {
-    return greedy(this.config, this.weights(), checkAnnotations('Captioner.greedy', this.config, annotations, this.device), options);
+    return this.scaled('Captioner.greedy', annotations, (a) => greedy(this.config, this.weights(), a, options));
   }
 
   /** Beam search (width `beam`), batched over images; see decode.ts. */
   beamSearch(annotations: Tensor, options: BeamOptions = {}): Caption[] {
-    return beamSearch(this.config, this.weights(), checkAnnotations('Captioner.beamSearch', this.config, annotations, this.device), options);
+    return this.scaled('Captioner.beamSearch', annotations, (a) => beamSearch(this.config, this.weights(), a, options));
+  }
+
+  /** Runs `f` on the checked annotations times config.annotationScale (the copy freed after). */
+  private scaled(op: string, annotations: Tensor, f: (a: Tensor) => Caption[]): Caption[] {
+    const a = checkAnnotations(op, this.config, annotations, this.device);
+    if (this.config.annotationScale === 1) return f(a);
+    const s = mulScalar(a, this.config.annotationScale);
+    try {
+      return f(s);
+    } finally {
+      s.dispose();
+    }
   }
 
   forward(batch: CaptionBatch): Tensor {

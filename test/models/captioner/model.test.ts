@@ -219,6 +219,29 @@ describe('Captioner: the pieces', () => {
     for (const m of [hard, soft]) m.dispose();
   });
 
+  it('annotationScale s reads annotations a as s·a (loss, gradients and captions), leaves nothing behind, and old configs without it read 1', () => {
+    const data = batch(3, 4, 6, 18);
+    fv.seed(19);
+    const scaled = new fv.models.Captioner({ vocab, annotationSize: 6, attention: 'soft', lstmSize: 8, embedSize: 4, annotationScale: 0.25 }).eval();
+    const plain = new fv.models.Captioner({ vocab, annotationSize: 6, attention: 'soft', lstmSize: 8, embedSize: 4 }).eval();
+    plain.loadStateDict(scaled.stateDict());
+    const quarter = fv.tidy(() => fv.ops.mulScalar(data.annotations, 0.25));
+    const before = fv.memory().numTensors;
+    const [ls, lp, unscaled] = fv.tidy(() => [scaled.loss(data).item(), plain.loss({ ...data, annotations: quarter }).item(), plain.loss(data).item()]);
+    expect(ls).toBeCloseTo(lp!, 5);
+    expect(ls).not.toBeCloseTo(unscaled!, 2);
+    const cs = scaled.beamSearch(data.annotations, { beam: 2, maxLength: 5 });
+    const cp = plain.beamSearch(quarter, { beam: 2, maxLength: 5 });
+    expect(cs.map((c) => c.tokens)).toEqual(cp.map((c) => c.tokens));
+    expect(Array.from(cs[0]!.alphas[0]!)).toEqual(Array.from(cp[0]!.alphas[0]!));
+    expect(fv.memory().numTensors).toBe(before);
+    expect(scaled.config.annotationScale).toBe(0.25);
+    const { annotationScale: _s, ...old } = scaled.config;
+    expect(fv.models.Captioner.fromConfig(old as never).config.annotationScale).toBe(1);
+    expect(() => new fv.models.Captioner({ vocab, annotationSize: 6, annotationScale: 0 })).toThrow(/Captioner: annotationScale must be a finite number > 0, got 0/);
+    for (const m of [scaled, plain]) m.dispose();
+  });
+
   it('decoding and the loss leave no tensors behind', () => {
     const data = batch(3, 4, 6, 16);
     fv.seed(17);
