@@ -1,5 +1,5 @@
 // Tensor creation: from data, constants and the seeded random stream.
-import { checkShape, fail, fmtShape, numel } from './errors.js';
+import { asOp, checkShape, fail, fmtShape, numel } from './errors.js';
 import { checkOptions } from './options.js';
 import { parseDevice, type DeviceName } from './device.js';
 import { kernelsFor, type Distribution } from './backend/index.js';
@@ -59,7 +59,32 @@ function create(op: string, data: Data, shape: readonly number[] | undefined, op
   if (dtype !== 'float32' && dtype !== 'int32' && dtype !== 'float64') {
     fail(op, `dtype must be 'float32', 'int32' or 'float64', got ${JSON.stringify(dtype)}`);
   }
-  return leaf(op, kernelsFor(dtype).fromValues(flat as ArrayLike<number>, dims, dtype, device), options.requiresGrad);
+  checkValues(op, flat, dtype);
+  // The kernel copies to the device through `to`: a missing GPU is the user's op's error.
+  return leaf(op, asOp(op, () => kernelsFor(dtype).fromValues(flat as ArrayLike<number>, dims, dtype, device)), options.requiresGrad);
+}
+
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
+/**
+ * Values a tensor can hold exactly: numbers in a plain array (not 'a', null or
+ * undefined, which Float32Array.from would turn into NaN or 0), and for int32
+ * integers in [−2³¹, 2³¹) (Int32Array.from would wrap 3e9 and truncate 1.5).
+ */
+function checkValues(op: string, flat: ArrayLike<number>, dtype: DType): void {
+  if (Array.isArray(flat)) {
+    for (let i = 0; i < flat.length; i++) {
+      const v: unknown = flat[i];
+      if (typeof v !== 'number') fail(op, `data[${i}] must be a number, got ${v === null ? 'null' : typeof v === 'string' ? JSON.stringify(v) : typeof v}`);
+    }
+  }
+  if (dtype !== 'int32' || flat instanceof Int32Array) return;
+  for (let i = 0; i < flat.length; i++) {
+    const v = flat[i]!;
+    if (!Number.isInteger(v)) fail(op, `int32 data[${i}] = ${v} is not an integer (use fv.ops.cast to truncate floats)`);
+    if (v < INT32_MIN || v > INT32_MAX) fail(op, `int32 data[${i}] = ${v} is outside the int32 range [${INT32_MIN}, ${INT32_MAX}]`);
+  }
 }
 
 /** A float32 tensor filled with `value`. */

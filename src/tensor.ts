@@ -3,7 +3,7 @@
 // the plain TypeScript reference kernels — the exact path gradcheck uses. Below the
 // class, the tape every op records on (record, noGrad), as DESIGN.md's chart puts it.
 import { fail, fmtShape, sameShape } from './errors.js';
-import { track } from './memory.js';
+import { isAsync, track } from './memory.js';
 import { type NativeTensor } from './native.js';
 import { type RefArray } from './reference/array.js';
 import type { DeviceName } from './device.js';
@@ -145,7 +145,8 @@ export class Tensor {
   /** The single value of a one-element tensor. */
   item(): number {
     if (this.size !== 1) fail('item', `tensor must have exactly one element, got shape ${fmtShape(this.shape)}`);
-    return this.toFloat64Array()[0]!;
+    const s = this.#live('item');
+    return s.kind === 'native' ? s.handle.toFloat32()[0]! : s.array.data[0]!;
   }
 
   /**
@@ -209,13 +210,22 @@ export function isGradEnabled(): boolean {
  * @example const y = fv.noGrad(() => model.forward(x));
  */
 export function noGrad<T>(fn: () => T): T {
+  if (typeof fn !== 'function') fail('noGrad', `fn must be a function, got ${typeof fn}`);
+  // Grad mode is restored when fn returns: after an await, ops would record again.
+  if (isAsync(fn)) fail('noGrad', 'fn must be synchronous, got an async function (await outside noGrad, or wrap each synchronous step)');
   const before = gradEnabled;
   gradEnabled = false;
+  let result: T;
   try {
-    return fn();
+    result = fn();
   } finally {
     gradEnabled = before;
   }
+  if (result instanceof Promise) {
+    result.catch(() => undefined);
+    fail('noGrad', 'fn must be synchronous, it returned a Promise');
+  }
+  return result;
 }
 
 /**

@@ -46,12 +46,12 @@ export function read(x: Tensor, params: Tensor, N: number): Tensor {
   const [batch, C, H, W] = (colour ? x.shape : [x.shape[0], 1, x.shape[1], x.shape[2]]) as [number, number, number, number];
   if (H < 1 || W < 1) fail(op, `x must have a non-empty image, got ${fmtShape(x.shape)}`);
   const needGrad = isGradEnabled() && (x.requiresGrad || params.requiresGrad);
-  return scoped(needGrad, () => {
-    const { Fx, Fy, gamma } = asOp(op, () => filterbank(params, N, W, H));
+  return asOp(op, () => scoped(needGrad, () => {
+    const { Fx, Fy, gamma } = filterbank(params, N, W, H);
     // x FXᵀ for all rows of all channels at once: [batch, C·H, N].
     const xf = matmul(colour ? reshape(x, [batch, C * H, W]) : x, Fx, { transB: true });
     const glimpse = matmul(perChannel(Fy, C), colour ? reshape(xf, [batch * C, H, N]) : xf);
     const shape = colour ? [batch, C, N, N] : [batch, N, N];
     return mul(colour ? reshape(glimpse, shape) : glimpse, reshape(gamma, colour ? [batch, 1, 1, 1] : [batch, 1, 1]));
-  });
+  }));
 }

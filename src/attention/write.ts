@@ -28,8 +28,8 @@ export function write(w: Tensor, params: Tensor, H: number, W: number): Tensor {
   const colour = w.rank === 4;
   const [batch, C] = [w.shape[0]!, colour ? w.shape[1]! : 1];
   const needGrad = isGradEnabled() && (w.requiresGrad || params.requiresGrad);
-  return scoped(needGrad, () => {
-    const { Fx, Fy, gamma } = asOp(op, () => filterbank(params, N, W, H));
+  return asOp(op, () => scoped(needGrad, () => {
+    const { Fx, Fy, gamma } = filterbank(params, N, W, H);
     // 1/γ scales the small patch rather than the canvas: FYᵀ (w/γ) FX is the same
     // product, and the division (and its backward's broadcast sum) touches N² values, not H·W.
     const scaled = div(w, reshape(gamma, colour ? [batch, 1, 1, 1] : [batch, 1, 1]));
@@ -37,5 +37,5 @@ export function write(w: Tensor, params: Tensor, H: number, W: number): Tensor {
     const wf = matmul(colour ? reshape(scaled, [batch, C * N, N]) : scaled, Fx);
     const canvas = matmul(perChannel(Fy, C), colour ? reshape(wf, [batch * C, N, W]) : wf, { transA: true });
     return colour ? reshape(canvas, [batch, C, H, W]) : canvas;
-  });
+  }));
 }

@@ -13,13 +13,14 @@
 // path that gradcheck uses (float64 copies passed in by name).
 import { checkOptions } from '../options.js';
 import { importanceLogWeights, iwaeNll } from './draw-iwae.js';
-import { fail, fmtShape } from '../errors.js';
+import { asOp, fail, fmtShape } from '../errors.js';
 import { randn, tensor } from '../creation.js';
 import { type DeviceName } from '../device.js';
 import { keep, tidy } from '../memory.js';
 import { getRngState, setRngState } from '../random.js';
 import { add, addScalar, bceWithLogits, concat, exp, expand, matmul, mul, mulScalar, reshape, sigmoid, slice, square, sub, sum, lstmCell, lstmCellFromGates } from '../ops/index.js';
 import { type LstmState } from '../ops/lstm.js';
+import { checkProbabilities } from '../ops/losses.js';
 import { read as attnRead, write as attnWrite } from '../attention/index.js';
 import { Linear, LSTMCell, Module } from '../nn/index.js';
 import { Tensor, noGrad } from '../tensor.js';
@@ -270,14 +271,16 @@ export class DRAW extends Module {
     const c = checkDrawConfig('DRAW', typeof config === 'string' ? DRAW_PRESETS[config] : config);
     this.config = c;
     const device = options.device;
-    this.encoder = this.registerModule('encoder', new LSTMCell(readSize(c) + c.decoderSize, c.encoderSize, { device }));
-    this.latent = this.registerModule('latent', new Linear(c.encoderSize, 2 * c.zSize, { device }));
-    this.decoder = this.registerModule('decoder', new LSTMCell(c.zSize, c.decoderSize, { device }));
+    // Sizes the config allows may still be too big to allocate: say so as DRAW, naming the part.
+    const part = <M extends Module>(name: string, make: () => M): M => this.registerModule(name, asOp('DRAW', make, name));
+    this.encoder = part('encoder', () => new LSTMCell(readSize(c) + c.decoderSize, c.encoderSize, { device }));
+    this.latent = part('latent', () => new Linear(c.encoderSize, 2 * c.zSize, { device }));
+    this.decoder = part('decoder', () => new LSTMCell(c.zSize, c.decoderSize, { device }));
     const patch = c.channels * (c.attention ? c.writeN * c.writeN : c.width * c.height);
-    this.writePatch = this.registerModule('writePatch', new Linear(c.decoderSize, patch, { device }));
+    this.writePatch = part('writePatch', () => new Linear(c.decoderSize, patch, { device }));
     if (c.attention) {
-      this.readAttention = this.registerModule('readAttention', new Linear(c.decoderSize, 5, { device }));
-      this.writeAttention = this.registerModule('writeAttention', new Linear(c.decoderSize, 5, { device }));
+      this.readAttention = part('readAttention', () => new Linear(c.decoderSize, 5, { device }));
+      this.writeAttention = part('writeAttention', () => new Linear(c.decoderSize, 5, { device }));
     }
   }
 
@@ -311,14 +314,16 @@ export class DRAW extends Module {
   forward(x: Tensor): RolloutResult {
     const flat = this.flatten('DRAW.forward', x);
     const b = flat.shape[0]!;
-    return drawRollout(this.config, this.weights(), flat, () => randn([b, this.config.zSize], { device: this.device }));
+    return asOp('DRAW.forward', () => drawRollout(this.config, this.weights(), flat, () => randn([b, this.config.zSize], { device: this.device })));
   }
 
   /** The bound (nats per image, batch mean) and its parts. */
   loss(x: Tensor): DrawLoss {
     const flat = this.flatten('DRAW.loss', x);
+    // The likelihood is Bernoulli per pixel (binarised or [0,1] intensities).
+    checkProbabilities('DRAW.loss', 'pixels of x', flat);
     const b = flat.shape[0]!;
-    return drawLoss(this.config, this.weights(), flat, () => randn([b, this.config.zSize], { device: this.device }));
+    return asOp('DRAW.loss', () => drawLoss(this.config, this.weights(), flat, () => randn([b, this.config.zSize], { device: this.device })));
   }
 
   /**

@@ -3,7 +3,7 @@
 // numBatchesTracked counts the batches that went into the running statistics
 // (PyTorch's num_batches_tracked): evaluation refuses statistics never computed.
 import { checkOptions } from '../options.js';
-import { fail, fmtShape } from '../errors.js';
+import { asOp, fail, fmtShape } from '../errors.js';
 import { full, tensor } from '../creation.js';
 import { type DeviceName } from '../device.js';
 import { batchNorm } from '../ops/index.js';
@@ -44,10 +44,11 @@ abstract class BatchNorm extends Module {
     this.activation = options.activation;
     const device = options.device;
     const affine = options.affine ?? true;
-    this.weight = affine ? this.registerParameter('weight', full([numFeatures], 1, { device })) : undefined;
-    this.bias = affine ? this.registerParameter('bias', full([numFeatures], 0, { device })) : undefined;
-    this.registerBuffer('runningMean', full([numFeatures], 0, { device }));
-    this.registerBuffer('runningVar', full([numFeatures], 1, { device }));
+    const filled = (name: string, v: number): Tensor => asOp(new.target.name, () => full([numFeatures], v, { device }), `${name} [${numFeatures}]`);
+    this.weight = affine ? this.registerParameter('weight', filled('weight', 1)) : undefined;
+    this.bias = affine ? this.registerParameter('bias', filled('bias', 0)) : undefined;
+    this.registerBuffer('runningMean', filled('runningMean', 0));
+    this.registerBuffer('runningVar', filled('runningVar', 1));
     this.registerBuffer('numBatchesTracked', tensor(new Int32Array([0]), [1], { device, dtype: 'int32' }));
   }
 

@@ -1,6 +1,6 @@
 // Conv2d and the pooling layers, as PyTorch names and initialises them.
 import { checkOptions } from '../options.js';
-import { fail } from '../errors.js';
+import { asOp, fail, fmtShape } from '../errors.js';
 import { type DeviceName } from '../device.js';
 import { avgPool2d, conv2d, maxPool2d } from '../ops/index.js';
 import { type Conv2dPadding } from '../ops/conv.js';
@@ -41,10 +41,14 @@ export class Conv2d extends Module {
     if (inChannels % groups !== 0 || outChannels % groups !== 0) {
       fail('Conv2d', `in (${inChannels}) and out (${outChannels}) channels must both be divisible by groups (${groups})`);
     }
-    const [kh, kw] = typeof kernelSize === 'number' ? [kernelSize, kernelSize] : kernelSize;
+    const [kh, kw] = typeof kernelSize === 'number' ? [kernelSize, kernelSize] : Array.isArray(kernelSize) && kernelSize.length === 2 ? kernelSize : [NaN, NaN];
+    if (!Number.isInteger(kh) || !Number.isInteger(kw) || kh < 1 || kw < 1) {
+      fail('Conv2d', `kernelSize must be a positive integer or [h, w] of them, got ${JSON.stringify(kernelSize)}`);
+    }
     const fanIn = (inChannels / groups) * kh * kw;
-    this.weight = this.registerParameter('weight', uniformFanIn([outChannels, inChannels / groups, kh, kw], fanIn, options.device));
-    this.bias = options.bias === false ? undefined : this.registerParameter('bias', uniformFanIn([outChannels], fanIn, options.device));
+    const wShape = [outChannels, inChannels / groups, kh, kw];
+    this.weight = this.registerParameter('weight', asOp('Conv2d', () => uniformFanIn(wShape, fanIn, options.device), `weight ${fmtShape(wShape)}`));
+    this.bias = options.bias === false ? undefined : this.registerParameter('bias', asOp('Conv2d', () => uniformFanIn([outChannels], fanIn, options.device), `bias [${outChannels}]`));
   }
 
   forward(x: Tensor): Tensor {

@@ -1,6 +1,7 @@
 // Linear: y = x Wᵀ + b with weight [out, in] and bias [out], as PyTorch.
 import { checkOptions } from '../options.js';
-import { fail, fmtShape } from '../errors.js';
+import { asOp, fail, fmtShape } from '../errors.js';
+import { checkAny } from '../ops/check.js';
 import { type DeviceName } from '../device.js';
 import { add, matmul, reshape } from '../ops/index.js';
 import { type Tensor } from '../tensor.js';
@@ -26,12 +27,13 @@ export class Linear extends Module {
     if (!Number.isInteger(inFeatures) || inFeatures < 1 || !Number.isInteger(outFeatures) || outFeatures < 1) {
       fail('Linear', `in and out features must be positive integers, got ${inFeatures} and ${outFeatures}`);
     }
-    this.weight = this.registerParameter('weight', uniformFanIn([outFeatures, inFeatures], inFeatures, options.device));
-    this.bias = options.bias === false ? undefined : this.registerParameter('bias', uniformFanIn([outFeatures], inFeatures, options.device));
+    this.weight = this.registerParameter('weight', asOp('Linear', () => uniformFanIn([outFeatures, inFeatures], inFeatures, options.device), `weight [${outFeatures},${inFeatures}]`));
+    this.bias = options.bias === false ? undefined : this.registerParameter('bias', asOp('Linear', () => uniformFanIn([outFeatures], inFeatures, options.device), `bias [${outFeatures}]`));
   }
 
   /** x [..., in] → [..., out]. */
   forward(x: Tensor): Tensor {
+    checkAny('Linear.forward', 'x', x);
     if (x.rank < 1 || x.shape[x.rank - 1] !== this.inFeatures) {
       fail('Linear.forward', `x ${fmtShape(x.shape)} must end in ${this.inFeatures} features`);
     }

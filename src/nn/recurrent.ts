@@ -1,7 +1,8 @@
 // LSTMCell with PyTorch's parameters and gate order (i, f, g, o), so its
 // weights load from PyTorch as they are; the pointwise part is one fused kernel.
 import { checkOptions } from '../options.js';
-import { fail, fmtShape } from '../errors.js';
+import { asOp, fail, fmtShape } from '../errors.js';
+import { checkAny } from '../ops/check.js';
 import { zeros } from '../creation.js';
 import { type DeviceName } from '../device.js';
 import { lstmCell } from '../ops/index.js';
@@ -28,11 +29,13 @@ export class LSTMCell extends Module {
     }
     const d = options.device;
     // PyTorch: every weight and bias U(−1/√H, 1/√H).
-    this.weightIh = this.registerParameter('weightIh', uniformFanIn([4 * hiddenSize, inputSize], hiddenSize, d));
-    this.weightHh = this.registerParameter('weightHh', uniformFanIn([4 * hiddenSize, hiddenSize], hiddenSize, d));
+    const param = (name: string, shape: number[]): Tensor =>
+      this.registerParameter(name, asOp('LSTMCell', () => uniformFanIn(shape, hiddenSize, d), `${name} ${fmtShape(shape)}`));
+    this.weightIh = param('weightIh', [4 * hiddenSize, inputSize]);
+    this.weightHh = param('weightHh', [4 * hiddenSize, hiddenSize]);
     const bias = options.bias ?? true;
-    this.biasIh = bias ? this.registerParameter('biasIh', uniformFanIn([4 * hiddenSize], hiddenSize, d)) : undefined;
-    this.biasHh = bias ? this.registerParameter('biasHh', uniformFanIn([4 * hiddenSize], hiddenSize, d)) : undefined;
+    this.biasIh = bias ? param('biasIh', [4 * hiddenSize]) : undefined;
+    this.biasHh = bias ? param('biasHh', [4 * hiddenSize]) : undefined;
   }
 
   /** Zero state for a batch. */
@@ -43,8 +46,15 @@ export class LSTMCell extends Module {
 
   /** One step: x [B, input] and the previous { h, c } (zeros when omitted) → the next { h, c }. */
   forward(x: Tensor, state?: LstmState): LstmState {
-    if (x.rank !== 2 || x.shape[1] !== this.inputSize) fail('LSTMCell.forward', `x ${fmtShape(x.shape)} must be [batch, ${this.inputSize}]`);
+    const op = 'LSTMCell.forward';
+    checkAny(op, 'x', x);
+    if (x.rank !== 2 || x.shape[1] !== this.inputSize) fail(op, `x ${fmtShape(x.shape)} must be [batch, ${this.inputSize}]`);
+    if (state !== undefined && (state === null || typeof state !== 'object')) fail(op, `state must be { h, c } or undefined, got ${state === null ? 'null' : typeof state}`);
     const { h, c } = state ?? this.initialState(x.shape[0]!);
-    return lstmCell(x, h, c, this.weightIh, this.weightHh, this.biasIh, this.biasHh);
+    const want = `[${x.shape[0]},${this.hiddenSize}]`;
+    if (h === undefined || c === undefined) fail(op, `state needs both h and c (each ${want}), got ${h === undefined ? 'no h' : 'h'} and ${c === undefined ? 'no c' : 'c'}`);
+    checkAny(op, 'state.h', h);
+    checkAny(op, 'state.c', c);
+    return asOp(op, () => lstmCell(x, h, c, this.weightIh, this.weightHh, this.biasIh, this.biasHh));
   }
 }
