@@ -47,7 +47,19 @@ export function setBackwardImpl(f: typeof backwardImpl): void {
   backwardImpl = f;
 }
 
+/**
+ * A structured clone (postMessage to a worker, structuredClone) copies a class
+ * instance's own fields and drops its private storage, so a tensor would arrive
+ * as an empty shell. A field holding a symbol cannot be cloned: the send throws
+ * a DataCloneError quoting this description instead.
+ */
+const NOT_CLONEABLE = Symbol(
+  'foveate Tensor: a tensor cannot be sent with postMessage or structuredClone; send t.toFloat32Array() (or toInt32Array()) and t.shape, and rebuild it with fv.tensor(values, shape)',
+);
+
 export class Tensor {
+  /** Makes postMessage(tensor) throw a clear DataCloneError (see NOT_CLONEABLE). */
+  readonly cloneGuard: symbol = NOT_CLONEABLE;
   readonly shape: readonly number[];
   readonly dtype: DType;
   readonly device: DeviceName;
