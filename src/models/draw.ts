@@ -64,6 +64,11 @@ export type DrawPreset = keyof typeof DRAW_PRESETS;
 
 const CONFIG_KEYS = ['width', 'height', 'channels', 'T', 'encoderSize', 'decoderSize', 'zSize', 'attention', 'readN', 'writeN'] as const;
 
+/** An evaluation's `limit` (images): undefined or a positive integer. */
+function checkEvalLimit(op: string, limit: unknown): void {
+  if (limit !== undefined && (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 1)) fail(op, `limit must be a positive integer, got ${String(limit)}`);
+}
+
 /** Validates a config (every field named in the error), returning a clean copy. */
 export function checkDrawConfig(op: string, c: unknown): DrawConfig {
   if (typeof c !== 'object' || c === null) fail(op, `config must be an object with ${CONFIG_KEYS.join(', ')}, got ${String(c)}`);
@@ -372,10 +377,14 @@ export class DRAW extends Module {
     const op = 'DRAW.nllBound';
     checkOptions(op, options, ['batchSize', 'seed', 'limit']);
     const { batchSize = 500, seed = 0 } = options;
+    // batchSize 0 would loop forever; an empty set would average over nothing (NaN).
+    if (!Number.isSafeInteger(batchSize) || batchSize < 1) fail(op, `batchSize must be a positive integer, got ${String(batchSize)}`);
+    checkEvalLimit(op, options.limit);
     if (!(data?.images instanceof Float32Array) || !Array.isArray(data.shape)) fail(op, 'data must have images (Float32Array) and shape [n, ...]');
     const { channels: C, height: H, width: W } = this.config;
     const per = C * H * W;
     const n = Math.min(data.shape[0]!, options.limit ?? Infinity);
+    if (!(n >= 1)) fail(op, `no images to evaluate (dataset ${fmtShape(data.shape)}, limit ${String(options.limit)})`);
     const inner = data.shape.slice(1).reduce((a, d) => a * d, 1);
     if (inner !== per || data.images.length < n * per) fail(op, `dataset images ${fmtShape(data.shape)} do not fit this model's ${C}×${H}×${W} images`);
     const saved = getRngState();
@@ -419,6 +428,7 @@ export class DRAW extends Module {
     const { samples: K = 1, batchSize = 500, seed = 0 } = options;
     if (!Number.isSafeInteger(K) || K < 1) fail(op, `samples must be a positive integer, got ${String(K)}`);
     if (!Number.isSafeInteger(batchSize) || batchSize < 1) fail(op, `batchSize must be a positive integer, got ${String(batchSize)}`);
+    checkEvalLimit(op, options.limit);
     if (!(data?.images instanceof Float32Array) || !Array.isArray(data.shape)) fail(op, 'data must have images (Float32Array) and shape [n, ...]');
     const n = Math.min(data.shape[0]!, options.limit ?? Infinity);
     if (!(n >= 1)) fail(op, `no images to evaluate (dataset ${fmtShape(data.shape)}, limit ${String(options.limit)})`);

@@ -98,6 +98,8 @@ export function errorRate(model: ClutteredClassifier, set: LabelledImages, optio
   const n = Math.min(set.count, options.limit ?? Infinity);
   if (!(n >= 1) || !Number.isFinite(n)) fail('errorRate', `need a finite, non-empty set of images, got ${n}`);
   const batchSize = options.batchSize ?? 250;
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1) fail('errorRate', `batchSize must be a positive integer, got ${String(batchSize)}`);
+  if (options.limit !== undefined && !(Number.isSafeInteger(options.limit) && options.limit >= 1)) fail('errorRate', `limit must be a positive integer, got ${String(options.limit)}`);
   const wasTraining = model.training;
   model.eval();
   let wrong = 0;
