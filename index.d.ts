@@ -2,30 +2,25 @@
 /* eslint-disable */
 
 /**
+ * A tensor argument: the id a call returned as `NewTensor[0]`
+ * (crates/node/src/tensor.rs keeps the tensors in a per-thread table).
+ */
+export type TensorRef = number
+/** A tensor argument that the call updates in place (an id, as `TensorRef`). */
+export type TensorMut = number
+/**
+ * A tensor a call made: `[id, kind, ...shape]`, kind bit 0 = int32 (else
+ * float32), bit 1 = cuda (else cpu). It lives until `free(id)`.
+ */
+export type NewTensor = number[]
+
+/**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
  * flavor napi-rs can build is listed, because `NAPI_RS_NATIVE_LIBRARY_PATH`
  * can point the loader at a WASI artifact this package does not build itself.
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
-
-export declare class NativeTensor {
-  static fromFloat32(data: Float32Array, shape: Array<number>, device: string): NativeTensor
-  static fromInt32(data: Int32Array, shape: Array<number>, device: string): NativeTensor
-  get shape(): Array<number>
-  get dtype(): string
-  get device(): string
-  get disposed(): boolean
-  toFloat32(): Float32Array
-  toInt32(): Int32Array
-  /** A copy on `device` ('cpu' or 'cuda'). */
-  to(device: string): NativeTensor
-  reshape(shape: Array<number>): NativeTensor
-  /** Overwrites the values in place with `src`'s (same shape and dtype, any device). */
-  assign(src: NativeTensor): void
-  /** Frees the native buffer now; later use is an error, a second dispose is a no-op. */
-  dispose(): void
-}
 
 export interface AdamOptions {
   lr: number
@@ -38,66 +33,89 @@ export interface AdamOptions {
 }
 
 /** Adam step in place on `param`, `expAvg` and `expAvgSq`. */
-export declare function adamStep(param: NativeTensor, grad: NativeTensor, expAvg: NativeTensor, expAvgSq: NativeTensor, options: AdamOptions): void
+export declare function adamStep(param: TensorMut, grad: TensorRef, expAvg: TensorMut, expAvgSq: TensorMut, options: AdamOptions): void
 
-export declare function argmax(x: NativeTensor, axis: number, keepdims: boolean): NativeTensor
+/** What the native allocators hold beyond live tensors (for diagnosing RSS). */
+export declare function allocatorStats(): AllocatorStats
+
+export interface AllocatorStats {
+  /** Freed huge-page mappings kept for reuse. */
+  cachedMappings: number
+  /** glibc arenas' size, their free bytes, and glibc's own mmapped blocks. */
+  heap: number
+  heapFree: number
+  mmapped: number
+}
+
+export declare function argmax(x: TensorRef, axis: number, keepdims: boolean): NewTensor
+
+/** Overwrites `dst`'s values in place with `src`'s (same shape and dtype, any device). */
+export declare function assign(dst: TensorMut, src: TensorRef): void
 
 /** [FX [batch,N,width], FY [batch,N,height], γ [batch]] from params [batch,5]. */
-export declare function attentionFilterbank(params: NativeTensor, n: number, width: number, height: number): Array<NativeTensor>
+export declare function attentionFilterbank(params: TensorRef, n: number, width: number, height: number): Array<NewTensor>
 
 /** d params [batch,5] from the gradients of FX, FY and γ (absent ones are zero). */
-export declare function attentionFilterbankBackward(params: NativeTensor, dFx: NativeTensor | undefined | null, dFy: NativeTensor | undefined | null, dGamma: NativeTensor | undefined | null, n: number, width: number, height: number): NativeTensor
+export declare function attentionFilterbankBackward(params: TensorRef, dFx: TensorRef | undefined | null, dFy: TensorRef | undefined | null, dGamma: TensorRef | undefined | null, n: number, width: number, height: number): NewTensor
 
-export declare function avgPool2d(x: NativeTensor, kernel: Array<number>, stride: Array<number>, padding: Array<number>, ceilMode: boolean, countIncludePad: boolean): NativeTensor
+export declare function avgPool2d(x: TensorRef, kernel: Array<number>, stride: Array<number>, padding: Array<number>, ceilMode: boolean, countIncludePad: boolean): NewTensor
 
-export declare function avgPool2dBackward(grad: NativeTensor, xShape: Array<number>, kernel: Array<number>, stride: Array<number>, padding: Array<number>, ceilMode: boolean, countIncludePad: boolean): NativeTensor
+export declare function avgPool2dBackward(grad: TensorRef, xShape: Array<number>, kernel: Array<number>, stride: Array<number>, padding: Array<number>, ceilMode: boolean, countIncludePad: boolean): NewTensor
 
 /**
  * [y, mean, invstd, var]: batch statistics when no running statistics are
  * given (training), else normalised with them (inference); y through ReLU in
  * the same pass when `relu`.
  */
-export declare function batchNorm(x: NativeTensor, weight: NativeTensor, bias: NativeTensor, runningMean: NativeTensor | undefined | null, runningVar: NativeTensor | undefined | null, eps: number, relu: boolean): Array<NativeTensor>
+export declare function batchNorm(x: TensorRef, weight: TensorRef, bias: TensorRef, runningMean: TensorRef | undefined | null, runningVar: TensorRef | undefined | null, eps: number, relu: boolean): Array<NewTensor>
 
 /**
  * [dx, dweight, dbias] from the output gradient and the forward's mean and
  * invstd; `reluBias` is the forward's bias when it applied ReLU.
  */
-export declare function batchNormBackward(grad: NativeTensor, x: NativeTensor, weight: NativeTensor, mean: NativeTensor, invstd: NativeTensor, training: boolean, reluBias?: NativeTensor | undefined | null): Array<NativeTensor>
+export declare function batchNormBackward(grad: TensorRef, x: TensorRef, weight: TensorRef, mean: TensorRef, invstd: TensorRef, training: boolean, reluBias?: TensorRef | undefined | null): Array<NewTensor>
 
 /**
  * In place: running ← (1 − momentum)·running + momentum·batch (variance unbiased
  * by count/(count − 1)).
  */
-export declare function batchNormUpdateRunning(runningMean: NativeTensor, runningVar: NativeTensor, mean: NativeTensor, batchVar: NativeTensor, momentum: number, count: number): void
+export declare function batchNormUpdateRunning(runningMean: TensorMut, runningVar: TensorMut, mean: TensorRef, batchVar: TensorRef, momentum: number, count: number): void
 
 /** Elementwise max(x,0) − x·t + log(1 + e^{−|x|}). */
-export declare function bceWithLogits(logits: NativeTensor, targets: NativeTensor): NativeTensor
+export declare function bceWithLogits(logits: TensorRef, targets: TensorRef): NewTensor
 
 /** Elementwise binary op with broadcasting (add, sub, mul, div, pow, maximum, minimum, gt, lt, eq). */
-export declare function binary(op: string, a: NativeTensor, b: NativeTensor): NativeTensor
+export declare function binary(op: string, a: TensorRef, b: TensorRef): NewTensor
+
+/**
+ * Refuses, with an Error naming `op`, an allocation of `shape` with
+ * `elem_bytes` per element that overflows or exceeds the allocation ceiling
+ * (`FOVEATE_MAX_ALLOC`): for ops that know their result's size before the
+ * kernels that would allocate it run.
+ */
+export declare function checkAlloc(op: string, shape: Array<number>, elemBytes: number): void
 
 export interface CompiledModule {
   module: string
   ptxBytes: number
 }
 
-export declare function concat(tensors: Array<NativeTensor>, axis: number): NativeTensor
+export declare function concat(tensors: Array<TensorRef>, axis: number): NewTensor
 
 /**
  * x [N,C,H,W] ⊛ weight [O,C/groups,kh,kw] (+ bias [O]) → [N,O,Ho,Wo], then
  * `activation` ('relu' or 'relu6') in the same pass.
  */
-export declare function conv2d(x: NativeTensor, weight: NativeTensor, bias: NativeTensor | undefined | null, stride: Array<number>, padding: Array<number>, dilation: Array<number>, groups: number, activation?: string | undefined | null): NativeTensor
+export declare function conv2d(x: TensorRef, weight: TensorRef, bias: TensorRef | undefined | null, stride: Array<number>, padding: Array<number>, dilation: Array<number>, groups: number, activation?: string | undefined | null): NewTensor
 
 /** The gradient of conv2d for bias: grad summed over N, Ho and Wo. */
-export declare function conv2dBackwardBias(grad: NativeTensor): NativeTensor
+export declare function conv2dBackwardBias(grad: TensorRef): NewTensor
 
 /** The gradient of conv2d for x (of shape `x_shape`). */
-export declare function conv2dBackwardInput(grad: NativeTensor, weight: NativeTensor, xShape: Array<number>, stride: Array<number>, padding: Array<number>, dilation: Array<number>, groups: number): NativeTensor
+export declare function conv2dBackwardInput(grad: TensorRef, weight: TensorRef, xShape: Array<number>, stride: Array<number>, padding: Array<number>, dilation: Array<number>, groups: number): NewTensor
 
 /** The gradient of conv2d for weight (of shape `weight_shape`). */
-export declare function conv2dBackwardWeight(grad: NativeTensor, x: NativeTensor, weightShape: Array<number>, stride: Array<number>, padding: Array<number>, dilation: Array<number>, groups: number): NativeTensor
+export declare function conv2dBackwardWeight(grad: TensorRef, x: TensorRef, weightShape: Array<number>, stride: Array<number>, padding: Array<number>, dilation: Array<number>, groups: number): NewTensor
 
 /**
  * The CPU path and what it was chosen from; an error when `FOVEATE_CPU` names an
@@ -122,10 +140,10 @@ export interface CpuInfo {
 export declare function cpuThreads(): number
 
 /** [loss [N], softmax [N,K]] for logits [N,K] and int32 targets [N]. */
-export declare function crossEntropy(logits: NativeTensor, targets: NativeTensor, ignore?: number | undefined | null): Array<NativeTensor>
+export declare function crossEntropy(logits: TensorRef, targets: TensorRef, ignore?: number | undefined | null): Array<NewTensor>
 
 /** d logits = g_r (softmax − onehot(t_r)) from the saved softmax and g [N]. */
-export declare function crossEntropyBackward(softmax: NativeTensor, targets: NativeTensor, grad: NativeTensor, ignore?: number | undefined | null): NativeTensor
+export declare function crossEntropyBackward(softmax: TensorRef, targets: TensorRef, grad: TensorRef, ignore?: number | undefined | null): NewTensor
 
 /** Compiles every CUDA kernel source with NVRTC (no GPU needed). */
 export declare function cudaCompileAll(): Array<CompiledModule>
@@ -144,47 +162,62 @@ export interface DeviceInfo {
  */
 export declare function devices(): Array<DeviceInfo>
 
-export declare function expand(x: NativeTensor, shape: Array<number>): NativeTensor
+export declare function expand(x: TensorRef, shape: Array<number>): NewTensor
 
-export declare function gather(x: NativeTensor, axis: number, index: NativeTensor): NativeTensor
+/**
+ * Frees a tensor now: its buffer goes unless a reshape of it still shares it.
+ * A stale id (already freed) is ignored, so disposing twice is harmless.
+ */
+export declare function free(id: number): void
+
+/** A float32 tensor holding a copy of `data`, on `device`. */
+export declare function fromFloat32(data: Float32Array, shape: Array<number>, device: string): NewTensor
+
+/** An int32 tensor holding a copy of `data`, on `device`. */
+export declare function fromInt32(data: Int32Array, shape: Array<number>, device: string): NewTensor
+
+export declare function gather(x: TensorRef, axis: number, index: TensorRef): NewTensor
 
 /** Rows of `src` summed into `dim` slots on `axis` by `index` (indexSelect's gradient). */
-export declare function indexAdd(src: NativeTensor, axis: number, index: NativeTensor, dim: number): NativeTensor
+export declare function indexAdd(src: TensorRef, axis: number, index: TensorRef, dim: number): NewTensor
 
-export declare function indexSelect(x: NativeTensor, axis: number, index: NativeTensor): NativeTensor
+export declare function indexSelect(x: TensorRef, axis: number, index: TensorRef): NewTensor
+
+/** Tensors in this thread's table (what JavaScript holds ids of). */
+export declare function liveIds(): number
 
 /**
  * [h' [B,H], c' [B,H], gates [B,4H]] from gate pre-activations gx (+ gh)
  * (+ bias) and c (gate order i, f, g, o).
  */
-export declare function lstmCell(gx: NativeTensor, gh: NativeTensor | undefined | null, bias: NativeTensor | undefined | null, c: NativeTensor): Array<NativeTensor>
+export declare function lstmCell(gx: TensorRef, gh: TensorRef | undefined | null, bias: TensorRef | undefined | null, c: TensorRef): Array<NewTensor>
 
 /**
  * [d pre-activations [B,4H], dc [B,H]] from the gradients of h' and c' [B,H]
  * (either may be absent: zero), the saved gates and c.
  */
-export declare function lstmCellBackward(dh: NativeTensor | undefined | null, dc: NativeTensor | undefined | null, gates: NativeTensor, c: NativeTensor): Array<NativeTensor>
+export declare function lstmCellBackward(dh: TensorRef | undefined | null, dc: TensorRef | undefined | null, gates: TensorRef, c: TensorRef): Array<NewTensor>
 
 /**
  * The whole cell in one call: [h' [B,H], c' [B,H], gates [B,4H]] with
  * gates = x·W_ihᵀ + h·W_hhᵀ + b_ih + b_hh.
  */
-export declare function lstmStep(x: NativeTensor, h: NativeTensor, c: NativeTensor, weightIh: NativeTensor, weightHh: NativeTensor, biasIh?: NativeTensor | undefined | null, biasHh?: NativeTensor | undefined | null): Array<NativeTensor>
+export declare function lstmStep(x: TensorRef, h: TensorRef, c: TensorRef, weightIh: TensorRef, weightHh: TensorRef, biasIh?: TensorRef | undefined | null, biasHh?: TensorRef | undefined | null): Array<NewTensor>
 
 /**
  * Gradients of x, h, c, weightIh, weightHh and the bias (one tensor for both
  * biases) where `need` asks for them (else null), from the gradients of h' and
  * c' (either may be absent) and the saved gates.
  */
-export declare function lstmStepBackward(x: NativeTensor, h: NativeTensor, c: NativeTensor, weightIh: NativeTensor, weightHh: NativeTensor, dh: NativeTensor | undefined | null, dc: NativeTensor | undefined | null, gates: NativeTensor, need: Array<boolean>): Array<NativeTensor | undefined | null>
+export declare function lstmStepBackward(x: TensorRef, h: TensorRef, c: TensorRef, weightIh: TensorRef, weightHh: TensorRef, dh: TensorRef | undefined | null, dc: TensorRef | undefined | null, gates: TensorRef, need: Array<boolean>): Array<NewTensor | undefined | null>
 
 /** a·b for rank-2/3 operands, either read transposed. */
-export declare function matmul(a: NativeTensor, b: NativeTensor, transA: boolean, transB: boolean): NativeTensor
+export declare function matmul(a: TensorRef, b: TensorRef, transA: boolean, transB: boolean): NewTensor
 
 /** [values, int32 argmax indices (h·W + w within each plane)]. */
-export declare function maxPool2d(x: NativeTensor, kernel: Array<number>, stride: Array<number>, padding: Array<number>, ceilMode: boolean): Array<NativeTensor>
+export declare function maxPool2d(x: TensorRef, kernel: Array<number>, stride: Array<number>, padding: Array<number>, ceilMode: boolean): Array<NewTensor>
 
-export declare function maxPool2dBackward(grad: NativeTensor, indices: NativeTensor, xShape: Array<number>, kernel: Array<number>, stride: Array<number>, padding: Array<number>, ceilMode: boolean): NativeTensor
+export declare function maxPool2dBackward(grad: TensorRef, indices: TensorRef, xShape: Array<number>, kernel: Array<number>, stride: Array<number>, padding: Array<number>, ceilMode: boolean): NewTensor
 
 export declare function memoryUsage(): Array<MemoryUsage>
 
@@ -197,16 +230,31 @@ export interface MemoryUsage {
 /** Whether this build has the CUDA backend and libnvrtc can be loaded. */
 export declare function nvrtcAvailable(): boolean
 
-export declare function permute(x: NativeTensor, perm: Array<number>): NativeTensor
+export declare function permute(x: TensorRef, perm: Array<number>): NewTensor
 
 /**
  * A random tensor from the Philox stream (`seed`, `offset`): uniform(a, b),
  * normal(mean a, std b) or bernoulli(p = a).
  */
-export declare function random(dist: string, shape: Array<number>, a: number, b: number, seed: number, offset: number, device: string): NativeTensor
+export declare function random(dist: string, shape: Array<number>, a: number, b: number, seed: number, offset: number, device: string): NewTensor
+
+/**
+ * Copies the values (int32 converted) into `out`, a Float32Array of the
+ * tensor's size that JavaScript allocated (so V8 owns and frees it).
+ */
+export declare function readFloat32(x: TensorRef, out: Float32Array): void
+
+/** Copies an int32 tensor's values into `out` (an Int32Array of its size). */
+export declare function readInt32(x: TensorRef, out: Int32Array): void
 
 /** sum | mean | max | min over `axes` (all axes when empty). */
-export declare function reduce(op: string, x: NativeTensor, axes: Array<number>, keepdims: boolean): NativeTensor
+export declare function reduce(op: string, x: TensorRef, axes: Array<number>, keepdims: boolean): NewTensor
+
+/** Gives free native memory back to the kernel (kept mappings, glibc's free pages). */
+export declare function releaseFreeMemory(): void
+
+/** The same values under another shape (the buffer is shared, copy-on-write). */
+export declare function reshape(x: TensorRef, shape: Array<number>): NewTensor
 
 export interface RmsPropOptions {
   lr: number
@@ -221,10 +269,10 @@ export interface RmsPropOptions {
  * RMSProp step in place on `param`, `squareAvg`, and `gradAvg` (centered) /
  * `momentumBuffer` (momentum > 0) when given.
  */
-export declare function rmspropStep(param: NativeTensor, grad: NativeTensor, squareAvg: NativeTensor, gradAvg: NativeTensor | undefined | null, momentumBuffer: NativeTensor | undefined | null, options: RmsPropOptions): void
+export declare function rmspropStep(param: TensorMut, grad: TensorRef, squareAvg: TensorMut, gradAvg: TensorMut | undefined | null, momentumBuffer: TensorMut | undefined | null, options: RmsPropOptions): void
 
 /** `src` summed into zeros of `shape` at `index` along `axis` (gather's gradient). */
-export declare function scatterAdd(src: NativeTensor, axis: number, index: NativeTensor, shape: Array<number>): NativeTensor
+export declare function scatterAdd(src: TensorRef, axis: number, index: TensorRef, shape: Array<number>): NewTensor
 
 export interface SgdOptions {
   lr: number
@@ -237,12 +285,12 @@ export interface SgdOptions {
 }
 
 /** SGD step in place on `param` (and `momentumBuffer` when momentum ≠ 0). */
-export declare function sgdStep(param: NativeTensor, grad: NativeTensor, momentumBuffer: NativeTensor | undefined | null, options: SgdOptions): void
+export declare function sgdStep(param: TensorMut, grad: TensorRef, momentumBuffer: TensorMut | undefined | null, options: SgdOptions): void
 
-export declare function slice(x: NativeTensor, starts: Array<number>, ends: Array<number>, steps: Array<number>): NativeTensor
+export declare function slice(x: TensorRef, starts: Array<number>, ends: Array<number>, steps: Array<number>): NewTensor
 
 /** Zeros of `shape` with `src` written where slice(starts, steps) reads (slice's gradient). */
-export declare function sliceScatter(src: NativeTensor, shape: Array<number>, starts: Array<number>, steps: Array<number>): NativeTensor
+export declare function sliceScatter(src: TensorRef, shape: Array<number>, starts: Array<number>, steps: Array<number>): NewTensor
 
 /**
  * Show, Attend and Tell's soft attention: [context [B,D], α [B,L]] and, when
@@ -250,16 +298,26 @@ export declare function sliceScatter(src: NativeTensor, shape: Array<number>, st
  * [B,L,A], hProj [B,A], v [A], annotations [B,L,D], an optional scalar bias and
  * an optional mask [B,L] of 0s and 1s.
  */
-export declare function softAttend(proj: NativeTensor, hProj: NativeTensor, v: NativeTensor, annotations: NativeTensor, bias: NativeTensor | undefined | null, mask: NativeTensor | undefined | null, keepHidden: boolean): Array<NativeTensor>
+export declare function softAttend(proj: TensorRef, hProj: TensorRef, v: TensorRef, annotations: TensorRef, bias: TensorRef | undefined | null, mask: TensorRef | undefined | null, keepHidden: boolean): Array<NewTensor>
 
 /**
  * Gradients of proj, hProj, v, annotations and the bias ([1]) where `need` asks
  * (else null), from the gradients of context and α (either may be absent) and
  * what the forward saved (α and t).
  */
-export declare function softAttendBackward(v: NativeTensor, annotations: NativeTensor, alpha: NativeTensor, hidden: NativeTensor, dContext: NativeTensor | undefined | null, dAlpha: NativeTensor | undefined | null, need: Array<boolean>): Array<NativeTensor | undefined | null>
+export declare function softAttendBackward(v: TensorRef, annotations: TensorRef, alpha: TensorRef, hidden: TensorRef, dContext: TensorRef | undefined | null, dAlpha: TensorRef | undefined | null, need: Array<boolean>): Array<NewTensor | undefined | null>
 
-export declare function softmax(x: NativeTensor, axis: number, log: boolean): NativeTensor
+export declare function softmax(x: TensorRef, axis: number, log: boolean): NewTensor
+
+/** A copy on `device` ('cpu' or 'cuda'). */
+export declare function toDeviceCopy(x: TensorRef, device: string): NewTensor
 
 /** Elementwise unary op `op` (exp, log, sigmoid, …; `param` for the *Scalar ops). */
-export declare function unary(op: string, x: NativeTensor, param: number): NativeTensor
+export declare function unary(op: string, x: TensorRef, param: number): NewTensor
+
+/**
+ * The external memory V8 counts for this isolate (what `free` and new tensors
+ * report to it, plus what other native code does), in bytes: V8's own total,
+ * which `process.memoryUsage().external` does not show (that is ArrayBuffers').
+ */
+export declare function v8ExternalBytes(): number

@@ -70,3 +70,22 @@ function renamed(op: string, e: unknown, what: string | undefined): unknown {
   const body = ownPrefix.test(m) ? m.replace(ownPrefix, '') : inner;
   return new Error(`${op}: ${what === undefined ? '' : `${what}: `}${body}`, { cause: e });
 }
+
+/** An allocation refusal from the binding: "op: output shape [..] needs N bytes, …" or "… cannot allocate …". */
+const ALLOCATION = /^[\w.]+: (?:output shape (\[[\d,]*\]) (.*)|(cannot allocate \d+ bytes.*))$/s;
+
+/**
+ * Runs `make`, which allocates through an inner op (a layer's initialiser calls
+ * rand), and relabels an allocation refusal as `op`'s, naming `what` it was
+ * making: `Linear: weight [1000000,1000000] needs 4000000000000 bytes, over the
+ * allocation ceiling …` rather than `rand: …`. Other errors pass unchanged.
+ */
+export function allocating<T>(op: string, what: string, make: () => T): T {
+  try {
+    return make();
+  } catch (e) {
+    const m = e instanceof Error ? ALLOCATION.exec(e.message) : null;
+    if (!m) throw e;
+    throw new Error(m[1] !== undefined ? `${op}: ${what} ${m[1]} ${m[2]}` : `${op}: ${what}: ${m[3]}`);
+  }
+}

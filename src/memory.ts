@@ -1,24 +1,38 @@
 // Deterministic release of native memory, in TF.js's style: every tensor made
 // inside `tidy(fn)` is disposed when fn returns, except the tensors it returns
-// or `keep()`s. Tensors made outside any scope live until `dispose()`; if one is
-// dropped without it, the napi object's finaliser frees the buffer at GC.
+// or `keep()`s. Tensors made outside any scope live until `dispose()`; one
+// dropped without it is freed after V8 collects it (a FinalizationRegistry,
+// whose callbacks run when the event loop turns: a synchronous loop must
+// dispose or use tidy). Only tensors outside every scope are registered there
+// (`unscoped`): a tidy loop makes tens of thousands of tensors a step, and each
+// registration is a cell in V8's old generation that only a full GC reclaims.
 // (memory(), the live count, is in runtime.ts: it asks the binding.)
 
 export interface Disposable {
   dispose(): void;
   readonly isDisposed: boolean;
+  /**
+   * Called once the tensor is outside every tidy scope and alive: made outside
+   * any, returned from the outermost one, or kept. From then on only dispose()
+   * or the garbage collector frees it.
+   */
+  unscoped?(): void;
 }
 
 const scopes: Set<Disposable>[] = [];
 
 /** Called by every Tensor constructor. */
 export function track(t: Disposable): void {
-  scopes[scopes.length - 1]?.add(t);
+  const scope = scopes[scopes.length - 1];
+  if (scope) scope.add(t);
+  else t.unscoped?.();
 }
 
 /** Exempts a tensor from the enclosing tidy scopes. */
 export function keep<T extends Disposable>(t: T): T {
-  for (const s of scopes) s.delete(t);
+  let held = false;
+  for (const s of scopes) held = s.delete(t) || held;
+  if (held) t.unscoped?.();
   return t;
 }
 
@@ -69,8 +83,9 @@ export function tidy<T>(fn: () => T): T {
   collect(result, kept);
   const parent = scopes[scopes.length - 1];
   for (const t of scope) {
-    if (kept.has(t)) parent?.add(t);
-    else t.dispose();
+    if (!kept.has(t)) t.dispose();
+    else if (parent) parent.add(t);
+    else t.unscoped?.();
   }
   return result;
 }

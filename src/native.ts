@@ -7,10 +7,20 @@
 // cannot load — the addon is built once from the Rust sources
 // (scripts/build-native.mjs, its progress on stderr) and then loaded;
 // FOVEATE_NO_BUILD=1 turns that off.
+//
+// The binding keeps tensors in a table and hands out ids (crates/node/src/tensor.rs
+// says why: no per-tensor napi object, so nothing waits for the event loop to be
+// freed). `NativeTensor` below is the JavaScript end of one id: it frees the id on
+// `dispose()`; once `watch()`ed, a FinalizationRegistry frees the id if the handle
+// is dropped without it, when V8 collects the handle (the binding reports the
+// table's bytes to V8, so it collects sooner as they grow). The registry's
+// callbacks run when the event loop turns, so a synchronous loop must dispose, or
+// use `tidy`; Tensor watches only tensors outside every tidy scope (memory.ts).
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type * as Binding from '../index';
 import { packageDir } from './package-dir.js';
+import type { DeviceName } from './device.js';
 
 /**
  * Why no addon loaded, from the loader's chain of load errors (napi-rs's own message
@@ -55,4 +65,86 @@ try {
   throw new Error(`foveate: ${err instanceof Error ? err.message : String(err)}`);
 }
 
-export type NativeTensor = Binding.NativeTensor;
+/** Frees the ids of handles collected without `dispose()`. */
+const forgotten = new FinalizationRegistry<number>((id) => native.free(id));
+
+/** A float32/int32 tensor in the binding's table: its id, shape, dtype and device. */
+export class NativeTensor {
+  readonly id: number;
+  readonly shape: number[];
+  readonly dtype: 'float32' | 'int32';
+  readonly device: DeviceName;
+  #live = true;
+  #watched = false;
+
+  /** Takes ownership of a binding result, `[id, kind, ...shape]` (see index.d.ts). */
+  constructor(made: Binding.NewTensor) {
+    this.id = made[0]!;
+    const kind = made[1]!;
+    this.dtype = kind & 1 ? 'int32' : 'float32';
+    this.device = kind & 2 ? 'cuda' : 'cpu';
+    this.shape = made.slice(2);
+  }
+
+  static fromFloat32(data: Float32Array, shape: readonly number[], device: string): NativeTensor {
+    return new NativeTensor(native.fromFloat32(data, [...shape], device));
+  }
+
+  static fromInt32(data: Int32Array, shape: readonly number[], device: string): NativeTensor {
+    return new NativeTensor(native.fromInt32(data, [...shape], device));
+  }
+
+  get disposed(): boolean {
+    return !this.#live;
+  }
+
+  #size(): number {
+    let n = 1;
+    for (const d of this.shape) n *= d;
+    return n;
+  }
+
+  /** The values as a new Float32Array (int32 converted; copied from the GPU). */
+  toFloat32(): Float32Array {
+    const out = new Float32Array(this.#size());
+    native.readFloat32(this.id, out);
+    return out;
+  }
+
+  /** The values of an int32 tensor as a new Int32Array. */
+  toInt32(): Int32Array {
+    const out = new Int32Array(this.#size());
+    native.readInt32(this.id, out);
+    return out;
+  }
+
+  /** A copy on `device`. */
+  to(device: string): NativeTensor {
+    return new NativeTensor(native.toDeviceCopy(this.id, device));
+  }
+
+  /** The same values under another shape (the buffer is shared, copy-on-write). */
+  reshape(shape: readonly number[]): NativeTensor {
+    return new NativeTensor(native.reshape(this.id, [...shape]));
+  }
+
+  /** Overwrites the values in place with `src`'s (same shape and dtype, any device). */
+  assign(src: NativeTensor): void {
+    native.assign(this.id, src.id);
+  }
+
+  /** From now on, dropping this handle without `dispose()` frees the tensor when V8 collects it. */
+  watch(): void {
+    if (this.#watched || !this.#live) return;
+    this.#watched = true;
+    forgotten.register(this, this.id, this);
+  }
+
+  /** Frees the native buffer now; a second dispose is a no-op. */
+  dispose(): void {
+    if (!this.#live) return;
+    this.#live = false;
+    if (this.#watched) forgotten.unregister(this);
+    native.free(this.id);
+  }
+}

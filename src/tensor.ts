@@ -120,6 +120,11 @@ export class Tensor {
     return this.#storage === undefined;
   }
 
+  /** Outside every tidy scope now: the GC may free it if it is dropped undisposed (memory.ts). */
+  unscoped(): void {
+    if (this.#storage?.kind === 'native') this.#storage.handle.watch();
+  }
+
   /** Frees the native buffer now. Later use throws; disposing twice is harmless. */
   dispose(): void {
     if (this.#storage?.kind === 'native') this.#storage.handle.dispose();

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as fv from '../src/index.js';
-import { native } from '../src/native.js';
+import { native, NativeTensor } from '../src/native.js';
 import { messageOf } from './helpers/errors.js';
 
 const f32 = (shape: number[]): fv.Tensor => fv.zeros(shape);
@@ -13,7 +13,7 @@ const f32 = (shape: number[]): fv.Tensor => fv.zeros(shape);
 describe('errors: the binding', () => {
   it('its family dispatch refuses an unknown op name', () => {
     const x = fv.tensor(Int32Array.from([1, 2, 3, 4]), [2, 2]);
-    const h = x.handle('test');
+    const h = x.handle('test').id;
     expect(() => native.unary('nope', h, 0)).toThrow(/^unary: unknown op 'nope'/);
     expect(() => native.binary('nope', h, h)).toThrow(/^binary: unknown op 'nope'/);
     x.dispose();
@@ -67,8 +67,8 @@ describe('errors: creation', () => {
   }
 
   it('the binding re-checks shape entries', () => {
-    expect(() => native.NativeTensor.fromFloat32(new Float32Array(1), [NaN], 'cpu')).toThrow(/^tensor: shape\[0\] = NaN/);
-    expect(() => native.NativeTensor.fromFloat32(new Float32Array(1), [-1], 'cpu')).toThrow(/^tensor: shape\[0\] = -1/);
+    expect(() => NativeTensor.fromFloat32(new Float32Array(1), [NaN], 'cpu')).toThrow(/^tensor: shape\[0\] = NaN/);
+    expect(() => NativeTensor.fromFloat32(new Float32Array(1), [-1], 'cpu')).toThrow(/^tensor: shape\[0\] = -1/);
     expect(() => native.random('normal', [Infinity], 0, 1, 0, 0, 'cpu')).toThrow(/^random: shape\[0\] = (inf|Infinity) /);
     expect(() => native.random('normal', [2], 0, 1, 0, NaN, 'cpu')).toThrow(/^random: offset = NaN/);
     expect(() => native.random('normal', [2], 0, 1, -1, 0, 'cpu')).toThrow(/^random: seed = -1/);
@@ -79,7 +79,7 @@ describe('errors: creation', () => {
   it('data whose length does not match the shape names both', () => {
     expect(messageOf(() => fv.tensor([1, 2, 3], [2, 2]))).toMatch(/^tensor: data has 3 elements but shape \[2,2\] needs 4/);
     expect(messageOf(() => fv.tensor(new Int32Array(5), [2, 3]))).toMatch(/^tensor: data has 5 elements .*\[2,3\].*6/);
-    expect(() => native.NativeTensor.fromFloat32(new Float32Array(5), [2, 3], 'cpu')).toThrow(/^tensor: data has 5 elements but shape \[2,3\] needs 6/);
+    expect(() => NativeTensor.fromFloat32(new Float32Array(5), [2, 3], 'cpu')).toThrow(/^tensor: data has 5 elements but shape \[2,3\] needs 6/);
   });
 
   it('bad distribution parameters name the op and the values', () => {

@@ -1,7 +1,10 @@
 // fv.memory() counts live native tensors and bytes per device exactly, and
 // fv.tidy/keep release what they should — no more, no less.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as fv from '../src/index.js';
+import { native } from '../src/native.js';
 
 /** Change in (tensors, bytes) on the CPU and in total since `before`. */
 function delta(before: fv.MemoryInfo): { tensors: number; bytes: number; cpuTensors: number; cpuBytes: number } {
@@ -212,4 +215,87 @@ describe('memory: tidy and keep', () => {
     h.dispose();
     w.dispose();
   });
+});
+
+// Issue 17, item 2: bounded memory in long runs. The RSS figures are the soak's
+// (`npm run soak`, not a unit test); here, the deterministic parts of the fix.
+describe('memory: native release', () => {
+  it('a tensor is a plain id in the binding\'s table, freed by dispose at once (no napi object waits for the event loop)', () => {
+    const made = native.fromFloat32(new Float32Array(6), [2, 3], 'cpu');
+    expect(Array.isArray(made)).toBe(true);
+    expect(made.slice(1)).toEqual([0, 2, 3]); // kind 0 (float32, cpu), then the shape
+    native.free(made[0]!);
+    native.free(made[0]!); // a stale id is ignored
+    const ids = native.liveIds();
+    const before = fv.memory();
+    const t = fv.randn([1024, 1024]);
+    expect(native.liveIds()).toBe(ids + 1);
+    expect(delta(before).bytes).toBe(4 << 20);
+    t.dispose();
+    expect(native.liveIds()).toBe(ids);
+    expect(delta(before)).toEqual(flat);
+  });
+
+  it('a disposed id cannot reach a tensor that reuses its slot', () => {
+    const a = fv.ones([2]);
+    const id = a.handle('test').id;
+    a.dispose();
+    const b = fv.zeros([3]); // likely in a's slot, under a new generation
+    expect(() => native.unary('exp', id, 0)).toThrow(/^exp: tensor was disposed/);
+    native.free(id); // stale: b survives
+    expect(b.toArray()).toEqual([0, 0, 0]);
+    b.dispose();
+  });
+
+  it('10,000 synchronous tidy steps leave the table, the counts and the V8-reported bytes where they were', () => {
+    const w = fv.randn([32, 32]);
+    const ids = native.liveIds();
+    const before = fv.memory();
+    for (let i = 0; i < 10_000; i++) {
+      fv.tidy(() => fv.ops.sum(fv.ops.relu(fv.ops.matmul(fv.ones([4, 32]), w))).item());
+    }
+    expect(native.liveIds()).toBe(ids);
+    expect(delta(before)).toEqual(flat);
+    w.dispose();
+  });
+
+  it('native bytes are reported to V8 as external memory, and given back on dispose', () => {
+    const e0 = native.v8ExternalBytes();
+    const t = fv.randn([16, 1024, 1024]); // 64 MiB
+    const grown = native.v8ExternalBytes() - e0;
+    t.dispose();
+    const after = native.v8ExternalBytes() - e0;
+    // Reported in steps of at least 1 MiB (crates/node/src/tensor.rs).
+    expect(grown).toBeGreaterThan(63 << 20);
+    expect(grown).toBeLessThan(66 << 20);
+    expect(Math.abs(after)).toBeLessThan(2 << 20);
+  });
+
+  it('tensors dropped without dispose, outside tidy, are freed once V8 collects them (child process, --expose-gc)', async () => {
+    const entry = join(__dirname, '..', 'src', 'index.ts');
+    const script = `import * as ns from ${JSON.stringify(entry)};
+const fv = typeof ns.randn === 'function' ? ns : ns.default;
+const before = fv.memory().numBytes;
+(() => {
+  for (let i = 0; i < 8; i++) fv.randn([256, 1024]);            // made outside any scope, dropped
+  fv.tidy(() => [fv.randn([256, 1024]), fv.randn([256, 1024])]); // returned from tidy, dropped
+  const kept = fv.tidy(() => fv.keep(fv.randn([256, 1024])));    // kept, dropped
+})();
+const held = fv.memory().numBytes - before;
+let freed = false;
+for (let turn = 0; turn < 200 && !freed; turn++) {
+  globalThis.gc();
+  await new Promise((r) => setTimeout(r, 5));
+  freed = fv.memory().numBytes === before;
+}
+console.log(JSON.stringify({ held, freed }));`;
+    const out = await new Promise<string>((resolve) => {
+      const p = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', script]);
+      let stdout = '';
+      p.stdout.on('data', (d) => (stdout += d));
+      p.stderr.on('data', (d) => (stdout += d));
+      p.on('close', () => resolve(stdout));
+    });
+    expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual({ held: 11 * (1 << 20), freed: true });
+  }, 60_000);
 });

@@ -38,10 +38,14 @@ const cases: Array<[string, string, RegExp]> = [
   ['add', 'fv.ops.add(fv.zeros([1e5,1]), fv.zeros([1,1e5]))', /^add: .*40000000000 bytes/],
   ['conv2d padding 1e5', 'fv.ops.conv2d(fv.zeros([1,1,3,3]), fv.zeros([1,1,3,3]), { padding: 1e5 })', /^conv2d: .*bytes/],
   ['conv2d padding 1e9', 'fv.ops.conv2d(fv.zeros([1,1,3,3]), fv.zeros([1,1,3,3]), { padding: 1e9 })', /^conv2d: .*(bytes|overflows)/],
-  ['nn.Linear', 'new fv.nn.Linear(1e6, 1e6)', /bytes/],
-  ['nn.Embedding', 'new fv.nn.Embedding(1e6, 1e6)', /bytes/],
-  ['nn.LSTMCell', 'new fv.nn.LSTMCell(1e5, 1e5)', /bytes/],
-  ['attention.write', 'fv.attention.write(fv.zeros([1,2,2]), fv.zeros([1,5]), 1e5, 1e5)', /bytes/],
+  ['nn.Linear', 'new fv.nn.Linear(1e6, 1e6)', /^Linear: weight \[1000000,1000000\] needs 4000000000000 bytes/],
+  ['nn.Embedding', 'new fv.nn.Embedding(1e6, 1e6)', /^Embedding: weight \[1000000,1000000\] needs 4000000000000 bytes/],
+  ['nn.LSTMCell', 'new fv.nn.LSTMCell(1e5, 1e5)', /^LSTMCell: weightIh \[400000,100000\] needs 160000000000 bytes/],
+  ['nn.Conv2d', 'new fv.nn.Conv2d(1e5, 1e5, 100)', /^Conv2d: weight \[100000,100000,100,100\] needs 400000000000000 bytes/],
+  ['nn.BatchNorm2d', 'new fv.nn.BatchNorm2d(1e12)', /^BatchNorm2d: weight.*4000000000000 bytes/],
+  ['attention.write', 'fv.attention.write(fv.zeros([1,2,2]), fv.zeros([1,5]), 1e5, 1e5)', /^attention\.write: canvas \[1,100000,100000\] needs 40000000000 bytes/],
+  ['indexSelect', "fv.ops.indexSelect(fv.zeros([1,1e5]), 0, fv.zeros([1e5], { dtype: 'int32' }))", /^indexSelect: .*\[100000,100000\] needs 40000000000 bytes/],
+  ['ops.embedding', "fv.ops.embedding(fv.zeros([1e5], { dtype: 'int32' }), fv.zeros([10,1e5]))", /^embedding: result \[100000,100000\] needs 40000000000 bytes/],
   ['attention.filterbank', 'fv.attention.filterbank(fv.zeros([1,5]), 2, 1e9, 1e9)', /^attention\.filterbank: .*bytes/],
 ];
 

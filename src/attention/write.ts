@@ -2,6 +2,7 @@
 // H×W canvas, per channel with the same filters. A composite of the filterbank
 // op and batched matmuls (transA reads FY transposed without a copy).
 import { fail, fmtShape } from '../errors.js';
+import { checkAllocation } from '../backend/index.js';
 import { type Tensor, isGradEnabled } from '../tensor.js';
 import { checkFloat } from '../ops/check.js';
 import { matmul } from '../ops/matmul.js';
@@ -27,6 +28,7 @@ export function write(w: Tensor, params: Tensor, H: number, W: number): Tensor {
   checkBatch(op, 'w', w, params);
   const colour = w.rank === 4;
   const [batch, C] = [w.shape[0]!, colour ? w.shape[1]! : 1];
+  checkAllocation(op, 'canvas', colour ? [batch, C, H, W] : [batch, H, W]);
   const needGrad = isGradEnabled() && (w.requiresGrad || params.requiresGrad);
   return asOp(op, () => scoped(needGrad, () => {
     const { Fx, Fy, gamma } = filterbank(params, N, W, H);

@@ -2,7 +2,7 @@
 // CUDA) or reference (float64, the plain TypeScript kernels of src/reference).
 // Ops validate their arguments, then call `kernels(op, ...operands).<kernel>(...)`:
 // this file alone decides which backend runs it.
-import { fail, fmtShape } from '../errors.js';
+import { allocating, fail, fmtShape } from '../errors.js';
 import { native } from '../native.js';
 import { convOutSize, poolOutSize } from '../reference/index.js';
 import type { DType, Tensor } from '../tensor.js';
@@ -41,3 +41,13 @@ export const binding = {
   devices: () => native.devices(),
   memoryUsage: () => native.memoryUsage(),
 };
+
+/**
+ * Refuses, before any work, a result of `shape` (float32/int32) that would go
+ * over the allocation ceiling: `op: what [shape] needs N bytes, over …`. For ops
+ * whose size is driven by their arguments and whose first allocation is an
+ * inner op's (attention.write's canvas comes from a matmul).
+ */
+export function checkAllocation(op: string, what: string, shape: readonly number[]): void {
+  allocating(op, what, () => native.checkAlloc(op, [...shape], 4));
+}

@@ -3,7 +3,7 @@
 // path gradcheck differentiates on. Index tensors stay int32 natives (they are
 // labels and argmaxes, made once); the reference kernels read them as numbers.
 import { fail } from '../errors.js';
-import { native } from '../native.js';
+import { NativeTensor } from '../native.js';
 import * as ref from '../reference/index.js';
 import { Tensor } from '../tensor.js';
 import type { Kernels, LstmStepOperands } from './kernels.js';
@@ -11,7 +11,7 @@ import type { Kernels, LstmStepOperands } from './kernels.js';
 const lift = (a: ref.RefArray): Tensor => Tensor.fromReference(a);
 const maybe = (t: Tensor | undefined, op: string): ref.RefArray | undefined => t?.array(op);
 const indexArray = (t: Tensor): ref.RefArray => ref.refArray(t.toInt32Array(), t.shape);
-const int32 = (a: ref.RefArray): Tensor => Tensor.fromNative(native.NativeTensor.fromInt32(Int32Array.from(a.data), a.shape, 'cpu'));
+const int32 = (a: ref.RefArray): Tensor => Tensor.fromNative(NativeTensor.fromInt32(Int32Array.from(a.data), a.shape, 'cpu'));
 const lstmInputs = (p: LstmStepOperands, op: string): ref.LstmStepInputs => ({
   x: p.x.array(op),
   h: p.h.array(op),

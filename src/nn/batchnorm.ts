@@ -3,7 +3,7 @@
 // numBatchesTracked counts the batches that went into the running statistics
 // (PyTorch's num_batches_tracked): evaluation refuses statistics never computed.
 import { checkOptions } from '../options.js';
-import { asOp, fail, fmtShape } from '../errors.js';
+import { allocating, fail, fmtShape } from '../errors.js';
 import { full, tensor } from '../creation.js';
 import { type DeviceName } from '../device.js';
 import { batchNorm } from '../ops/index.js';
@@ -44,11 +44,11 @@ abstract class BatchNorm extends Module {
     this.activation = options.activation;
     const device = options.device;
     const affine = options.affine ?? true;
-    const filled = (name: string, v: number): Tensor => asOp(new.target.name, () => full([numFeatures], v, { device }), `${name} [${numFeatures}]`);
-    this.weight = affine ? this.registerParameter('weight', filled('weight', 1)) : undefined;
-    this.bias = affine ? this.registerParameter('bias', filled('bias', 0)) : undefined;
-    this.registerBuffer('runningMean', filled('runningMean', 0));
-    this.registerBuffer('runningVar', filled('runningVar', 1));
+    const make = (name: string, value: number): Tensor => allocating(this.constructor.name, name, () => full([numFeatures], value, { device }));
+    this.weight = affine ? this.registerParameter('weight', make('weight', 1)) : undefined;
+    this.bias = affine ? this.registerParameter('bias', make('bias', 0)) : undefined;
+    this.registerBuffer('runningMean', make('runningMean', 0));
+    this.registerBuffer('runningVar', make('runningVar', 1));
     this.registerBuffer('numBatchesTracked', tensor(new Int32Array([0]), [1], { device, dtype: 'int32' }));
   }
 

@@ -1,6 +1,6 @@
 // Conv2d and the pooling layers, as PyTorch names and initialises them.
 import { checkOptions } from '../options.js';
-import { asOp, fail, fmtShape } from '../errors.js';
+import { allocating, fail } from '../errors.js';
 import { type DeviceName } from '../device.js';
 import { avgPool2d, conv2d, maxPool2d } from '../ops/index.js';
 import { type Conv2dPadding } from '../ops/conv.js';
@@ -46,9 +46,9 @@ export class Conv2d extends Module {
       fail('Conv2d', `kernelSize must be a positive integer or [h, w] of them, got ${JSON.stringify(kernelSize)}`);
     }
     const fanIn = (inChannels / groups) * kh * kw;
-    const wShape = [outChannels, inChannels / groups, kh, kw];
-    this.weight = this.registerParameter('weight', asOp('Conv2d', () => uniformFanIn(wShape, fanIn, options.device), `weight ${fmtShape(wShape)}`));
-    this.bias = options.bias === false ? undefined : this.registerParameter('bias', asOp('Conv2d', () => uniformFanIn([outChannels], fanIn, options.device), `bias [${outChannels}]`));
+    const make = (name: string, shape: number[]): Tensor => allocating('Conv2d', name, () => uniformFanIn(shape, fanIn, options.device));
+    this.weight = this.registerParameter('weight', make('weight', [outChannels, inChannels / groups, kh, kw]));
+    this.bias = options.bias === false ? undefined : this.registerParameter('bias', make('bias', [outChannels]));
   }
 
   forward(x: Tensor): Tensor {

@@ -1,6 +1,6 @@
 // Embedding and Dropout layers.
 import { checkOptions } from '../options.js';
-import { asOp, fail } from '../errors.js';
+import { allocating, fail } from '../errors.js';
 import { type DeviceName } from '../device.js';
 import { dropout, embedding } from '../ops/index.js';
 import { type Tensor } from '../tensor.js';
@@ -21,7 +21,7 @@ export class Embedding extends Module {
     if (!Number.isInteger(numEmbeddings) || numEmbeddings < 1 || !Number.isInteger(embeddingDim) || embeddingDim < 1) {
       fail('Embedding', `sizes must be positive integers, got ${numEmbeddings}×${embeddingDim}`);
     }
-    this.weight = this.registerParameter('weight', asOp('Embedding', () => gaussian([numEmbeddings, embeddingDim], 1, options.device), `weight [${numEmbeddings},${embeddingDim}]`));
+    this.weight = this.registerParameter('weight', allocating('Embedding', 'weight', () => gaussian([numEmbeddings, embeddingDim], 1, options.device)));
   }
 
   forward(ids: Tensor): Tensor {

@@ -1,6 +1,6 @@
 // Linear: y = x Wᵀ + b with weight [out, in] and bias [out], as PyTorch.
 import { checkOptions } from '../options.js';
-import { asOp, fail, fmtShape } from '../errors.js';
+import { allocating, fail, fmtShape } from '../errors.js';
 import { checkAny } from '../ops/check.js';
 import { type DeviceName } from '../device.js';
 import { add, matmul, reshape } from '../ops/index.js';
@@ -27,8 +27,9 @@ export class Linear extends Module {
     if (!Number.isInteger(inFeatures) || inFeatures < 1 || !Number.isInteger(outFeatures) || outFeatures < 1) {
       fail('Linear', `in and out features must be positive integers, got ${inFeatures} and ${outFeatures}`);
     }
-    this.weight = this.registerParameter('weight', asOp('Linear', () => uniformFanIn([outFeatures, inFeatures], inFeatures, options.device), `weight [${outFeatures},${inFeatures}]`));
-    this.bias = options.bias === false ? undefined : this.registerParameter('bias', asOp('Linear', () => uniformFanIn([outFeatures], inFeatures, options.device), `bias [${outFeatures}]`));
+    const make = (name: string, shape: number[]): Tensor => allocating('Linear', name, () => uniformFanIn(shape, inFeatures, options.device));
+    this.weight = this.registerParameter('weight', make('weight', [outFeatures, inFeatures]));
+    this.bias = options.bias === false ? undefined : this.registerParameter('bias', make('bias', [outFeatures]));
   }
 
   /** x [..., in] → [..., out]. */

@@ -1,7 +1,7 @@
 // LSTMCell with PyTorch's parameters and gate order (i, f, g, o), so its
 // weights load from PyTorch as they are; the pointwise part is one fused kernel.
 import { checkOptions } from '../options.js';
-import { asOp, fail, fmtShape } from '../errors.js';
+import { allocating, asOp, fail, fmtShape } from '../errors.js';
 import { checkAny } from '../ops/check.js';
 import { zeros } from '../creation.js';
 import { type DeviceName } from '../device.js';
@@ -29,13 +29,12 @@ export class LSTMCell extends Module {
     }
     const d = options.device;
     // PyTorch: every weight and bias U(−1/√H, 1/√H).
-    const param = (name: string, shape: number[]): Tensor =>
-      this.registerParameter(name, asOp('LSTMCell', () => uniformFanIn(shape, hiddenSize, d), `${name} ${fmtShape(shape)}`));
-    this.weightIh = param('weightIh', [4 * hiddenSize, inputSize]);
-    this.weightHh = param('weightHh', [4 * hiddenSize, hiddenSize]);
+    const make = (name: string, shape: number[]): Tensor => this.registerParameter(name, allocating('LSTMCell', name, () => uniformFanIn(shape, hiddenSize, d)));
+    this.weightIh = make('weightIh', [4 * hiddenSize, inputSize]);
+    this.weightHh = make('weightHh', [4 * hiddenSize, hiddenSize]);
     const bias = options.bias ?? true;
-    this.biasIh = bias ? param('biasIh', [4 * hiddenSize]) : undefined;
-    this.biasHh = bias ? param('biasHh', [4 * hiddenSize]) : undefined;
+    this.biasIh = bias ? make('biasIh', [4 * hiddenSize]) : undefined;
+    this.biasHh = bias ? make('biasHh', [4 * hiddenSize]) : undefined;
   }
 
   /** Zero state for a batch. */

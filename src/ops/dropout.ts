@@ -1,6 +1,6 @@
 // Dropout and embedding: the two layers that are one op on top of others.
 import { checkOptions } from '../options.js';
-import { fail, fmtShape } from '../errors.js';
+import { allocating, fail, fmtShape } from '../errors.js';
 import { kernels } from '../backend/index.js';
 import { takeOffsets } from '../random.js';
 import { type Tensor, record } from '../tensor.js';
@@ -54,5 +54,5 @@ export function embedding(ids: Tensor, weight: Tensor): Tensor {
   const values = ids.toInt32Array();
   const bad = values.findIndex((i) => i < 0 || i >= v);
   if (bad >= 0) fail(op, `ids[${bad}] = ${values[bad]} is out of range 0..${v} for weight ${fmtShape(weight.shape)}`);
-  return indexSelect(weight, 0, ids);
+  return allocating(op, 'result', () => indexSelect(weight, 0, ids));
 }

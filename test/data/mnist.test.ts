@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import * as fv from '../../src/index.js';
+import { NativeTensor } from '../../src/native.js';
 
 const dir = fv.data.mnistDir();
 const tmp = mkdtempSync(join(tmpdir(), 'fv-idx-'));
@@ -120,7 +121,7 @@ describe('data: binarised MNIST (PAPERS.md §1)', () => {
     // Σ Bernoulli(p): mean Σp, sd ≤ sqrt(Σp) ≈ 2300 here; allow 5 sd.
     expect(Math.abs(ones - expectedOnes)).toBeLessThan(5 * Math.sqrt(expectedOnes));
     // The same bits as the rule computes them directly for test image 0, pixel by pixel.
-    const u = fv.native.random('uniform', [784], 0, 1, fv.data.BINARIZE_SEED, 60000 * 784, 'cpu');
+    const u = new NativeTensor(fv.native.random('uniform', [784], 0, 1, fv.data.BINARIZE_SEED, 60000 * 784, 'cpu'));
     const uniforms = u.toFloat32();
     u.dispose();
     const first = fv.data.mnist({ split: 'test' }).images.subarray(0, 784);

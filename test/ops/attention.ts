@@ -15,7 +15,7 @@
 // read w.r.t. image and params (grey and colour), write w.r.t. patch and params;
 // and the float32 native backward of read/write against the float64 one.
 import * as fv from '../../src/index.js';
-import { native, type NativeTensor } from '../../src/native.js';
+import { native } from '../../src/native.js';
 import { attentionFilterbank, attentionFilterbankBackward, attentionRead, attentionWrite, type RefArray } from '../../src/reference/index.js';
 import { type Rng } from '../helpers/random.js';
 import { expect } from 'vitest';
@@ -89,8 +89,8 @@ function backwardSample(label: string, params: InputMaker, batch: number, N: num
     name: `filterbankBackward ${label} N=${N} A=${A} B=${B} given ${give.map((g, i) => (g ? ['dFx', 'dFy', 'dγ'][i] : '')).join(' ')}`,
     inputs: [params, ...grads],
     run: ([p, gx, gy, gg]) => {
-      const h = (t: fv.Tensor, i: number): NativeTensor | undefined => (give[i] ? t.handle('test') : undefined);
-      return wrapNative(native.attentionFilterbankBackward(p!.handle('test'), h(gx!, 0), h(gy!, 1), h(gg!, 2), N, A, B));
+      const h = (t: fv.Tensor, i: number): number | undefined => (give[i] ? t.handle('test').id : undefined);
+      return wrapNative(native.attentionFilterbankBackward(p!.handle('test').id, h(gx!, 0), h(gy!, 1), h(gg!, 2), N, A, B));
     },
     ref: ([p, gx, gy, gg]) => attentionFilterbankBackward(p!, give[0] ? gx : undefined, give[1] ? gy : undefined, give[2] ? gg : undefined, N, A, B),
     tol: GRAD_TOL,
@@ -286,12 +286,12 @@ const filterbankErrors: ErrorCase[] = [
   err('width 0', () => at.filterbank(ok(), 2, 0, 28), /attention\.filterbank: A \(width\) must be a positive integer, got 0/),
   err('NaN param', () => at.filterbank(P([0, 0, 0, 0, 0], [0, 0, NaN, 0, 0]), 2, 28, 28), /attention\.filterbank: params must be finite, got NaN at \[1,2\] of \[2,5\]/),
   err('Infinity param (float64)', () => at.filterbank(fv.tensor(new Float64Array([0, 0, 0, Infinity, 0]), [1, 5], { dtype: 'float64' }), 2, 8, 8), /attention\.filterbank: params must be finite, got Infinity at \[0,3\] of \[1,5\]/),
-  err('binding: N = 0', () => native.attentionFilterbank(ok().handle('test'), 0, 28, 28), /attention\.filterbank: N must be at least 1, got 0/),
+  err('binding: N = 0', () => native.attentionFilterbank(ok().handle('test').id, 0, 28, 28), /attention\.filterbank: N must be at least 1, got 0/),
 ];
 
 const filterbankBackwardErrors: ErrorCase[] = [
-  err('binding: dFx shape', () => native.attentionFilterbankBackward(ok().handle('test'), fv.zeros([2, 3, 27]).handle('test'), null, null, 3, 28, 28), /attention\.filterbankBackward: dFx must be \[2,3,28\], got \[2,3,27\]/),
-  err('binding: dgamma shape', () => native.attentionFilterbankBackward(ok().handle('test'), null, null, fv.zeros([3]).handle('test'), 3, 28, 28), /attention\.filterbankBackward: dgamma must be \[2\], got \[3\]/),
+  err('binding: dFx shape', () => native.attentionFilterbankBackward(ok().handle('test').id, fv.zeros([2, 3, 27]).handle('test').id, null, null, 3, 28, 28), /attention\.filterbankBackward: dFx must be \[2,3,28\], got \[2,3,27\]/),
+  err('binding: dgamma shape', () => native.attentionFilterbankBackward(ok().handle('test').id, null, null, fv.zeros([3]).handle('test').id, 3, 28, 28), /attention\.filterbankBackward: dgamma must be \[2\], got \[3\]/),
 ];
 
 const readErrors: ErrorCase[] = [

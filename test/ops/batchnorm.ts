@@ -116,7 +116,7 @@ const grads: GradCase[] = [
 
 const z = (s: number[]): fv.Tensor => fv.zeros(s);
 const x43 = (): fv.Tensor => z([4, 3]);
-const h = (s: number[]) => z(s).handle('test');
+const h = (s: number[]) => z(s).handle('test').id;
 
 const errors: ErrorCase[] = [
   err('x of rank 1', () => ops.batchNorm(z([4]), null, null, { training: true }), /^batchNorm: x must be \[N,C\].*\[4\]/),

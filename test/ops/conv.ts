@@ -20,7 +20,7 @@ import * as fv from '../../src/index.js';
 import * as ref from '../../src/reference/index.js';
 import { U32 } from '../helpers/compare.js';
 import { expect } from 'vitest';
-import type { NativeTensor } from '../../src/native.js';
+import { NativeTensor } from '../../src/native.js';
 import { absOf, err, f64, family, gradcheck, uniform, type ErrorCase, type GradCase, type Sample } from './opinfo.js';
 
 interface Case {
@@ -255,7 +255,7 @@ function secondOrder(which: 'conv2dBackwardInput' | 'conv2dBackwardWeight' | 'co
 
 const z = (shape: number[]): fv.Tensor => fv.zeros(shape);
 /** A handle straight from the binding, to check that it re-checks what TypeScript would catch. */
-const h = (shape: number[]): NativeTensor => fv.native.NativeTensor.fromFloat32(new Float32Array(shape.reduce((a, b) => a * b, 1)), shape, 'cpu');
+const h = (shape: number[]): number => NativeTensor.fromFloat32(new Float32Array(shape.reduce((a, b) => a * b, 1)), shape, 'cpu').id;
 
 const conv2dErrors: ErrorCase[] = [
   err('x rank 3', () => ops.conv2d(z([3, 5, 5]), z([2, 3, 3, 3])), /^conv2d: x must have rank 4 \[N,C,H,W\], got \[3,5,5\]$/),

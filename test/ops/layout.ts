@@ -211,7 +211,7 @@ const specs: OpSpec[] = [
     errors: [
       err('perm too short', () => ops.permute(z([2, 3, 4]), [0, 1]), /^permute: .*perm.*\[2,3,4\]/),
       err('perm with a repeat', () => ops.permute(z([2, 3, 4]), [0, 1, 1]), /^permute: .*perm.*\[2,3,4\]/),
-      err('binding: perm with a repeat', () => native.permute(x23().handle('test'), [0, 0]), /^permute: perm .*\[2,3\]/),
+      err('binding: perm with a repeat', () => native.permute(x23().handle('test').id, [0, 0]), /^permute: perm .*\[2,3\]/),
     ],
   },
   {
@@ -235,7 +235,7 @@ const specs: OpSpec[] = [
     errors: [
       err('begin longer than the rank', () => ops.slice(x23(), [0, 0, 0]), /^slice: .*\[2,3\]/),
       err('step 0', () => ops.slice(x23(), [0], [2], [0]), /^slice: step\[0\]/),
-      err('binding: end past the axis', () => native.slice(x23().handle('test'), [0, 0], [3, 3], [1, 1]), /^slice: axis 0: .*\[2,3\]/),
+      err('binding: end past the axis', () => native.slice(x23().handle('test').id, [0, 0], [3, 3], [1, 1]), /^slice: axis 0: .*\[2,3\]/),
     ],
   },
   {
@@ -291,7 +291,7 @@ const specs: OpSpec[] = [
       err('axis out of range', () => ops.gather(x23(), 2, i32([0], [1, 1])), /^gather: axis 2 .*\[2,3\]/),
       err('index past the axis', () => ops.gather(x23(), 1, i32([0, 3, 1, 1], [2, 2])), /^gather: index\[1\] = 3 is out of range 0\.\.3 for x \[2,3\]/),
       err('negative index', () => ops.gather(x23(), 0, i32([0, -1], [1, 2])), /^gather: index\[1\] = -1 .*\[2,3\]/),
-      err('binding: float32 index', () => native.gather(z([2, 2]).handle('test'), 0, z([2, 2]).handle('test')), /^gather: index .*int32.*float32/),
+      err('binding: float32 index', () => native.gather(z([2, 2]).handle('test').id, 0, z([2, 2]).handle('test').id), /^gather: index .*int32.*float32/),
     ],
   },
   {

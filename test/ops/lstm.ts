@@ -99,7 +99,7 @@ function grads(which: string, cell: Cell): GradCase[] {
 }
 
 const z = (s: number[]): fv.Tensor => fv.zeros(s);
-const h = (s: number[]) => z(s).handle('test');
+const h = (s: number[]) => z(s).handle('test').id;
 const ALL = [true, true, true, true, true, true];
 
 const errors: ErrorCase[] = [

@@ -11,7 +11,7 @@
 //              An op without 'reference' must refuse float64 (harness.test.ts).
 import { expect } from 'vitest';
 import * as fv from '../../src/index.js';
-import type { NativeTensor } from '../../src/native.js';
+import { NativeTensor } from '../../src/native.js';
 import { refArray, type RefArray } from '../../src/reference/index.js';
 import { expectClose, expectShape, type Tolerance } from '../helpers/compare.js';
 import { makeRng, type Rng } from '../helpers/random.js';
@@ -122,11 +122,9 @@ export const SPECIALS = [0, -0, 1, -1, 0.5, -0.5, 2, 400, -400, 88, -88, -104, 1
 /** Elementwise |x|, for error bounds. */
 export const absOf = (x: RefArray): RefArray => ({ shape: [...x.shape], data: x.data.map(Math.abs) });
 
-/** A Tensor around a handle from the binding (for kernels with no public op). */
-export function wrapNative(handle: NativeTensor): Tensor {
-  // Tensor.fromNative where the class has it, else its one-argument constructor.
-  const T = fv.Tensor as unknown as { fromNative?: (h: NativeTensor) => Tensor; new (h: NativeTensor): Tensor };
-  return T.fromNative ? T.fromNative(handle) : new T(handle);
+/** A Tensor around a binding result, [id, kind, ...shape] (for kernels with no public op). */
+export function wrapNative(made: number[]): Tensor {
+  return fv.Tensor.fromNative(new NativeTensor(made));
 }
 
 // ---- gradients ---------------------------------------------------------------

@@ -16,7 +16,7 @@ const SIZES = [1, 7, 1000, 40009];
 
 /** Fresh copies, so the caller's inputs stay as they were (the GPU run reuses them). */
 const copies = (xs: T[]): T[] => xs.map((x) => x.to(x.device));
-const h = (t: T | undefined) => t?.handle('optim test');
+const h = (t: T | undefined) => t?.handle('optim test').id;
 const out = (arrays: ArrayLike<number>[], n: number): RefArray => ({
   shape: [arrays.length, n],
   data: Float64Array.from(arrays.flatMap((a) => Array.from(a))),

@@ -15,7 +15,7 @@ import * as fv from '../../src/index.js';
 import * as ref from '../../src/reference/index.js';
 import { EXACT } from '../helpers/compare.js';
 import { expect } from 'vitest';
-import type { NativeTensor } from '../../src/native.js';
+import { NativeTensor } from '../../src/native.js';
 import { err, f64, family, given, gradcheck, integers, uniform, type GradCase, type InputMaker, type Sample } from './opinfo.js';
 
 interface Case {
@@ -163,7 +163,7 @@ const avgGrads: GradCase[] = [
 
 const z = (shape: number[]): fv.Tensor => fv.zeros(shape);
 /** A handle straight from the binding, to check that it re-checks what TypeScript would catch. */
-const h = (shape: number[]): NativeTensor => fv.native.NativeTensor.fromFloat32(new Float32Array(shape.reduce((a, b) => a * b, 1)), shape, 'cpu');
+const h = (shape: number[]): number => NativeTensor.fromFloat32(new Float32Array(shape.reduce((a, b) => a * b, 1)), shape, 'cpu').id;
 
 export const pool = family('pool2d', { atol: 1e-6, rtol: 1e-6 }, [
   {
@@ -195,7 +195,7 @@ export const pool = family('pool2d', { atol: 1e-6, rtol: 1e-6 }, [
       err('indices dtype', () => ops.maxPool2dBackward(z([1, 1, 2, 2]), z([1, 1, 2, 2]), [1, 1, 5, 5], { kernel: 2 }), /^maxPool2dBackward: indices must be int32 with grad's shape \[1,1,2,2\], got float32 \[1,1,2,2\]$/),
       err(
         'binding: index out of range',
-        () => fv.native.maxPool2dBackward(h([1, 1, 1, 1]), fv.native.NativeTensor.fromInt32(Int32Array.from([99]), [1, 1, 1, 1], 'cpu'), [1, 1, 2, 2], [2, 2], [2, 2], [0, 0], false),
+        () => fv.native.maxPool2dBackward(h([1, 1, 1, 1]), NativeTensor.fromInt32(Int32Array.from([99]), [1, 1, 1, 1], 'cpu').id, [1, 1, 2, 2], [2, 2], [2, 2], [0, 0], false),
         /^maxPool2dBackward: indices\[0\] = 99 is out of range 0..4$/,
       ),
     ],

@@ -115,8 +115,8 @@ const specs: OpSpec[] = [
       err('int32 x', () => ops.sum(ints()), /^sum: x .*float32.*int32.*\[2,2\]/),
       err('axis out of range', () => ops.sum(x23(), 2), /^sum: axis 2 .*\[2,3\]/),
       err('non-integer axis', () => ops.sum(x23(), 0.5), /^sum: axis 0.5 /),
-      err('binding: int32 x', () => native.reduce('sum', ints().handle('test'), [], false), /^sum: x .*float32.*int32/),
-      err('binding: axis out of range', () => native.reduce('sum', x23().handle('test'), [5], false), /^sum: axis 5 out of range .*rank 2/),
+      err('binding: int32 x', () => native.reduce('sum', ints().handle('test').id, [], false), /^sum: x .*float32.*int32/),
+      err('binding: axis out of range', () => native.reduce('sum', x23().handle('test').id, [5], false), /^sum: axis 5 out of range .*rank 2/),
     ],
   },
   {
@@ -151,7 +151,7 @@ const specs: OpSpec[] = [
     errors: [
       err('axis given twice', () => ops.max(x23(), [1, 1]), /^max: axis 1 given twice/),
       err('empty axis (no identity)', () => ops.max(fv.zeros([0, 3]), 0), /^max: .*empty axis.*\[0,3\]/),
-      err('binding: empty axis', () => native.reduce('max', fv.zeros([0, 3]).handle('test'), [0], false), /^max: .*empty axis.*\[0,3\]/),
+      err('binding: empty axis', () => native.reduce('max', fv.zeros([0, 3]).handle('test').id, [0], false), /^max: .*empty axis.*\[0,3\]/),
     ],
   },
   {
@@ -169,8 +169,8 @@ const specs: OpSpec[] = [
       err('int32 x', () => ops.argmax(ints(), 0), /^argmax: x .*float32.*int32.*\[2,2\]/),
       err('axis out of range', () => ops.argmax(x23(), 5), /^argmax: axis 5 .*\[2,3\]/),
       err('empty axis', () => ops.argmax(fv.zeros([2, 0]), 1), /^argmax: .*empty axis.*\[2,0\]/),
-      err('binding: int32 x', () => native.argmax(ints().handle('test'), 0, false), /^argmax: x .*float32.*int32/),
-      err('binding: axis out of range', () => native.argmax(x23().handle('test'), 2, false), /^argmax: axis 2 out of range/),
+      err('binding: int32 x', () => native.argmax(ints().handle('test').id, 0, false), /^argmax: x .*float32.*int32/),
+      err('binding: axis out of range', () => native.argmax(x23().handle('test').id, 2, false), /^argmax: axis 2 out of range/),
     ],
   },
 ];

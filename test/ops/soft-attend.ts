@@ -11,7 +11,7 @@
 // Gradcheck (float64): every input, with and without bias and mask — for the fused
 // op that is its reference kernel's backward (src/reference/soft-attend.ts).
 import * as fv from '../../src/index.js';
-import { native, type NativeTensor } from '../../src/native.js';
+import { native } from '../../src/native.js';
 import * as ref from '../../src/reference/index.js';
 import { type RefArray } from '../../src/reference/index.js';
 import { type Rng } from '../helpers/random.js';
@@ -158,7 +158,7 @@ function grads(f: Attend): GradCase[] {
 // ---- errors ----
 
 const z = (s: number[]): Tensor => fv.zeros(s);
-const h = (s: number[]): NativeTensor => fv.ones(s).handle('test');
+const h = (s: number[]): number => fv.ones(s).handle('test').id;
 const ALL = [true, true, true, true, true];
 const { softAttend } = fv.attention;
 const errors: ErrorCase[] = [
@@ -179,8 +179,8 @@ const errors: ErrorCase[] = [
   err('L = 0', () => softAttend(z([2, 0, 8]), z([2, 8]), z([8]), z([2, 0, 16])), /^softAttend: L must be at least 1, got proj \[2,0,8\] and annotations \[2,0,16\]$/),
   err('unknown option', () => softAttend(z([2, 5, 8]), z([2, 8]), z([8]), z([2, 5, 16]), { masks: z([2, 5]) } as never), /^softAttend: unknown option 'masks' \(did you mean 'mask'\?\); accepted: bias, mask$/),
   // The kernels check their own operands (callers other than the op: the binding, the reference).
-  err('binding: mask row all zero', () => native.softAttend(h([1, 2, 3]), h([1, 3]), h([3]), h([1, 2, 2]), undefined, z([1, 2]).handle('test'), false), /^softAttend: mask row 0 of \[1,2\] masks every location; at least one must be 1$/),
-  err('binding: mask value 2', () => native.softAttend(h([1, 2, 3]), h([1, 3]), h([3]), h([1, 2, 2]), undefined, fv.tensor([1, 2], [1, 2]).handle('test'), false), /^softAttend: mask must hold 0 or 1, got 2 at \[0,1\] of \[1,2\]$/),
+  err('binding: mask row all zero', () => native.softAttend(h([1, 2, 3]), h([1, 3]), h([3]), h([1, 2, 2]), undefined, z([1, 2]).handle('test').id, false), /^softAttend: mask row 0 of \[1,2\] masks every location; at least one must be 1$/),
+  err('binding: mask value 2', () => native.softAttend(h([1, 2, 3]), h([1, 3]), h([3]), h([1, 2, 2]), undefined, fv.tensor([1, 2], [1, 2]).handle('test').id, false), /^softAttend: mask must hold 0 or 1, got 2 at \[0,1\] of \[1,2\]$/),
   err('binding: bias [2]', () => native.softAttend(h([1, 2, 3]), h([1, 3]), h([3]), h([1, 2, 2]), h([2]), undefined, false), /^softAttend: bias must be a scalar tensor \(\[\] or \[1\]\), got \[2\]$/),
   err('binding: annotations disagree on L', () => native.softAttend(h([2, 5, 8]), h([2, 8]), h([8]), h([2, 6, 16]), undefined, undefined, true), /^softAttend: proj \[B,L,A\] and annotations \[B,L,D\] disagree on L, got \[2,5,8\] vs \[2,6,16\]$/),
   err('binding (backward): need flags', () => native.softAttendBackward(h([8]), h([2, 5, 16]), h([2, 5]), h([2, 5, 8]), undefined, undefined, [true]), /^softAttendBackward: need must hold 5 flags, got 1$/),

@@ -56,7 +56,7 @@ const specs: OpSpec[] = [
     errors: [
       err('int32 x', () => fv.ops.softmax(i32([1, 2, 3, 4], [2, 2])), /^softmax: x .*float32.*int32.*\[2,2\]/),
       err('axis out of range', () => fv.ops.softmax(fv.zeros([2, 3]), -3), /^softmax: axis -3 .*\[2,3\]/),
-      err('binding: int32 x', () => native.softmax(i32([1, 2, 3, 4], [2, 2]).handle('test'), 0, false), /^softmax: x .*float32.*int32/),
+      err('binding: int32 x', () => native.softmax(i32([1, 2, 3, 4], [2, 2]).handle('test').id, 0, false), /^softmax: x .*float32.*int32/),
     ],
   },
   {
@@ -66,7 +66,7 @@ const specs: OpSpec[] = [
     grad: overAxes('logSoftmax'),
     errors: [
       err('axis out of range', () => fv.ops.logSoftmax(fv.zeros([2, 3]), 2), /^logSoftmax: axis 2 .*\[2,3\]/),
-      err('binding: axis out of range', () => native.softmax(fv.zeros([2, 3]).handle('test'), -3, true), /^logSoftmax: axis -3 out of range/),
+      err('binding: axis out of range', () => native.softmax(fv.zeros([2, 3]).handle('test').id, -3, true), /^logSoftmax: axis -3 out of range/),
     ],
   },
 ];

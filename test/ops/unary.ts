@@ -23,7 +23,7 @@ function apply(op: string, x: Tensor, p: number): Tensor {
       return fv.ops.mulScalar(x, p);
     case 'maxScalar':
     case 'minScalar':
-      return wrapNative(native.unary(op, x.handle(op), p));
+      return wrapNative(native.unary(op, x.handle(op).id, p));
     default: {
       const f = (fv.ops as unknown as Record<string, (t: Tensor) => Tensor>)[op];
       if (typeof f !== 'function') throw new Error(`fv.ops.${op} is missing`);
@@ -68,7 +68,7 @@ const specs: OpSpec[] = [
     grad: grad('exp', ops.exp),
     errors: [
       err('int32 x', () => ops.exp(i32([1, 2, 3, 4], [2, 2])), /^exp: x .*float32.*int32.*\[2,2\]/),
-      err('binding: int32 x', () => native.unary('exp', i32([1, 2, 3, 4], [2, 2]).handle('test'), 0), /^exp: x must be a float32 tensor, got int32 .*\[2,2\]/),
+      err('binding: int32 x', () => native.unary('exp', i32([1, 2, 3, 4], [2, 2]).handle('test').id, 0), /^exp: x must be a float32 tensor, got int32 .*\[2,2\]/),
     ],
   },
   { name: 'log', samples: samplesOf('log', POSITIVE), grad: grad('log', ops.log, 3) },

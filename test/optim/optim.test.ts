@@ -266,7 +266,7 @@ describe('optim: bad input', () => {
     const g = fv.tensor([1, 1]);
     const m = fv.tensor([0, 0]);
     const o = { lr: 1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, step: 1 };
-    const h = (t: fv.Tensor) => t.handle('test');
+    const h = (t: fv.Tensor) => t.handle('test').id;
     expect(() => fv.native.adamStep(h(p), h(g), h(m), h(m), o)).toThrow(/adamStep: the same tensor was passed twice/);
     const v3 = fv.tensor([0, 0, 0]);
     expect(() => fv.native.adamStep(h(p), h(g), h(m), h(v3), o)).toThrow(/adamStep: expAvgSq must be float32 on cpu with param's shape \[2\], got float32 on cpu with shape \[3\]/);

@@ -9,7 +9,10 @@
 //! 21 ms), and it comes zeroed, so `alloc_zeroed` writes nothing. A freed
 //! mapping is kept (up to `CACHE_BYTES` in `CACHE_SLOTS` slots) for the next
 //! buffer of the same mapped length — training steps allocate the same sizes
-//! every step — instead of being unmapped and faulted in again. Smaller
+//! every step — instead of being unmapped and faulted in again. A kept mapping
+//! no buffer has reused for `CACHE_AGE_S` seconds is unmapped at the next free:
+//! a one-off buffer (loading a dataset: 180 MB in the DRAW CLI) does not stay
+//! resident for the rest of the run. Smaller
 //! buffers, and every buffer off Linux, go to the system allocator.
 //!
 //! Buffers under `MIN_SIZE` have the same problem on a smaller scale (a weight
@@ -58,40 +61,143 @@ const CACHE_BYTES: usize = 2 << 30;
 #[cfg(target_os = "linux")]
 const CACHE_SLOTS: usize = 128;
 
-/// Kept mappings: (mapped length, address), 0 length = empty slot.
+/// A kept mapping unused this long (seconds) is unmapped at the next free.
+#[cfg(target_os = "linux")]
+const CACHE_AGE_S: u64 = 30;
+
+/// Kept mappings: (mapped length, address, when kept in whole seconds of the
+/// monotonic clock), 0 length = empty slot.
 #[cfg(target_os = "linux")]
 struct Cache {
-    slots: [(usize, usize); CACHE_SLOTS],
+    slots: [(usize, usize, u64); CACHE_SLOTS],
     bytes: usize,
 }
 
 #[cfg(target_os = "linux")]
 static CACHE: std::sync::Mutex<Cache> = std::sync::Mutex::new(Cache {
-    slots: [(0, 0); CACHE_SLOTS],
+    slots: [(0, 0, 0); CACHE_SLOTS],
     bytes: 0,
 });
+
+/// Seconds of the monotonic clock (no allocation: the allocator calls it).
+#[cfg(target_os = "linux")]
+fn now_s() -> u64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes the timespec it is given.
+    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
+    ts.tv_sec as u64
+}
 
 /// A kept mapping of exactly `len` bytes, if any.
 #[cfg(target_os = "linux")]
 fn take_cached(len: usize) -> Option<*mut u8> {
     let mut c = CACHE.lock().unwrap_or_else(|e| e.into_inner());
     let slot = c.slots.iter().position(|s| s.0 == len)?;
-    let (_, at) = std::mem::take(&mut c.slots[slot]);
+    let (_, at, _) = std::mem::take(&mut c.slots[slot]);
     c.bytes -= len;
     Some(at as *mut u8)
+}
+
+/// What the allocators hold beyond live buffers, for diagnosing resident memory.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct AllocatorStats {
+    /// Freed huge-page mappings kept for reuse (`CACHE_BYTES` at most).
+    pub cached_mappings: usize,
+    /// glibc: bytes in the main and thread arenas obtained with brk/mmap (`arena`).
+    pub heap: usize,
+    /// glibc: free bytes inside those arenas (`fordblks`), resident until trimmed or reused.
+    pub heap_free: usize,
+    /// glibc: bytes in blocks mmapped on their own (`hblkhd`).
+    pub mmapped: usize,
+}
+
+/// The allocators' current holdings (glibc's figures are zero off glibc).
+pub fn stats() -> AllocatorStats {
+    #[allow(unused_mut)]
+    let mut s = AllocatorStats::default();
+    #[cfg(target_os = "linux")]
+    {
+        s.cached_mappings = CACHE.lock().unwrap_or_else(|e| e.into_inner()).bytes;
+    }
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        // SAFETY: mallinfo2 only reads the allocator's counters.
+        let m = unsafe { libc::mallinfo2() };
+        s.heap = m.arena;
+        s.heap_free = m.fordblks;
+        s.mmapped = m.hblkhd;
+    }
+    s
+}
+
+/// Returns free memory to the kernel: the kept huge-page mappings, and glibc's
+/// free pages in every arena (`malloc_trim(0)`). The next large buffers then
+/// fault in afresh, so this is for idle points, not training steps.
+pub fn release_free_memory() {
+    #[cfg(target_os = "linux")]
+    {
+        let mut c = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+        for slot in c.slots.iter_mut() {
+            let (len, at, _) = std::mem::take(slot);
+            if len > 0 {
+                // SAFETY: a kept mapping of exactly `len` bytes, owned by the cache.
+                unsafe { libc::munmap(at as *mut libc::c_void, len) };
+            }
+        }
+        c.bytes = 0;
+    }
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free memory.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+/// Unmaps the kept mappings no buffer has reused for `CACHE_AGE_S` seconds.
+#[cfg(target_os = "linux")]
+fn unmap_stale(c: &mut Cache, now: u64) {
+    let mut freed = 0;
+    for slot in c.slots.iter_mut() {
+        if slot.0 > 0 && now.saturating_sub(slot.2) >= CACHE_AGE_S {
+            let (len, at, _) = std::mem::take(slot);
+            // SAFETY: a kept mapping of exactly `len` bytes, owned by the cache.
+            unsafe { libc::munmap(at as *mut libc::c_void, len) };
+            freed += len;
+        }
+    }
+    c.bytes -= freed;
+}
+
+/// Unmaps stale kept mappings now. Frees of large buffers do this themselves;
+/// a program whose large buffers were one-offs (loading a dataset, then
+/// training on small tensors) frees none, so the binding calls this now and
+/// then as tensors are freed.
+pub fn release_stale() {
+    #[cfg(target_os = "linux")]
+    {
+        let mut c = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+        if c.bytes > 0 {
+            unmap_stale(&mut c, now_s());
+        }
+    }
 }
 
 /// Keeps a freed mapping if there is room; false: the caller unmaps it.
 #[cfg(target_os = "linux")]
 fn keep(ptr: *mut u8, len: usize) -> bool {
     let mut c = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    let now = now_s();
+    unmap_stale(&mut c, now);
     if c.bytes + len > CACHE_BYTES {
         return false;
     }
     let Some(slot) = c.slots.iter().position(|s| s.0 == 0) else {
         return false;
     };
-    c.slots[slot] = (len, ptr as usize);
+    c.slots[slot] = (len, ptr as usize, now);
     c.bytes += len;
     true
 }

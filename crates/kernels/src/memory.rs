@@ -119,22 +119,83 @@ pub fn check_alloc(op: &str, shape: &[usize], elem: usize) -> crate::Result<usiz
     Ok(bytes)
 }
 
+/// Element types whose all-zero bit pattern is the value zero, so a zeroed
+/// allocation is a valid buffer of zeros.
+///
+/// # Safety
+/// Implement only for types where every byte 0 is a valid value.
+pub unsafe trait Zeroable: Copy {}
+// SAFETY: zero bits are 0 / 0.0 for each of these.
+unsafe impl Zeroable for f32 {}
+unsafe impl Zeroable for f64 {}
+unsafe impl Zeroable for i32 {}
+unsafe impl Zeroable for u32 {}
+unsafe impl Zeroable for usize {}
+unsafe impl Zeroable for u8 {}
+unsafe impl<T: Zeroable, const N: usize> Zeroable for [T; N] {}
+
+fn refused(op: &str, bytes: usize, what: &str) -> crate::Error {
+    crate::Error::new(op, format!("cannot allocate {bytes} bytes for {what}"))
+}
+
 /// A zeroed `Vec` of `shape`'s element count, allocated fallibly: the ceiling
-/// first, then `try_reserve_exact`, so a refused allocation is an error, not an abort.
-pub fn try_zeroed<T: Copy + Default>(op: &str, shape: &[usize]) -> crate::Result<Vec<T>> {
+/// first, then the allocator, so a refused allocation is an error naming `op`,
+/// the shape and the bytes, not an abort. Zeroed by the allocator
+/// (`alloc_zeroed`: fresh pages cost nothing to zero).
+pub fn try_zeroed<T: Zeroable>(op: &str, shape: &[usize]) -> crate::Result<Vec<T>> {
     let bytes = check_alloc(op, shape, std::mem::size_of::<T>())?;
     let n = crate::shape::numel(shape);
-    let mut v = Vec::new();
-    v.try_reserve_exact(n).map_err(|_| {
-        crate::Error::new(
+    if bytes == 0 {
+        return Ok(vec![zero(); n]);
+    }
+    let layout = std::alloc::Layout::array::<T>(n).map_err(|_| {
+        refused(
             op,
-            format!(
-                "cannot allocate {bytes} bytes for shape {}",
-                crate::error::fmt_shape(shape)
-            ),
+            bytes,
+            &format!("shape {}", crate::error::fmt_shape(shape)),
         )
     })?;
-    v.resize(n, T::default());
+    // SAFETY: a non-zero-size layout; the block is `n` zeroed `T`s, which are
+    // valid values (`Zeroable`), allocated by the global allocator with the
+    // layout `Vec` frees it with.
+    unsafe {
+        let p = std::alloc::alloc_zeroed(layout) as *mut T;
+        if p.is_null() {
+            return Err(refused(
+                op,
+                bytes,
+                &format!("shape {}", crate::error::fmt_shape(shape)),
+            ));
+        }
+        Ok(Vec::from_raw_parts(p, n, n))
+    }
+}
+
+/// Zero of a `Zeroable` type (zero-size buffers only need the length).
+fn zero<T: Zeroable>() -> T {
+    // SAFETY: zero bits are a valid `T` (`Zeroable`).
+    unsafe { std::mem::zeroed() }
+}
+
+/// `try_zeroed` for a flat buffer of `n` elements (an op's output or scratch).
+pub fn zeroed<T: Zeroable>(op: &str, n: usize) -> crate::Result<Vec<T>> {
+    try_zeroed(op, &[n])
+}
+
+/// An empty `Vec` with room for `n` elements, reserved fallibly (checked
+/// against the ceiling like `try_zeroed`).
+pub fn with_capacity<T>(op: &str, n: usize) -> crate::Result<Vec<T>> {
+    let bytes = check_alloc(op, &[n], std::mem::size_of::<T>())?;
+    let mut v = Vec::new();
+    v.try_reserve_exact(n)
+        .map_err(|_| refused(op, bytes, &format!("{n} elements")))?;
+    Ok(v)
+}
+
+/// A copy of `data`, allocated fallibly (`to_vec` aborts when refused).
+pub fn copy_of<T: Copy>(op: &str, data: &[T]) -> crate::Result<Vec<T>> {
+    let mut v = with_capacity(op, data.len())?;
+    v.extend_from_slice(data);
     Ok(v)
 }
 
@@ -157,6 +218,16 @@ mod tests {
         let e = check_alloc("randn", &[1_000_000, 1_000_000], 4).unwrap_err();
         assert!(e.0.contains("4000000000000 bytes"), "{e}");
         assert_eq!(check_alloc("randn", &[2, 3], 4), Ok(24));
-        assert_eq!(try_zeroed::<f32>("zeros", &[2, 3]).unwrap().len(), 6);
+        assert_eq!(try_zeroed::<f32>("zeros", &[2, 3]).unwrap(), vec![0.0; 6]);
+        assert_eq!(
+            try_zeroed::<i32>("zeros", &[0, 3]).unwrap(),
+            Vec::<i32>::new()
+        );
+        assert_eq!(zeroed::<[f32; 4]>("pool", 2).unwrap(), vec![[0.0; 4]; 2]);
+        assert_eq!(copy_of("tensor", &[1, 2, 3]).unwrap(), vec![1, 2, 3]);
+        let e = zeroed::<f32>("sum", usize::MAX / 2).unwrap_err();
+        assert!(e.0.starts_with("sum: output shape"), "{e}");
+        let e = with_capacity::<f64>("concat", usize::MAX / 4).unwrap_err();
+        assert!(e.0.starts_with("concat: "), "{e}");
     }
 }

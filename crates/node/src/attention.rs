@@ -6,53 +6,49 @@ use foveate_kernels::ops::{attention, soft_attend};
 use napi::Result;
 use napi_derive::napi;
 
-use crate::tensor::{js_error, NativeTensor};
+use crate::tensor::{js_error, NewTensor, TensorRef};
 
 /// [FX [batch,N,width], FY [batch,N,height], γ [batch]] from params [batch,5].
 #[napi(catch_unwind)]
 pub fn attention_filterbank(
-    params: &NativeTensor,
+    params: TensorRef,
     n: u32,
     width: u32,
     height: u32,
-) -> Result<Vec<NativeTensor>> {
+) -> Result<Vec<NewTensor>> {
     let op = "attention.filterbank";
     let (fx, fy, gamma) =
         attention::filterbank(params.get(op)?, n as usize, width as usize, height as usize)
             .map_err(js_error)?;
-    Ok(vec![
-        NativeTensor::wrap(fx),
-        NativeTensor::wrap(fy),
-        NativeTensor::wrap(gamma),
-    ])
+    Ok(vec![NewTensor(fx), NewTensor(fy), NewTensor(gamma)])
 }
 
-fn live<'a>(op: &str, t: Option<&'a NativeTensor>) -> Result<Option<&'a foveate_kernels::Tensor>> {
+fn live<'a>(op: &str, t: Option<&'a TensorRef>) -> Result<Option<&'a foveate_kernels::Tensor>> {
     t.map(|t| t.get(op)).transpose()
 }
 
 /// d params [batch,5] from the gradients of FX, FY and γ (absent ones are zero).
 #[napi(catch_unwind)]
 pub fn attention_filterbank_backward(
-    params: &NativeTensor,
-    d_fx: Option<&NativeTensor>,
-    d_fy: Option<&NativeTensor>,
-    d_gamma: Option<&NativeTensor>,
+    params: TensorRef,
+    d_fx: Option<TensorRef>,
+    d_fy: Option<TensorRef>,
+    d_gamma: Option<TensorRef>,
     n: u32,
     width: u32,
     height: u32,
-) -> Result<NativeTensor> {
+) -> Result<NewTensor> {
     let op = "attention.filterbankBackward";
     attention::filterbank_backward(
         params.get(op)?,
-        live(op, d_fx)?,
-        live(op, d_fy)?,
-        live(op, d_gamma)?,
+        live(op, d_fx.as_ref())?,
+        live(op, d_fy.as_ref())?,
+        live(op, d_gamma.as_ref())?,
         n as usize,
         width as usize,
         height as usize,
     )
-    .map(NativeTensor::wrap)
+    .map(NewTensor)
     .map_err(js_error)
 }
 
@@ -62,29 +58,29 @@ pub fn attention_filterbank_backward(
 /// an optional mask [B,L] of 0s and 1s.
 #[napi(catch_unwind)]
 pub fn soft_attend(
-    proj: &NativeTensor,
-    h_proj: &NativeTensor,
-    v: &NativeTensor,
-    annotations: &NativeTensor,
-    bias: Option<&NativeTensor>,
-    mask: Option<&NativeTensor>,
+    proj: TensorRef,
+    h_proj: TensorRef,
+    v: TensorRef,
+    annotations: TensorRef,
+    bias: Option<TensorRef>,
+    mask: Option<TensorRef>,
     keep_hidden: bool,
-) -> Result<Vec<NativeTensor>> {
+) -> Result<Vec<NewTensor>> {
     let op = "softAttend";
     let x = soft_attend::SoftAttend {
         proj: proj.get(op)?,
         h_proj: h_proj.get(op)?,
         v: v.get(op)?,
         annotations: annotations.get(op)?,
-        bias: live(op, bias)?,
-        mask: live(op, mask)?,
+        bias: live(op, bias.as_ref())?,
+        mask: live(op, mask.as_ref())?,
         keep_hidden,
     };
     let (context, alpha, t) = soft_attend::forward(&x).map_err(js_error)?;
     Ok([Some(context), Some(alpha), t]
         .into_iter()
         .flatten()
-        .map(NativeTensor::wrap)
+        .map(NewTensor)
         .collect())
 }
 
@@ -93,14 +89,14 @@ pub fn soft_attend(
 /// what the forward saved (α and t).
 #[napi(catch_unwind)]
 pub fn soft_attend_backward(
-    v: &NativeTensor,
-    annotations: &NativeTensor,
-    alpha: &NativeTensor,
-    hidden: &NativeTensor,
-    d_context: Option<&NativeTensor>,
-    d_alpha: Option<&NativeTensor>,
+    v: TensorRef,
+    annotations: TensorRef,
+    alpha: TensorRef,
+    hidden: TensorRef,
+    d_context: Option<TensorRef>,
+    d_alpha: Option<TensorRef>,
     need: Vec<bool>,
-) -> Result<Vec<Option<NativeTensor>>> {
+) -> Result<Vec<Option<NewTensor>>> {
     let op = "softAttendBackward";
     let need: [bool; 5] = need.try_into().map_err(|v: Vec<bool>| {
         napi::Error::from_reason(format!("{op}: need must hold 5 flags, got {}", v.len()))
@@ -111,7 +107,12 @@ pub fn soft_attend_backward(
         alpha: alpha.get(op)?,
         hidden: hidden.get(op)?,
     };
-    let r = soft_attend::backward(&saved, live(op, d_context)?, live(op, d_alpha)?, need)
-        .map_err(js_error)?;
-    Ok(r.into_iter().map(|t| t.map(NativeTensor::wrap)).collect())
+    let r = soft_attend::backward(
+        &saved,
+        live(op, d_context.as_ref())?,
+        live(op, d_alpha.as_ref())?,
+        need,
+    )
+    .map_err(js_error)?;
+    Ok(r.into_iter().map(|t| t.map(NewTensor)).collect())
 }

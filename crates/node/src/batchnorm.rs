@@ -2,19 +2,15 @@
 //! in-place update of running statistics.
 
 use foveate_kernels::ops::batchnorm;
-use napi::bindgen_prelude::ClassInstance;
 use napi::Result;
 use napi_derive::napi;
 
-use crate::tensor::{js_error, NativeTensor};
+use crate::tensor::{js_error, NewTensor, TensorMut, TensorRef};
 
 fn wrap_all<const N: usize>(
     r: foveate_kernels::Result<[foveate_kernels::Tensor; N]>,
-) -> Result<Vec<NativeTensor>> {
-    Ok(r.map_err(js_error)?
-        .into_iter()
-        .map(NativeTensor::wrap)
-        .collect())
+) -> Result<Vec<NewTensor>> {
+    Ok(r.map_err(js_error)?.into_iter().map(NewTensor).collect())
 }
 
 /// [y, mean, invstd, var]: batch statistics when no running statistics are
@@ -22,14 +18,14 @@ fn wrap_all<const N: usize>(
 /// the same pass when `relu`.
 #[napi(catch_unwind)]
 pub fn batch_norm(
-    x: &NativeTensor,
-    weight: &NativeTensor,
-    bias: &NativeTensor,
-    running_mean: Option<ClassInstance<NativeTensor>>,
-    running_var: Option<ClassInstance<NativeTensor>>,
+    x: TensorRef,
+    weight: TensorRef,
+    bias: TensorRef,
+    running_mean: Option<TensorRef>,
+    running_var: Option<TensorRef>,
     eps: f64,
     relu: bool,
-) -> Result<Vec<NativeTensor>> {
+) -> Result<Vec<NewTensor>> {
     let op = "batchNorm";
     let stats = match (&running_mean, &running_var) {
         (Some(m), Some(v)) => Some((m.get(op)?, v.get(op)?)),
@@ -54,14 +50,14 @@ pub fn batch_norm(
 /// invstd; `reluBias` is the forward's bias when it applied ReLU.
 #[napi(catch_unwind)]
 pub fn batch_norm_backward(
-    grad: &NativeTensor,
-    x: &NativeTensor,
-    weight: &NativeTensor,
-    mean: &NativeTensor,
-    invstd: &NativeTensor,
+    grad: TensorRef,
+    x: TensorRef,
+    weight: TensorRef,
+    mean: TensorRef,
+    invstd: TensorRef,
     training: bool,
-    relu_bias: Option<ClassInstance<NativeTensor>>,
-) -> Result<Vec<NativeTensor>> {
+    relu_bias: Option<TensorRef>,
+) -> Result<Vec<NewTensor>> {
     let op = "batchNormBackward";
     wrap_all(batchnorm::backward(
         grad.get(op)?,
@@ -78,10 +74,10 @@ pub fn batch_norm_backward(
 /// by count/(count − 1)).
 #[napi(catch_unwind)]
 pub fn batch_norm_update_running(
-    running_mean: &mut NativeTensor,
-    running_var: &mut NativeTensor,
-    mean: &NativeTensor,
-    batch_var: &NativeTensor,
+    mut running_mean: TensorMut,
+    mut running_var: TensorMut,
+    mean: TensorRef,
+    batch_var: TensorRef,
     momentum: f64,
     count: u32,
 ) -> Result<()> {

@@ -4,14 +4,13 @@
 use foveate_kernels::ops::conv::{self, Conv2dParams, ConvActivation};
 use foveate_kernels::ops::pool::{self, Pool2dParams};
 use foveate_kernels::Tensor;
-use napi::bindgen_prelude::ClassInstance;
 use napi::{Error, Result};
 use napi_derive::napi;
 
-use crate::tensor::{dims, js_error, NativeTensor};
+use crate::tensor::{dims, js_error, NewTensor, TensorRef};
 
-fn out(r: foveate_kernels::Result<Tensor>) -> Result<NativeTensor> {
-    r.map(NativeTensor::wrap).map_err(js_error)
+fn out(r: foveate_kernels::Result<Tensor>) -> Result<NewTensor> {
+    r.map(NewTensor).map_err(js_error)
 }
 
 /// An [h, w] pair of non-negative integers named `arg`.
@@ -101,15 +100,15 @@ fn pool_params(
 #[allow(clippy::too_many_arguments)]
 #[napi(catch_unwind, js_name = "conv2d")]
 pub fn conv2d(
-    x: &NativeTensor,
-    weight: &NativeTensor,
-    bias: Option<ClassInstance<NativeTensor>>,
+    x: TensorRef,
+    weight: TensorRef,
+    bias: Option<TensorRef>,
     stride: Vec<f64>,
     padding: Vec<f64>,
     dilation: Vec<f64>,
     groups: f64,
     activation: Option<String>,
-) -> Result<NativeTensor> {
+) -> Result<NewTensor> {
     let op = "conv2d";
     let p = conv_params(op, &stride, &padding, &dilation, groups)?;
     let act = match activation.as_deref() {
@@ -129,14 +128,14 @@ pub fn conv2d(
 /// The gradient of conv2d for x (of shape `x_shape`).
 #[napi(catch_unwind, js_name = "conv2dBackwardInput")]
 pub fn conv2d_backward_input(
-    grad: &NativeTensor,
-    weight: &NativeTensor,
+    grad: TensorRef,
+    weight: TensorRef,
     x_shape: Vec<f64>,
     stride: Vec<f64>,
     padding: Vec<f64>,
     dilation: Vec<f64>,
     groups: f64,
-) -> Result<NativeTensor> {
+) -> Result<NewTensor> {
     let op = "conv2dBackwardInput";
     let p = conv_params(op, &stride, &padding, &dilation, groups)?;
     let shape = dims(op, &x_shape)?;
@@ -151,14 +150,14 @@ pub fn conv2d_backward_input(
 /// The gradient of conv2d for weight (of shape `weight_shape`).
 #[napi(catch_unwind, js_name = "conv2dBackwardWeight")]
 pub fn conv2d_backward_weight(
-    grad: &NativeTensor,
-    x: &NativeTensor,
+    grad: TensorRef,
+    x: TensorRef,
     weight_shape: Vec<f64>,
     stride: Vec<f64>,
     padding: Vec<f64>,
     dilation: Vec<f64>,
     groups: f64,
-) -> Result<NativeTensor> {
+) -> Result<NewTensor> {
     let op = "conv2dBackwardWeight";
     let p = conv_params(op, &stride, &padding, &dilation, groups)?;
     let shape = dims(op, &weight_shape)?;
@@ -172,39 +171,36 @@ pub fn conv2d_backward_weight(
 
 /// The gradient of conv2d for bias: grad summed over N, Ho and Wo.
 #[napi(catch_unwind, js_name = "conv2dBackwardBias")]
-pub fn conv2d_backward_bias(grad: &NativeTensor) -> Result<NativeTensor> {
+pub fn conv2d_backward_bias(grad: TensorRef) -> Result<NewTensor> {
     out(conv::conv2d_backward_bias(grad.get("conv2dBackwardBias")?))
 }
 
 /// [values, int32 argmax indices (h·W + w within each plane)].
 #[napi(catch_unwind, js_name = "maxPool2d")]
 pub fn max_pool2d(
-    x: &NativeTensor,
+    x: TensorRef,
     kernel: Vec<f64>,
     stride: Vec<f64>,
     padding: Vec<f64>,
     ceil_mode: bool,
-) -> Result<Vec<NativeTensor>> {
+) -> Result<Vec<NewTensor>> {
     let op = "maxPool2d";
     let p = pool_params(op, &kernel, &stride, &padding, ceil_mode)?;
     let (values, indices) = pool::max_pool2d(x.get(op)?, p).map_err(js_error)?;
-    Ok(vec![
-        NativeTensor::wrap(values),
-        NativeTensor::wrap(indices),
-    ])
+    Ok(vec![NewTensor(values), NewTensor(indices)])
 }
 
 #[napi(catch_unwind, js_name = "maxPool2dBackward")]
 #[allow(clippy::too_many_arguments)]
 pub fn max_pool2d_backward(
-    grad: &NativeTensor,
-    indices: &NativeTensor,
+    grad: TensorRef,
+    indices: TensorRef,
     x_shape: Vec<f64>,
     kernel: Vec<f64>,
     stride: Vec<f64>,
     padding: Vec<f64>,
     ceil_mode: bool,
-) -> Result<NativeTensor> {
+) -> Result<NewTensor> {
     let op = "maxPool2dBackward";
     let p = pool_params(op, &kernel, &stride, &padding, ceil_mode)?;
     let shape = dims(op, &x_shape)?;
@@ -218,13 +214,13 @@ pub fn max_pool2d_backward(
 
 #[napi(catch_unwind, js_name = "avgPool2d")]
 pub fn avg_pool2d(
-    x: &NativeTensor,
+    x: TensorRef,
     kernel: Vec<f64>,
     stride: Vec<f64>,
     padding: Vec<f64>,
     ceil_mode: bool,
     count_include_pad: bool,
-) -> Result<NativeTensor> {
+) -> Result<NewTensor> {
     let op = "avgPool2d";
     let p = pool_params(op, &kernel, &stride, &padding, ceil_mode)?;
     out(pool::avg_pool2d(x.get(op)?, p, count_include_pad))
@@ -233,14 +229,14 @@ pub fn avg_pool2d(
 #[napi(catch_unwind, js_name = "avgPool2dBackward")]
 #[allow(clippy::too_many_arguments)]
 pub fn avg_pool2d_backward(
-    grad: &NativeTensor,
+    grad: TensorRef,
     x_shape: Vec<f64>,
     kernel: Vec<f64>,
     stride: Vec<f64>,
     padding: Vec<f64>,
     ceil_mode: bool,
     count_include_pad: bool,
-) -> Result<NativeTensor> {
+) -> Result<NewTensor> {
     let op = "avgPool2dBackward";
     let p = pool_params(op, &kernel, &stride, &padding, ceil_mode)?;
     let shape = dims(op, &x_shape)?;

@@ -125,3 +125,43 @@ pub fn cpu_threads() -> u32 {
 pub fn debug_panic(message: String) -> Result<()> {
     panic!("{message}");
 }
+
+/// Refuses, with an Error naming `op`, an allocation of `shape` with
+/// `elem_bytes` per element that overflows or exceeds the allocation ceiling
+/// (`FOVEATE_MAX_ALLOC`): for ops that know their result's size before the
+/// kernels that would allocate it run.
+#[napi(catch_unwind)]
+pub fn check_alloc(op: String, shape: Vec<f64>, elem_bytes: u32) -> Result<()> {
+    let dims = crate::tensor::dims(&op, &shape)?;
+    memory::check_alloc(&op, &dims, elem_bytes as usize)
+        .map(|_| ())
+        .map_err(crate::tensor::js_error)
+}
+
+#[napi(object)]
+pub struct AllocatorStats {
+    /// Freed huge-page mappings kept for reuse.
+    pub cached_mappings: f64,
+    /// glibc arenas' size, their free bytes, and glibc's own mmapped blocks.
+    pub heap: f64,
+    pub heap_free: f64,
+    pub mmapped: f64,
+}
+
+/// What the native allocators hold beyond live tensors (for diagnosing RSS).
+#[napi]
+pub fn allocator_stats() -> AllocatorStats {
+    let s = foveate_kernels::large_pages::stats();
+    AllocatorStats {
+        cached_mappings: s.cached_mappings as f64,
+        heap: s.heap as f64,
+        heap_free: s.heap_free as f64,
+        mmapped: s.mmapped as f64,
+    }
+}
+
+/// Gives free native memory back to the kernel (kept mappings, glibc's free pages).
+#[napi]
+pub fn release_free_memory() {
+    foveate_kernels::large_pages::release_free_memory();
+}

@@ -2,14 +2,13 @@
 
 use foveate_kernels::ops::{binary, layout, matmul, random, reduce, scatter, softmax, unary};
 use foveate_kernels::{Device, Tensor};
-use napi::bindgen_prelude::ClassInstance;
 use napi::{Error, Result};
 use napi_derive::napi;
 
-use crate::tensor::{dims, js_error, NativeTensor};
+use crate::tensor::{dims, js_error, NewTensor, TensorRef};
 
-fn out(r: foveate_kernels::Result<Tensor>) -> Result<NativeTensor> {
-    r.map(NativeTensor::wrap).map_err(js_error)
+fn out(r: foveate_kernels::Result<Tensor>) -> Result<NewTensor> {
+    r.map(NewTensor).map_err(js_error)
 }
 
 fn safe_u64(op: &str, name: &str, v: f64) -> Result<u64> {
@@ -24,7 +23,7 @@ fn safe_u64(op: &str, name: &str, v: f64) -> Result<u64> {
 
 /// Elementwise unary op `op` (exp, log, sigmoid, …; `param` for the *Scalar ops).
 #[napi(catch_unwind)]
-pub fn unary(op: String, x: &NativeTensor, param: f64) -> Result<NativeTensor> {
+pub fn unary(op: String, x: TensorRef, param: f64) -> Result<NewTensor> {
     let kind = unary::UnaryKind::parse(&op).map_err(js_error)?;
     let op = unary::UnaryOp {
         kind,
@@ -35,19 +34,14 @@ pub fn unary(op: String, x: &NativeTensor, param: f64) -> Result<NativeTensor> {
 
 /// Elementwise binary op with broadcasting (add, sub, mul, div, pow, maximum, minimum, gt, lt, eq).
 #[napi(catch_unwind)]
-pub fn binary(op: String, a: &NativeTensor, b: &NativeTensor) -> Result<NativeTensor> {
+pub fn binary(op: String, a: TensorRef, b: TensorRef) -> Result<NewTensor> {
     let op = binary::BinaryOp::parse(&op).map_err(js_error)?;
     out(binary::binary(op, a.get(op.name())?, b.get(op.name())?))
 }
 
 /// a·b for rank-2/3 operands, either read transposed.
 #[napi(catch_unwind)]
-pub fn matmul(
-    a: &NativeTensor,
-    b: &NativeTensor,
-    trans_a: bool,
-    trans_b: bool,
-) -> Result<NativeTensor> {
+pub fn matmul(a: TensorRef, b: TensorRef, trans_a: bool, trans_b: bool) -> Result<NewTensor> {
     out(matmul::matmul(
         a.get("matmul")?,
         b.get("matmul")?,
@@ -58,38 +52,28 @@ pub fn matmul(
 
 /// sum | mean | max | min over `axes` (all axes when empty).
 #[napi(catch_unwind)]
-pub fn reduce(
-    op: String,
-    x: &NativeTensor,
-    axes: Vec<i64>,
-    keepdims: bool,
-) -> Result<NativeTensor> {
+pub fn reduce(op: String, x: TensorRef, axes: Vec<i64>, keepdims: bool) -> Result<NewTensor> {
     out(reduce::reduce(&op, x.get(&op)?, &axes, keepdims))
 }
 
 #[napi(catch_unwind)]
-pub fn argmax(x: &NativeTensor, axis: i64, keepdims: bool) -> Result<NativeTensor> {
+pub fn argmax(x: TensorRef, axis: i64, keepdims: bool) -> Result<NewTensor> {
     out(reduce::argmax(x.get("argmax")?, axis, keepdims))
 }
 
 #[napi(catch_unwind)]
-pub fn softmax(x: &NativeTensor, axis: i64, log: bool) -> Result<NativeTensor> {
+pub fn softmax(x: TensorRef, axis: i64, log: bool) -> Result<NewTensor> {
     out(softmax::softmax(x.get("softmax")?, axis, log))
 }
 
 #[napi(catch_unwind)]
-pub fn permute(x: &NativeTensor, perm: Vec<u32>) -> Result<NativeTensor> {
+pub fn permute(x: TensorRef, perm: Vec<u32>) -> Result<NewTensor> {
     let perm: Vec<usize> = perm.into_iter().map(|p| p as usize).collect();
     out(layout::permute(x.get("permute")?, &perm))
 }
 
 #[napi(catch_unwind)]
-pub fn slice(
-    x: &NativeTensor,
-    starts: Vec<f64>,
-    ends: Vec<f64>,
-    steps: Vec<f64>,
-) -> Result<NativeTensor> {
+pub fn slice(x: TensorRef, starts: Vec<f64>, ends: Vec<f64>, steps: Vec<f64>) -> Result<NewTensor> {
     let (s, e, k) = (
         dims("slice", &starts)?,
         dims("slice", &ends)?,
@@ -99,12 +83,12 @@ pub fn slice(
 }
 
 #[napi(catch_unwind)]
-pub fn expand(x: &NativeTensor, shape: Vec<f64>) -> Result<NativeTensor> {
+pub fn expand(x: TensorRef, shape: Vec<f64>) -> Result<NewTensor> {
     out(layout::expand(x.get("expand")?, &dims("expand", &shape)?))
 }
 
 #[napi(catch_unwind)]
-pub fn concat(tensors: Vec<ClassInstance<NativeTensor>>, axis: i64) -> Result<NativeTensor> {
+pub fn concat(tensors: Vec<TensorRef>, axis: i64) -> Result<NewTensor> {
     let parts: Vec<&Tensor> = tensors
         .iter()
         .map(|t| t.get("concat"))
@@ -113,7 +97,7 @@ pub fn concat(tensors: Vec<ClassInstance<NativeTensor>>, axis: i64) -> Result<Na
 }
 
 #[napi(catch_unwind)]
-pub fn index_select(x: &NativeTensor, axis: i64, index: &NativeTensor) -> Result<NativeTensor> {
+pub fn index_select(x: TensorRef, axis: i64, index: TensorRef) -> Result<NewTensor> {
     out(layout::index_select(
         x.get("indexSelect")?,
         axis,
@@ -122,7 +106,7 @@ pub fn index_select(x: &NativeTensor, axis: i64, index: &NativeTensor) -> Result
 }
 
 #[napi(catch_unwind)]
-pub fn gather(x: &NativeTensor, axis: i64, index: &NativeTensor) -> Result<NativeTensor> {
+pub fn gather(x: TensorRef, axis: i64, index: TensorRef) -> Result<NewTensor> {
     out(layout::gather(x.get("gather")?, axis, index.get("gather")?))
 }
 
@@ -137,7 +121,7 @@ pub fn random(
     seed: f64,
     offset: f64,
     device: String,
-) -> Result<NativeTensor> {
+) -> Result<NewTensor> {
     let d = random::parse("random", &dist, a as f32, b as f32).map_err(js_error)?;
     let dev = Device::parse("random", &device).map_err(js_error)?;
     let (seed, offset) = (
@@ -156,11 +140,11 @@ pub fn random(
 /// Zeros of `shape` with `src` written where slice(starts, steps) reads (slice's gradient).
 #[napi(catch_unwind)]
 pub fn slice_scatter(
-    src: &NativeTensor,
+    src: TensorRef,
     shape: Vec<f64>,
     starts: Vec<f64>,
     steps: Vec<f64>,
-) -> Result<NativeTensor> {
+) -> Result<NewTensor> {
     let (shape, starts, steps) = (
         dims("sliceScatter", &shape)?,
         dims("sliceScatter", &starts)?,
@@ -176,12 +160,7 @@ pub fn slice_scatter(
 
 /// Rows of `src` summed into `dim` slots on `axis` by `index` (indexSelect's gradient).
 #[napi(catch_unwind)]
-pub fn index_add(
-    src: &NativeTensor,
-    axis: i64,
-    index: &NativeTensor,
-    dim: u32,
-) -> Result<NativeTensor> {
+pub fn index_add(src: TensorRef, axis: i64, index: TensorRef, dim: u32) -> Result<NewTensor> {
     out(scatter::index_add(
         src.get("indexAdd")?,
         axis,
@@ -193,11 +172,11 @@ pub fn index_add(
 /// `src` summed into zeros of `shape` at `index` along `axis` (gather's gradient).
 #[napi(catch_unwind)]
 pub fn scatter_add(
-    src: &NativeTensor,
+    src: TensorRef,
     axis: i64,
-    index: &NativeTensor,
+    index: TensorRef,
     shape: Vec<f64>,
-) -> Result<NativeTensor> {
+) -> Result<NewTensor> {
     out(scatter::scatter_add(
         src.get("scatterAdd")?,
         axis,

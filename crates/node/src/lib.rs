@@ -1,4 +1,4 @@
-//! napi-rs glue: the `NativeTensor` class and one exported function per kernel
+//! napi-rs glue: the table of tensors JavaScript holds ids of, and one exported function per kernel
 //! family. No math lives here; every function forwards to `foveate_kernels` and
 //! turns its errors (and any panic, via `catch_unwind`) into JS `Error`s.
 

@@ -4,7 +4,7 @@ use foveate_kernels::ops::losses;
 use napi::{Error, Result};
 use napi_derive::napi;
 
-use crate::tensor::{js_error, NativeTensor};
+use crate::tensor::{js_error, NewTensor, TensorRef};
 
 fn ignore_index(op: &str, v: Option<f64>) -> Result<Option<i32>> {
     match v {
@@ -20,34 +20,34 @@ fn ignore_index(op: &str, v: Option<f64>) -> Result<Option<i32>> {
 
 /// Elementwise max(x,0) − x·t + log(1 + e^{−|x|}).
 #[napi(catch_unwind)]
-pub fn bce_with_logits(logits: &NativeTensor, targets: &NativeTensor) -> Result<NativeTensor> {
+pub fn bce_with_logits(logits: TensorRef, targets: TensorRef) -> Result<NewTensor> {
     let op = "bceWithLogits";
     losses::bce_with_logits(logits.get(op)?, targets.get(op)?)
-        .map(NativeTensor::wrap)
+        .map(NewTensor)
         .map_err(js_error)
 }
 
 /// [loss [N], softmax [N,K]] for logits [N,K] and int32 targets [N].
 #[napi(catch_unwind)]
 pub fn cross_entropy(
-    logits: &NativeTensor,
-    targets: &NativeTensor,
+    logits: TensorRef,
+    targets: TensorRef,
     ignore: Option<f64>,
-) -> Result<Vec<NativeTensor>> {
+) -> Result<Vec<NewTensor>> {
     let op = "crossEntropy";
     let r = losses::cross_entropy(logits.get(op)?, targets.get(op)?, ignore_index(op, ignore)?)
         .map_err(js_error)?;
-    Ok(r.into_iter().map(NativeTensor::wrap).collect())
+    Ok(r.into_iter().map(NewTensor).collect())
 }
 
 /// d logits = g_r (softmax − onehot(t_r)) from the saved softmax and g [N].
 #[napi(catch_unwind)]
 pub fn cross_entropy_backward(
-    softmax: &NativeTensor,
-    targets: &NativeTensor,
-    grad: &NativeTensor,
+    softmax: TensorRef,
+    targets: TensorRef,
+    grad: TensorRef,
     ignore: Option<f64>,
-) -> Result<NativeTensor> {
+) -> Result<NewTensor> {
     let op = "crossEntropyBackward";
     losses::cross_entropy_backward(
         softmax.get(op)?,
@@ -55,6 +55,6 @@ pub fn cross_entropy_backward(
         grad.get(op)?,
         ignore_index(op, ignore)?,
     )
-    .map(NativeTensor::wrap)
+    .map(NewTensor)
     .map_err(js_error)
 }

@@ -1,29 +1,13 @@
 //! Fused optimiser steps: the only functions here that mutate their arguments
-//! (the parameter and its state buffers, in place).
+//! (the parameter and its state buffers, in place). Each of those is a
+//! `TensorMut`, lent out of the table for the call, so passing one tensor twice
+//! is an error naming the step rather than aliased mutable buffers.
 
 use foveate_kernels::ops::optim;
-use napi::bindgen_prelude::ClassInstance;
-use napi::{Error, Result};
+use napi::Result;
 use napi_derive::napi;
 
-use crate::tensor::{js_error, NativeTensor};
-
-/// Refuses the same tensor passed twice, before any of them is borrowed mutably.
-fn distinct(op: &str, handles: &[Option<&ClassInstance<NativeTensor>>]) -> Result<()> {
-    let ptrs: Vec<*const NativeTensor> = handles
-        .iter()
-        .flatten()
-        .map(|h| &***h as *const NativeTensor)
-        .collect();
-    for (i, a) in ptrs.iter().enumerate() {
-        if ptrs[..i].contains(a) {
-            return Err(Error::from_reason(format!(
-                "{op}: the same tensor was passed twice; param, grad and each state buffer must be distinct"
-            )));
-        }
-    }
-    Ok(())
-}
+use crate::tensor::{js_error, TensorMut, TensorRef};
 
 #[napi(object)]
 pub struct SgdOptions {
@@ -60,13 +44,12 @@ pub struct AdamOptions {
 /// SGD step in place on `param` (and `momentumBuffer` when momentum ≠ 0).
 #[napi(catch_unwind)]
 pub fn sgd_step(
-    mut param: ClassInstance<NativeTensor>,
-    grad: ClassInstance<NativeTensor>,
-    mut momentum_buffer: Option<ClassInstance<NativeTensor>>,
+    mut param: TensorMut,
+    grad: TensorRef,
+    mut momentum_buffer: Option<TensorMut>,
     options: SgdOptions,
 ) -> Result<()> {
     let op = "sgdStep";
-    distinct(op, &[Some(&param), Some(&grad), momentum_buffer.as_ref()])?;
     let h = optim::Sgd {
         lr: options.lr,
         momentum: options.momentum,
@@ -86,24 +69,14 @@ pub fn sgd_step(
 /// `momentumBuffer` (momentum > 0) when given.
 #[napi(catch_unwind)]
 pub fn rmsprop_step(
-    mut param: ClassInstance<NativeTensor>,
-    grad: ClassInstance<NativeTensor>,
-    mut square_avg: ClassInstance<NativeTensor>,
-    mut grad_avg: Option<ClassInstance<NativeTensor>>,
-    mut momentum_buffer: Option<ClassInstance<NativeTensor>>,
+    mut param: TensorMut,
+    grad: TensorRef,
+    mut square_avg: TensorMut,
+    mut grad_avg: Option<TensorMut>,
+    mut momentum_buffer: Option<TensorMut>,
     options: RmsPropOptions,
 ) -> Result<()> {
     let op = "rmspropStep";
-    distinct(
-        op,
-        &[
-            Some(&param),
-            Some(&grad),
-            Some(&square_avg),
-            grad_avg.as_ref(),
-            momentum_buffer.as_ref(),
-        ],
-    )?;
     let h = optim::RmsProp {
         lr: options.lr,
         alpha: options.alpha,
@@ -134,17 +107,13 @@ pub fn rmsprop_step(
 /// Adam step in place on `param`, `expAvg` and `expAvgSq`.
 #[napi(catch_unwind)]
 pub fn adam_step(
-    mut param: ClassInstance<NativeTensor>,
-    grad: ClassInstance<NativeTensor>,
-    mut exp_avg: ClassInstance<NativeTensor>,
-    mut exp_avg_sq: ClassInstance<NativeTensor>,
+    mut param: TensorMut,
+    grad: TensorRef,
+    mut exp_avg: TensorMut,
+    mut exp_avg_sq: TensorMut,
     options: AdamOptions,
 ) -> Result<()> {
     let op = "adamStep";
-    distinct(
-        op,
-        &[Some(&param), Some(&grad), Some(&exp_avg), Some(&exp_avg_sq)],
-    )?;
     let h = optim::Adam {
         lr: options.lr,
         beta1: options.beta1,

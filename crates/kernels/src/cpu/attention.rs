@@ -11,6 +11,7 @@
 //! (i − N/2 − 0.5) = 0, i.e. on gX, so δ has no effect and its gradient is 0.
 
 use super::parallel::{for_each_row_mut, for_each_task, Parts};
+use crate::memory::zeroed;
 
 use super::Cpu;
 use super::PARALLEL_MIN;
@@ -159,7 +160,7 @@ fn axes(p: &[f32], geo: &Geometry) -> (Axis, Axis) {
 }
 
 /// (FX [batch,N,width], FY [batch,N,height], γ [batch]).
-pub fn filterbank(params: &[f32], geo: &Geometry) -> (Vec<f32>, Vec<f32>, Vec<f32>) {
+pub fn filterbank(params: &[f32], geo: &Geometry) -> Result<(Vec<f32>, Vec<f32>, Vec<f32>)> {
     let &Geometry {
         batch,
         n,
@@ -167,8 +168,8 @@ pub fn filterbank(params: &[f32], geo: &Geometry) -> (Vec<f32>, Vec<f32>, Vec<f3
         height,
     } = geo;
     let (sx, sy) = (n * width, n * height);
-    let mut fx = vec![0f32; batch * sx];
-    let mut fy = vec![0f32; batch * sy];
+    let mut fx = zeroed("attention.filterbank", batch * sx)?;
+    let mut fy = zeroed("attention.filterbank", batch * sy)?;
     let gamma: Vec<f32> = params
         .chunks(5)
         .map(|p| (p[4] as f64).exp() as f32)
@@ -179,7 +180,7 @@ pub fn filterbank(params: &[f32], geo: &Geometry) -> (Vec<f32>, Vec<f32>, Vec<f3
         ay.forward(oy);
     };
     if sx.min(sy) == 0 {
-        return (fx, fy, gamma);
+        return Ok((fx, fy, gamma));
     }
     if batch * (sx + sy) < PARALLEL_MIN {
         let pairs = fx.chunks_mut(sx).zip(fy.chunks_mut(sy)).enumerate();
@@ -191,7 +192,7 @@ pub fn filterbank(params: &[f32], geo: &Geometry) -> (Vec<f32>, Vec<f32>, Vec<f3
             one((b, unsafe { (px.part(b * sx, sx), py.part(b * sy, sy)) }))
         });
     }
-    (fx, fy, gamma)
+    Ok((fx, fy, gamma))
 }
 
 /// d params [batch,5] from the gradients of FX, FY and γ (each may be absent: zero).
@@ -237,7 +238,7 @@ pub fn filterbank_backward(
 impl AttentionBackend for Cpu {
     fn filterbank(&self, params: &Tensor, geo: &Geometry) -> Result<(Tensor, Tensor, Tensor)> {
         let p = params.cpu_f32_data("attention.filterbank", "params")?;
-        let (fx, fy, gamma) = filterbank(p, geo);
+        let (fx, fy, gamma) = filterbank(p, geo)?;
         let (b, n) = (geo.batch, geo.n);
         Ok((
             Tensor::cpu_f32(fx, vec![b, n, geo.width]),
@@ -306,7 +307,7 @@ mod tests {
     fn centred_grid_is_symmetric_and_rows_sum_to_one() {
         // g̃ = 0, σ² = 1, δ̃ = 1 on a 7-wide, 5-high image with N = 3.
         let p = [0.0, 0.0, 0.0, 0.0, 0.0];
-        let (fx, fy, g) = filterbank(&p, &geo(3, 7, 5));
+        let (fx, fy, g) = filterbank(&p, &geo(3, 7, 5)).unwrap();
         assert_eq!(g, vec![1.0]);
         for row in fx.chunks(7).chain(fy.chunks(5)) {
             let s: f32 = row.iter().sum();
@@ -325,8 +326,8 @@ mod tests {
 
     #[test]
     fn single_filter_ignores_delta() {
-        let a = filterbank(&[0.3, -0.2, 0.5, 0.0, 0.0], &geo(1, 9, 6));
-        let b = filterbank(&[0.3, -0.2, 0.5, 3.0, 0.0], &geo(1, 9, 6));
+        let a = filterbank(&[0.3, -0.2, 0.5, 0.0, 0.0], &geo(1, 9, 6)).unwrap();
+        let b = filterbank(&[0.3, -0.2, 0.5, 3.0, 0.0], &geo(1, 9, 6)).unwrap();
         assert_eq!(a.0, b.0);
         assert_eq!(a.1, b.1);
         let d = filterbank_backward(
@@ -342,7 +343,7 @@ mod tests {
     #[test]
     fn far_outside_rows_are_zero_not_nan() {
         // g̃ = 1e6 puts every filter far off the image: Z is the floor.
-        let (fx, _, _) = filterbank(&[1e6, 0.0, 0.0, 0.0, 0.0], &geo(2, 4, 4));
+        let (fx, _, _) = filterbank(&[1e6, 0.0, 0.0, 0.0, 0.0], &geo(2, 4, 4)).unwrap();
         assert!(fx.iter().all(|&v| v == 0.0));
         let d = filterbank_backward(
             &[1e6, 0.0, 0.0, 0.0, 0.0],

@@ -15,6 +15,7 @@ use crate::desc::binary::{BinaryLoop, BinaryOp};
 use crate::{Result, Tensor};
 
 struct Operands<'a> {
+    op: &'a str,
     a: &'a [f32],
     sa: &'a [usize],
     b: &'a [f32],
@@ -23,22 +24,29 @@ struct Operands<'a> {
 }
 
 impl BinaryLoop for Operands<'_> {
-    type Output = Vec<f32>;
-    fn run(self, f: impl Fn(f32, f32) -> f32 + Copy + Send + Sync) -> Vec<f32> {
-        let Operands { a, sa, b, sb, out } = self;
+    type Output = Result<Vec<f32>>;
+    fn run(self, f: impl Fn(f32, f32) -> f32 + Copy + Send + Sync) -> Result<Vec<f32>> {
+        let Operands {
+            op,
+            a,
+            sa,
+            b,
+            sb,
+            out,
+        } = self;
         let n: usize = out.iter().product();
         if sa == sb {
-            return zip_flat(a, b, f);
+            return zip_flat(op, a, b, f);
         }
         if b.len() == 1 && a.len() == n {
             let y = b[0];
-            return map(a, move |x| f(x, y));
+            return map(op, a, move |x| f(x, y));
         }
         if a.len() == 1 && b.len() == n {
             let x = a[0];
-            return map(b, move |y| f(x, y));
+            return map(op, b, move |y| f(x, y));
         }
-        broadcast(a, sa, b, sb, out, f)
+        broadcast(op, a, sa, b, sb, out, f)
     }
 }
 
@@ -49,27 +57,35 @@ pub fn apply(
     b: &[f32],
     sb: &[usize],
     out: &[usize],
-) -> Vec<f32> {
-    op.dispatch(Operands { a, sa, b, sb, out })
+) -> Result<Vec<f32>> {
+    op.dispatch(Operands {
+        op: op.name(),
+        a,
+        sa,
+        b,
+        sb,
+        out,
+    })
 }
 
 /// The general case: the output walked row by row (its last axis), each
 /// operand read with its own strides (0 on broadcast axes).
 fn broadcast(
+    op: &str,
     a: &[f32],
     sa: &[usize],
     b: &[f32],
     sb: &[usize],
     out: &[usize],
     f: impl Fn(f32, f32) -> f32 + Copy + Send + Sync,
-) -> Vec<f32> {
+) -> Result<Vec<f32>> {
     let n: usize = out.iter().product();
     let rank = out.len();
     if n == 0 {
-        return Vec::new();
+        return Ok(Vec::new());
     }
     if rank == 0 {
-        return vec![f(a[0], b[0])];
+        return Ok(vec![f(a[0], b[0])]);
     }
     // Each operand's strides in out's index space, from ndarray's broadcasting
     // views (NumPy's rules: shapes right-aligned, stride 0 on broadcast axes).
@@ -103,7 +119,7 @@ fn broadcast(
             (false, false) => dst.fill(f(a[oa], b[ob])),
         }
     };
-    let mut result = vec![0f32; n];
+    let mut result = crate::memory::zeroed(op, n)?;
     if n < PARALLEL_MIN {
         result
             .chunks_mut(last)
@@ -112,17 +128,18 @@ fn broadcast(
     } else {
         for_each_row_mut(&mut result, last, PARALLEL_MIN / 8, row);
     }
-    result
+    Ok(result)
 }
 
 /// f over a and b element by element (same length): one vectorised pass, in
 /// chunks on the pool above PARALLEL_MIN.
 pub(crate) fn zip_flat(
+    op: &str,
     a: &[f32],
     b: &[f32],
     f: impl Fn(f32, f32) -> f32 + Copy + Send + Sync,
-) -> Vec<f32> {
-    let mut out = vec![0f32; a.len()];
+) -> Result<Vec<f32>> {
+    let mut out = crate::memory::zeroed(op, a.len())?;
     let chunk = |((o, a), b): ((&mut [f32], &[f32]), &[f32])| zip_into_best(o, a, b, f);
     if a.len() < PARALLEL_MIN {
         chunk(((&mut out, a), b));
@@ -133,7 +150,7 @@ pub(crate) fn zip_flat(
             chunk(((o, &a[r.clone()]), &b[r]))
         });
     }
-    out
+    Ok(out)
 }
 
 #[inline(always)]
@@ -158,7 +175,7 @@ impl BinaryBackend for Cpu {
             b.cpu_f32_data(op.name(), "b")?,
         );
         Ok(Tensor::cpu_f32(
-            apply(op, x, a.shape(), y, b.shape(), &out_shape),
+            apply(op, x, a.shape(), y, b.shape(), &out_shape)?,
             out_shape,
         ))
     }

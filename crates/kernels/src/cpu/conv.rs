@@ -23,6 +23,7 @@
 //! (`DepthwisePlan`), with the bias and activation in the same pass.
 
 use super::parallel::{map_collect, Parts};
+use crate::memory::zeroed;
 
 use super::gemm::sgemm_batched;
 use super::Cpu;
@@ -523,12 +524,12 @@ pub fn depthwise_forward(
     bias: Option<&[f32]>,
     g: &Conv2dGeom,
     act: Option<ConvActivation>,
-) -> Vec<f32> {
+) -> Result<Vec<f32>> {
     let (howo, hw, kk) = (g.ho * g.wo, g.h * g.w, g.kh * g.kw);
     let planes = g.n * g.c;
-    let mut out = vec![0f32; planes * howo];
+    let mut out = zeroed("conv2d", planes * howo)?;
     if planes == 0 || howo == 0 {
-        return out;
+        return Ok(out);
     }
     let p = DepthwisePlan::new(g, act);
     let per = DEPTHWISE_TASK
@@ -553,7 +554,7 @@ pub fn depthwise_forward(
             );
         }
     });
-    out
+    Ok(out)
 }
 
 /// out [N,O,Ho,Wo] = conv2d(x [N,C,H,W], w [O,C/groups,kh,kw]) + bias, then `act`.
@@ -563,7 +564,7 @@ pub fn forward(
     bias: Option<&[f32]>,
     g: &Conv2dGeom,
     act: Option<ConvActivation>,
-) -> Vec<f32> {
+) -> Result<Vec<f32>> {
     if is_depthwise(g) {
         return depthwise_forward(x, w, bias, g, act);
     }
@@ -571,9 +572,9 @@ pub fn forward(
     let (taps, blocks, threads) = (&p.taps, p.blocks, p.threads);
     let (k, og, howo, per_out) = (p.k, p.og, p.howo, p.per_out);
     let w = &*taps.weights(w, g);
-    let mut out = vec![0f32; g.n * per_out];
+    let mut out = zeroed("conv2d", g.n * per_out)?;
     if g.n == 0 || per_out == 0 {
-        return out;
+        return Ok(out);
     }
     let shared = Parts::new(&mut out);
     blocks.run(
@@ -611,19 +612,19 @@ pub fn forward(
             }
         },
     );
-    out
+    Ok(out)
 }
 
 /// dx [N,C,H,W] from dy [N,O,Ho,Wo] and w: col = W_gᵀ · dy_g, then col2im.
-pub fn backward_input(dy: &[f32], w: &[f32], g: &Conv2dGeom) -> Vec<f32> {
+pub fn backward_input(dy: &[f32], w: &[f32], g: &Conv2dGeom) -> Result<Vec<f32>> {
     let p = Plan::new(g);
     let (taps, blocks, threads) = (&p.taps, p.blocks, p.threads);
     let (k, og, howo, per_out) = (p.k, p.og, p.howo, p.per_out);
     let w = &*taps.weights(w, g);
     let chw = g.c * g.h * g.w;
-    let mut dx = vec![0f32; g.n * chw];
+    let mut dx = zeroed("conv2dBackwardInput", g.n * chw)?;
     if g.n == 0 || per_out == 0 || chw == 0 {
-        return dx;
+        return Ok(dx);
     }
     let shared = Parts::new(&mut dx);
     blocks.run(
@@ -647,7 +648,7 @@ pub fn backward_input(dy: &[f32], w: &[f32], g: &Conv2dGeom) -> Vec<f32> {
             }
         },
     );
-    dx
+    Ok(dx)
 }
 
 /// dw [O,C/groups,kh,kw] = Σ over blocks of dy_b,g · col_b,gᵀ, summed per task then across tasks.
@@ -722,7 +723,7 @@ impl ConvBackend for Cpu {
         let op = "conv2d";
         let (xv, wv) = (x.cpu_f32_data(op, "x")?, weight.cpu_f32_data(op, "weight")?);
         let bv = bias.map(|b| b.cpu_f32_data(op, "bias")).transpose()?;
-        Ok(Tensor::cpu_f32(forward(xv, wv, bv, g, act), g.out_shape()))
+        Ok(Tensor::cpu_f32(forward(xv, wv, bv, g, act)?, g.out_shape()))
     }
 
     fn conv2d_backward_input(
@@ -736,7 +737,7 @@ impl ConvBackend for Cpu {
             grad.cpu_f32_data(op, "grad")?,
             weight.cpu_f32_data(op, "weight")?,
         );
-        Ok(Tensor::cpu_f32(backward_input(gv, wv, g), g.x_shape()))
+        Ok(Tensor::cpu_f32(backward_input(gv, wv, g)?, g.x_shape()))
     }
 
     fn conv2d_backward_weight(&self, grad: &Tensor, x: &Tensor, g: &Conv2dGeom) -> Result<Tensor> {

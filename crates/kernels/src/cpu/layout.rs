@@ -6,6 +6,7 @@ use super::parallel::for_each_row_mut;
 use super::Cpu;
 use super::PARALLEL_MIN;
 use crate::backend::LayoutBackend;
+use crate::memory::{with_capacity, zeroed, Zeroable};
 use crate::{Result, Storage, Tensor};
 
 /// The view with neighbouring axes merged where it walks them contiguously
@@ -34,22 +35,22 @@ fn coalesce(out: &[usize], strides: &[usize]) -> (Vec<usize>, Vec<usize>) {
 
 /// Copies the elements of a strided view (`offset`, `strides` per output axis)
 /// into a new row-major buffer of shape `out`.
-pub fn strided_copy<T: Copy + Send + Sync + Default>(
+pub fn strided_copy<T: Zeroable + Send + Sync>(
     src: &[T],
     offset: usize,
     out: &[usize],
     strides: &[usize],
-) -> Vec<T> {
+) -> Result<Vec<T>> {
     let n: usize = out.iter().product();
-    let mut dst = vec![T::default(); n];
+    let mut dst = zeroed("stridedCopy", n)?;
     if n == 0 {
-        return dst;
+        return Ok(dst);
     }
     let (out, strides) = coalesce(out, strides);
     let rank = out.len();
     if rank == 0 {
         dst[0] = src[offset];
-        return dst;
+        return Ok(dst);
     }
     let last = out[rank - 1];
     let last_stride = strides[rank - 1];
@@ -74,51 +75,51 @@ pub fn strided_copy<T: Copy + Send + Sync + Default>(
     } else {
         for_each_row_mut(&mut dst, last, PARALLEL_MIN / 8, |i, r| row((i, r)));
     }
-    dst
+    Ok(dst)
 }
 
 /// Concatenates row-major blocks: part i is viewed as [outer, widths[i]].
-pub fn concat<T: Copy + Default>(parts: &[&[T]], outer: usize, widths: &[usize]) -> Vec<T> {
+pub fn concat<T: Copy>(parts: &[&[T]], outer: usize, widths: &[usize]) -> Result<Vec<T>> {
     let total: usize = widths.iter().sum();
-    let mut dst = Vec::with_capacity(outer * total);
+    let mut dst = with_capacity("concat", outer * total)?;
     for o in 0..outer {
         for (p, &w) in parts.iter().zip(widths) {
             dst.extend_from_slice(&p[o * w..(o + 1) * w]);
         }
     }
-    dst
+    Ok(dst)
 }
 
 /// out[o, j, i] = x[o, index[j], i] with x viewed [outer, n, inner]
 /// (indices already checked to lie in 0..n).
-pub fn index_select<T: Copy + Default>(
+pub fn index_select<T: Copy>(
     x: &[T],
     outer: usize,
     n: usize,
     inner: usize,
     index: &[i32],
-) -> Vec<T> {
-    let mut dst = Vec::with_capacity(outer * index.len() * inner);
+) -> Result<Vec<T>> {
+    let mut dst = with_capacity("indexSelect", outer * index.len() * inner)?;
     for o in 0..outer {
         for &j in index {
             let at = (o * n + j as usize) * inner;
             dst.extend_from_slice(&x[at..at + inner]);
         }
     }
-    dst
+    Ok(dst)
 }
 
 /// PyTorch's gather: out[p] = x[p with its `axis` coordinate replaced by index[p]],
 /// where out and index share `shape` and x has `x_shape` (indices already checked).
-pub fn gather<T: Copy + Default>(
+pub fn gather<T: Copy>(
     x: &[T],
     x_shape: &[usize],
     index: &[i32],
     shape: &[usize],
     axis: usize,
-) -> Vec<T> {
+) -> Result<Vec<T>> {
     let x_strides = crate::shape::strides(x_shape);
-    let mut dst = Vec::with_capacity(index.len());
+    let mut dst = with_capacity("gather", index.len())?;
     let mut coord = vec![0usize; shape.len()];
     for &idx in index {
         let mut at = 0;
@@ -134,15 +135,15 @@ pub fn gather<T: Copy + Default>(
             coord[d] = 0;
         }
     }
-    dst
+    Ok(dst)
 }
 
 /// Runs a generic kernel on either element type, keeping the dtype.
 macro_rules! on_either_dtype {
     ($t:expr, $op:expr, |$v:ident| $body:expr, $shape:expr) => {
         match $t.storage() {
-            Storage::CpuF32($v) => Ok(Tensor::cpu_f32($body, $shape)),
-            Storage::CpuI32($v) => Ok(Tensor::cpu_i32($body, $shape)),
+            Storage::CpuF32($v) => Ok(Tensor::cpu_f32($body?, $shape)),
+            Storage::CpuI32($v) => Ok(Tensor::cpu_i32($body?, $shape)),
             #[allow(unreachable_patterns)]
             _ => Err($t.kind_error($op, "x", "a tensor on cpu")),
         }
@@ -178,14 +179,14 @@ impl LayoutBackend for Cpu {
                     .iter()
                     .map(|p| p.cpu_f32_data("concat", "tensors"))
                     .collect::<Result<_>>()?;
-                Ok(Tensor::cpu_f32(concat(&slices, outer, widths), out))
+                Ok(Tensor::cpu_f32(concat(&slices, outer, widths)?, out))
             }
             _ => {
                 let slices: Vec<&[i32]> = parts
                     .iter()
                     .map(|p| p.cpu_i32_data("concat", "tensors"))
                     .collect::<Result<_>>()?;
-                Ok(Tensor::cpu_i32(concat(&slices, outer, widths), out))
+                Ok(Tensor::cpu_i32(concat(&slices, outer, widths)?, out))
             }
         }
     }
@@ -241,11 +242,11 @@ mod tests {
     #[test]
     fn strided_copy_of_merged_and_scalar_views() {
         let src: Vec<i32> = (0..4 * 8 * 3 * 5).collect();
-        let got = strided_copy(&src, 2 * 15, &[4, 3, 3, 5], &[120, 15, 5, 1]);
+        let got = strided_copy(&src, 2 * 15, &[4, 3, 3, 5], &[120, 15, 5, 1]).unwrap();
         let want: Vec<i32> = (0..4)
             .flat_map(|b| (b * 120 + 30..b * 120 + 75).collect::<Vec<_>>())
             .collect();
         assert_eq!(got, want);
-        assert_eq!(strided_copy(&src, 7, &[1, 1], &[3, 1]), vec![7]);
+        assert_eq!(strided_copy(&src, 7, &[1, 1], &[3, 1]).unwrap(), vec![7]);
     }
 }

@@ -3,6 +3,7 @@
 
 use super::binary::zip_flat;
 use super::parallel::{for_each_row_mut, for_each_task, Parts};
+use crate::memory::zeroed;
 
 use super::Cpu;
 use super::PARALLEL_MIN;
@@ -10,8 +11,10 @@ use crate::backend::LossBackend;
 use crate::{Result, Tensor};
 
 /// max(x, 0) − x·t + log(1 + e^{−|x|}) per element: never exp of a positive number.
-pub fn bce_with_logits(x: &[f32], t: &[f32]) -> Vec<f32> {
-    zip_flat(x, t, |x, t| x.max(0.0) - x * t + (-x.abs()).exp().ln_1p())
+pub fn bce_with_logits(x: &[f32], t: &[f32]) -> Result<Vec<f32>> {
+    zip_flat("bceWithLogits", x, t, |x, t| {
+        x.max(0.0) - x * t + (-x.abs()).exp().ln_1p()
+    })
 }
 
 /// logits [n, k], targets [n] (validated, or `ignore`) -> (loss [n], softmax [n, k]).
@@ -21,10 +24,10 @@ pub fn cross_entropy(
     targets: &[i32],
     k: usize,
     ignore: Option<i32>,
-) -> (Vec<f32>, Vec<f32>) {
+) -> Result<(Vec<f32>, Vec<f32>)> {
     let n = targets.len();
-    let mut loss = vec![0f32; n];
-    let mut prob = vec![0f32; n * k];
+    let mut loss = zeroed("crossEntropy", n)?;
+    let mut prob = zeroed("crossEntropy", n * k)?;
     let row = |(r, (l, p)): (usize, (&mut f32, &mut [f32]))| {
         let src = &x[r * k..(r + 1) * k];
         let max = src.iter().copied().fold(f32::NEG_INFINITY, f32::max);
@@ -54,7 +57,7 @@ pub fn cross_entropy(
             row((i, unsafe { (&mut pl.part(i, 1)[0], pp.part(i * k1, k1)) }))
         });
     }
-    (loss, prob)
+    Ok((loss, prob))
 }
 
 /// d logits = g_r · (softmax − onehot(t_r)) per row; ignored rows get 0.
@@ -64,8 +67,8 @@ pub fn cross_entropy_backward(
     g: &[f32],
     k: usize,
     ignore: Option<i32>,
-) -> Vec<f32> {
-    let mut dx = vec![0f32; prob.len()];
+) -> Result<Vec<f32>> {
+    let mut dx = zeroed("crossEntropyBackward", prob.len())?;
     let row = |(r, d): (usize, &mut [f32])| {
         let t = targets[r];
         if Some(t) == ignore {
@@ -82,7 +85,7 @@ pub fn cross_entropy_backward(
     } else {
         for_each_row_mut(&mut dx, k1, PARALLEL_MIN / 8, |i, r| row((i, r)));
     }
-    dx
+    Ok(dx)
 }
 
 impl LossBackend for Cpu {
@@ -92,7 +95,10 @@ impl LossBackend for Cpu {
             x.cpu_f32_data(op, "logits")?,
             targets.cpu_f32_data(op, "targets")?,
         );
-        Ok(Tensor::cpu_f32(bce_with_logits(xv, tv), x.shape().to_vec()))
+        Ok(Tensor::cpu_f32(
+            bce_with_logits(xv, tv)?,
+            x.shape().to_vec(),
+        ))
     }
 
     fn cross_entropy(
@@ -105,7 +111,7 @@ impl LossBackend for Cpu {
     ) -> Result<[Tensor; 2]> {
         let op = "crossEntropy";
         let t = targets.cpu_i32_data(op, "targets")?;
-        let (loss, prob) = cross_entropy(x.cpu_f32_data(op, "logits")?, t, k, ignore);
+        let (loss, prob) = cross_entropy(x.cpu_f32_data(op, "logits")?, t, k, ignore)?;
         Ok([
             Tensor::cpu_f32(loss, vec![n]),
             Tensor::cpu_f32(prob, vec![n, k]),
@@ -128,7 +134,7 @@ impl LossBackend for Cpu {
             grad.cpu_f32_data(op, "grad")?,
         );
         Ok(Tensor::cpu_f32(
-            cross_entropy_backward(pv, t, gv, k, ignore),
+            cross_entropy_backward(pv, t, gv, k, ignore)?,
             vec![n, k],
         ))
     }

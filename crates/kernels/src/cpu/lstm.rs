@@ -314,7 +314,7 @@ impl LstmBackend for Cpu {
                 data(y, "biasHh")?,
                 y.shape(),
                 &[4 * hd],
-            )),
+            )?),
             _ => None,
         };
         let bias = match (&summed, cell.bias_ih.or(cell.bias_hh)) {

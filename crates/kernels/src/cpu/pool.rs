@@ -6,6 +6,7 @@
 //! its overhead again for each of the many small planes of a deep network.
 
 use super::parallel::{for_each_task, Parts};
+use crate::memory::zeroed;
 
 use super::Cpu;
 use crate::backend::PoolBackend;
@@ -176,10 +177,10 @@ super::multiversion!(avg_windows_backward, avg_windows_backward_body, (dy: &[Lan
 
 /// Window maxima and the index h·W + w of each within its plane. The first
 /// maximum in row-major window order wins a tie; a NaN wins over numbers.
-pub fn max_forward(x: &[f32], g: &Pool2dGeom) -> (Vec<f32>, Vec<i32>) {
+pub fn max_forward(x: &[f32], g: &Pool2dGeom) -> Result<(Vec<f32>, Vec<i32>)> {
     let (hw, howo) = (g.h * g.w, g.ho * g.wo);
-    let mut values = vec![0f32; g.n * g.c * howo];
-    let mut idx = vec![0i32; values.len()];
+    let mut values = zeroed("maxPool2d", g.n * g.c * howo)?;
+    let mut idx = zeroed("maxPool2d", values.len())?;
     let (value_parts, idx_parts) = (Parts::new(&mut values), Parts::new(&mut idx));
     let win = Windows::new(g);
     groups(g, (hw, howo), hw + win.inputs.len(), |s, k, count| {
@@ -195,13 +196,13 @@ pub fn max_forward(x: &[f32], g: &Pool2dGeom) -> (Vec<f32>, Vec<i32>) {
         deinterleave(&s.output, v, howo);
         deinterleave(&s.argmax, i, howo);
     });
-    (values, idx)
+    Ok((values, idx))
 }
 
 /// dx: each dy element added at its plane's saved index.
-pub fn max_backward(dy: &[f32], idx: &[i32], g: &Pool2dGeom) -> Vec<f32> {
+pub fn max_backward(dy: &[f32], idx: &[i32], g: &Pool2dGeom) -> Result<Vec<f32>> {
     let (hw, howo) = (g.h * g.w, g.ho * g.wo);
-    let mut dx = vec![0f32; g.n * g.c * hw];
+    let mut dx = zeroed("maxPool2dBackward", g.n * g.c * hw)?;
     let parts = Parts::new(&mut dx);
     groups(g, (0, 0), hw + howo, |_, k, count| {
         // SAFETY: group k's planes, disjoint from every other group's.
@@ -213,7 +214,7 @@ pub fn max_backward(dy: &[f32], idx: &[i32], g: &Pool2dGeom) -> Vec<f32> {
             }
         }
     });
-    dx
+    Ok(dx)
 }
 
 /// 1/divisor of each window: its padded area, or the input elements it covers.
@@ -228,9 +229,9 @@ fn inverse_divisors(g: &Pool2dGeom, include_pad: bool) -> Vec<f32> {
     scale
 }
 
-pub fn avg_forward(x: &[f32], g: &Pool2dGeom, include_pad: bool) -> Vec<f32> {
+pub fn avg_forward(x: &[f32], g: &Pool2dGeom, include_pad: bool) -> Result<Vec<f32>> {
     let (hw, howo) = (g.h * g.w, g.ho * g.wo);
-    let mut out = vec![0f32; g.n * g.c * howo];
+    let mut out = zeroed("avgPool2d", g.n * g.c * howo)?;
     let parts = Parts::new(&mut out);
     let (win, scale) = (Windows::new(g), inverse_divisors(g, include_pad));
     groups(g, (hw, howo), hw + win.inputs.len(), |s, k, count| {
@@ -243,12 +244,12 @@ pub fn avg_forward(x: &[f32], g: &Pool2dGeom, include_pad: bool) -> Vec<f32> {
             howo,
         );
     });
-    out
+    Ok(out)
 }
 
-pub fn avg_backward(dy: &[f32], g: &Pool2dGeom, include_pad: bool) -> Vec<f32> {
+pub fn avg_backward(dy: &[f32], g: &Pool2dGeom, include_pad: bool) -> Result<Vec<f32>> {
     let (hw, howo) = (g.h * g.w, g.ho * g.wo);
-    let mut dx = vec![0f32; g.n * g.c * hw];
+    let mut dx = zeroed("avgPool2dBackward", g.n * g.c * hw)?;
     let parts = Parts::new(&mut dx);
     let (win, scale) = (Windows::new(g), inverse_divisors(g, include_pad));
     groups(g, (hw, howo), hw + win.inputs.len(), |s, k, count| {
@@ -261,12 +262,12 @@ pub fn avg_backward(dy: &[f32], g: &Pool2dGeom, include_pad: bool) -> Vec<f32> {
             hw,
         );
     });
-    dx
+    Ok(dx)
 }
 
 impl PoolBackend for Cpu {
     fn max_pool2d(&self, x: &Tensor, g: &Pool2dGeom) -> Result<(Tensor, Tensor)> {
-        let (out, idx) = max_forward(x.cpu_f32_data("maxPool2d", "x")?, g);
+        let (out, idx) = max_forward(x.cpu_f32_data("maxPool2d", "x")?, g)?;
         Ok((
             Tensor::cpu_f32(out, g.out_shape()),
             Tensor::cpu_i32(idx, g.out_shape()),
@@ -293,13 +294,13 @@ impl PoolBackend for Cpu {
         {
             crate::bail!(op, "indices[{i}] = {v} is out of range 0..{plane}");
         }
-        Ok(Tensor::cpu_f32(max_backward(gv, iv, g), g.x_shape()))
+        Ok(Tensor::cpu_f32(max_backward(gv, iv, g)?, g.x_shape()))
     }
 
     fn avg_pool2d(&self, x: &Tensor, g: &Pool2dGeom, include_pad: bool) -> Result<Tensor> {
         let v = x.cpu_f32_data("avgPool2d", "x")?;
         Ok(Tensor::cpu_f32(
-            avg_forward(v, g, include_pad),
+            avg_forward(v, g, include_pad)?,
             g.out_shape(),
         ))
     }
@@ -312,7 +313,7 @@ impl PoolBackend for Cpu {
     ) -> Result<Tensor> {
         let v = grad.cpu_f32_data("avgPool2dBackward", "grad")?;
         Ok(Tensor::cpu_f32(
-            avg_backward(v, g, include_pad),
+            avg_backward(v, g, include_pad)?,
             g.x_shape(),
         ))
     }

@@ -64,19 +64,19 @@ pub fn sample(dist: Distribution, seed: u64, counter: u64) -> f32 {
 }
 
 /// `n` samples; element i uses block `offset + i`.
-pub fn fill(dist: Distribution, seed: u64, offset: u64, n: usize) -> Vec<f32> {
+pub fn fill(dist: Distribution, seed: u64, offset: u64, n: usize) -> Result<Vec<f32>> {
     let f = |i: usize| sample(dist, seed, offset + i as u64);
     if n < PARALLEL_MIN {
-        (0..n).map(f).collect()
+        Ok((0..n).map(f).collect())
     } else {
-        let mut out = vec![0f32; n];
+        let mut out = crate::memory::zeroed("random", n)?;
         let m = PARALLEL_MIN / 4;
         for_each_chunk_mut(&mut out, m, |i, o| {
             o.iter_mut()
                 .enumerate()
                 .for_each(|(j, v)| *v = f(i * m + j))
         });
-        out
+        Ok(out)
     }
 }
 
@@ -89,7 +89,7 @@ impl RandomBackend for Cpu {
         shape: Vec<usize>,
     ) -> Result<Tensor> {
         Ok(Tensor::cpu_f32(
-            fill(dist, seed, offset, numel(&shape)),
+            fill(dist, seed, offset, numel(&shape))?,
             shape,
         ))
     }

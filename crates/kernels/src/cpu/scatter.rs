@@ -2,6 +2,7 @@
 
 use super::Cpu;
 use crate::backend::ScatterBackend;
+use crate::memory::zeroed;
 use crate::shape::numel;
 use crate::{Result, Tensor};
 
@@ -13,8 +14,8 @@ pub fn strided_scatter(
     offset: usize,
     shape: &[usize],
     strides: &[usize],
-) -> Vec<f32> {
-    let mut dst = vec![0f32; n];
+) -> Result<Vec<f32>> {
+    let mut dst = zeroed("sliceScatter", n)?;
     let rank = shape.len();
     for (i, &v) in src.iter().enumerate() {
         let (mut rem, mut at) = (i, offset);
@@ -24,7 +25,7 @@ pub fn strided_scatter(
         }
         dst[at] = v;
     }
-    dst
+    Ok(dst)
 }
 
 /// src viewed [outer, count, inner]; out [outer, dim, inner] with
@@ -36,8 +37,8 @@ pub fn index_add(
     inner: usize,
     index: &[i32],
     dim: usize,
-) -> Vec<f32> {
-    let mut dst = vec![0f32; outer * dim * inner];
+) -> Result<Vec<f32>> {
+    let mut dst = zeroed("indexAdd", outer * dim * inner)?;
     for o in 0..outer {
         for (j, &t) in index.iter().enumerate().take(count) {
             let from = (o * count + j) * inner;
@@ -47,7 +48,7 @@ pub fn index_add(
             }
         }
     }
-    dst
+    Ok(dst)
 }
 
 /// Zeros of `shape`; out[p with its `axis` coordinate replaced by index[p]] += src[p],
@@ -58,9 +59,9 @@ pub fn scatter_add(
     index: &[i32],
     shape: &[usize],
     axis: usize,
-) -> Vec<f32> {
+) -> Result<Vec<f32>> {
     let strides = crate::shape::strides(shape);
-    let mut dst = vec![0f32; numel(shape)];
+    let mut dst = zeroed("scatterAdd", numel(shape))?;
     let mut coord = vec![0usize; src_shape.len()];
     for (p, &v) in src.iter().enumerate() {
         let mut at = 0;
@@ -76,7 +77,7 @@ pub fn scatter_add(
             coord[d] = 0;
         }
     }
-    dst
+    Ok(dst)
 }
 
 impl ScatterBackend for Cpu {
@@ -89,7 +90,7 @@ impl ScatterBackend for Cpu {
     ) -> Result<Tensor> {
         let v = src.cpu_f32_data("sliceScatter", "src")?;
         Ok(Tensor::cpu_f32(
-            strided_scatter(v, numel(&shape), offset, src.shape(), view),
+            strided_scatter(v, numel(&shape), offset, src.shape(), view)?,
             shape,
         ))
     }
@@ -110,7 +111,7 @@ impl ScatterBackend for Cpu {
             index.cpu_i32_data(op, "index")?,
         );
         Ok(Tensor::cpu_f32(
-            index_add(v, outer, count, inner, idx, dim),
+            index_add(v, outer, count, inner, idx, dim)?,
             out,
         ))
     }
@@ -128,7 +129,7 @@ impl ScatterBackend for Cpu {
             index.cpu_i32_data(op, "index")?,
         );
         Ok(Tensor::cpu_f32(
-            scatter_add(v, src.shape(), idx, &shape, axis),
+            scatter_add(v, src.shape(), idx, &shape, axis)?,
             shape,
         ))
     }

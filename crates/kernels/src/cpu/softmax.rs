@@ -8,8 +8,15 @@ use super::PARALLEL_MIN;
 use crate::backend::SoftmaxBackend;
 use crate::{Result, Tensor};
 
-pub fn softmax_axis(x: &[f32], _outer: usize, n: usize, inner: usize, log: bool) -> Vec<f32> {
-    let mut out = vec![0f32; x.len()];
+pub fn softmax_axis(
+    x: &[f32],
+    _outer: usize,
+    n: usize,
+    inner: usize,
+    log: bool,
+) -> Result<Vec<f32>> {
+    let op = if log { "logSoftmax" } else { "softmax" };
+    let mut out = crate::memory::zeroed(op, x.len())?;
     let block = |(o, dst): (usize, &mut [f32])| {
         let src = &x[o * n * inner..(o + 1) * n * inner];
         for i in 0..inner {
@@ -36,7 +43,7 @@ pub fn softmax_axis(x: &[f32], _outer: usize, n: usize, inner: usize, log: bool)
     } else {
         for_each_row_mut(&mut out, row, PARALLEL_MIN / 8, |i, r| block((i, r)));
     }
-    out
+    Ok(out)
 }
 
 impl SoftmaxBackend for Cpu {
@@ -50,7 +57,7 @@ impl SoftmaxBackend for Cpu {
     ) -> Result<Tensor> {
         let v = x.cpu_f32_data(if log { "logSoftmax" } else { "softmax" }, "x")?;
         Ok(Tensor::cpu_f32(
-            softmax_axis(v, outer, n, inner, log),
+            softmax_axis(v, outer, n, inner, log)?,
             x.shape().to_vec(),
         ))
     }

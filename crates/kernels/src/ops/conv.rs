@@ -57,6 +57,8 @@ pub fn conv2d_backward_input(
     check_device(op, grad, "grad", weight, "weight")?;
     check::float32(op, "grad", grad)?;
     check::float32(op, "weight", weight)?;
+    crate::memory::check_alloc(op, x_shape, 4)?;
+    crate::memory::check_alloc(op, &[g.col_rows(), g.ho, g.wo], 4)?;
     backend(op, grad.device())?.conv2d_backward_input(grad, weight, &g)
 }
 
@@ -74,6 +76,8 @@ pub fn conv2d_backward_weight(
     check_device(op, grad, "grad", x, "x")?;
     check::float32(op, "grad", grad)?;
     check::float32(op, "x", x)?;
+    crate::memory::check_alloc(op, weight_shape, 4)?;
+    crate::memory::check_alloc(op, &[g.col_rows(), g.ho, g.wo], 4)?;
     backend(op, grad.device())?.conv2d_backward_weight(grad, x, &g)
 }
 

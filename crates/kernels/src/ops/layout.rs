@@ -115,6 +115,7 @@ pub fn concat(parts: &[&Tensor], axis: i64) -> Result<Tensor> {
         out[a] += p.shape()[a];
     }
     let outer = numel(&out[..a]);
+    crate::memory::check_alloc("concat", &out, 4)?;
     let widths: Vec<usize> = parts.iter().map(|p| numel(&p.shape()[a..])).collect();
     backend("concat", first.device())?.concat(parts, outer, &widths, out)
 }
@@ -155,6 +156,7 @@ pub fn index_select(x: &Tensor, axis: i64, index: &Tensor) -> Result<Tensor> {
     out.extend_from_slice(index.shape());
     out.extend_from_slice(&x.shape()[a + 1..]);
     check_rank("indexSelect", &out)?;
+    crate::memory::check_alloc("indexSelect", &out, 4)?;
     backend("indexSelect", x.device())?.index_select(x, outer, n, inner, index, out)
 }
 
@@ -174,5 +176,6 @@ pub fn gather(x: &Tensor, axis: i64, index: &Tensor) -> Result<Tensor> {
     }
     check_index("gather", index, x, x.shape()[a])?;
     let out = index.shape().to_vec();
+    crate::memory::check_alloc("gather", &out, 4)?;
     backend("gather", x.device())?.gather(x, index, a, out)
 }

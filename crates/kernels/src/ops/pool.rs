@@ -27,6 +27,7 @@ pub fn max_pool2d(x: &Tensor, p: Pool2dParams) -> Result<(Tensor, Tensor)> {
     let op = "maxPool2d";
     let g = Pool2dGeom::new(op, x.shape(), p)?;
     check::float32(op, "x", x)?;
+    crate::memory::check_alloc(op, &g.out_shape(), 4)?;
     backend(op, x.device())?.max_pool2d(x, &g)
 }
 
@@ -39,6 +40,7 @@ pub fn max_pool2d_backward(
 ) -> Result<Tensor> {
     let op = "maxPool2dBackward";
     let g = Pool2dGeom::new(op, x_shape, p)?;
+    crate::memory::check_alloc(op, x_shape, 4)?;
     check_grad(op, grad, &g)?;
     if indices.shape() != grad.shape() || indices.device() != grad.device() {
         bail!(
@@ -62,6 +64,7 @@ pub fn avg_pool2d(x: &Tensor, p: Pool2dParams, count_include_pad: bool) -> Resul
     let op = "avgPool2d";
     let g = Pool2dGeom::new(op, x.shape(), p)?;
     check::float32(op, "x", x)?;
+    crate::memory::check_alloc(op, &g.out_shape(), 4)?;
     backend(op, x.device())?.avg_pool2d(x, &g, count_include_pad)
 }
 
@@ -74,6 +77,7 @@ pub fn avg_pool2d_backward(
 ) -> Result<Tensor> {
     let op = "avgPool2dBackward";
     let g = Pool2dGeom::new(op, x_shape, p)?;
+    crate::memory::check_alloc(op, x_shape, 4)?;
     check_grad(op, grad, &g)?;
     check::float32(op, "grad", grad)?;
     backend(op, grad.device())?.avg_pool2d_backward(grad, &g, count_include_pad)

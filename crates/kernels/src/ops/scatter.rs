@@ -39,6 +39,7 @@ pub fn slice_scatter(
         .sum();
     let view: Vec<usize> = (0..rank).map(|d| s[d] * steps[d]).collect();
     check::float32(op, "src", src)?;
+    crate::memory::check_alloc(op, shape, 4)?;
     backend(op, src.device())?.strided_scatter(src, shape.to_vec(), offset, &view)
 }
 
@@ -63,6 +64,7 @@ pub fn index_add(src: &Tensor, axis: i64, index: &Tensor, dim: usize) -> Result<
     out.push(dim);
     out.extend_from_slice(&src.shape()[a + k..]);
     check::float32(op, "src", src)?;
+    crate::memory::check_alloc(op, &out, 4)?;
     backend(op, src.device())?.index_add(src, index, outer, count, inner, dim, out)
 }
 
@@ -85,5 +87,6 @@ pub fn scatter_add(src: &Tensor, axis: i64, index: &Tensor, shape: &[usize]) -> 
     }
     check_index(op, index, src, shape[a])?;
     check::float32(op, "src", src)?;
+    crate::memory::check_alloc(op, shape, 4)?;
     backend(op, src.device())?.scatter_add(src, index, a, shape.to_vec())
 }
