@@ -128,6 +128,9 @@ export function ones(shape: readonly number[], options: TensorOptions = {}): Ten
 
 function draw(op: string, dist: Distribution, shape: readonly number[], a: number, b: number, options: RandomOptions): Tensor {
   const dims = checkShape(op, 'shape', shape);
+  // The binding takes each axis as 32 bits; past that it could only say "not a non-negative integer".
+  const wide = dims.findIndex((d) => d > 2 ** 32 - 1);
+  if (wide >= 0) fail(op, `output shape ${fmtShape(dims)} needs ${numel(dims) * 4} bytes, and shape[${wide}] = ${dims[wide]} is past the largest axis (${2 ** 32 - 1})`);
   const dev = parseDevice(op, options.device);
   const { seed, offset } = takeOffsets(numel(dims));
   let sample: Tensor;

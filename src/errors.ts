@@ -9,15 +9,11 @@ export function fail(op: string, message: string): never {
   throw new Error(`${op}: ${message}`);
 }
 
-const MAX_DIM = 2 ** 32 - 1;
-
 /** Checks a shape is a list of non-negative integers. */
 export function checkShape(op: string, arg: string, shape: readonly number[]): number[] {
   if (!Array.isArray(shape)) fail(op, `${arg} must be an array of sizes, got ${typeof shape}`);
   shape.forEach((d, i) => {
     if (!Number.isInteger(d) || d < 0) fail(op, `${arg}[${i}] = ${d} is not a non-negative integer`);
-    // The kernels index each axis with 32 bits.
-    if (d > MAX_DIM) fail(op, `${arg}[${i}] = ${d} is larger than one axis can be (${MAX_DIM}), in ${fmtShape(shape)}`);
   });
   return [...shape];
 }
