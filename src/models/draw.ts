@@ -64,9 +64,9 @@ export type DrawPreset = keyof typeof DRAW_PRESETS;
 
 const CONFIG_KEYS = ['width', 'height', 'channels', 'T', 'encoderSize', 'decoderSize', 'zSize', 'attention', 'readN', 'writeN'] as const;
 
-/** An evaluation's `limit` (images): undefined or a positive integer. */
+/** An evaluation's `limit` (images): undefined or a whole number (0 is then "no images to evaluate"). */
 function checkEvalLimit(op: string, limit: unknown): void {
-  if (limit !== undefined && (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 1)) fail(op, `limit must be a positive integer, got ${String(limit)}`);
+  if (limit !== undefined && (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 0)) fail(op, `limit must be a non-negative integer, got ${String(limit)}`);
 }
 
 /** Validates a config (every field named in the error), returning a clean copy. */
