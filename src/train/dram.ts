@@ -141,11 +141,23 @@ export function readDramCheckpointInfo(path: string): { config: ClutteredModelCo
   } catch {
     fail(op, `${path}: metadata ${DRAM_CONFIG_KEY} is not valid JSON`);
   }
+  // The best-so-far record is read back strictly too: a damaged one is an error, not forgotten.
   let best: { step: number; error: number } | undefined;
-  try {
-    if (metadata[DRAM_BEST_KEY]) best = JSON.parse(metadata[DRAM_BEST_KEY]) as { step: number; error: number };
-  } catch {
-    best = undefined;
+  const bestText = metadata[DRAM_BEST_KEY];
+  if (bestText !== undefined) {
+    let b: unknown;
+    try {
+      b = JSON.parse(bestText);
+    } catch {
+      fail(op, `${path}: metadata ${DRAM_BEST_KEY} is not valid JSON`);
+    }
+    const ok = typeof b === 'object' && b !== null && !Array.isArray(b);
+    if (ok) checkOptions(`${op} ${path}: ${DRAM_BEST_KEY}`, b, ['step', 'error']);
+    const r = b as { step?: unknown; error?: unknown };
+    if (!ok || !Number.isSafeInteger(r.step) || (r.step as number) < 0 || typeof r.error !== 'number' || !(r.error >= 0 && r.error <= 1)) {
+      fail(op, `${path}: metadata ${DRAM_BEST_KEY} ${bestText} is not { step: a non-negative integer, error: a fraction in [0, 1] }`);
+    }
+    best = { step: r.step as number, error: r.error as number };
   }
   return { config: checkClutteredConfig(`${op} ${path}`, parsed), ...(best ? { best } : {}) };
 }

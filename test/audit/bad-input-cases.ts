@@ -70,6 +70,7 @@ export const CASES: BadInput[] = [
   { area: 'data', entry: 'fv.data.batches', input: 'batchSize 10 > 2 examples with dropLast', code: '[...fv.data.batches({ images: new Float32Array(4), shape: [2, 2] }, { batchSize: 10, dropLast: true })]', message: /^batches: batchSize 10 with dropLast leaves no batch: the dataset has 2 examples/, before: 'garbage' },
   { area: 'data', entry: 'fv.data.batches', input: 'batchSize 0', code: '[...fv.data.batches({ images: new Float32Array(4), shape: [2, 2] }, { batchSize: 0 })]', message: /^batches: batchSize must be a positive integer, got 0/, before: 'clear' },
   { area: 'data', entry: 'fv.data.parseIdx', input: 'gzip bomb (IDX header [1,28,28], 64 MB of zeros)', code: "fv.data.parseIdx(h.gzipBomb(), 'bomb.gz', fv.data.IDX_IMAGES)", message: /^readIdx: bomb\.gz: gzip data inflates past the 800 bytes its IDX header declares/, child: true, before: 'unclear' },
+  { area: 'data', entry: 'clutteredMnist().batch', input: 'size 1e6 images', code: "fv.data.clutteredMnist({ split: 'test', size: 1e6 }).batch(0, 1)", message: /^clutteredMnist\.batch: cannot allocate 4000000000000 bytes for 1 images of 1000000×1000000/, child: true, before: 'unclear' },
   { area: 'data', entry: 'fv.data.mnist', input: "{ splt: 'test' }", code: "fv.data.mnist({ splt: 'test' })", message: /^mnist: unknown option 'splt' \(did you mean 'split'\?\)/, before: 'clear' },
 
   // models

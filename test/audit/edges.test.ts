@@ -13,6 +13,7 @@ import * as fv from '../../src/index.js';
 import { asOp } from '../../src/errors.js';
 import { removeStaleTemps } from '../../src/io/atomic.js';
 import { RunFolder } from '../../src/train/run-folder.js';
+import { DRAM_BEST_KEY, DRAM_CONFIG_KEY, readDramCheckpointInfo } from '../../src/train/dram.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'foveate-edges-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -93,6 +94,27 @@ describe('safetensors names that are Object.prototype keys', () => {
     // strict: false loads the names both sides have.
     m.loadStateDict({ weight: fv.ones([1, 2]) }, { strict: false });
     expect(m.weight.toArray()).toEqual([[1, 1]]);
+  });
+});
+
+describe('configs read back from checkpoints', () => {
+  it('a DRAM checkpoint with a damaged best-so-far record is an error naming the file, not forgotten', () => {
+    const config = JSON.stringify(fv.models.DRAM_DEFAULTS);
+    const t = fv.zeros([1]);
+    const write = (best: string): string => {
+      const path = join(dir, `dram-${readdirSync(dir).length}.safetensors`);
+      fv.io.save(path, { t }, { [DRAM_CONFIG_KEY]: config, [DRAM_BEST_KEY]: best });
+      return path;
+    };
+    expect(readDramCheckpointInfo(write('{"step":100,"error":0.05}')).best).toEqual({ step: 100, error: 0.05 });
+    expect(() => readDramCheckpointInfo(write('{"step":-1,"error":0.05}'))).toThrow(/^DRAM checkpoint: .*dram_best .* is not \{ step: a non-negative integer/);
+    expect(() => readDramCheckpointInfo(write('{"step":1,"eror":0.05}'))).toThrow(/unknown option 'eror' \(did you mean 'error'\?\)/);
+    expect(() => readDramCheckpointInfo(write('not json'))).toThrow(/^DRAM checkpoint: .*metadata dram_best is not valid JSON/);
+    const extra = JSON.stringify({ ...fv.models.DRAM_DEFAULTS, glimpes: 4 });
+    const path = join(dir, 'dram-extra.safetensors');
+    fv.io.save(path, { t }, { [DRAM_CONFIG_KEY]: extra });
+    expect(() => readDramCheckpointInfo(path)).toThrow(/unknown option 'glimpes' \(did you mean 'glimpses'\?\)/);
+    t.dispose();
   });
 });
 
