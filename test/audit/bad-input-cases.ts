@@ -42,6 +42,8 @@ export interface Helpers {
   cli(argv: string[]): void;
   gzipBomb(): Uint8Array;
   post(value: unknown): void;
+  /** A small PNG written to the scratch folder. */
+  photo: string;
 }
 
 const TINY = 'h.tiny';
@@ -71,6 +73,8 @@ export const CASES: BadInput[] = [
   { area: 'data', entry: 'fv.data.batches', input: 'batchSize 0', code: '[...fv.data.batches({ images: new Float32Array(4), shape: [2, 2] }, { batchSize: 0 })]', message: /^batches: batchSize must be a positive integer, got 0/, before: 'clear' },
   { area: 'data', entry: 'fv.data.parseIdx', input: 'gzip bomb (IDX header [1,28,28], 64 MB of zeros)', code: "fv.data.parseIdx(h.gzipBomb(), 'bomb.gz', fv.data.IDX_IMAGES)", message: /^readIdx: bomb\.gz: gzip data inflates past the 800 bytes its IDX header declares/, child: true, before: 'unclear' },
   { area: 'data', entry: 'clutteredMnist().batch', input: 'size 1e6 images', code: "fv.data.clutteredMnist({ split: 'test', size: 1e6 }).batch(0, 1)", message: /^clutteredMnist\.batch: cannot allocate 4000000000000 bytes for 1 images of 1000000×1000000/, child: true, before: 'unclear' },
+  { area: 'data', entry: 'fv.data.loadImage', input: 'size 1e6', code: "await fv.data.loadImage(h.photo, { size: 1e6 })", message: /^loadImage: size \[1000000, 1000000\] is 1000000000000 pixels, over the 268402689 \(16383²\) one image may have/, before: 'unclear' },
+  { area: 'data', entry: 'fv.data.loadImage', input: 'size [20000, 20000]', code: "await fv.data.loadImage(h.photo, { size: [20000, 20000] })", message: /^loadImage: size \[20000, 20000\] is 400000000 pixels/, child: true, before: 'hang' },
   { area: 'data', entry: 'fv.data.mnist', input: "{ splt: 'test' }", code: "fv.data.mnist({ splt: 'test' })", message: /^mnist: unknown option 'splt' \(did you mean 'split'\?\)/, before: 'clear' },
 
   // models

@@ -25,6 +25,15 @@ const h = {
     header.writeUInt32BE(28, 12);
     return require('node:zlib').gzipSync(Buffer.concat([header, Buffer.alloc(64 << 20)]));
   },
+  photo: (() => {
+    // A 2×2 PNG (pngjs), so the cases need no image files of the machine.
+    const { PNG } = require('pngjs');
+    const png = new PNG({ width: 2, height: 2 });
+    png.data.fill(128);
+    const path = join(tmpDir, 'photo.png');
+    require('node:fs').writeFileSync(path, PNG.sync.write(png));
+    return path;
+  })(),
   post: (value) => {
     const { port1 } = new (require('node:worker_threads').MessageChannel)();
     try { port1.postMessage(value); } finally { port1.close(); }

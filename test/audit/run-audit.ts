@@ -2,7 +2,8 @@
 // child process against `dist`, classified (clear / unclear / garbage / crash /
 // hang) and counted per area. `node --import tsx test/audit/run-audit.ts [root]`
 // (root: a package folder with dist/ built; default this one). With --check, also
-// compares each case's outcome with its recorded `before`.
+// compares each case's outcome with its recorded `before`; --only=TEXT runs the
+// cases whose entry or input contains TEXT.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,11 +13,13 @@ import { classify, runInChild } from './helpers.js';
 const args = process.argv.slice(2);
 const check = args.includes('--check');
 const root = resolve(args.find((a) => !a.startsWith('--')) ?? join(__dirname, '..', '..'));
+const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const dist = join(root, 'dist', 'src', 'index.js');
 const tmpDir = mkdtempSync(join(tmpdir(), 'foveate-audit-run-'));
 const counts = new Map<string, Record<Outcome | 'tried', number>>();
 const mismatches: string[] = [];
 for (const c of CASES) {
+  if (only !== undefined && !`${c.entry}: ${c.input}`.includes(only)) continue;
   const r = runInChild(c, root, dist, tmpDir, Number(process.env.AUDIT_TIMEOUT_MS ?? 60_000));
   const o = classify(c, r);
   const row = counts.get(c.area) ?? { tried: 0, clear: 0, unclear: 0, garbage: 0, crash: 0, hang: 0 };
