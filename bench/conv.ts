@@ -3,8 +3,10 @@
 // The headline case is the BN-Inception-sized layer: batch 32, 192→64 channels,
 // 28×28, 3×3, padding 1. `profileConv` splits foveate's time by kernel.
 import * as fv from '../src/index.js';
-import { runPython } from './python.js';
-import { time } from './timer.js';
+import { compare, pythonCase, type ComparedSection } from './compare.js';
+import { type BenchContext } from './context.js';
+import { trySetup } from './python.js';
+import { time, timeRound } from './timer.js';
 
 export interface ConvCase {
   name: string;
@@ -16,19 +18,12 @@ export interface ConvCase {
   groups: number;
 }
 
-export interface ConvRow {
-  name: string;
-  foveateMs: number;
-  torchMs?: number;
-  /** torchMs / foveateMs: above 1, foveate is faster. */
-  ratio?: number;
-  /** What the baseline was, when not PyTorch (or why there was none). */
-  note?: string;
-}
-
 export const CONV_CASES: ConvCase[] = [
   { name: 'BN-Inception 3×3: [32,192,28,28] → 64, padding 1', x: [32, 192, 28, 28], w: [64, 192, 3, 3], stride: 1, padding: 1, dilation: 1, groups: 1 },
 ];
+
+/** The case's conv2d options (the case also carries its name and shapes, which conv2d refuses). */
+const convOptions = (c: ConvCase) => ({ stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups });
 
 /** Inputs for one case: x, weight, bias and the output gradient (seeded normals). */
 function inputs(c: ConvCase): { x: fv.Tensor; w: fv.Tensor; b: fv.Tensor; g: fv.Tensor } {
@@ -36,7 +31,7 @@ function inputs(c: ConvCase): { x: fv.Tensor; w: fv.Tensor; b: fv.Tensor; g: fv.
   const x = fv.randn(c.x);
   const w = fv.randn(c.w);
   const b = fv.randn([c.w[0]]);
-  const y = fv.noGrad(() => fv.ops.conv2d(x, w, { ...c, bias: b }));
+  const y = fv.noGrad(() => fv.ops.conv2d(x, w, { ...convOptions(c), bias: b }));
   const g = fv.randn([...y.shape]);
   y.dispose();
   for (const t of [x, w, b]) t.requiresGrad = true;
@@ -46,7 +41,7 @@ function inputs(c: ConvCase): { x: fv.Tensor; w: fv.Tensor; b: fv.Tensor; g: fv.
 /** One forward + backward of every input, as a training step does. */
 function step(c: ConvCase, t: ReturnType<typeof inputs>): void {
   fv.tidy(() => {
-    fv.ops.conv2d(t.x, t.w, { ...c, bias: t.b }).backward(t.g);
+    fv.ops.conv2d(t.x, t.w, { ...convOptions(c), bias: t.b }).backward(t.g);
     for (const p of [t.x, t.w, t.b]) {
       p.grad?.dispose();
       p.grad = undefined;
@@ -54,17 +49,10 @@ function step(c: ConvCase, t: ReturnType<typeof inputs>): void {
   });
 }
 
-export function convFoveateMs(c: ConvCase): number {
-  const t = inputs(c);
-  const ms = time(() => step(c, t), { minMs: 1000 }).bestMs;
-  for (const v of Object.values(t)) v.dispose();
-  return ms;
-}
-
 /** Best times of the three kernels of a step: forward, grad of x, grad of weight. */
 export function profileConv(c: ConvCase): { forwardMs: number; backwardInputMs: number; backwardWeightMs: number } {
   const t = inputs(c);
-  const opts = { stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups };
+  const opts = convOptions(c);
   const r = fv.noGrad(() => ({
     forwardMs: time(() => fv.ops.conv2d(t.x, t.w, { ...opts, bias: t.b }).dispose()).bestMs,
     backwardInputMs: time(() => fv.ops.conv2dBackwardInput(t.g, t.w, c.x, opts).dispose()).bestMs,
@@ -74,34 +62,18 @@ export function profileConv(c: ConvCase): { forwardMs: number; backwardInputMs: 
   return r;
 }
 
-/**
- * Best of `rounds` alternating runs of PyTorch and foveate, so both see the same
- * machine load (the machine is shared; a single pair of runs can be skewed).
- */
-export function benchConv(cases = CONV_CASES, rounds = 3): ConvRow[] {
-  let torchMs: (number | undefined)[] = cases.map(() => undefined);
-  const foveateMs = cases.map(() => Infinity);
-  let why: string | undefined;
-  let isTorch = true;
-  for (let r = 0; r < rounds; r++) {
-    const base = runPython<{ name: string; ms: number; torch: boolean }[]>('torch_conv.py', cases);
-    if (!base.ok) why = base.why;
-    torchMs = torchMs.map((t, i) => {
-      const b = base.value?.[i];
-      if (b && !b.torch) isTorch = false;
-      return b === undefined ? t : Math.min(t ?? Infinity, b.ms);
-    });
-    cases.forEach((c, i) => (foveateMs[i] = Math.min(foveateMs[i]!, convFoveateMs(c))));
+/** Each case alternated with PyTorch (numpy im2col + matmul when torch is missing, and the table says so). */
+export async function benchConv(ctx: BenchContext, cases = CONV_CASES, minMs = 500): Promise<ComparedSection> {
+  const base = await trySetup(ctx.worker, 'torch_conv', { cases, min_ms: minMs });
+  const rows = [];
+  for (const [i, c] of cases.entries()) {
+    const t = inputs(c);
+    rows.push(await compare({ name: c.name, rounds: ctx.rounds, foveate: () => timeRound(() => step(c, t), { minMs, minRuns: 5, warmup: 2 }), baseline: pythonCase(ctx.worker, base.baseline, String(i)), why: base.why }));
+    for (const v of Object.values(t)) v.dispose();
   }
-  const note = why ?? (isTorch ? undefined : 'baseline is numpy im2col + matmul (torch not installed)');
-  return cases.map((c, i) => {
-    const t = torchMs[i];
-    return { name: c.name, foveateMs: foveateMs[i]!, torchMs: t, ratio: t === undefined ? undefined : t / foveateMs[i]!, note };
-  });
+  await ctx.worker.drop('torch_conv');
+  return { key: 'conv', title: 'conv2d forward+backward vs PyTorch CPU (ms)', unit: 'ms', baselineName: 'PyTorch', baseline: base.baseline?.label, rows };
 }
 
-// `npx tsx bench/conv.ts [--profile]`
-if (require.main === module) {
-  if (process.argv.includes('--profile')) console.log(JSON.stringify(profileConv(CONV_CASES[0]!), null, 2));
-  else console.log(JSON.stringify(benchConv(), null, 2));
-}
+// `npx tsx bench/conv.ts --profile` (the comparison: npm run bench -- --only conv)
+if (require.main === module && process.argv.includes('--profile')) console.log(JSON.stringify(profileConv(CONV_CASES[0]!), null, 2));

@@ -1,28 +1,17 @@
 // One DRAW training step on CPU — the MNIST preset of Table 3 (T 64, 256 LSTM
 // units, z 100, read 2×2, write 5×5), batch 64: forward over the 64 steps,
 // backward, global-norm clip 10 and Adam — against the same model in PyTorch CPU
-// in the same run (bench/torch_draw.py, written from the same equations). Also
-// the no-attention preset. ratio = torchMs / foveateMs (> 1: foveate faster).
+// (bench/torch_draw.py, written from the same equations), alternated in the same
+// run. Also the no-attention preset. ratio = torch ms / foveate ms (> 1: foveate faster).
 import * as fv from '../src/index.js';
-import { runPython } from './python.js';
-import { time } from './timer.js';
+import { type RoundTiming } from './alternate.js';
+import { compare, pythonCase, type ComparedSection } from './compare.js';
+import { type BenchContext } from './context.js';
+import { trySetup } from './python.js';
+import { timeRound } from './timer.js';
 
-export interface DrawRow {
-  name: string;
-  foveateMs: number;
-  torchMs?: number;
-  ratio?: number;
-  note?: string;
-}
-
-interface TorchDraw {
-  torch: string;
-  threads: number;
-  step_ms: number;
-}
-
-/** Best-of time of one training step of `preset` (batch 64, binarised-looking input). */
-export function drawStepMs(preset: 'mnist' | 'mnist-noattn', minMs: number): number {
+/** A round function timing training steps of `preset` (batch 64, binarised-looking input). */
+export function drawFoveate(preset: 'mnist' | 'mnist-noattn', minMs: number): { round: () => RoundTiming; dispose: () => void } {
   fv.seed(0);
   const model = new fv.models.DRAW(preset);
   const opt = new fv.optim.Adam(model.parameters(), { lr: 1e-3 });
@@ -34,19 +23,30 @@ export function drawStepMs(preset: 'mnist' | 'mnist-noattn', minMs: number): num
       fv.optim.clipGradNorm(model.parameters(), 10);
       opt.step();
     });
-  const ms = time(step, { minMs, minRuns: 3, warmup: 1 }).bestMs;
-  x.dispose();
-  model.dispose();
-  return ms;
+  return {
+    round: () => timeRound(step, { minMs, minRuns: 2, warmup: 1 }),
+    dispose: () => {
+      x.dispose();
+      model.dispose();
+    },
+  };
 }
 
-export function benchDraw(minMs = 2000): DrawRow[] {
-  const rows: DrawRow[] = [];
-  for (const [preset, attention] of [['mnist', true], ['mnist-noattn', false]] as const) {
-    const ms = drawStepMs(preset, minMs);
-    const torch = runPython<TorchDraw>('torch_draw.py', { batch: 64, T: 64, hidden: 256, z: 100, read_n: 2, write_n: 5, attention, min_ms: minMs });
+const PRESETS = [
+  ['mnist', true],
+  ['mnist-noattn', false],
+] as const;
+
+export async function benchDraw(ctx: BenchContext, minMs = 1000): Promise<ComparedSection> {
+  const cases = Object.fromEntries(PRESETS.map(([preset, attention]) => [preset, { batch: 64, T: 64, hidden: 256, z: 100, read_n: 2, write_n: 5, attention }]));
+  const torch = await trySetup(ctx.worker, 'torch_draw', { cases, min_ms: minMs });
+  const rows = [];
+  for (const [preset, attention] of PRESETS) {
+    const f = drawFoveate(preset, minMs);
     const name = `DRAW ${preset} training step (T 64, 256 units, z 100${attention ? ', read 2×2, write 5×5' : ''}, batch 64)`;
-    rows.push(torch.value ? { name, foveateMs: ms, torchMs: torch.value.step_ms, ratio: torch.value.step_ms / ms } : { name, foveateMs: ms, note: torch.why });
+    rows.push(await compare({ name, rounds: ctx.rounds, foveate: f.round, baseline: pythonCase(ctx.worker, torch.baseline, preset), why: torch.why }));
+    f.dispose();
   }
-  return rows;
+  await ctx.worker.drop('torch_draw');
+  return { key: 'draw', title: 'DRAW training step vs PyTorch CPU (ms)', unit: 'ms', baselineName: 'PyTorch', baseline: torch.baseline?.label, rows };
 }

@@ -1,31 +1,22 @@
 // EfficientNet-Lite0 inference throughput (images/s): forward of a batch of 32
 // 224×224 images through fv.models.efficientNetLite0 (BN folded; depthwise
 // convolutions on their own kernel; conv → bias → ReLU6 in one pass), against the
-// same network in PyTorch CPU (bench/torch_efficientnet.py, BN folded too), in
-// alternating rounds so both see the same load on the shared machine. Random
-// weights of the right shapes: the fetched asset is not needed.
+// same network in PyTorch CPU (bench/torch_efficientnet.py, BN folded too),
+// alternated in the same run (bench/alternate.ts). Random weights of the right
+// shapes: the fetched asset is not needed.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as fv from '../src/index.js';
-import { runPython } from './python.js';
-import { time } from './timer.js';
+import { compare, pythonCase, type ComparedSection } from './compare.js';
+import { type BenchContext } from './context.js';
+import { trySetup } from './python.js';
+import { timeRound } from './timer.js';
 
 export interface EfficientNetCase {
   name: string;
   batch: number;
   size: number;
-}
-
-export interface EfficientNetRow {
-  name: string;
-  foveateMs: number;
-  foveateImagesPerS: number;
-  torchMs?: number;
-  torchImagesPerS?: number;
-  /** torchMs / foveateMs: above 1, foveate is faster. */
-  ratio?: number;
-  note?: string;
 }
 
 export const EFFICIENTNET_CASES: EfficientNetCase[] = [{ name: 'EfficientNet-Lite0 forward 224×224, batch 32', batch: 32, size: 224 }];
@@ -48,42 +39,18 @@ export function randomEfficientNetLite0(): fv.models.EfficientNetLite0 {
   }
 }
 
-/** Best milliseconds of one forward of a batch. */
-export function efficientNetFoveateMs(c: EfficientNetCase, net: fv.models.EfficientNetLite0, minMs = 3000): number {
-  fv.seed(1);
-  const x = fv.randn([c.batch, 3, c.size, c.size]);
-  const ms = time(() => fv.noGrad(() => fv.tidy(() => void net.forward(x))), { minMs, minRuns: 3, warmup: 1 }).bestMs;
-  x.dispose();
-  return ms;
-}
-
-export function benchEfficientNet(cases = EFFICIENTNET_CASES, rounds = 2): EfficientNetRow[] {
+export async function benchEfficientNet(ctx: BenchContext, cases = EFFICIENTNET_CASES, minMs = 1500): Promise<ComparedSection> {
+  const torch = await trySetup(ctx.worker, 'torch_efficientnet', { cases, min_ms: minMs });
   const net = randomEfficientNetLite0();
-  const rows: EfficientNetRow[] = cases.map((c) => ({ name: c.name, foveateMs: Infinity, foveateImagesPerS: 0 }));
-  for (let r = 0; r < rounds; r++) {
-    const base = runPython<{ name: string; ms: number }[]>('torch_efficientnet.py', cases);
-    cases.forEach((c, i) => {
-      const row = rows[i]!;
-      const b = base.value?.[i];
-      if (b) row.torchMs = Math.min(row.torchMs ?? Infinity, b.ms);
-      else row.note = base.why;
-      row.foveateMs = Math.min(row.foveateMs, efficientNetFoveateMs(c, net));
-    });
+  const rows = [];
+  for (const [i, c] of cases.entries()) {
+    fv.seed(1);
+    const x = fv.randn([c.batch, 3, c.size, c.size]);
+    const foveate = () => timeRound(() => fv.noGrad(() => fv.tidy(() => void net.forward(x))), { minMs, minRuns: 2, warmup: 1 });
+    rows.push(await compare({ name: c.name, rounds: ctx.rounds, foveate, baseline: pythonCase(ctx.worker, torch.baseline, String(i)), why: torch.why, items: c.batch }));
+    x.dispose();
   }
   net.dispose();
-  cases.forEach((c, i) => {
-    const row = rows[i]!;
-    row.foveateImagesPerS = (c.batch / row.foveateMs) * 1e3;
-    if (row.torchMs !== undefined) {
-      row.torchImagesPerS = (c.batch / row.torchMs) * 1e3;
-      row.ratio = row.torchMs / row.foveateMs;
-    }
-  });
-  return rows;
-}
-
-// `npx tsx bench/efficientnet.ts [--rounds N]`
-if (require.main === module) {
-  const k = process.argv.indexOf('--rounds');
-  console.log(JSON.stringify(benchEfficientNet(EFFICIENTNET_CASES, k > 0 ? Number(process.argv[k + 1]) : 2), null, 2));
+  await ctx.worker.drop('torch_efficientnet');
+  return { key: 'efficientnet', title: 'EfficientNet-Lite0 inference (forward) vs PyTorch CPU', unit: 'images/s', baselineName: 'PyTorch', baseline: torch.baseline?.label, rows };
 }

@@ -1,7 +1,10 @@
-// SGEMM: foveate's CPU matmul vs numpy (OpenBLAS) in the same run, GFLOP/s.
+// SGEMM: foveate's CPU matmul vs numpy (OpenBLAS), alternated in the same run, GFLOP/s.
 import * as fv from '../src/index.js';
-import { runPython } from './python.js';
-import { time } from './timer.js';
+import { compare, pythonCase, type ComparedSection } from './compare.js';
+import { trySetup } from './python.js';
+import { timeRound } from './timer.js';
+import { type BenchContext } from './context.js';
+import { type RoundTiming } from './alternate.js';
 
 export interface GemmShape {
   m: number;
@@ -9,12 +12,6 @@ export interface GemmShape {
   k: number;
   ta?: boolean;
   tb?: boolean;
-}
-
-export interface GemmRow extends GemmShape {
-  foveate: number;
-  numpy?: number;
-  ratio?: number;
 }
 
 export const GEMM_SHAPES: GemmShape[] = [
@@ -30,22 +27,32 @@ export const GEMM_SHAPES: GemmShape[] = [
   { m: 512, n: 1024, k: 64, ta: true },
 ];
 
-export function gemmFoveate(s: GemmShape): number {
+export function fmtGemmShape(s: GemmShape): string {
+  return `${s.m}×${s.k}${s.ta ? 'ᵀ' : ''} · ${s.k}×${s.n}${s.tb ? 'ᵀ' : ''}`;
+}
+
+/** A round function timing one product of `s` (operands made once, kept until `dispose`). */
+export function gemmFoveate(s: GemmShape): { round: () => RoundTiming; dispose: () => void } {
   fv.seed(1);
   const a = fv.randn(s.ta ? [s.k, s.m] : [s.m, s.k]);
   const b = fv.randn(s.tb ? [s.n, s.k] : [s.k, s.n]);
-  const t = time(() => fv.ops.matmul(a, b, { transA: s.ta, transB: s.tb }).dispose(), { minMs: 500 });
-  a.dispose();
-  b.dispose();
-  return (2 * s.m * s.n * s.k) / (t.bestMs * 1e6);
+  return {
+    round: () => timeRound(() => fv.ops.matmul(a, b, { transA: s.ta, transB: s.tb }).dispose(), { minMs: 300, minRuns: 5, warmup: 3 }),
+    dispose: () => {
+      a.dispose();
+      b.dispose();
+    },
+  };
 }
 
-export function benchGemm(shapes = GEMM_SHAPES): { rows: GemmRow[]; numpyNote?: string } {
-  const numpy = runPython<{ gflops: number }[]>('numpy_gemm.py', shapes.map((s) => ({ ...s, ta: !!s.ta, tb: !!s.tb })));
-  const rows = shapes.map((s, i) => {
-    const foveate = gemmFoveate(s);
-    const np = numpy.value?.[i]?.gflops;
-    return { ...s, foveate, numpy: np, ratio: np ? foveate / np : undefined };
-  });
-  return { rows, numpyNote: numpy.ok ? undefined : numpy.why };
+export async function benchGemm(ctx: BenchContext, shapes = GEMM_SHAPES): Promise<ComparedSection> {
+  const numpy = await trySetup(ctx.worker, 'numpy_gemm', { shapes: shapes.map((s) => ({ ...s, ta: !!s.ta, tb: !!s.tb })) });
+  const rows = [];
+  for (const [i, s] of shapes.entries()) {
+    const f = gemmFoveate(s);
+    rows.push(await compare({ name: fmtGemmShape(s), rounds: ctx.rounds, foveate: f.round, baseline: pythonCase(ctx.worker, numpy.baseline, String(i)), why: numpy.why, flop: 2 * s.m * s.n * s.k }));
+    f.dispose();
+  }
+  await ctx.worker.drop('numpy_gemm');
+  return { key: 'gemm', title: 'SGEMM', unit: 'GFLOP/s', baselineName: 'numpy', baseline: numpy.baseline?.label, rows };
 }

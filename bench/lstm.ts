@@ -1,30 +1,17 @@
 // An LSTM step on CPU (batch 64, input 256, hidden 256): foveate's fused cell
 // (two GEMMs + one fused pointwise kernel each way) and its composite twin, vs
-// PyTorch's nn.LSTMCell in the same run (bench/torch_lstm.py). Forward + backward
-// with loss = sum(h') + sum(c'), parameter grads dropped every step; and the
-// forward alone without a graph. ratio = torchMs / foveateMs (> 1: foveate faster).
+// PyTorch's nn.LSTMCell (bench/torch_lstm.py), alternated in the same run. Forward
+// + backward with loss = sum(h') + sum(c'), parameter grads dropped every step; and
+// the forward alone without a graph. ratio = torch ms / foveate ms (> 1: foveate faster).
 import * as fv from '../src/index.js';
-import { runPython } from './python.js';
-import { time } from './timer.js';
-
-export interface LstmRow {
-  name: string;
-  foveateMs: number;
-  torchMs?: number;
-  ratio?: number;
-  note?: string;
-}
-
-interface TorchLstm {
-  torch: string;
-  threads: number;
-  step_ms: number;
-  forward_ms: number;
-}
+import { compare, pythonCase, type ComparedSection } from './compare.js';
+import { type BenchContext } from './context.js';
+import { trySetup } from './python.js';
+import { timeRound } from './timer.js';
 
 const CONFIG = { batch: 64, input: 256, hidden: 256 };
 
-export function benchLstm(minMs = 500): LstmRow[] {
+export async function benchLstm(ctx: BenchContext, minMs = 300): Promise<ComparedSection> {
   const { batch: b, input: i, hidden: h } = CONFIG;
   fv.seed(0);
   const bound = 1 / Math.sqrt(h);
@@ -47,18 +34,15 @@ export function benchLstm(minMs = 500): LstmRow[] {
         fv.ops.lstmCell(x, h0, c0, params[0]!, params[1]!, params[2], params[3]);
       }),
     );
-  const fused = time(step(fv.ops.lstmCell), { minMs }).bestMs;
-  const composite = time(step(fv.ops.lstmCellComposite), { minMs }).bestMs;
-  const fwd = time(forward, { minMs }).bestMs;
-  for (const t of [...params, x, h0, c0]) t.dispose();
-
-  const torch = runPython<TorchLstm>('torch_lstm.py', { ...CONFIG, min_ms: minMs });
+  const round = (fn: () => void) => () => timeRound(fn, { minMs, minRuns: 5, warmup: 3 });
+  const torch = await trySetup(ctx.worker, 'torch_lstm', { ...CONFIG, min_ms: minMs });
   const shape = `batch ${b}, input ${i}, hidden ${h}`;
-  const row = (name: string, ms: number, torchMs: number | undefined): LstmRow =>
-    torchMs === undefined ? { name, foveateMs: ms, note: torch.why } : { name, foveateMs: ms, torchMs, ratio: torchMs / ms };
-  return [
-    row(`LSTM step fwd+bwd, fused cell (${shape})`, fused, torch.value?.step_ms),
-    row(`LSTM step fwd+bwd, composite cell (${shape})`, composite, torch.value?.step_ms),
-    row(`LSTM step forward only (${shape})`, fwd, torch.value?.forward_ms),
+  const rows = [
+    await compare({ name: `LSTM step fwd+bwd, fused cell (${shape})`, rounds: ctx.rounds, foveate: round(step(fv.ops.lstmCell)), baseline: pythonCase(ctx.worker, torch.baseline, 'step'), why: torch.why }),
+    await compare({ name: `LSTM step fwd+bwd, composite cell (${shape})`, rounds: ctx.rounds, foveate: round(step(fv.ops.lstmCellComposite)), baseline: pythonCase(ctx.worker, torch.baseline, 'step'), why: torch.why }),
+    await compare({ name: `LSTM step forward only (${shape})`, rounds: ctx.rounds, foveate: round(forward), baseline: pythonCase(ctx.worker, torch.baseline, 'forward'), why: torch.why }),
   ];
+  for (const t of [...params, x, h0, c0]) t.dispose();
+  await ctx.worker.drop('torch_lstm');
+  return { key: 'lstm', title: 'LSTM cell vs PyTorch CPU (ms)', unit: 'ms', baselineName: 'PyTorch', baseline: torch.baseline?.label, rows };
 }

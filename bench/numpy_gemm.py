@@ -5,7 +5,9 @@ Usage: python3 bench/numpy_gemm.py '[{"m":1024,"n":1024,"k":1024,"ta":false,"tb"
        (or the same JSON on stdin; no argument and no stdin: the default shapes).
        "ta"/"tb" (default false) transpose an operand, "batch" (default 1) makes it a
        batched product of [batch,m,k]·[batch,k,n].
-Prints JSON [{m, n, k, ta, tb, batch, gflops, median_gflops}] on stdout. `gflops` is the
+Prints JSON [{m, n, k, ta, tb, batch, gflops, median_gflops}] on stdout. For the bench's
+alternated rounds, bench/worker.py calls setup(config) instead: {"shapes": [...]} gives one
+round function per shape, named by its index, timing ms per product. `gflops` is the
 best of the repeats after a warm-up (the same statistic as crates/kernels/examples/gemm_bench.rs),
 `median_gflops` the median. Run it with OpenBLAS's core detection left alone:
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 bench/numpy_gemm.py
@@ -42,11 +44,17 @@ def operand(batch, rows, cols, trans, rng):
 
 
 def bench(m, n, k, ta, tb, batch=1, min_time=0.25, min_reps=5):
+    best, med, _ = bench_ms(m, n, k, ta, tb, batch, min_time, min_reps)
+    flops = 2.0 * m * n * k * batch
+    return flops / best / 1e6, flops / med / 1e6
+
+
+def bench_ms(m, n, k, ta, tb, batch=1, min_time=0.25, min_reps=5):
+    """Best and median milliseconds of one product, and the number of samples."""
     rng = np.random.default_rng(0)
     a = operand(batch, m, k, ta, rng)
     b = operand(batch, k, n, tb, rng)
     c = np.empty(((batch,) if batch > 1 else ()) + (m, n), dtype=np.float32)
-    flops = 2.0 * m * n * k * batch
     # Warm-up: thread pool start, page faults of c, caches.
     t_end = time.perf_counter() + 0.2
     while time.perf_counter() < t_end:
@@ -62,8 +70,28 @@ def bench(m, n, k, ta, tb, batch=1, min_time=0.25, min_reps=5):
         t0 = time.perf_counter()
         for _ in range(inner):
             np.matmul(a, b, out=c)
-        samples.append(flops * inner / (time.perf_counter() - t0) / 1e9)
-    return max(samples), statistics.median(samples)
+        samples.append((time.perf_counter() - t0) * 1e3 / inner)
+    return min(samples), statistics.median(samples), len(samples)
+
+
+def blas_name():
+    try:
+        blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+        return f'{blas["name"]} {blas.get("version", "")}'.strip()
+    except Exception:  # older numpy: no dict form
+        return "BLAS"
+
+
+def setup(config):
+    def case(s):
+        m, n, k = int(s["m"]), int(s["n"]), int(s["k"])
+        ta, tb, batch = bool(s.get("ta", False)), bool(s.get("tb", False)), int(s.get("batch", 1))
+
+        def round_():
+            best, med, runs = bench_ms(m, n, k, ta, tb, batch)
+            return {"ms": best, "median_ms": med, "runs": runs}
+        return round_
+    return {str(i): case(s) for i, s in enumerate(config["shapes"])}, f"numpy {np.__version__} ({blas_name()})"
 
 
 def main():

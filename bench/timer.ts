@@ -1,5 +1,6 @@
 // Timing for benchmarks: warm up, then repeat until a minimum time has passed;
 // report the best and the median run (best is what the ratios use, as for numpy).
+import { type RoundTiming } from './alternate.js';
 
 export interface Timing {
   bestMs: number;
@@ -19,4 +20,10 @@ export function time(fn: () => void, options: { minMs?: number; minRuns?: number
   }
   runs.sort((a, b) => a - b);
   return { bestMs: runs[0]!, medianMs: runs[Math.floor(runs.length / 2)]!, runs: runs.length };
+}
+
+/** One round of an alternation (bench/alternate.ts): the best run as the round's time. */
+export function timeRound(fn: () => void, options: { minMs?: number; minRuns?: number; warmup?: number } = {}): RoundTiming {
+  const t = time(fn, options);
+  return { ms: t.bestMs, medianMs: t.medianMs, runs: t.runs };
 }

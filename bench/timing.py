@@ -1,11 +1,17 @@
 """The timing loop every Python baseline under bench/ uses, the same as
 bench/timer.ts: warm up, then repeat until both a minimum number of runs and a
-minimum time have passed. Returns (best, median) in milliseconds."""
+minimum time have passed. `timed` returns (best, median) in milliseconds;
+`measure` turns a step into a round measurement for bench/worker.py."""
 import statistics
 import time
 
 
 def timed(fn, min_ms, min_runs=3, warmup=1):
+    best, median, _ = timed_runs(fn, min_ms, min_runs, warmup)
+    return best, median
+
+
+def timed_runs(fn, min_ms, min_runs=3, warmup=1):
     for _ in range(warmup):
         fn()
     runs = []
@@ -14,4 +20,17 @@ def timed(fn, min_ms, min_runs=3, warmup=1):
         t0 = time.perf_counter()
         fn()
         runs.append((time.perf_counter() - t0) * 1e3)
-    return min(runs), statistics.median(runs)
+    return min(runs), statistics.median(runs), len(runs)
+
+
+def measure(fn, min_ms, min_runs=3, warmup=1):
+    """A zero-argument callable timing one round: {"ms": best, "median_ms", "runs"}."""
+    def round_():
+        best, median, runs = timed_runs(fn, min_ms, min_runs, warmup)
+        return {"ms": best, "median_ms": median, "runs": runs}
+    return round_
+
+
+def torch_label(torch):
+    """How the baseline names itself in the bench's tables."""
+    return f"PyTorch {torch.__version__} CPU, {torch.get_num_threads()} threads"

@@ -11,7 +11,7 @@ training-mode forward + cross-entropy + backward after a warm-up.
 """
 import json
 import sys
-from timing import timed
+from timing import measure, timed, torch_label
 
 TABLE = [  # name, #1x1, #3x3 reduce, #3x3, double reduce, double 3x3, pool, proj
     ("3a", 64, 64, 64, 64, 96, "avg", 32),
@@ -67,20 +67,32 @@ def build(torch, classes):
     return nn.Sequential(*layers)
 
 
+def make(torch, c):
+    torch.manual_seed(0)
+    net = build(torch, c["classes"]).train()
+    x = torch.randn(c["batch"], 3, c["size"], c["size"])
+    y = torch.randint(0, c["classes"], (c["batch"],))
+
+    def step():
+        net.zero_grad(set_to_none=True)
+        torch.nn.functional.cross_entropy(net(x), y).backward()
+
+    return net, step
+
+
+def setup(cfg):
+    """bench/worker.py: {"cases": [...], "min_ms"} -> one round function per case, named by its index."""
+    import torch
+    min_ms = cfg.get("min_ms", 1000)
+    return {str(i): measure(make(torch, c)[1], min_ms, min_runs=2, warmup=1) for i, c in enumerate(cfg["cases"])}, torch_label(torch)
+
+
 def main():
     import torch
     cases = json.loads(sys.stdin.read())
     out = []
     for c in cases:
-        torch.manual_seed(0)
-        net = build(torch, c["classes"]).train()
-        x = torch.randn(c["batch"], 3, c["size"], c["size"])
-        y = torch.randint(0, c["classes"], (c["batch"],))
-
-        def step():
-            net.zero_grad(set_to_none=True)
-            torch.nn.functional.cross_entropy(net(x), y).backward()
-
+        net, step = make(torch, c)
         best, median = timed(step, 2000, min_runs=3, warmup=1)
         out.append({"name": c["name"], "ms": best, "median_ms": median, "images_per_s": c["batch"] / best * 1e3,
                     "params": sum(p.numel() for p in net.parameters()), "threads": torch.get_num_threads(), "torch": True})

@@ -9,10 +9,10 @@ If torch is not installed, falls back to numpy im2col + matmul and says so ("tor
 """
 import json
 import sys
-from timing import timed
+from timing import measure, timed, torch_label
 
 
-def torch_case(torch, c):
+def torch_step(torch, c):
     torch.manual_seed(0)
     x = torch.randn(*c["x"], requires_grad=True)
     w = torch.randn(*c["w"], requires_grad=True)
@@ -24,10 +24,14 @@ def torch_case(torch, c):
         y = torch.nn.functional.conv2d(x, w, b, c["stride"], c["padding"], c["dilation"], c["groups"])
         y.backward(g)
 
-    return timed(step, 500, min_runs=5, warmup=2)
+    return step
 
 
-def numpy_case(np, c):
+def torch_case(torch, c):
+    return timed(torch_step(torch, c), 500, min_runs=5, warmup=2)
+
+
+def numpy_step(np, c):
     # im2col + matmul (stride 1, groups 1 only): forward, grad of x (matmul + col2im), grad of w.
     n, ch, h, wd = c["x"]
     o, _, kh, kw = c["w"]
@@ -50,7 +54,23 @@ def numpy_case(np, c):
                 dx[:, :, i:i + ho, j:j + wo] += dcol[:, :, i, j]
         _ = np.einsum("nop,nkp->ok", g, cols)
 
-    return timed(step, 500, min_runs=5, warmup=2)
+    return step
+
+
+def numpy_case(np, c):
+    return timed(numpy_step(np, c), 500, min_runs=5, warmup=2)
+
+
+def setup(cfg):
+    """bench/worker.py: one round function per case, named by its index ({"cases": [...], "min_ms"})."""
+    min_ms = cfg.get("min_ms", 500)
+    try:
+        import torch
+        make, label = (lambda c: torch_step(torch, c)), torch_label(torch)
+    except ImportError:
+        import numpy as np
+        make, label = (lambda c: numpy_step(np, c)), f"numpy {np.__version__} im2col + matmul (torch not installed)"
+    return {str(i): measure(make(c), min_ms, min_runs=5, warmup=2) for i, c in enumerate(cfg["cases"])}, label
 
 
 def main():

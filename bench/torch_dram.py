@@ -7,12 +7,13 @@ Z = max(sum, 1e-8), glimpse = gamma FY x FX^T, window t = 0.3 W h_{t-1} + b with
 tanh on the centres, softmax on h_T).
 
 Input (stdin JSON): {"batch": 64, "glimpses": 8, "read_n": 12, "hidden": 256, "size": 100, "min_ms": 2000}
+setup(config) gives bench/worker.py the same as round functions.
 Prints JSON {"torch": version, "threads": n, "step_ms": best, "step_median_ms": median}.
 """
 import json
 import math
 import sys
-from timing import timed
+from timing import measure, timed, torch_label
 from torch_filterbank import filterbank
 
 import torch
@@ -44,10 +45,8 @@ class Dram(torch.nn.Module):
         return F.cross_entropy(self.cls(hx), y)
 
 
-def main():
-    cfg = json.loads(sys.stdin.read() or "{}")
+def make(cfg):
     bs, T, n, h, size = cfg.get("batch", 64), cfg.get("glimpses", 8), cfg.get("read_n", 12), cfg.get("hidden", 256), cfg.get("size", 100)
-    min_ms = cfg.get("min_ms", 2000)
     torch.manual_seed(0)
     model = Dram(size, T, n, h)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
@@ -61,7 +60,19 @@ def main():
         torch.nn.utils.clip_grad_norm_(model.parameters(), 10.0)
         opt.step()
 
-    best, median = timed(step, min_ms)
+    return step
+
+
+def setup(cfg):
+    """bench/worker.py: {"cases": {name: config}, "min_ms"} -> one round function per case."""
+    min_ms = cfg.get("min_ms", 1000)
+    return {name: measure(make(c), min_ms, min_runs=3, warmup=1) for name, c in cfg["cases"].items()}, torch_label(torch)
+
+
+def main():
+    cfg = json.loads(sys.stdin.read() or "{}")
+    min_ms = cfg.get("min_ms", 2000)
+    best, median = timed(make(cfg), min_ms)
     print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "step_ms": best, "step_median_ms": median}))
 
 

@@ -7,11 +7,12 @@ filter centres, Z = max(sum, 1e-8), write = (1/gamma) FY^T w FX, the exact bound
 
 Input (stdin JSON): {"batch": 64, "T": 64, "hidden": 256, "z": 100, "read_n": 2,
 "write_n": 5, "attention": true, "min_ms": 2000}
+setup(config) gives bench/worker.py the same as round functions.
 Prints JSON {"torch": version, "threads": n, "step_ms": best, "step_median_ms": median}.
 """
 import json
 import sys
-from timing import timed
+from timing import measure, timed, torch_label
 from torch_filterbank import filterbank
 
 import torch
@@ -65,11 +66,9 @@ class Draw(torch.nn.Module):
         return (lx + kl) / bs
 
 
-def main():
-    cfg = json.loads(sys.stdin.read() or "{}")
+def make(cfg):
     bs, T, h, z = cfg.get("batch", 64), cfg.get("T", 64), cfg.get("hidden", 256), cfg.get("z", 100)
     rn, wn, att = cfg.get("read_n", 2), cfg.get("write_n", 5), cfg.get("attention", True)
-    min_ms = cfg.get("min_ms", 2000)
     torch.manual_seed(0)
     model = Draw(28, 28, T, h, z, rn, wn, att)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
@@ -82,7 +81,19 @@ def main():
         torch.nn.utils.clip_grad_norm_(model.parameters(), 10.0)
         opt.step()
 
-    best, median = timed(step, min_ms)
+    return step
+
+
+def setup(cfg):
+    """bench/worker.py: {"cases": {name: config}, "min_ms"} -> one round function per case."""
+    min_ms = cfg.get("min_ms", 1000)
+    return {name: measure(make(c), min_ms, min_runs=2, warmup=1) for name, c in cfg["cases"].items()}, torch_label(torch)
+
+
+def main():
+    cfg = json.loads(sys.stdin.read() or "{}")
+    min_ms = cfg.get("min_ms", 2000)
+    best, median = timed(make(cfg), min_ms)
     print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "step_ms": best, "step_median_ms": median}))
 
 

@@ -12,7 +12,7 @@ not depend on them). Reads JSON on stdin: [{"name", "batch", "size"}, ...] and p
 """
 import json
 import sys
-from timing import timed
+from timing import measure, timed, torch_label
 
 STAGES = [(1, 3, 1, 1, 32, 16), (2, 3, 2, 6, 16, 24), (2, 5, 2, 6, 24, 40), (3, 3, 2, 6, 40, 80),
           (3, 5, 1, 6, 80, 112), (4, 5, 2, 6, 112, 192), (1, 3, 1, 6, 192, 320)]
@@ -72,19 +72,31 @@ def build(torch):
     return Net()
 
 
+def make(torch, c):
+    torch.manual_seed(0)
+    net = build(torch).eval()
+    x = torch.randn(c["batch"], 3, c["size"], c["size"])
+
+    def step():
+        with torch.inference_mode():
+            net(x)
+
+    return net, step
+
+
+def setup(cfg):
+    """bench/worker.py: {"cases": [...], "min_ms"} -> one round function per case, named by its index."""
+    import torch
+    min_ms = cfg.get("min_ms", 1500)
+    return {str(i): measure(make(torch, c)[1], min_ms, min_runs=2, warmup=1) for i, c in enumerate(cfg["cases"])}, torch_label(torch)
+
+
 def main():
     import torch
     cases = json.loads(sys.stdin.read())
     out = []
     for c in cases:
-        torch.manual_seed(0)
-        net = build(torch).eval()
-        x = torch.randn(c["batch"], 3, c["size"], c["size"])
-
-        def step():
-            with torch.inference_mode():
-                net(x)
-
+        net, step = make(torch, c)
         best, median = timed(step, 3000, min_runs=3, warmup=1)
         out.append({"name": c["name"], "ms": best, "median_ms": median, "images_per_s": c["batch"] / best * 1e3,
                     "params": sum(p.numel() for p in net.parameters()), "threads": torch.get_num_threads(), "torch": True})

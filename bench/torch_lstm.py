@@ -4,20 +4,19 @@ and backward (loss = h'.sum() + c'.sum(); parameter grads reset to None per step
 and the forward alone under no_grad.
 
 Input (stdin JSON): {"batch": 64, "input": 256, "hidden": 256, "min_ms": 500}
+setup(config) gives bench/worker.py the two as round functions ("step", "forward").
 Prints JSON {"torch": version, "threads": n, "step_ms": best, "step_median_ms": median,
 "forward_ms": best, "forward_median_ms": median} on stdout.
 """
 import json
 import sys
-from timing import timed
+from timing import measure, timed, torch_label
 
 import torch
 
 
-def main():
-    cfg = json.loads(sys.stdin.read() or "{}")
+def make(cfg):
     b, i, h = cfg.get("batch", 64), cfg.get("input", 256), cfg.get("hidden", 256)
-    min_ms = cfg.get("min_ms", 500)
     torch.manual_seed(0)
     cell = torch.nn.LSTMCell(i, h)
     x, h0, c0 = torch.randn(b, i), torch.randn(b, h), torch.randn(b, h)
@@ -32,6 +31,19 @@ def main():
         with torch.no_grad():
             cell(x, (h0, c0))
 
+    return step, forward
+
+
+def setup(cfg):
+    step, forward = make(cfg)
+    min_ms = cfg.get("min_ms", 300)
+    return {"step": measure(step, min_ms, min_runs=5, warmup=3), "forward": measure(forward, min_ms, min_runs=5, warmup=3)}, torch_label(torch)
+
+
+def main():
+    cfg = json.loads(sys.stdin.read() or "{}")
+    min_ms = cfg.get("min_ms", 500)
+    step, forward = make(cfg)
     step_best, step_median = timed(step, min_ms, min_runs=5, warmup=3)
     fwd_best, fwd_median = timed(forward, min_ms, min_runs=5, warmup=3)
     print(json.dumps({

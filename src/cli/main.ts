@@ -13,8 +13,9 @@ export const HELP = `foveate — attention models on Rust CPU/CUDA kernels
 
 Usage:
   foveate info                      devices, threads, CUDA toolchain
-  foveate bench [--json] [--only gemm,lstm,conv,attention,softattend,draw,dram,bninception,efficientnet,captions,images]
-                                    benchmarks vs baselines measured in the same run
+  foveate bench [--json] [--rounds 5] [--only gemm,lstm,conv,softattend,draw,dram,bninception,
+                    efficientnet,captioner,attention,images,captions]
+                                    benchmarks vs baselines alternated in the same run
   foveate train mnist [--model mlp|conv] [--steps N] [--batch-size B] [--lr LR]
                     [--out DIR] [--resume] [--device cpu|cuda]
                                     MNIST classifiers (metrics.jsonl, checkpoint, curves)

@@ -834,7 +834,7 @@ mod tests {
                 .collect();
             let b: Vec<f32> = (0..c).map(|i| i as f32 * 0.25 - 0.5).collect();
             let act = Some(ConvActivation::Relu6);
-            let got = depthwise_forward(&x, &w, Some(&b), &g, act);
+            let got = depthwise_forward(&x, &w, Some(&b), &g, act).unwrap();
             let mut at = 0;
             for n in 0..g.n {
                 for ch in 0..c {
