@@ -2,7 +2,7 @@
 import { asOp, checkShape, fail, fmtShape, numel } from './errors.js';
 import { checkOptions } from './options.js';
 import { parseDevice, type DeviceName } from './device.js';
-import { kernelsFor, type Distribution } from './backend/index.js';
+import { checkAllocation, kernelsFor, type Distribution } from './backend/index.js';
 import { takeOffsets } from './random.js';
 import { type Tensor, type DType } from './tensor.js';
 
@@ -98,6 +98,9 @@ function filled(op: string, shape: readonly number[], value: number, options: Te
   const dims = checkShape(op, 'shape', shape);
   const n = numel(dims);
   const wide = options.dtype === 'float64';
+  // The values are built on the JS heap first: hold them to the native allocation ceiling too.
+  checkAxes(op, dims, wide ? 8 : 4);
+  checkAllocation(op, 'output shape', dims, wide ? 8 : 4);
   let values: Float32Array | Float64Array;
   try {
     values = wide ? new Float64Array(n) : new Float32Array(n);
@@ -106,6 +109,15 @@ function filled(op: string, shape: readonly number[], value: number, options: Te
     throw new Error(`${op}: cannot allocate ${n * (wide ? 8 : 4)} bytes for shape [${dims.join(',')}]`);
   }
   return create(op, values.fill(value), dims, options);
+}
+
+/**
+ * The binding takes each axis as 32 bits; past that it could only say "not a
+ * non-negative integer". Refused here in the allocation message's own form.
+ */
+function checkAxes(op: string, dims: readonly number[], elemBytes: number): void {
+  const wide = dims.findIndex((d) => d > 2 ** 32 - 1);
+  if (wide >= 0) fail(op, `output shape ${fmtShape(dims)} needs ${numel(dims) * elemBytes} bytes, and shape[${wide}] = ${dims[wide]} is past the largest axis (${2 ** 32 - 1})`);
 }
 
 /** Ones with the shape, dtype and device of `t` (float dtypes). */
@@ -128,9 +140,7 @@ export function ones(shape: readonly number[], options: TensorOptions = {}): Ten
 
 function draw(op: string, dist: Distribution, shape: readonly number[], a: number, b: number, options: RandomOptions): Tensor {
   const dims = checkShape(op, 'shape', shape);
-  // The binding takes each axis as 32 bits; past that it could only say "not a non-negative integer".
-  const wide = dims.findIndex((d) => d > 2 ** 32 - 1);
-  if (wide >= 0) fail(op, `output shape ${fmtShape(dims)} needs ${numel(dims) * 4} bytes, and shape[${wide}] = ${dims[wide]} is past the largest axis (${2 ** 32 - 1})`);
+  checkAxes(op, dims, 4);
   const dev = parseDevice(op, options.device);
   const { seed, offset } = takeOffsets(numel(dims));
   let sample: Tensor;

@@ -337,6 +337,10 @@ export class DRAW extends Module {
    */
   generate(n: number): GenerationSequence {
     if (!Number.isSafeInteger(n) || n < 1) fail('DRAW.generate', `n must be a positive integer, got ${String(n)}`);
+    return asOp('DRAW.generate', () => this.#generate(n));
+  }
+
+  #generate(n: number): GenerationSequence {
     const c = this.config;
     const w = this.weights();
     const canvases: Float32Array[] = [];

@@ -4,7 +4,7 @@
 // `node --import tsx test/audit/run-audit.ts <package folder> --check`. Each `code`
 // runs with `fv` (the library) and `h` (helpers.ts) in scope and must throw; a case
 // whose risk is a crash or a hang (allocation sizes, endless loops) runs in a child
-// process on the built dist.
+// process on the built dist, under FOVEATE_MAX_ALLOC=4G so every machine refuses alike.
 
 /** What a case did before the fix. */
 export type Outcome = 'clear' | 'unclear' | 'garbage' | 'crash' | 'hang';
@@ -90,6 +90,7 @@ export const CASES: BadInput[] = [
   { area: 'models', entry: 'DRAW.nllBound', input: '{ batchSize: 0 }', code: `new fv.models.DRAW(${TINY}).nllBound({ images: new Float32Array(64), shape: [1, 8, 8] }, { batchSize: 0 })`, message: /^DRAW\.nllBound: batchSize must be a positive integer, got 0/, child: true, before: 'hang' },
   { area: 'models', entry: 'DRAW.iwaeBound', input: '{ limit: 1.5 }', code: `new fv.models.DRAW(${TINY}).iwaeBound({ images: new Float32Array(64), shape: [1, 8, 8] }, { limit: 1.5 })`, message: /^DRAW\.iwaeBound: limit must be a non-negative integer, got 1.5/, before: 'garbage' },
   { area: 'models', entry: 'new fv.models.DRAW', input: 'readN 1e5 (weights past the ceiling)', code: `new fv.models.DRAW({ ...${TINY}, readN: 1e5 })`, message: /^DRAW: encoder: weightIh \[16,20000000004\] needs 1280000000256 bytes/, child: true, before: 'unclear' },
+  { area: 'models', entry: 'DRAW.generate', input: 'n = 1e9 (states past the ceiling)', code: `new fv.models.DRAW(${TINY}).generate(1e9)`, message: /^DRAW\.generate: output shape \[1000000000,4\] needs 16000000000 bytes, over the allocation ceiling/, child: true, before: 'hang' },
   { area: 'models', entry: 'new fv.models.DRAW', input: '{ width: 0 }', code: `new fv.models.DRAW({ ...${TINY}, width: 0 })`, message: /^DRAW: config\.width must be a positive integer, got 0/, before: 'clear' },
 
   // nn

@@ -75,7 +75,9 @@ ${HELPERS_JS}
   catch (e) { console.log('ERROR ' + (e instanceof Error ? e.message : String(e)).replace(/\\n/g, ' ')); }
   process.exit(0);
 })();`;
-  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 16 << 20 });
+  // One ceiling on every machine, so a size over it is refused alike in CI and here.
+  const env = { ...process.env, FOVEATE_MAX_ALLOC: '4G' };
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 16 << 20, env });
   if (r.error && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') return { kind: 'timeout', message: `no answer in ${timeoutMs / 1000} s` };
   if (r.signal) return { kind: 'signal', message: `${r.signal}: ${r.stderr.trim().split('\n').slice(-2).join(' ')}` };
   const line = r.stdout.split('\n').find((l) => l.startsWith('ERROR ') || l === 'NO ERROR');
