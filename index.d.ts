@@ -52,6 +52,19 @@ export declare function argmax(x: TensorRef, axis: number, keepdims: boolean): N
 /** Overwrites `dst`'s values in place with `src`'s (same shape and dtype, any device). */
 export declare function assign(dst: TensorMut, src: TensorRef): void
 
+/**
+ * DRAW's read (mode 'read': γ·FY m FXᵀ, m the image [B,(C,)H,W]) or write
+ * ('write': (1/γ)·FYᵀ m FX, m the patch [B,(C,)N,N]) with filters FX [B,N,W],
+ * FY [B,N,H] and γ [B].
+ */
+export declare function attentionFilter(mode: string, m: TensorRef, fx: TensorRef, fy: TensorRef, gamma: TensorRef): NewTensor
+
+/**
+ * Gradients of m, FX, FY and γ where `need` asks (else null), from the
+ * gradient of `attention_filter`'s output.
+ */
+export declare function attentionFilterBackward(mode: string, m: TensorRef, fx: TensorRef, fy: TensorRef, gamma: TensorRef, grad: TensorRef, need: Array<boolean>): Array<NewTensor | undefined | null>
+
 /** [FX [batch,N,width], FY [batch,N,height], γ [batch]] from params [batch,5]. */
 export declare function attentionFilterbank(params: TensorRef, n: number, width: number, height: number): Array<NewTensor>
 

@@ -52,6 +52,7 @@ const SECTIONS: [string, () => Promise<SectionBench>][] = [
   ['conv', async () => (await import('./conv.js')).benchConv],
   ['softattend', async () => (await import('./soft-attend.js')).benchSoftAttend],
   ['draw', async () => (await import('./draw.js')).benchDraw],
+  ['drawfloor', async () => (await import('./draw.js')).benchDrawFloor],
   ['dram', async () => (await import('./dram.js')).benchDram],
   ['bninception', async () => (await import('./bn-inception.js')).benchBnInception],
   ['efficientnet', async () => (await import('./efficientnet.js')).benchEfficientNet],

@@ -6,7 +6,7 @@
 // filter lies entirely off the image, where Z = max(Σ exp(…), 1e-8) makes it 0).
 import { fail, fmtShape } from '../errors.js';
 import { kernels } from '../backend/index.js';
-import { type Tensor, record } from '../tensor.js';
+import { type Tensor, recordMulti } from '../tensor.js';
 import { checkFloat } from '../ops/check.js';
 
 export interface Filterbank {
@@ -38,9 +38,8 @@ function forward(params: Tensor, N: number, A: number, B: number): [Tensor, Tens
   return kernels('attention.filterbank', params).attentionFilterbank(params, N, A, B);
 }
 
-/** d params [batch,5] from the gradient of one output (the others count as zero); not differentiated again. */
-function backward(params: Tensor, which: 0 | 1 | 2, g: Tensor, N: number, A: number, B: number): Tensor {
-  const [dx, dy, dg] = [which === 0 ? g : undefined, which === 1 ? g : undefined, which === 2 ? g : undefined];
+/** d params [batch,5] from the gradients of FX, FY and γ (an absent one counts as zero); not differentiated again. */
+function backward(params: Tensor, [dx, dy, dg]: (Tensor | undefined)[], N: number, A: number, B: number): Tensor {
   return kernels('attention.filterbankBackward', params).attentionFilterbankBackward(params, dx, dy, dg, N, A, B);
 }
 
@@ -59,9 +58,7 @@ export function filterbank(params: Tensor, N: number, A: number, B: number): Fil
   checkSize(op, 'A (width)', A);
   checkSize(op, 'B (height)', B);
   const [Fx, Fy, gamma] = forward(params, N, A, B);
-  return {
-    Fx: record(op, Fx, [params], (g) => [backward(params, 0, g, N, A, B)]),
-    Fy: record(op, Fy, [params], (g) => [backward(params, 1, g, N, A, B)]),
-    gamma: record(op, gamma, [params], (g) => [backward(params, 2, g, N, A, B)]),
-  };
+  // One node for the three outputs: the backward runs once with all their gradients.
+  recordMulti(op, [Fx, Fy, gamma], [params], (grads) => [backward(params, grads, N, A, B)]);
+  return { Fx, Fy, gamma };
 }

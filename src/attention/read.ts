@@ -1,7 +1,7 @@
 // DRAW's read: the N×N glimpse γ·FY x FXᵀ (PAPERS.md §1), per channel with the
-// same filters. A composite of the filterbank op and batched matmuls (transB
-// reads FX transposed without a copy), so its backward — to the image and to
-// all five parameters — comes from theirs.
+// same filters: the filterbank op, then the fused filter op (filter.ts). The
+// composite of the filterbank and batched matmuls (transB reads FX transposed
+// without a copy), whose backward comes from theirs, stays as its reference.
 import { fail, fmtShape } from '../errors.js';
 import { tidy } from '../memory.js';
 import { type Tensor, isGradEnabled } from '../tensor.js';
@@ -10,6 +10,7 @@ import { matmul } from '../ops/matmul.js';
 import { mul } from '../ops/elementwise.js';
 import { expand, reshape } from '../ops/layout.js';
 import { asOp, checkParams, checkSize, filterbank } from './filterbank.js';
+import { applyFilters } from './filter.js';
 
 /** Checks `t` against params: same batch, dtype and device; returns the batch. */
 export function checkBatch(op: string, arg: string, t: Tensor, params: Tensor): void {
@@ -30,13 +31,8 @@ export function scoped(needGrad: boolean, fn: () => Tensor): Tensor {
   return needGrad ? fn() : tidy(fn);
 }
 
-/**
- * The glimpse γ·FY x FXᵀ of x [batch,H,W] (or [batch,C,H,W], each channel with
- * the same filters) under params [batch,5]: [batch,N,N] (or [batch,C,N,N]).
- * @example const r = fv.attention.read(images, params, 2); // images [64,28,28], params [64,5] -> r [64,2,2]
- */
-export function read(x: Tensor, params: Tensor, N: number): Tensor {
-  const op = 'attention.read';
+/** Checks read's operands; returns [batch, C, H, W, colour, needGrad]. */
+function checkRead(op: string, x: Tensor, params: Tensor, N: number): [number, number, number, number, boolean, boolean] {
   checkFloat(op, 'x', x);
   if (x.rank !== 3 && x.rank !== 4) fail(op, `x must be [batch,H,W] or [batch,C,H,W], got ${fmtShape(x.shape)}`);
   checkParams(op, params);
@@ -45,7 +41,24 @@ export function read(x: Tensor, params: Tensor, N: number): Tensor {
   const colour = x.rank === 4;
   const [batch, C, H, W] = (colour ? x.shape : [x.shape[0], 1, x.shape[1], x.shape[2]]) as [number, number, number, number];
   if (H < 1 || W < 1) fail(op, `x must have a non-empty image, got ${fmtShape(x.shape)}`);
-  const needGrad = isGradEnabled() && (x.requiresGrad || params.requiresGrad);
+  return [batch, C, H, W, colour, isGradEnabled() && (x.requiresGrad || params.requiresGrad)];
+}
+
+/**
+ * The glimpse γ·FY x FXᵀ of x [batch,H,W] (or [batch,C,H,W], each channel with
+ * the same filters) under params [batch,5]: [batch,N,N] (or [batch,C,N,N]).
+ * @example const r = fv.attention.read(images, params, 2); // images [64,28,28], params [64,5] -> r [64,2,2]
+ */
+export function read(x: Tensor, params: Tensor, N: number): Tensor {
+  const op = 'attention.read';
+  const [, , H, W, , needGrad] = checkRead(op, x, params, N);
+  return asOp(op, () => scoped(needGrad, () => applyFilters('read', x, filterbank(params, N, W, H))));
+}
+
+/** read as a composite of the filterbank and batched matmuls: the fused read's reference. */
+export function readComposite(x: Tensor, params: Tensor, N: number): Tensor {
+  const op = 'attention.read';
+  const [batch, C, H, W, colour, needGrad] = checkRead(op, x, params, N);
   return asOp(op, () => scoped(needGrad, () => {
     const { Fx, Fy, gamma } = filterbank(params, N, W, H);
     // x FXᵀ for all rows of all channels at once: [batch, C·H, N].

@@ -1,6 +1,7 @@
 // DRAW's write: (1/γ)·FYᵀ w FX (PAPERS.md §1) paints an N×N patch w back onto an
-// H×W canvas, per channel with the same filters. A composite of the filterbank
-// op and batched matmuls (transA reads FY transposed without a copy).
+// H×W canvas, per channel with the same filters: the filterbank op, then the
+// fused filter op (filter.ts). The composite of the filterbank and batched
+// matmuls (transA reads FY transposed without a copy) stays as its reference.
 import { fail, fmtShape } from '../errors.js';
 import { checkAllocation } from '../backend/index.js';
 import { type Tensor, isGradEnabled } from '../tensor.js';
@@ -10,14 +11,10 @@ import { div } from '../ops/elementwise.js';
 import { reshape } from '../ops/layout.js';
 import { asOp, checkParams, checkSize, filterbank } from './filterbank.js';
 import { checkBatch, perChannel, scoped } from './read.js';
+import { applyFilters } from './filter.js';
 
-/**
- * The canvas update (1/γ)·FYᵀ w FX of a patch w [batch,N,N] (or [batch,C,N,N])
- * under params [batch,5]: [batch,H,W] (or [batch,C,H,W]).
- * @example const c = fv.attention.write(patch, params, 28, 28); // patch [64,5,5], params [64,5] -> c [64,28,28]
- */
-export function write(w: Tensor, params: Tensor, H: number, W: number): Tensor {
-  const op = 'attention.write';
+/** Checks write's operands; returns [batch, C, N, colour, needGrad]. */
+function checkWrite(op: string, w: Tensor, params: Tensor, H: number, W: number): [number, number, number, boolean, boolean] {
   checkFloat(op, 'w', w);
   if (w.rank !== 3 && w.rank !== 4) fail(op, `w must be [batch,N,N] or [batch,C,N,N], got ${fmtShape(w.shape)}`);
   const N = w.shape[w.rank - 1]!;
@@ -29,7 +26,24 @@ export function write(w: Tensor, params: Tensor, H: number, W: number): Tensor {
   const colour = w.rank === 4;
   const [batch, C] = [w.shape[0]!, colour ? w.shape[1]! : 1];
   checkAllocation(op, 'canvas', colour ? [batch, C, H, W] : [batch, H, W]);
-  const needGrad = isGradEnabled() && (w.requiresGrad || params.requiresGrad);
+  return [batch, C, N, colour, isGradEnabled() && (w.requiresGrad || params.requiresGrad)];
+}
+
+/**
+ * The canvas update (1/γ)·FYᵀ w FX of a patch w [batch,N,N] (or [batch,C,N,N])
+ * under params [batch,5]: [batch,H,W] (or [batch,C,H,W]).
+ * @example const c = fv.attention.write(patch, params, 28, 28); // patch [64,5,5], params [64,5] -> c [64,28,28]
+ */
+export function write(w: Tensor, params: Tensor, H: number, W: number): Tensor {
+  const op = 'attention.write';
+  const [, , N, , needGrad] = checkWrite(op, w, params, H, W);
+  return asOp(op, () => scoped(needGrad, () => applyFilters('write', w, filterbank(params, N, W, H))));
+}
+
+/** write as a composite of the filterbank and batched matmuls: the fused write's reference. */
+export function writeComposite(w: Tensor, params: Tensor, H: number, W: number): Tensor {
+  const op = 'attention.write';
+  const [batch, C, N, colour, needGrad] = checkWrite(op, w, params, H, W);
   return asOp(op, () => scoped(needGrad, () => {
     const { Fx, Fy, gamma } = filterbank(params, N, W, H);
     // 1/γ scales the small patch rather than the canvas: FYᵀ (w/γ) FX is the same

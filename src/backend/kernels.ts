@@ -14,6 +14,8 @@ export type RmsPropOptions = Parameters<typeof native.rmspropStep>[5];
 export type AdamOptions = Parameters<typeof native.adamStep>[4];
 export type Distribution = 'uniform' | 'normal' | 'bernoulli';
 export type Reduction = 'sum' | 'mean' | 'max' | 'min';
+/** Which way DRAW's filters are applied: read (image → glimpse) or write (patch → canvas). */
+export type FilterMode = 'read' | 'write';
 
 /** The LSTM step's operands (x, h, c [B,·]; weights [4H,I] and [4H,H]; biases [4H]). */
 export interface LstmStepOperands {
@@ -113,6 +115,11 @@ export interface Kernels {
   // DRAW's Gaussian filterbank: [Fx, Fy, gamma], and d params from any of their gradients.
   attentionFilterbank(params: Tensor, N: number, A: number, B: number): [Tensor, Tensor, Tensor];
   attentionFilterbankBackward(params: Tensor, dFx: Tensor | undefined, dFy: Tensor | undefined, dGamma: Tensor | undefined, N: number, A: number, B: number): Tensor;
+
+  /** DRAW's read (γ·FY m FXᵀ, m [B,(C,)H,W] → [B,(C,)N,N]) or write ((1/γ)·FYᵀ m FX, m [B,(C,)N,N] → [B,(C,)H,W]). */
+  attentionFilter(mode: FilterMode, m: Tensor, Fx: Tensor, Fy: Tensor, gamma: Tensor): Tensor;
+  /** Gradients of m, FX, FY and γ from the output's; undefined where `need` is false. */
+  attentionFilterBackward(mode: FilterMode, m: Tensor, Fx: Tensor, Fy: Tensor, gamma: Tensor, grad: Tensor, need: boolean[]): (Tensor | undefined)[];
 
   // Soft attention: context [B,D], α [B,L] and, when `keepHidden`, t [B,L,A] for the backward.
   softAttend(p: SoftAttendOperands, keepHidden: boolean): [Tensor, Tensor, Tensor | undefined];

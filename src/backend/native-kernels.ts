@@ -112,6 +112,16 @@ export const nativeKernels: Kernels = {
     return wrap(native.attentionFilterbankBackward(params.handle(op).id, maybe(dFx, op), maybe(dFy, op), maybe(dGamma, op), N, A, B));
   },
 
+  attentionFilter: (mode, m, fx, fy, gamma) => {
+    const op = `attention.${mode}`;
+    return wrap(native.attentionFilter(mode, m.handle(op).id, fx.handle(op).id, fy.handle(op).id, gamma.handle(op).id));
+  },
+  attentionFilterBackward: (mode, m, fx, fy, gamma, grad, need) => {
+    const op = `attention.${mode}Backward`;
+    const r = native.attentionFilterBackward(mode, m.handle(op).id, fx.handle(op).id, fy.handle(op).id, gamma.handle(op).id, grad.handle(op).id, need);
+    return r.map((t) => (t ? wrap(t) : undefined));
+  },
+
   softAttend: (p, keepHidden) => {
     const op = 'softAttend';
     const r = native.softAttend(p.proj.handle(op).id, p.hProj.handle(op).id, p.v.handle(op).id, p.annotations.handle(op).id, maybe(p.bias, op), maybe(p.mask, op), keepHidden);

@@ -137,6 +137,16 @@ export const referenceKernels: Kernels = {
     return lift(ref.attentionFilterbankBackward(params.array(op), maybe(dFx, op), maybe(dFy, op), maybe(dGamma, op), N, A, B));
   },
 
+  attentionFilter: (mode, m, fx, fy, gamma) => {
+    const op = `attention.${mode}`;
+    return lift(ref.attentionFilter(mode, m.array(op), fx.array(op), fy.array(op), gamma.array(op)));
+  },
+  attentionFilterBackward: (mode, m, fx, fy, gamma, grad, need) => {
+    const op = `attention.${mode}Backward`;
+    const r = ref.attentionFilterBackward(mode, m.array(op), fx.array(op), fy.array(op), gamma.array(op), grad.array(op));
+    return [r.dm, r.dFx, r.dFy, r.dGamma].map((a, i) => (need[i] ? lift(a) : undefined));
+  },
+
   softAttend: (p, keepHidden) => {
     const op = 'softAttend';
     const r = ref.softAttend(p.proj.array(op), p.hProj.array(op), p.v.array(op), p.annotations.array(op), maybe(p.bias, op), maybe(p.mask, op));

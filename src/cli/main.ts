@@ -13,8 +13,8 @@ export const HELP = `foveate — attention models on Rust CPU/CUDA kernels
 
 Usage:
   foveate info                      devices, threads, CUDA toolchain
-  foveate bench [--json] [--rounds 5] [--only gemm,lstm,conv,softattend,draw,dram,bninception,
-                    efficientnet,captioner,attention,images,captions]
+  foveate bench [--json] [--rounds 5] [--only gemm,lstm,conv,softattend,draw,drawfloor,dram,
+                    bninception,efficientnet,captioner,attention,images,captions]
                                     benchmarks vs baselines alternated in the same run
   foveate train mnist [--model mlp|conv] [--steps N] [--batch-size B] [--lr LR]
                     [--out DIR] [--resume] [--device cpu|cuda]

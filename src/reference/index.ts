@@ -1,6 +1,7 @@
 // fv.reference: plain float64 TypeScript twins of the native kernels.
 export * from './array.js';
 export * from './attention.js';
+export * from './attention-filter.js';
 export * from './batchnorm.js';
 export * from './conv.js';
 export * from './elementwise.js';

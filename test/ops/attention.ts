@@ -9,7 +9,7 @@
 // relative error ~u, so a value e^−t (t ≲ 16 where it exceeds atol) is off by
 // ~t·u ≈ 1e-6 relative. Backward: dparams sums N·(A+B) terms of size up to
 // |G|·|a−μ|²/σ² that partly cancel (Σ_a K_a = 0), so atol 1e-4, rtol 1e-4.
-// Read/write go through GEMM (k = H·W terms): atol 1e-5, rtol 1e-4.
+// Read/write run the fused filter kernel (sums of up to H·W terms in f32): atol 1e-5, rtol 1e-4.
 // Gradcheck (float64): the filterbank with respect to all five params (FX, FY and
 // γ each on their own and together, and a filter whose Z sits at the 1e-8 floor),
 // read w.r.t. image and params (grey and colour), write w.r.t. patch and params;

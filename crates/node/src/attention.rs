@@ -1,8 +1,10 @@
 //! DRAW's Gaussian attention filterbank: forward (FX, FY, γ) and its backward;
+//! DRAW's read and write with given filters, forward and backward;
 //! Show, Attend and Tell's soft attention, forward and backward.
 //! Pure conversion: `ops::attention` checks the sizes and the tensors.
 
-use foveate_kernels::ops::{attention, soft_attend};
+use foveate_kernels::desc::attention::FilterMode;
+use foveate_kernels::ops::{attention, attention_filter, soft_attend};
 use napi::Result;
 use napi_derive::napi;
 
@@ -114,5 +116,59 @@ pub fn soft_attend_backward(
         need,
     )
     .map_err(js_error)?;
+    Ok(r.into_iter().map(|t| t.map(NewTensor)).collect())
+}
+
+/// The operands of `attention_filter(_backward)`, unwrapped.
+fn filters<'a>(
+    op: &str,
+    mode: &str,
+    (m, fx, fy, gamma): (&'a TensorRef, &'a TensorRef, &'a TensorRef, &'a TensorRef),
+) -> Result<attention_filter::Filters<'a>> {
+    Ok(attention_filter::Filters {
+        mode: FilterMode::parse(op, mode).map_err(js_error)?,
+        m: m.get(op)?,
+        fx: fx.get(op)?,
+        fy: fy.get(op)?,
+        gamma: gamma.get(op)?,
+    })
+}
+
+/// DRAW's read (mode 'read': γ·FY m FXᵀ, m the image [B,(C,)H,W]) or write
+/// ('write': (1/γ)·FYᵀ m FX, m the patch [B,(C,)N,N]) with filters FX [B,N,W],
+/// FY [B,N,H] and γ [B].
+#[napi(catch_unwind)]
+pub fn attention_filter(
+    mode: String,
+    m: TensorRef,
+    fx: TensorRef,
+    fy: TensorRef,
+    gamma: TensorRef,
+) -> Result<NewTensor> {
+    let op = "attention.filter";
+    let f = filters(op, &mode, (&m, &fx, &fy, &gamma))?;
+    attention_filter::forward(&f)
+        .map(NewTensor)
+        .map_err(js_error)
+}
+
+/// Gradients of m, FX, FY and γ where `need` asks (else null), from the
+/// gradient of `attention_filter`'s output.
+#[napi(catch_unwind)]
+pub fn attention_filter_backward(
+    mode: String,
+    m: TensorRef,
+    fx: TensorRef,
+    fy: TensorRef,
+    gamma: TensorRef,
+    grad: TensorRef,
+    need: Vec<bool>,
+) -> Result<Vec<Option<NewTensor>>> {
+    let op = "attention.filterBackward";
+    let need: [bool; 4] = need.try_into().map_err(|v: Vec<bool>| {
+        napi::Error::from_reason(format!("{op}: need must hold 4 flags, got {}", v.len()))
+    })?;
+    let f = filters(op, &mode, (&m, &fx, &fy, &gamma))?;
+    let r = attention_filter::backward(&f, grad.get(op)?, need).map_err(js_error)?;
     Ok(r.into_iter().map(|t| t.map(NewTensor)).collect())
 }

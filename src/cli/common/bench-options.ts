@@ -3,7 +3,7 @@
 import { didYouMean, intOption, parseCommand } from './args.js';
 
 /** The sections of the bench, in the order they run (the names --only takes). */
-export const BENCH_SECTIONS = ['gemm', 'lstm', 'conv', 'softattend', 'draw', 'dram', 'bninception', 'efficientnet', 'captioner', 'attention', 'images', 'captions'] as const;
+export const BENCH_SECTIONS = ['gemm', 'lstm', 'conv', 'softattend', 'draw', 'drawfloor', 'dram', 'bninception', 'efficientnet', 'captioner', 'attention', 'images', 'captions'] as const;
 
 export interface BenchOptions {
   json: boolean;

@@ -1,7 +1,7 @@
 //! Attention: DRAW's Gaussian filterbank (the math: `cpu/attention.rs`) and Show,
 //! Attend and Tell's soft attention (the math: `cpu/soft_attend.rs`).
 
-use crate::desc::attention::{Geometry, SoftDims};
+use crate::desc::attention::{FilterDims, FilterMode, Geometry, SoftDims};
 use crate::{Result, Tensor};
 
 /// The operands of one soft-attention call, checked by `ops::soft_attend`:
@@ -26,6 +26,17 @@ pub struct SoftAttendSaved<'a> {
     pub annotations: &'a Tensor,
     pub alpha: &'a Tensor,
     pub hidden: &'a Tensor,
+}
+
+/// One application of DRAW's filters, checked by `ops::attention_filter`: `m` is
+/// the image [B,C,H,W] (read) or the patch [B,C,N,N] (write) (rank 3 when C = 1),
+/// FX [B,N,W], FY [B,N,H], γ [B], all float32 on one device.
+pub struct Filters<'a> {
+    pub mode: FilterMode,
+    pub m: &'a Tensor,
+    pub fx: &'a Tensor,
+    pub fy: &'a Tensor,
+    pub gamma: &'a Tensor,
 }
 
 pub trait AttentionBackend {
@@ -59,4 +70,16 @@ pub trait AttentionBackend {
         dims: SoftDims,
         need: [bool; 5],
     ) -> Result<[Option<Tensor>; 5]>;
+
+    /// read: γ·FY m FXᵀ [B,C,N,N]; write: (1/γ)·FYᵀ m FX [B,C,H,W] (the shape of `out`).
+    fn attention_filter(&self, f: &Filters, dims: FilterDims, out: Vec<usize>) -> Result<Tensor>;
+
+    /// Gradients of m, FX, FY and γ where `need` asks for them, from the output's gradient.
+    fn attention_filter_backward(
+        &self,
+        f: &Filters,
+        grad: &Tensor,
+        dims: FilterDims,
+        need: [bool; 4],
+    ) -> Result<[Option<Tensor>; 4]>;
 }

@@ -20,7 +20,7 @@ mod softmax;
 mod transfer;
 mod unary;
 
-pub use attention::{AttentionBackend, SoftAttend, SoftAttendSaved};
+pub use attention::{AttentionBackend, Filters, SoftAttend, SoftAttendSaved};
 pub use batchnorm::BatchNormBackend;
 pub use binary::BinaryBackend;
 pub use conv::ConvBackend;

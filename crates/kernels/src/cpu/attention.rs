@@ -16,8 +16,8 @@ use crate::memory::zeroed;
 use super::Cpu;
 use super::PARALLEL_MIN;
 use crate::backend::AttentionBackend;
-use crate::backend::{SoftAttend, SoftAttendSaved};
-use crate::desc::attention::{Geometry, SoftDims};
+use crate::backend::{Filters, SoftAttend, SoftAttendSaved};
+use crate::desc::attention::{FilterDims, Geometry, SoftDims};
 use crate::{Result, Tensor};
 
 /// The floor on each filter's normaliser Z (PAPERS.md: Z = max(Σ exp(…), 1e-8)),
@@ -287,6 +287,20 @@ impl AttentionBackend for Cpu {
         need: [bool; 5],
     ) -> Result<[Option<Tensor>; 5]> {
         super::soft_attend::soft_attend_backward(saved, dcontext, dalpha, dims, need)
+    }
+
+    fn attention_filter(&self, f: &Filters, dims: FilterDims, out: Vec<usize>) -> Result<Tensor> {
+        super::attention_filter::forward(f, dims, out)
+    }
+
+    fn attention_filter_backward(
+        &self,
+        f: &Filters,
+        grad: &Tensor,
+        dims: FilterDims,
+        need: [bool; 4],
+    ) -> Result<[Option<Tensor>; 4]> {
+        super::attention_filter::backward(f, grad, dims, need)
     }
 }
 

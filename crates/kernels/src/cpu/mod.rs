@@ -39,6 +39,7 @@ macro_rules! multiversion {
 pub(crate) use multiversion;
 
 pub mod attention;
+pub mod attention_filter;
 pub mod batchnorm;
 pub mod binary;
 pub mod conv;

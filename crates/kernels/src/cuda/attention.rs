@@ -7,8 +7,8 @@ use super::context::{driver_error, gpu, launch_1d};
 use super::elementwise::{alloc, f32_slice};
 use super::Cuda;
 use crate::backend::AttentionBackend;
-use crate::backend::{SoftAttend, SoftAttendSaved};
-use crate::desc::attention::{Geometry, SoftDims};
+use crate::backend::{Filters, SoftAttend, SoftAttendSaved};
+use crate::desc::attention::{FilterDims, Geometry, SoftDims};
 use crate::{Result, Storage, Tensor};
 
 fn filterbank(params: &Tensor, geo: &Geometry) -> Result<(Tensor, Tensor, Tensor)> {
@@ -133,5 +133,19 @@ impl AttentionBackend for Cuda {
         need: [bool; 5],
     ) -> Result<[Option<Tensor>; 5]> {
         super::soft_attend::soft_attend_backward(saved, dcontext, dalpha, dims, need)
+    }
+
+    fn attention_filter(&self, f: &Filters, dims: FilterDims, out: Vec<usize>) -> Result<Tensor> {
+        super::attention_filter::forward(f, dims, out)
+    }
+
+    fn attention_filter_backward(
+        &self,
+        f: &Filters,
+        grad: &Tensor,
+        dims: FilterDims,
+        need: [bool; 4],
+    ) -> Result<[Option<Tensor>; 4]> {
+        super::attention_filter::backward(f, grad, dims, need)
     }
 }

@@ -4,6 +4,7 @@
 //! answers with an error instead, and `available()` says whether to try.
 
 pub mod attention;
+pub mod attention_filter;
 pub mod batchnorm;
 pub mod context;
 pub mod conv;

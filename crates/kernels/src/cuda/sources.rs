@@ -30,6 +30,7 @@ pub const MODULES: &[&str] = &[
     "losses",
     "attention",
     "soft_attend",
+    "attention_filter",
 ];
 
 fn unary_source() -> String {
@@ -76,6 +77,7 @@ pub fn source(module: &str) -> Option<String> {
         "optim" => include_str!("kernels/optim.cu").to_string(),
         "attention" => include_str!("kernels/attention.cu").to_string(),
         "soft_attend" => include_str!("kernels/soft_attend.cu").to_string(),
+        "attention_filter" => include_str!("kernels/attention_filter.cu").to_string(),
         _ => return None,
     };
     Some(format!("{COMMON}\n{body}"))

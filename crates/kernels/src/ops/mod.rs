@@ -2,6 +2,7 @@
 //! device (`dispatch::backend`). The math lives in `cpu/` and `cuda/`.
 
 pub mod attention;
+pub mod attention_filter;
 pub mod batchnorm;
 pub mod binary;
 mod check;
