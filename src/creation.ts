@@ -1,8 +1,8 @@
 // Tensor creation: from data, constants and the seeded random stream.
-import { checkShape, fail, fmtShape, numel } from './errors.js';
+import { asOp, checkShape, fail, fmtShape, numel } from './errors.js';
 import { checkOptions } from './options.js';
 import { parseDevice, type DeviceName } from './device.js';
-import { kernelsFor, type Distribution } from './backend/index.js';
+import { checkAllocation, kernelsFor, type Distribution } from './backend/index.js';
 import { takeOffsets } from './random.js';
 import { type Tensor, type DType } from './tensor.js';
 
@@ -59,7 +59,32 @@ function create(op: string, data: Data, shape: readonly number[] | undefined, op
   if (dtype !== 'float32' && dtype !== 'int32' && dtype !== 'float64') {
     fail(op, `dtype must be 'float32', 'int32' or 'float64', got ${JSON.stringify(dtype)}`);
   }
-  return leaf(op, kernelsFor(dtype).fromValues(flat as ArrayLike<number>, dims, dtype, device), options.requiresGrad);
+  checkValues(op, flat, dtype);
+  // The kernel copies to the device through `to`: a missing GPU is the user's op's error.
+  return leaf(op, asOp(op, () => kernelsFor(dtype).fromValues(flat as ArrayLike<number>, dims, dtype, device)), options.requiresGrad);
+}
+
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
+/**
+ * Values a tensor can hold exactly: numbers in a plain array (not 'a', null or
+ * undefined, which Float32Array.from would turn into NaN or 0), and for int32
+ * integers in [−2³¹, 2³¹) (Int32Array.from would wrap 3e9 and truncate 1.5).
+ */
+function checkValues(op: string, flat: ArrayLike<number>, dtype: DType): void {
+  if (Array.isArray(flat)) {
+    for (let i = 0; i < flat.length; i++) {
+      const v: unknown = flat[i];
+      if (typeof v !== 'number') fail(op, `data[${i}] must be a number, got ${v === null ? 'null' : typeof v === 'string' ? JSON.stringify(v) : typeof v}`);
+    }
+  }
+  if (dtype !== 'int32' || flat instanceof Int32Array) return;
+  for (let i = 0; i < flat.length; i++) {
+    const v = flat[i]!;
+    if (!Number.isInteger(v)) fail(op, `int32 data[${i}] = ${v} is not an integer (use fv.ops.cast to truncate floats)`);
+    if (v < INT32_MIN || v > INT32_MAX) fail(op, `int32 data[${i}] = ${v} is outside the int32 range [${INT32_MIN}, ${INT32_MAX}]`);
+  }
 }
 
 /** A float32 tensor filled with `value`. */
@@ -73,6 +98,9 @@ function filled(op: string, shape: readonly number[], value: number, options: Te
   const dims = checkShape(op, 'shape', shape);
   const n = numel(dims);
   const wide = options.dtype === 'float64';
+  // The values are built on the JS heap first: hold them to the native allocation ceiling too.
+  checkAxes(op, dims, wide ? 8 : 4);
+  checkAllocation(op, 'output shape', dims, wide ? 8 : 4);
   let values: Float32Array | Float64Array;
   try {
     values = wide ? new Float64Array(n) : new Float32Array(n);
@@ -81,6 +109,15 @@ function filled(op: string, shape: readonly number[], value: number, options: Te
     throw new Error(`${op}: cannot allocate ${n * (wide ? 8 : 4)} bytes for shape [${dims.join(',')}]`);
   }
   return create(op, values.fill(value), dims, options);
+}
+
+/**
+ * The binding takes each axis as 32 bits; past that it could only say "not a
+ * non-negative integer". Refused here in the allocation message's own form.
+ */
+function checkAxes(op: string, dims: readonly number[], elemBytes: number): void {
+  const wide = dims.findIndex((d) => d > 2 ** 32 - 1);
+  if (wide >= 0) fail(op, `output shape ${fmtShape(dims)} needs ${numel(dims) * elemBytes} bytes, and shape[${wide}] = ${dims[wide]} is past the largest axis (${2 ** 32 - 1})`);
 }
 
 /** Ones with the shape, dtype and device of `t` (float dtypes). */
@@ -103,6 +140,7 @@ export function ones(shape: readonly number[], options: TensorOptions = {}): Ten
 
 function draw(op: string, dist: Distribution, shape: readonly number[], a: number, b: number, options: RandomOptions): Tensor {
   const dims = checkShape(op, 'shape', shape);
+  checkAxes(op, dims, 4);
   const dev = parseDevice(op, options.device);
   const { seed, offset } = takeOffsets(numel(dims));
   let sample: Tensor;

@@ -42,6 +42,31 @@ export function numel(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
+/**
+ * Runs `fn` as part of the op the user called: an Error raised by an op used
+ * inside (`rand:` under `new nn.Linear`, `matmul:` under `attention.write`) is
+ * raised again under `op`, so the message names what the user called. `what`
+ * says which part failed ("weight"). The original error is kept as `cause`.
+ */
+export function asOp<T>(op: string, fn: () => T, what?: string): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw renamed(op, e, what);
+  }
+}
+
+function renamed(op: string, e: unknown, what: string | undefined): unknown {
+  if (!(e instanceof Error)) return e;
+  const m = e.message;
+  if (what === undefined && (m.startsWith(`${op}:`) || m.startsWith(`${op}.`) || m.startsWith(`${op}(`))) return e;
+  // Drop the inner op's name ("rand: "), keep what it said.
+  const inner = /^[A-Za-z][\w.]*: /.exec(m) ? m.slice(m.indexOf(': ') + 2) : m;
+  const ownPrefix = new RegExp(`^${op.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `);
+  const body = ownPrefix.test(m) ? m.replace(ownPrefix, '') : inner;
+  return new Error(`${op}: ${what === undefined ? '' : `${what}: `}${body}`, { cause: e });
+}
+
 /** An allocation refusal from the binding: "op: output shape [..] needs N bytes, …" or "… cannot allocate …". */
 const ALLOCATION = /^[\w.]+: (?:output shape (\[[\d,]*\]) (.*)|(cannot allocate \d+ bytes.*))$/s;
 

@@ -36,6 +36,12 @@ export function keep<T extends Disposable>(t: T): T {
   return t;
 }
 
+/** Whether `fn` is an `async` function (or async generator function). */
+export function isAsync(fn: Function): boolean {
+  const name = Object.getPrototypeOf(fn)?.constructor?.name;
+  return name === 'AsyncFunction' || name === 'AsyncGeneratorFunction';
+}
+
 function collect(value: unknown, out: Set<unknown>, seen = new Set<unknown>()): void {
   if (value === null || typeof value !== 'object' || seen.has(value)) return;
   seen.add(value);
@@ -53,6 +59,8 @@ function collect(value: unknown, out: Set<unknown>, seen = new Set<unknown>()): 
  */
 export function tidy<T>(fn: () => T): T {
   if (typeof fn !== 'function') throw new Error('tidy: fn must be a function');
+  // After an await the scope is gone: what the rest of fn makes would escape it.
+  if (isAsync(fn)) throw new Error('tidy: fn must be synchronous, got an async function (await outside tidy, or tidy each synchronous step)');
   const scope = new Set<Disposable>();
   scopes.push(scope);
   let result: T;
@@ -66,6 +74,9 @@ export function tidy<T>(fn: () => T): T {
     scopes.pop();
   }
   if (result instanceof Promise) {
+    // Free what fn made before its first await, and keep its rejection from crashing the process.
+    for (const t of scope) t.dispose();
+    result.catch(() => undefined);
     throw new Error('tidy: fn must be synchronous, it returned a Promise');
   }
   const kept = new Set<unknown>();

@@ -3,7 +3,7 @@
 // the plain TypeScript reference kernels — the exact path gradcheck uses. Below the
 // class, the tape every op records on (record, noGrad), as DESIGN.md's chart puts it.
 import { fail, fmtShape, sameShape } from './errors.js';
-import { track } from './memory.js';
+import { isAsync, track } from './memory.js';
 import { type NativeTensor } from './native.js';
 import { type RefArray } from './reference/array.js';
 import type { DeviceName } from './device.js';
@@ -47,7 +47,19 @@ export function setBackwardImpl(f: typeof backwardImpl): void {
   backwardImpl = f;
 }
 
+/**
+ * A structured clone (postMessage to a worker, structuredClone) copies a class
+ * instance's own fields and drops its private storage, so a tensor would arrive
+ * as an empty shell. A field holding a symbol cannot be cloned: the send throws
+ * a DataCloneError quoting this description instead.
+ */
+const NOT_CLONEABLE = Symbol(
+  'foveate Tensor: a tensor cannot be sent with postMessage or structuredClone; send t.toFloat32Array() (or toInt32Array()) and t.shape, and rebuild it with fv.tensor(values, shape)',
+);
+
 export class Tensor {
+  /** Makes postMessage(tensor) throw a clear DataCloneError (see NOT_CLONEABLE). */
+  readonly cloneGuard: symbol = NOT_CLONEABLE;
   readonly shape: readonly number[];
   readonly dtype: DType;
   readonly device: DeviceName;
@@ -150,7 +162,8 @@ export class Tensor {
   /** The single value of a one-element tensor. */
   item(): number {
     if (this.size !== 1) fail('item', `tensor must have exactly one element, got shape ${fmtShape(this.shape)}`);
-    return this.toFloat64Array()[0]!;
+    const s = this.#live('item');
+    return s.kind === 'native' ? s.handle.toFloat32()[0]! : s.array.data[0]!;
   }
 
   /**
@@ -214,13 +227,22 @@ export function isGradEnabled(): boolean {
  * @example const y = fv.noGrad(() => model.forward(x));
  */
 export function noGrad<T>(fn: () => T): T {
+  if (typeof fn !== 'function') fail('noGrad', `fn must be a function, got ${typeof fn}`);
+  // Grad mode is restored when fn returns: after an await, ops would record again.
+  if (isAsync(fn)) fail('noGrad', 'fn must be synchronous, got an async function (await outside noGrad, or wrap each synchronous step)');
   const before = gradEnabled;
   gradEnabled = false;
+  let result: T;
   try {
-    return fn();
+    result = fn();
   } finally {
     gradEnabled = before;
   }
+  if (result instanceof Promise) {
+    result.catch(() => undefined);
+    fail('noGrad', 'fn must be synchronous, it returned a Promise');
+  }
+  return result;
 }
 
 /**

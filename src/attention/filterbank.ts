@@ -31,16 +31,8 @@ export function checkParams(op: string, params: unknown): Tensor {
   return p;
 }
 
-/** Runs `fn` and renames errors of the inner op after `op` (read, write). */
-export function asOp<T>(op: string, fn: () => T): T {
-  if (op === 'attention.filterbank') return fn();
-  try {
-    return fn();
-  } catch (e) {
-    const msg = (e as Error).message;
-    throw msg.startsWith('attention.filterbank: ') ? new Error(`${op}: ${msg.slice('attention.filterbank: '.length)}`) : e;
-  }
-}
+// Errors of inner ops (filterbank, matmul, exp) are renamed after the op the user called.
+export { asOp } from '../errors.js';
 
 function forward(params: Tensor, N: number, A: number, B: number): [Tensor, Tensor, Tensor] {
   return kernels('attention.filterbank', params).attentionFilterbank(params, N, A, B);

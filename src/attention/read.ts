@@ -52,19 +52,19 @@ function checkRead(op: string, x: Tensor, params: Tensor, N: number): [number, n
 export function read(x: Tensor, params: Tensor, N: number): Tensor {
   const op = 'attention.read';
   const [, , H, W, , needGrad] = checkRead(op, x, params, N);
-  return scoped(needGrad, () => applyFilters('read', x, asOp(op, () => filterbank(params, N, W, H))));
+  return asOp(op, () => scoped(needGrad, () => applyFilters('read', x, filterbank(params, N, W, H))));
 }
 
 /** read as a composite of the filterbank and batched matmuls: the fused read's reference. */
 export function readComposite(x: Tensor, params: Tensor, N: number): Tensor {
   const op = 'attention.read';
   const [batch, C, H, W, colour, needGrad] = checkRead(op, x, params, N);
-  return scoped(needGrad, () => {
-    const { Fx, Fy, gamma } = asOp(op, () => filterbank(params, N, W, H));
+  return asOp(op, () => scoped(needGrad, () => {
+    const { Fx, Fy, gamma } = filterbank(params, N, W, H);
     // x FXᵀ for all rows of all channels at once: [batch, C·H, N].
     const xf = matmul(colour ? reshape(x, [batch, C * H, W]) : x, Fx, { transB: true });
     const glimpse = matmul(perChannel(Fy, C), colour ? reshape(xf, [batch * C, H, N]) : xf);
     const shape = colour ? [batch, C, N, N] : [batch, N, N];
     return mul(colour ? reshape(glimpse, shape) : glimpse, reshape(gamma, colour ? [batch, 1, 1, 1] : [batch, 1, 1]));
-  });
+  }));
 }

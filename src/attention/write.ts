@@ -37,15 +37,15 @@ function checkWrite(op: string, w: Tensor, params: Tensor, H: number, W: number)
 export function write(w: Tensor, params: Tensor, H: number, W: number): Tensor {
   const op = 'attention.write';
   const [, , N, , needGrad] = checkWrite(op, w, params, H, W);
-  return scoped(needGrad, () => applyFilters('write', w, asOp(op, () => filterbank(params, N, W, H))));
+  return asOp(op, () => scoped(needGrad, () => applyFilters('write', w, filterbank(params, N, W, H))));
 }
 
 /** write as a composite of the filterbank and batched matmuls: the fused write's reference. */
 export function writeComposite(w: Tensor, params: Tensor, H: number, W: number): Tensor {
   const op = 'attention.write';
   const [batch, C, N, colour, needGrad] = checkWrite(op, w, params, H, W);
-  return scoped(needGrad, () => {
-    const { Fx, Fy, gamma } = asOp(op, () => filterbank(params, N, W, H));
+  return asOp(op, () => scoped(needGrad, () => {
+    const { Fx, Fy, gamma } = filterbank(params, N, W, H);
     // 1/γ scales the small patch rather than the canvas: FYᵀ (w/γ) FX is the same
     // product, and the division (and its backward's broadcast sum) touches N² values, not H·W.
     const scaled = div(w, reshape(gamma, colour ? [batch, 1, 1, 1] : [batch, 1, 1]));
@@ -53,5 +53,5 @@ export function writeComposite(w: Tensor, params: Tensor, H: number, W: number):
     const wf = matmul(colour ? reshape(scaled, [batch, C * N, N]) : scaled, Fx);
     const canvas = matmul(perChannel(Fy, C), colour ? reshape(wf, [batch * C, N, W]) : wf, { transA: true });
     return colour ? reshape(canvas, [batch, C, H, W]) : canvas;
-  });
+  }));
 }

@@ -48,6 +48,6 @@ export const binding = {
  * whose size is driven by their arguments and whose first allocation is an
  * inner op's (attention.write's canvas comes from a matmul).
  */
-export function checkAllocation(op: string, what: string, shape: readonly number[]): void {
-  allocating(op, what, () => native.checkAlloc(op, [...shape], 4));
+export function checkAllocation(op: string, what: string, shape: readonly number[], elemBytes = 4): void {
+  allocating(op, what, () => native.checkAlloc(op, [...shape], elemBytes));
 }

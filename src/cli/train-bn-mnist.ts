@@ -80,8 +80,9 @@ export async function trainBnMnistCommand(argv: string[]): Promise<void> {
   for (const n of nets) if (n !== 'plain' && n !== 'bn') throw new Error(`train bn-mnist: --nets takes plain and/or bn, got ${n}`);
   const device = parseDevice('train bn-mnist', values.device);
   const seedValue = int('seed', values.seed);
-  const out = new RunFolder(values.out);
   const train = mnist({ split: 'train' });
+  if (batchSize > train.shape[0]!) throw new Error(`train bn-mnist: --batch-size ${batchSize} is larger than the ${train.shape[0]} training images`);
+  const out = new RunFolder(values.out);
   const test = mnist({ split: 'test' });
 
   const summary: Record<string, unknown> = {

@@ -29,10 +29,13 @@ export async function trainMnistCommand(argv: string[]): Promise<void> {
   if (kind !== 'mlp' && kind !== 'conv') throw new Error(`train mnist: --model must be mlp or conv, got ${kind}`);
   const int = (name: string, v: string, min = 0): number => intOption('train mnist', name, v, min);
   const steps = int('steps', values.steps);
-  const batchSize = int('batch-size', values['batch-size']);
+  const batchSize = int('batch-size', values['batch-size'], 1);
   const lr = positiveOption('train mnist', 'lr', values.lr);
   const device = parseDevice('train mnist', values.device);
   seed(int('seed', values.seed));
+  const train = mnist({ split: 'train' });
+  // Before the run folder: a batch larger than the set is refused, not trained on.
+  if (batchSize > train.shape[0]!) throw new Error(`train mnist: --batch-size ${batchSize} is larger than the ${train.shape[0]} training images`);
   const run = new RunFolder(values.out ?? `runs/mnist-${kind}`);
   const model = kind === 'mlp' ? mnistMlp({ device }) : mnistConvNet({ device });
   const optimizer = new Adam(model.parameters(), { lr });
@@ -40,7 +43,7 @@ export async function trainMnistCommand(argv: string[]): Promise<void> {
     model,
     progress: terminalProgress,
     optimizer,
-    train: mnist({ split: 'train' }),
+    train,
     test: mnist({ split: 'test' }),
     steps,
     batchSize,

@@ -47,6 +47,8 @@ export function splitmix(seed: number): () => number {
 
 /** 0..n-1, Fisher–Yates shuffled under `seed`. */
 export function permutation(n: number, seed: number): Int32Array {
+  if (!Number.isSafeInteger(n) || n < 0 || n > 2 ** 31 - 1) fail('permutation', `n must be a non-negative integer below 2³¹, got ${String(n)}`);
+  if (typeof seed !== 'number' || !Number.isFinite(seed)) fail('permutation', `seed must be a finite number, got ${String(seed)}`);
   const p = Int32Array.from({ length: n }, (_, i) => i);
   const next = splitmix(seed);
   for (let i = n - 1; i > 0; i--) {
@@ -72,6 +74,9 @@ export function* batches(source: BatchSource, options: BatchOptions): Generator<
   const per = rest.reduce((a, b) => a * b, 1);
   if (source.images.length !== n! * per) fail(op, `images hold ${source.images.length} values, shape [${source.shape}] needs ${n! * per}`);
   if (source.labels && source.labels.length !== n) fail(op, `${source.labels.length} labels for ${n} examples`);
+  // An empty epoch would end a training loop at once, or average over nothing downstream.
+  if (n === 0) fail(op, `dataset is empty (shape [${source.shape}])`);
+  if (dropLast && batchSize > n!) fail(op, `batchSize ${batchSize} with dropLast leaves no batch: the dataset has ${n} examples`);
   const order = shuffle ? permutation(n!, seed) : Int32Array.from({ length: n! }, (_, i) => i);
   for (let start = 0; start < n!; start += batchSize) {
     const b = Math.min(batchSize, n! - start);

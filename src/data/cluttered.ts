@@ -155,7 +155,12 @@ export function clutteredMnist(options: ClutteredOptions): ClutteredMnist {
       checkInt(`${op}.batch`, 'n', n, 1);
       if (start + n > count) fail(`${op}.batch`, `images ${start}..${start + n - 1} are past the end of the ${count}-image ${split} set`);
       const px = size * size;
-      const images = new Float32Array(n * px);
+      let images: Float32Array;
+      try {
+        images = new Float32Array(n * px);
+      } catch {
+        return fail(`${op}.batch`, `cannot allocate ${n * px * 4} bytes for ${n} images of ${size}×${size}`);
+      }
       const labels = new Int32Array(n);
       for (let i = 0; i < n; i++) labels[i] = makeImage(images.subarray(i * px, (i + 1) * px), o, digits, clutter, start + i);
       return { images, labels, shape: [n, size, size] };

@@ -193,6 +193,9 @@ export interface LoadImageOptions {
   name?: string;
 }
 
+/** sharp's default limitInputPixels, 0x3FFF²: the largest image it reads, and here the largest it writes. */
+const MAX_PIXELS = 16383 * 16383;
+
 const LOAD_OPTIONS = ['size', 'channels', 'background', 'fit', 'device', 'name'] as const;
 
 interface Checked {
@@ -211,6 +214,8 @@ function checkLoadOptions(op: string, options: LoadImageOptions): Checked {
     if (positive(size)) hw = [size as number, size as number];
     else if (Array.isArray(size) && size.length === 2 && size.every(positive)) hw = [size[0], size[1]];
     else fail(op, `size must be a positive integer (a square) or [height, width] of positive integers, got ${JSON.stringify(size)}`);
+    // sharp's own pixel limit for an image: past it libvips fails as if the file were damaged.
+    if (hw![0] * hw![1] > MAX_PIXELS) fail(op, `size [${hw![0]}, ${hw![1]}] is ${hw![0] * hw![1]} pixels, over the ${MAX_PIXELS} (16383²) one image may have`);
   }
   if (channels !== 1 && channels !== 3) fail(op, `channels must be 1 (gray) or 3 (RGB), got ${JSON.stringify(channels)}`);
   const unit = (v: unknown): boolean => typeof v === 'number' && v >= 0 && v <= 1;

@@ -3,12 +3,55 @@
 // of one, and a failed write leaves nothing behind. Every file foveate writes
 // (checkpoints, pictures, metrics snapshots) goes through here. The folder must
 // exist (a run folder creates itself): a typo in a path is an error, not a new tree.
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+// A process killed mid-write leaves its temporary file; the next write of that
+// file, and a run folder when it opens, remove those whose writer is gone.
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fail } from '../errors.js';
 
+/** `.<name>.<pid>.<random>.tmp`, as writeFileAtomic names its temporary files. */
+const TEMP = /^\.(.+)\.(\d+)\.[a-z0-9]+\.tmp$/;
+
+/** Whether a process with this id is running (EPERM: it is, under another user). */
+function alive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporary files writeFileAtomic left in `dir` (for `name` only,
+ * when given) whose writing process is no longer alive; returns their names.
+ * Best effort: a folder that cannot be read, or a file already gone, is skipped.
+ */
+export function removeStaleTemps(dir: string, name?: string): string[] {
+  let files: string[];
+  try {
+    files = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const f of files) {
+    const m = TEMP.exec(f);
+    if (!m || (name !== undefined && m[1] !== name) || alive(Number(m[2]))) continue;
+    try {
+      unlinkSync(join(dir, f));
+      removed.push(f);
+    } catch {
+      // removed by another process meanwhile
+    }
+  }
+  return removed;
+}
+
 export function writeFileAtomic(path: string, data: Uint8Array | string, op = 'write'): void {
   const dir = dirname(path);
+  removeStaleTemps(dir, basename(path));
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
   let fd: number | undefined;

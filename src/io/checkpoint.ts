@@ -81,19 +81,20 @@ export function loadCheckpoint(path: string, into: { model: HasStateDict; optimi
     const rng = parseJson(metadata.rng, 'rng', bad) as RngState;
     if (!rng || !Number.isSafeInteger(rng.seed) || !Number.isSafeInteger(rng.offset) || rng.seed < 0 || rng.offset < 0) bad(`metadata rng ${metadata.rng} is not {seed, offset}`);
 
-    const model: Record<string, Tensor> = {};
-    const optTensors: Record<string, Record<string, Tensor>> = {};
+    // Null prototypes and own-key checks: names like "__proto__" or "constructor" are plain keys.
+    const model: Record<string, Tensor> = Object.create(null) as Record<string, Tensor>;
+    const optTensors: Record<string, Record<string, Tensor>> = Object.create(null) as Record<string, Record<string, Tensor>>;
     for (const [k, t] of Object.entries(tensors)) {
       if (k.startsWith('model.')) model[k.slice(6)] = t;
       else if (k.startsWith('optimizer.')) {
         const [i, ...name] = k.slice(10).split('.');
-        (optTensors[i!] ??= {})[name.join('.')] = t;
+        (optTensors[i!] ??= Object.create(null) as Record<string, Tensor>)[name.join('.')] = t;
       } else bad(`unexpected tensor "${k}" (expected model.* or optimizer.*)`);
     }
     // The model's own check, before anything is assigned.
     const own = into.model.stateDict();
-    const missing = Object.keys(own).filter((k) => !(k in model));
-    const extra = Object.keys(model).filter((k) => !(k in own));
+    const missing = Object.keys(own).filter((k) => !Object.hasOwn(model, k));
+    const extra = Object.keys(model).filter((k) => !Object.hasOwn(own, k));
     if (missing.length || extra.length) bad(`model keys differ: missing [${missing.join(', ')}], unexpected [${extra.join(', ')}]`);
     for (const [k, t] of Object.entries(own)) {
       const s = model[k]!;

@@ -54,7 +54,8 @@ export function serialize(tensors: Record<string, Tensor>, metadata?: Record<str
   const entries = Object.entries(tensors).map(([n, t]) => entryOf(op, n, t));
   for (const e of entries) if (e.name === '__metadata__') fail(op, 'a tensor cannot be named "__metadata__" (reserved by the format)');
   entries.sort((a, b) => RANK[b.dtype] - RANK[a.dtype] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const header: Record<string, unknown> = {};
+  // Null prototypes: a tensor named "__proto__" is a key like any other, not the object's prototype.
+  const header: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   if (metadata !== undefined) {
     if (metadata === null || typeof metadata !== 'object') fail(op, `metadata must be an object of strings, got ${String(metadata)}`);
     for (const [k, v] of Object.entries(metadata)) if (typeof v !== 'string') fail(op, `metadata["${k}"] must be a string, got ${typeof v}`);
@@ -96,7 +97,7 @@ export function deserialize(buf: Uint8Array, what = '<buffer>', op = 'io.load'):
     bad(`header is not valid UTF-8 JSON (${(e as Error).message})`);
   }
   if (header === null || typeof header !== 'object' || Array.isArray(header)) bad('header JSON is not an object');
-  const metadata: Record<string, string> = {};
+  const metadata: Record<string, string> = Object.create(null) as Record<string, string>;
   const entries: { name: string; dtype: SafeDType; shape: number[]; begin: number; end: number }[] = [];
   for (const [name, info] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') {
@@ -139,7 +140,7 @@ export function deserialize(buf: Uint8Array, what = '<buffer>', op = 'io.load'):
     at = e.end;
   }
   if (at !== body) bad(at > body ? `data_offsets reach byte ${at} but the data section has ${body} bytes (truncated)` : `data section has ${body} bytes but the tensors cover ${at}`);
-  const tensors: Record<string, Tensor> = {};
+  const tensors: Record<string, Tensor> = Object.create(null) as Record<string, Tensor>;
   try {
     for (const e of entries) {
       const copy = new Uint8Array(data.subarray(headerEnd + e.begin, headerEnd + e.end)); // aligned

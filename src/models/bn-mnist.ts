@@ -5,7 +5,7 @@
 import { checkOptions } from '../options.js';
 import { full } from '../creation.js';
 import { type DeviceName } from '../device.js';
-import { fail } from '../errors.js';
+import { asOp, fail } from '../errors.js';
 import { BatchNorm1d, Flatten, Linear, Sequential, Sigmoid, foldBatchNorm, init } from '../nn/index.js';
 import { type Tensor, noGrad } from '../tensor.js';
 
@@ -24,7 +24,11 @@ export interface BnMnistOptions {
 export function bnMnistNet(options: BnMnistOptions = {}): Sequential {
   checkOptions('bnMnistNet', options, ['batchNorm', 'hidden', 'layers', 'initStd', 'device']);
   const { batchNorm = true, hidden = 100, layers = 3, initStd = 0.1, device } = options;
-  if (!(initStd > 0)) fail('bnMnistNet', `initStd must be positive, got ${initStd}`);
+  if (!(initStd > 0) || !Number.isFinite(initStd)) fail('bnMnistNet', `initStd must be a positive finite number, got ${initStd}`);
+  // layers 0 is the plain softmax regression 784 → 10.
+  if (typeof layers !== 'number' || !Number.isSafeInteger(layers) || layers < 0) fail('bnMnistNet', `layers must be a non-negative integer, got ${JSON.stringify(layers)}`);
+  if (typeof hidden !== 'number' || !Number.isSafeInteger(hidden) || hidden < 1) fail('bnMnistNet', `hidden must be a positive integer, got ${JSON.stringify(hidden)}`);
+  if (typeof batchNorm !== 'boolean') fail('bnMnistNet', `batchNorm must be true or false, got ${JSON.stringify(batchNorm)}`);
   const mods: ConstructorParameters<typeof Sequential> = [new Flatten()];
   const linear = (i: number, o: number, bias: boolean): Linear => {
     const l = new Linear(i, o, { bias, device });
@@ -41,14 +45,16 @@ export function bnMnistNet(options: BnMnistOptions = {}): Sequential {
     return l;
   };
   let fan = 28 * 28;
-  for (let k = 0; k < layers; k++) {
-    mods.push(linear(fan, hidden, !batchNorm));
-    if (batchNorm) mods.push(new BatchNorm1d(hidden, { device }));
-    mods.push(new Sigmoid());
-    fan = hidden;
-  }
-  mods.push(linear(fan, 10, true));
-  return new Sequential(...mods);
+  return asOp('bnMnistNet', () => {
+    for (let k = 0; k < layers; k++) {
+      mods.push(linear(fan, hidden, !batchNorm));
+      if (batchNorm) mods.push(new BatchNorm1d(hidden, { device }));
+      mods.push(new Sigmoid());
+      fan = hidden;
+    }
+    mods.push(linear(fan, 10, true));
+    return new Sequential(...mods);
+  });
 }
 
 /** The input of the last hidden layer's sigmoid, [N, hidden] (the model's current mode). */

@@ -13,13 +13,14 @@
 // path that gradcheck uses (float64 copies passed in by name).
 import { checkOptions } from '../options.js';
 import { importanceLogWeights, iwaeNll } from './draw-iwae.js';
-import { fail, fmtShape } from '../errors.js';
+import { asOp, fail, fmtShape } from '../errors.js';
 import { randn, tensor } from '../creation.js';
 import { type DeviceName } from '../device.js';
 import { keep, tidy } from '../memory.js';
 import { getRngState, setRngState } from '../random.js';
 import { add, addScalar, bceWithLogits, concat, exp, expand, matmul, mul, mulScalar, reshape, sigmoid, slice, square, sub, sum, lstmCell, lstmCellFromGates } from '../ops/index.js';
 import { type LstmState } from '../ops/lstm.js';
+import { checkProbabilities } from '../ops/losses.js';
 import { read as attnRead, write as attnWrite } from '../attention/index.js';
 import { Linear, LSTMCell, Module } from '../nn/index.js';
 import { Tensor, noGrad } from '../tensor.js';
@@ -62,6 +63,11 @@ export const DRAW_PRESETS = {
 export type DrawPreset = keyof typeof DRAW_PRESETS;
 
 const CONFIG_KEYS = ['width', 'height', 'channels', 'T', 'encoderSize', 'decoderSize', 'zSize', 'attention', 'readN', 'writeN'] as const;
+
+/** An evaluation's `limit` (images): undefined or a whole number (0 is then "no images to evaluate"). */
+function checkEvalLimit(op: string, limit: unknown): void {
+  if (limit !== undefined && (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 0)) fail(op, `limit must be a non-negative integer, got ${String(limit)}`);
+}
 
 /** Validates a config (every field named in the error), returning a clean copy. */
 export function checkDrawConfig(op: string, c: unknown): DrawConfig {
@@ -270,14 +276,16 @@ export class DRAW extends Module {
     const c = checkDrawConfig('DRAW', typeof config === 'string' ? DRAW_PRESETS[config] : config);
     this.config = c;
     const device = options.device;
-    this.encoder = this.registerModule('encoder', new LSTMCell(readSize(c) + c.decoderSize, c.encoderSize, { device }));
-    this.latent = this.registerModule('latent', new Linear(c.encoderSize, 2 * c.zSize, { device }));
-    this.decoder = this.registerModule('decoder', new LSTMCell(c.zSize, c.decoderSize, { device }));
+    // Sizes the config allows may still be too big to allocate: say so as DRAW, naming the part.
+    const part = <M extends Module>(name: string, make: () => M): M => this.registerModule(name, asOp('DRAW', make, name));
+    this.encoder = part('encoder', () => new LSTMCell(readSize(c) + c.decoderSize, c.encoderSize, { device }));
+    this.latent = part('latent', () => new Linear(c.encoderSize, 2 * c.zSize, { device }));
+    this.decoder = part('decoder', () => new LSTMCell(c.zSize, c.decoderSize, { device }));
     const patch = c.channels * (c.attention ? c.writeN * c.writeN : c.width * c.height);
-    this.writePatch = this.registerModule('writePatch', new Linear(c.decoderSize, patch, { device }));
+    this.writePatch = part('writePatch', () => new Linear(c.decoderSize, patch, { device }));
     if (c.attention) {
-      this.readAttention = this.registerModule('readAttention', new Linear(c.decoderSize, 5, { device }));
-      this.writeAttention = this.registerModule('writeAttention', new Linear(c.decoderSize, 5, { device }));
+      this.readAttention = part('readAttention', () => new Linear(c.decoderSize, 5, { device }));
+      this.writeAttention = part('writeAttention', () => new Linear(c.decoderSize, 5, { device }));
     }
   }
 
@@ -311,14 +319,16 @@ export class DRAW extends Module {
   forward(x: Tensor): RolloutResult {
     const flat = this.flatten('DRAW.forward', x);
     const b = flat.shape[0]!;
-    return drawRollout(this.config, this.weights(), flat, () => randn([b, this.config.zSize], { device: this.device }));
+    return asOp('DRAW.forward', () => drawRollout(this.config, this.weights(), flat, () => randn([b, this.config.zSize], { device: this.device })));
   }
 
   /** The bound (nats per image, batch mean) and its parts. */
   loss(x: Tensor): DrawLoss {
     const flat = this.flatten('DRAW.loss', x);
+    // The likelihood is Bernoulli per pixel (binarised or [0,1] intensities).
+    checkProbabilities('DRAW.loss', 'pixels of x', flat);
     const b = flat.shape[0]!;
-    return drawLoss(this.config, this.weights(), flat, () => randn([b, this.config.zSize], { device: this.device }));
+    return asOp('DRAW.loss', () => drawLoss(this.config, this.weights(), flat, () => randn([b, this.config.zSize], { device: this.device })));
   }
 
   /**
@@ -327,6 +337,10 @@ export class DRAW extends Module {
    */
   generate(n: number): GenerationSequence {
     if (!Number.isSafeInteger(n) || n < 1) fail('DRAW.generate', `n must be a positive integer, got ${String(n)}`);
+    return asOp('DRAW.generate', () => this.#generate(n));
+  }
+
+  #generate(n: number): GenerationSequence {
     const c = this.config;
     const w = this.weights();
     const canvases: Float32Array[] = [];
@@ -367,10 +381,14 @@ export class DRAW extends Module {
     const op = 'DRAW.nllBound';
     checkOptions(op, options, ['batchSize', 'seed', 'limit']);
     const { batchSize = 500, seed = 0 } = options;
+    // batchSize 0 would loop forever; an empty set would average over nothing (NaN).
+    if (!Number.isSafeInteger(batchSize) || batchSize < 1) fail(op, `batchSize must be a positive integer, got ${String(batchSize)}`);
+    checkEvalLimit(op, options.limit);
     if (!(data?.images instanceof Float32Array) || !Array.isArray(data.shape)) fail(op, 'data must have images (Float32Array) and shape [n, ...]');
     const { channels: C, height: H, width: W } = this.config;
     const per = C * H * W;
     const n = Math.min(data.shape[0]!, options.limit ?? Infinity);
+    if (!(n >= 1)) fail(op, `no images to evaluate (dataset ${fmtShape(data.shape)}, limit ${String(options.limit)})`);
     const inner = data.shape.slice(1).reduce((a, d) => a * d, 1);
     if (inner !== per || data.images.length < n * per) fail(op, `dataset images ${fmtShape(data.shape)} do not fit this model's ${C}×${H}×${W} images`);
     const saved = getRngState();
@@ -414,6 +432,7 @@ export class DRAW extends Module {
     const { samples: K = 1, batchSize = 500, seed = 0 } = options;
     if (!Number.isSafeInteger(K) || K < 1) fail(op, `samples must be a positive integer, got ${String(K)}`);
     if (!Number.isSafeInteger(batchSize) || batchSize < 1) fail(op, `batchSize must be a positive integer, got ${String(batchSize)}`);
+    checkEvalLimit(op, options.limit);
     if (!(data?.images instanceof Float32Array) || !Array.isArray(data.shape)) fail(op, 'data must have images (Float32Array) and shape [n, ...]');
     const n = Math.min(data.shape[0]!, options.limit ?? Infinity);
     if (!(n >= 1)) fail(op, `no images to evaluate (dataset ${fmtShape(data.shape)}, limit ${String(options.limit)})`);

@@ -1,6 +1,7 @@
 // Two MNIST classifiers for the training stack's first real run: an MLP and a
 // small conv net (two 5×5 conv + max-pool stages, as LeNet-style nets do).
 import { checkOptions } from '../options.js';
+import { asOp, fail } from '../errors.js';
 import { type DeviceName } from '../device.js';
 import { Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential } from '../nn/index.js';
 
@@ -8,7 +9,8 @@ import { Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential } from '../nn/inde
 export function mnistMlp(options: { hidden?: number; device?: DeviceName } = {}): Sequential {
   checkOptions('mnistMlp', options, ['hidden', 'device']);
   const { hidden = 512, device } = options;
-  return new Sequential(new Flatten(), new Linear(784, hidden, { device }), new ReLU(), new Linear(hidden, hidden, { device }), new ReLU(), new Linear(hidden, 10, { device }));
+  if (typeof hidden !== 'number' || !Number.isSafeInteger(hidden) || hidden < 1) fail('mnistMlp', `hidden must be a positive integer, got ${JSON.stringify(hidden)}`);
+  return asOp('mnistMlp', () => new Sequential(new Flatten(), new Linear(784, hidden, { device }), new ReLU(), new Linear(hidden, hidden, { device }), new ReLU(), new Linear(hidden, 10, { device })));
 }
 
 /** [N,1,28,28] → conv5 16 → pool → conv5 32 → pool → 128 → 10. */

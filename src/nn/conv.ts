@@ -41,7 +41,10 @@ export class Conv2d extends Module {
     if (inChannels % groups !== 0 || outChannels % groups !== 0) {
       fail('Conv2d', `in (${inChannels}) and out (${outChannels}) channels must both be divisible by groups (${groups})`);
     }
-    const [kh, kw] = typeof kernelSize === 'number' ? [kernelSize, kernelSize] : kernelSize;
+    const [kh, kw] = typeof kernelSize === 'number' ? [kernelSize, kernelSize] : Array.isArray(kernelSize) && kernelSize.length === 2 ? kernelSize : [NaN, NaN];
+    if (!Number.isInteger(kh) || !Number.isInteger(kw) || kh < 1 || kw < 1) {
+      fail('Conv2d', `kernelSize must be a positive integer or [h, w] of them, got ${JSON.stringify(kernelSize)}`);
+    }
     const fanIn = (inChannels / groups) * kh * kw;
     const make = (name: string, shape: number[]): Tensor => allocating('Conv2d', name, () => uniformFanIn(shape, fanIn, options.device));
     this.weight = this.registerParameter('weight', make('weight', [outChannels, inChannels / groups, kh, kw]));

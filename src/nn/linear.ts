@@ -1,6 +1,7 @@
 // Linear: y = x Wᵀ + b with weight [out, in] and bias [out], as PyTorch.
 import { checkOptions } from '../options.js';
 import { allocating, fail, fmtShape } from '../errors.js';
+import { checkAny } from '../ops/check.js';
 import { type DeviceName } from '../device.js';
 import { add, matmul, reshape } from '../ops/index.js';
 import { type Tensor } from '../tensor.js';
@@ -33,6 +34,7 @@ export class Linear extends Module {
 
   /** x [..., in] → [..., out]. */
   forward(x: Tensor): Tensor {
+    checkAny('Linear.forward', 'x', x);
     if (x.rank < 1 || x.shape[x.rank - 1] !== this.inFeatures) {
       fail('Linear.forward', `x ${fmtShape(x.shape)} must end in ${this.inFeatures} features`);
     }

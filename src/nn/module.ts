@@ -13,6 +13,7 @@
 // and order, and anything reachable through them is never counted twice, so the
 // state-dict names of existing models (and their checkpoints) do not change.
 import { fail, fmtShape } from '../errors.js';
+import { checkOptions } from '../options.js';
 import { keep } from '../memory.js';
 import { Tensor } from '../tensor.js';
 
@@ -174,19 +175,29 @@ export abstract class Module {
    * changed unless every check passes.
    */
   loadStateDict(state: Record<string, Tensor>, options: { strict?: boolean } = {}): void {
+    const op = 'loadStateDict';
+    checkOptions(op, options, ['strict']);
+    const strict = options?.strict ?? true;
+    if (typeof strict !== 'boolean') fail(op, `strict must be true or false, got ${JSON.stringify(strict)}`);
+    if (state === null || typeof state !== 'object' || Array.isArray(state) || state instanceof Tensor) {
+      fail(op, `state must be an object of name → Tensor (from stateDict() or fv.io.load), got ${state === null ? 'null' : Array.isArray(state) ? 'an array' : state instanceof Tensor ? 'a Tensor' : typeof state}`);
+    }
     const own = new Map([...this.namedParameters(), ...this.namedBuffers()]);
-    if (options.strict ?? true) {
-      const missing = [...own.keys()].filter((k) => !(k in state));
+    // Own keys only: a name like "constructor" must not be found on Object.prototype.
+    if (strict) {
+      const missing = [...own.keys()].filter((k) => !Object.hasOwn(state, k));
       const unexpected = Object.keys(state).filter((k) => !own.has(k));
       if (missing.length || unexpected.length) {
-        fail('loadStateDict', `missing keys [${missing.join(', ')}], unexpected keys [${unexpected.join(', ')}]`);
+        fail(op, `missing keys [${missing.join(', ')}], unexpected keys [${unexpected.join(', ')}] (pass { strict: false } to load the names both sides have)`);
       }
     }
     for (const [k, src] of Object.entries(state)) {
       const dst = own.get(k);
-      if (dst && dst.shape.join() !== src.shape.join()) {
-        fail('loadStateDict', `${k}: shape ${fmtShape(src.shape)} does not match the model's ${fmtShape(dst.shape)}`);
-      }
+      if (!dst) continue;
+      if (!(src instanceof Tensor)) fail(op, `${k}: expected a Tensor, got ${src === null ? 'null' : typeof src}`);
+      if (src.isDisposed) fail(op, `${k}: tensor ${fmtShape(src.shape)} was disposed`);
+      if (dst.shape.join() !== src.shape.join()) fail(op, `${k}: shape ${fmtShape(src.shape)} does not match the model's ${fmtShape(dst.shape)}`);
+      if (dst.dtype !== src.dtype) fail(op, `${k}: dtype ${src.dtype} does not match the model's ${dst.dtype} ${fmtShape(dst.shape)}`);
     }
     for (const [k, src] of Object.entries(state)) own.get(k)?.assign(src);
     this.#notifyStateLoaded();

@@ -1,7 +1,8 @@
 // LSTMCell with PyTorch's parameters and gate order (i, f, g, o), so its
 // weights load from PyTorch as they are; the pointwise part is one fused kernel.
 import { checkOptions } from '../options.js';
-import { allocating, fail, fmtShape } from '../errors.js';
+import { allocating, asOp, fail, fmtShape } from '../errors.js';
+import { checkAny } from '../ops/check.js';
 import { zeros } from '../creation.js';
 import { type DeviceName } from '../device.js';
 import { lstmCell } from '../ops/index.js';
@@ -44,8 +45,15 @@ export class LSTMCell extends Module {
 
   /** One step: x [B, input] and the previous { h, c } (zeros when omitted) → the next { h, c }. */
   forward(x: Tensor, state?: LstmState): LstmState {
-    if (x.rank !== 2 || x.shape[1] !== this.inputSize) fail('LSTMCell.forward', `x ${fmtShape(x.shape)} must be [batch, ${this.inputSize}]`);
+    const op = 'LSTMCell.forward';
+    checkAny(op, 'x', x);
+    if (x.rank !== 2 || x.shape[1] !== this.inputSize) fail(op, `x ${fmtShape(x.shape)} must be [batch, ${this.inputSize}]`);
+    if (state !== undefined && (state === null || typeof state !== 'object')) fail(op, `state must be { h, c } or undefined, got ${state === null ? 'null' : typeof state}`);
     const { h, c } = state ?? this.initialState(x.shape[0]!);
-    return lstmCell(x, h, c, this.weightIh, this.weightHh, this.biasIh, this.biasHh);
+    const want = `[${x.shape[0]},${this.hiddenSize}]`;
+    if (h === undefined || c === undefined) fail(op, `state needs both h and c (each ${want}), got ${h === undefined ? 'no h' : 'h'} and ${c === undefined ? 'no c' : 'c'}`);
+    checkAny(op, 'state.h', h);
+    checkAny(op, 'state.c', c);
+    return asOp(op, () => lstmCell(x, h, c, this.weightIh, this.weightHh, this.biasIh, this.biasHh));
   }
 }

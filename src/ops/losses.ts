@@ -5,10 +5,10 @@
 import { checkOptions } from '../options.js';
 import { fail, fmtShape } from '../errors.js';
 import { kernels } from '../backend/index.js';
-import { type Tensor, record } from '../tensor.js';
+import { type Tensor, noGrad, record } from '../tensor.js';
 import { checkAny, checkFloat } from './check.js';
 import { mul, mulScalar, neg, sigmoid, sub } from './elementwise.js';
-import { mean, sum } from './reduce.js';
+import { max, mean, min, sum } from './reduce.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -28,6 +28,20 @@ function checkReduction(op: string, r: unknown): Reduction {
 }
 
 /**
+ * Checks `t` holds probabilities in [0, 1], as a Bernoulli likelihood needs: a
+ * pixel of 5 would give a finite, meaningless loss. One min and one max, read on the host.
+ */
+export function checkProbabilities(op: string, arg: string, t: Tensor): void {
+  if (t.size === 0) return;
+  const [lo, hi] = noGrad(() => [min(t), max(t)].map((r) => {
+    const v = r.item();
+    r.dispose();
+    return v;
+  }));
+  if (!(lo! >= 0 && hi! <= 1)) fail(op, `${arg} must lie in [0, 1] (Bernoulli probabilities), got values in [${lo}, ${hi}]`);
+}
+
+/**
  * Binary cross-entropy of sigmoid(logits) against targets in [0, 1], computed as
  * max(x,0) − x·t + log(1 + e^{−|x|}). 'mean' averages over all elements (PyTorch's
  * convention; for logits [N] that is the batch mean).
@@ -43,6 +57,7 @@ export function bceWithLogits(logits: Tensor, targets: Tensor, options: LossOpti
   if (logits.dtype !== targets.dtype || logits.device !== targets.device) {
     fail(op, `targets is ${targets.dtype} on ${targets.device}, expected ${logits.dtype} on ${logits.device} like logits`);
   }
+  checkProbabilities(op, 'targets', targets);
   const out = kernels(op, logits).bceWithLogits(logits, targets);
   // d/dx = σ(x) − t, d/dt = −x.
   const loss = record(op, out, [logits, targets], (g) => [mul(g, sub(sigmoid(logits), targets)), targets.requiresGrad ? mul(g, neg(logits)) : undefined]);

@@ -58,8 +58,10 @@ export abstract class Optimizer {
     const op = `${this.constructor.name}.step`;
     this.params.forEach((p, i) => {
       const g = p.grad;
-      if (g === undefined || g.isDisposed) return;
+      if (g === undefined) return;
       if (p.isDisposed) fail(op, `params[${i}] ${fmtShape(p.shape)} was disposed`);
+      // Skipping it would train the rest silently without this parameter.
+      if (g.isDisposed) fail(op, `params[${i}] ${fmtShape(p.shape)}: its grad was disposed (a tidy scope freed it, or it was disposed by hand); call zeroGrad() and backward() again, or keep() the grad`);
       if (!sameShape(g.shape, p.shape) || g.dtype !== p.dtype || g.device !== p.device) {
         fail(op, `params[${i}]: grad ${g.dtype} ${fmtShape(g.shape)} on ${g.device} does not match param ${p.dtype} ${fmtShape(p.shape)} on ${p.device}`);
       }

@@ -49,6 +49,19 @@ function epochOrder(n: number, seed: number): Int32Array {
   return cachedOrder.order;
 }
 
+/** A labelled dataset with at least one example, its arrays agreeing with its shape. */
+function checkDataset(op: string, name: string, ds: Dataset): number {
+  if (!(ds?.images instanceof Float32Array) || !(ds.labels instanceof Int32Array) || !Array.isArray(ds.shape) || ds.shape.length < 1) {
+    fail(op, `${name} set must have images (Float32Array), labels (Int32Array) and shape [n, ...]`);
+  }
+  const n = ds.shape[0]!;
+  if (n === 0) fail(op, `${name} set is empty (shape [${ds.shape}])`);
+  const per = ds.shape.slice(1).reduce((a, b) => a * b, 1);
+  if (ds.images.length !== n * per) fail(op, `${name} images hold ${ds.images.length} values, shape [${ds.shape}] needs ${n * per}`);
+  if (ds.labels.length !== n) fail(op, `${name} set has ${ds.labels.length} labels for ${n} images`);
+  return n;
+}
+
 /** The batch of `step`: epoch e = ⌊step·b / n⌋ visits permutation(n, seed + e). */
 function batchAt(ds: Dataset, step: number, batchSize: number, seed: number, shape: readonly number[], device?: DeviceName): { x: Tensor; y: Tensor } {
   const n = ds.shape[0];
@@ -71,8 +84,9 @@ function batchAt(ds: Dataset, step: number, batchSize: number, seed: number, sha
 export function accuracy(model: Module & Layer, ds: Dataset, options: { batchSize?: number; exampleShape?: readonly number[]; device?: DeviceName } = {}): number {
   checkOptions('accuracy', options, ['batchSize', 'exampleShape', 'device']);
   const { batchSize = 500, device } = options;
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1) fail('accuracy', `batchSize must be a positive integer, got ${String(batchSize)}`);
+  const n = checkDataset('accuracy', 'evaluated', ds);
   const shape = options.exampleShape ?? ds.shape.slice(1);
-  const n = ds.shape[0];
   const per = ds.images.length / n;
   const wasTraining = model.training;
   model.eval();
@@ -102,6 +116,11 @@ export function trainClassifier(t: ClassifierTraining): ClassifierResult {
   checkOptions('trainClassifier', t, ['model', 'optimizer', 'train', 'test', 'steps', 'batchSize', 'exampleShape', 'evalEvery', 'seed', 'device', 'run', 'resume', 'checkpointEvery', 'label', 'progress', 'onStep']);
   const { model, optimizer, steps, batchSize, run, seed = 0, device } = t;
   if (!Number.isSafeInteger(steps) || steps < 0) fail('train', `steps must be a non-negative integer, got ${steps}`);
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1) fail('train', `batch size must be a positive integer, got ${String(batchSize)}`);
+  const n = checkDataset('train', 'training', t.train);
+  checkDataset('train', 'test', t.test);
+  // Every batch is a full batchSize drawn from one epoch's permutation.
+  if (batchSize > n) fail('train', `batch size ${batchSize} is larger than the ${n} training examples`);
   const shape = t.exampleShape ?? t.train.shape.slice(1);
   const evalEvery = t.evalEvery ?? Math.max(1, Math.floor(steps / 10));
   const checkpointEvery = t.checkpointEvery ?? evalEvery;

@@ -98,6 +98,8 @@ export function errorRate(model: ClutteredClassifier, set: LabelledImages, optio
   const n = Math.min(set.count, options.limit ?? Infinity);
   if (!(n >= 1) || !Number.isFinite(n)) fail('errorRate', `need a finite, non-empty set of images, got ${n}`);
   const batchSize = options.batchSize ?? 250;
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1) fail('errorRate', `batchSize must be a positive integer, got ${String(batchSize)}`);
+  if (options.limit !== undefined && !(Number.isSafeInteger(options.limit) && options.limit >= 1)) fail('errorRate', `limit must be a positive integer, got ${String(options.limit)}`);
   const wasTraining = model.training;
   model.eval();
   let wrong = 0;
@@ -139,11 +141,23 @@ export function readDramCheckpointInfo(path: string): { config: ClutteredModelCo
   } catch {
     fail(op, `${path}: metadata ${DRAM_CONFIG_KEY} is not valid JSON`);
   }
+  // The best-so-far record is read back strictly too: a damaged one is an error, not forgotten.
   let best: { step: number; error: number } | undefined;
-  try {
-    if (metadata[DRAM_BEST_KEY]) best = JSON.parse(metadata[DRAM_BEST_KEY]) as { step: number; error: number };
-  } catch {
-    best = undefined;
+  const bestText = metadata[DRAM_BEST_KEY];
+  if (bestText !== undefined) {
+    let b: unknown;
+    try {
+      b = JSON.parse(bestText);
+    } catch {
+      fail(op, `${path}: metadata ${DRAM_BEST_KEY} is not valid JSON`);
+    }
+    const ok = typeof b === 'object' && b !== null && !Array.isArray(b);
+    if (ok) checkOptions(`${op} ${path}: ${DRAM_BEST_KEY}`, b, ['step', 'error']);
+    const r = b as { step?: unknown; error?: unknown };
+    if (!ok || !Number.isSafeInteger(r.step) || (r.step as number) < 0 || typeof r.error !== 'number' || !(r.error >= 0 && r.error <= 1)) {
+      fail(op, `${path}: metadata ${DRAM_BEST_KEY} ${bestText} is not { step: a non-negative integer, error: a fraction in [0, 1] }`);
+    }
+    best = { step: r.step as number, error: r.error as number };
   }
   return { config: checkClutteredConfig(`${op} ${path}`, parsed), ...(best ? { best } : {}) };
 }

@@ -3,7 +3,7 @@
 // stopped and restarted leaves one consistent history.
 import { accessSync, appendFileSync, constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../io/atomic.js';
+import { removeStaleTemps, writeFileAtomic } from '../io/atomic.js';
 
 export type MetricRow = { step: number } & Record<string, number | string>;
 
@@ -18,6 +18,8 @@ export class RunFolder {
     } catch (e) {
       throw new Error(`run folder ${dir} cannot be written: ${(e as Error).message}`);
     }
+    // Temporary files of writes a kill -9 interrupted (their process is gone).
+    removeStaleTemps(dir);
   }
 
   path(name: string): string {

@@ -18,6 +18,11 @@ export interface PlotOptions {
   yLabel?: string;
   width?: number;
   height?: number;
+  /**
+   * A log-scale y axis. Points with y ≤ 0 (no logarithm) are left out, like
+   * non-finite points; a series left with none is labelled "(no data)". The SVG
+   * never holds NaN.
+   */
   logY?: boolean;
   yMin?: number;
   yMax?: number;
@@ -69,7 +74,8 @@ const MARKERS_UP_TO = 40;
  * y-range, never hide a point); a log axis says so in its label and ticks at
  * 1-2-5 or powers of ten; series with few points get markers, so a curve of one
  * point shows; the legend sits outside the data (right of the plot, or below it
- * when the labels are long).
+ * when the labels are long). Non-finite points, and with logY points ≤ 0, are
+ * left out rather than drawn as NaN.
  */
 export function linePlot(series: readonly Series[], options: PlotOptions = {}): string {
   checkOptions('linePlot', options, PLOT_OPTIONS);
