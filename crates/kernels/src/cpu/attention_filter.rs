@@ -344,10 +344,7 @@ pub fn backward(
     d: FilterDims,
     need: [bool; 4],
 ) -> Result<[Option<Tensor>; 4]> {
-    let op = match f.mode {
-        FilterMode::Read => "attention.readBackward",
-        FilterMode::Write => "attention.writeBackward",
-    };
+    let op = f.mode.backward_name();
     let data = (
         f.fx.cpu_f32_data(op, "Fx")?,
         f.fy.cpu_f32_data(op, "Fy")?,

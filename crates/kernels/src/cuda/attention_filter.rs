@@ -81,10 +81,7 @@ pub fn backward(
     d: FilterDims,
     need: [bool; 4],
 ) -> Result<[Option<Tensor>; 4]> {
-    let op = match f.mode {
-        FilterMode::Read => "attention.readBackward",
-        FilterMode::Write => "attention.writeBackward",
-    };
+    let op = f.mode.backward_name();
     let g = gpu(op)?;
     let (m, gr, fx, fy, gamma) = (
         f32_slice(op, f.m)?,

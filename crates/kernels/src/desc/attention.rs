@@ -47,6 +47,14 @@ impl FilterMode {
             FilterMode::Write => "attention.write",
         }
     }
+
+    /// The name its backward reports errors under.
+    pub fn backward_name(self) -> &'static str {
+        match self {
+            FilterMode::Read => "attention.readBackward",
+            FilterMode::Write => "attention.writeBackward",
+        }
+    }
 }
 
 /// The sizes of one filter application: `batch` examples of `channels` planes,

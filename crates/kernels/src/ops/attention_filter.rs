@@ -81,10 +81,7 @@ pub fn forward(f: &Filters) -> Result<Tensor> {
 
 /// Gradients of m, FX, FY and γ (where `need` asks) from the output's gradient.
 pub fn backward(f: &Filters, grad: &Tensor, need: [bool; 4]) -> Result<[Option<Tensor>; 4]> {
-    let op = match f.mode {
-        FilterMode::Read => "attention.readBackward",
-        FilterMode::Write => "attention.writeBackward",
-    };
+    let op = f.mode.backward_name();
     let (d, out) = dims(op, f)?;
     check::float32(op, "grad", grad)?;
     check::same_device(op, grad, "grad", f.fx, "Fx")?;
