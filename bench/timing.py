@@ -1,14 +1,9 @@
 """The timing loop every Python baseline under bench/ uses, the same as
 bench/timer.ts: warm up, then repeat until both a minimum number of runs and a
-minimum time have passed. `timed` returns (best, median) in milliseconds;
-`measure` turns a step into a round measurement for bench/worker.py."""
+minimum time have passed. `timed_runs` returns (best, median, runs) in
+milliseconds; `measure` turns a step into a round measurement for bench/worker.py."""
 import statistics
 import time
-
-
-def timed(fn, min_ms, min_runs=3, warmup=1):
-    best, median, _ = timed_runs(fn, min_ms, min_runs, warmup)
-    return best, median
 
 
 def timed_runs(fn, min_ms, min_runs=3, warmup=1):

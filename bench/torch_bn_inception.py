@@ -5,13 +5,10 @@ The same network as src/models/bn-inception.ts (Figure 5 table, 4c/4d pool proje
 separable conv1 with depth multiplier 8, conv -> BN -> ReLU (in place, as torchvision writes
 it) without conv biases, 3x3/2 max pools with padding 1, avg-pool branches 3x3/1 padding 1,
 global average pool, FC).
-Reads JSON on stdin: [{"name", "batch", "size", "classes"}, ...] and prints JSON
-[{"name", "ms", "median_ms", "images_per_s", "params", "threads", "torch"}]: the best time of one
-training-mode forward + cross-entropy + backward after a warm-up.
+One round times a training-mode forward + cross-entropy + backward after a warm-up.
+setup({"cases": [{"batch", "size", "classes"}, ...]}): Loaded by bench/worker.py, which calls setup(config) and times its round functions.
 """
-import json
-import sys
-from timing import measure, timed, torch_label
+from timing import measure, torch_label
 
 TABLE = [  # name, #1x1, #3x3 reduce, #3x3, double reduce, double 3x3, pool, proj
     ("3a", 64, 64, 64, 64, 96, "avg", 32),
@@ -85,19 +82,3 @@ def setup(cfg):
     import torch
     min_ms = cfg.get("min_ms", 1000)
     return {str(i): measure(make(torch, c)[1], min_ms, min_runs=2, warmup=1) for i, c in enumerate(cfg["cases"])}, torch_label(torch)
-
-
-def main():
-    import torch
-    cases = json.loads(sys.stdin.read())
-    out = []
-    for c in cases:
-        net, step = make(torch, c)
-        best, median = timed(step, 2000, min_runs=3, warmup=1)
-        out.append({"name": c["name"], "ms": best, "median_ms": median, "images_per_s": c["batch"] / best * 1e3,
-                    "params": sum(p.numel() for p in net.parameters()), "threads": torch.get_num_threads(), "torch": True})
-    print(json.dumps(out))
-
-
-if __name__ == "__main__":
-    main()

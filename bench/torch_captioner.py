@@ -12,14 +12,12 @@ with soft attention, written from the same equations as src/models/captioner/
 (<pad> targets carry no loss and their steps are left out of Σ_t α_ti, as in foveate)
 y_0 is <start>; the attention size A is D, as the authors (and foveate's default).
 
-Input (stdin JSON): {"batch": 64, "locations": 196, "annotation": 112, "hidden": 512,
+Config of a case: {"batch": 64, "locations": 196, "annotation": 112, "hidden": 512,
 "embed": 256, "vocab": 401, "words": 12, "min_ms": 2000}; the captions are `words`
 random words then <eos> (T = words + 1 steps), the annotations uniform in [0, 1).
-Prints JSON {"torch": version, "threads": n, "step_ms": best, "step_median_ms": median}.
+Loaded by bench/worker.py, which calls setup(config) and times its round functions.
 """
-import json
-import sys
-from timing import measure, timed, torch_label
+from timing import measure, torch_label
 
 import torch
 import torch.nn.functional as F
@@ -93,13 +91,3 @@ def setup(cfg):
     """bench/worker.py: {"cases": {name: config}, "min_ms"} -> one round function per case."""
     min_ms = cfg.get("min_ms", 1000)
     return {name: measure(make(c), min_ms, min_runs=3, warmup=1) for name, c in cfg["cases"].items()}, torch_label(torch)
-
-
-def main():
-    cfg = json.loads(sys.stdin.read() or "{}")
-    best, median = timed(make(cfg), cfg.get("min_ms", 2000))
-    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "step_ms": best, "step_median_ms": median}))
-
-
-if __name__ == "__main__":
-    main()

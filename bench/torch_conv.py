@@ -1,15 +1,12 @@
 #!/usr/bin/env python3
 """PyTorch CPU conv2d forward + backward (x, weight, bias), the baseline for bench/conv.ts.
 
-Reads JSON on stdin: [{"name", "x": [N,C,H,W], "w": [O,C/groups,kh,kw], "stride", "padding",
-"dilation", "groups"}, ...] and prints JSON [{"name", "ms", "median_ms", "threads", "torch"}]:
-the best (and median) time of one forward + backward after a warm-up, on
-torch.get_num_threads() threads (the machine's cores, as foveate's rayon pool).
-If torch is not installed, falls back to numpy im2col + matmul and says so ("torch": false).
+setup({"cases": [{"x": [N,C,H,W], "w": [O,C/groups,kh,kw], "stride", "padding", "dilation",
+"groups"}, ...]}): one forward + backward per run, on torch.get_num_threads() threads (the
+machine's cores, as foveate's rayon pool). Without torch it falls back to numpy im2col +
+matmul and its label says so. Loaded by bench/worker.py, which calls setup(config) and times its round functions.
 """
-import json
-import sys
-from timing import measure, timed, torch_label
+from timing import measure, torch_label
 
 
 def torch_step(torch, c):
@@ -26,9 +23,6 @@ def torch_step(torch, c):
 
     return step
 
-
-def torch_case(torch, c):
-    return timed(torch_step(torch, c), 500, min_runs=5, warmup=2)
 
 
 def numpy_step(np, c):
@@ -57,9 +51,6 @@ def numpy_step(np, c):
     return step
 
 
-def numpy_case(np, c):
-    return timed(numpy_step(np, c), 500, min_runs=5, warmup=2)
-
 
 def setup(cfg):
     """bench/worker.py: one round function per case, named by its index ({"cases": [...], "min_ms"})."""
@@ -71,23 +62,3 @@ def setup(cfg):
         import numpy as np
         make, label = (lambda c: numpy_step(np, c)), f"numpy {np.__version__} im2col + matmul (torch not installed)"
     return {str(i): measure(make(c), min_ms, min_runs=5, warmup=2) for i, c in enumerate(cfg["cases"])}, label
-
-
-def main():
-    cases = json.loads(sys.stdin.read())
-    out = []
-    try:
-        import torch
-        for c in cases:
-            best, median = torch_case(torch, c)
-            out.append({"name": c["name"], "ms": best, "median_ms": median, "threads": torch.get_num_threads(), "torch": True})
-    except ImportError:
-        import numpy as np
-        for c in cases:
-            best, median = numpy_case(np, c)
-            out.append({"name": c["name"], "ms": best, "median_ms": median, "threads": 0, "torch": False})
-    print(json.dumps(out))
-
-
-if __name__ == "__main__":
-    main()

@@ -6,14 +6,11 @@ same equations as src/models/dram.ts (PAPERS.md §1: 1-based filter centres,
 Z = max(sum, 1e-8), glimpse = gamma FY x FX^T, window t = 0.3 W h_{t-1} + b with
 tanh on the centres, softmax on h_T).
 
-Input (stdin JSON): {"batch": 64, "glimpses": 8, "read_n": 12, "hidden": 256, "size": 100, "min_ms": 2000}
-setup(config) gives bench/worker.py the same as round functions.
-Prints JSON {"torch": version, "threads": n, "step_ms": best, "step_median_ms": median}.
+Config of a case: {"batch": 64, "glimpses": 8, "read_n": 12, "hidden": 256, "size": 100}.
+Loaded by bench/worker.py, which calls setup(config) and times its round functions.
 """
-import json
 import math
-import sys
-from timing import measure, timed, torch_label
+from timing import measure, torch_label
 from torch_filterbank import filterbank
 
 import torch
@@ -67,14 +64,3 @@ def setup(cfg):
     """bench/worker.py: {"cases": {name: config}, "min_ms"} -> one round function per case."""
     min_ms = cfg.get("min_ms", 1000)
     return {name: measure(make(c), min_ms, min_runs=3, warmup=1) for name, c in cfg["cases"].items()}, torch_label(torch)
-
-
-def main():
-    cfg = json.loads(sys.stdin.read() or "{}")
-    min_ms = cfg.get("min_ms", 2000)
-    best, median = timed(make(cfg), min_ms)
-    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "step_ms": best, "step_median_ms": median}))
-
-
-if __name__ == "__main__":
-    main()

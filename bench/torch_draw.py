@@ -5,14 +5,10 @@ Table 3 (T 64, 256 LSTM units each side, z 100, read 2x2, write 5x5), batch 64,
 written from the same equations as src/models/draw.ts (PAPERS.md §1: 1-based
 filter centres, Z = max(sum, 1e-8), write = (1/gamma) FY^T w FX, the exact bound).
 
-Input (stdin JSON): {"batch": 64, "T": 64, "hidden": 256, "z": 100, "read_n": 2,
-"write_n": 5, "attention": true, "min_ms": 2000}
-setup(config) gives bench/worker.py the same as round functions.
-Prints JSON {"torch": version, "threads": n, "step_ms": best, "step_median_ms": median}.
+Config of a case: {"batch": 64, "T": 64, "hidden": 256, "z": 100, "read_n": 2,
+"write_n": 5, "attention": true}. Loaded by bench/worker.py, which calls setup(config) and times its round functions.
 """
-import json
-import sys
-from timing import measure, timed, torch_label
+from timing import measure, torch_label
 from torch_filterbank import filterbank
 
 import torch
@@ -88,14 +84,3 @@ def setup(cfg):
     """bench/worker.py: {"cases": {name: config}, "min_ms"} -> one round function per case."""
     min_ms = cfg.get("min_ms", 1000)
     return {name: measure(make(c), min_ms, min_runs=2, warmup=1) for name, c in cfg["cases"].items()}, torch_label(torch)
-
-
-def main():
-    cfg = json.loads(sys.stdin.read() or "{}")
-    min_ms = cfg.get("min_ms", 2000)
-    best, median = timed(make(cfg), min_ms)
-    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "step_ms": best, "step_median_ms": median}))
-
-
-if __name__ == "__main__":
-    main()

@@ -7,12 +7,9 @@ global average pool -> FC 1000, ReLU6, TensorFlow SAME padding (F.pad before the
 convolutions, which pad more at the bottom/right, as the reference does; symmetric padding inside
 the stride-1 ones). Batch norm is folded into the convolutions as foveate folds it (conv + bias),
 so both run the same arithmetic; eval mode, torch.inference_mode(). Random weights (speed does
-not depend on them). Reads JSON on stdin: [{"name", "batch", "size"}, ...] and prints JSON
-[{"name", "ms", "median_ms", "images_per_s", "params", "threads", "torch"}].
+not depend on them). setup({"cases": [{"batch", "size"}, ...]}): Loaded by bench/worker.py, which calls setup(config) and times its round functions.
 """
-import json
-import sys
-from timing import measure, timed, torch_label
+from timing import measure, torch_label
 
 STAGES = [(1, 3, 1, 1, 32, 16), (2, 3, 2, 6, 16, 24), (2, 5, 2, 6, 24, 40), (3, 3, 2, 6, 40, 80),
           (3, 5, 1, 6, 80, 112), (4, 5, 2, 6, 112, 192), (1, 3, 1, 6, 192, 320)]
@@ -89,19 +86,3 @@ def setup(cfg):
     import torch
     min_ms = cfg.get("min_ms", 1500)
     return {str(i): measure(make(torch, c)[1], min_ms, min_runs=2, warmup=1) for i, c in enumerate(cfg["cases"])}, torch_label(torch)
-
-
-def main():
-    import torch
-    cases = json.loads(sys.stdin.read())
-    out = []
-    for c in cases:
-        net, step = make(torch, c)
-        best, median = timed(step, 3000, min_runs=3, warmup=1)
-        out.append({"name": c["name"], "ms": best, "median_ms": median, "images_per_s": c["batch"] / best * 1e3,
-                    "params": sum(p.numel() for p in net.parameters()), "threads": torch.get_num_threads(), "torch": True})
-    print(json.dumps(out))
-
-
-if __name__ == "__main__":
-    main()

@@ -3,14 +3,10 @@
 and backward (loss = h'.sum() + c'.sum(); parameter grads reset to None per step),
 and the forward alone under no_grad.
 
-Input (stdin JSON): {"batch": 64, "input": 256, "hidden": 256, "min_ms": 500}
-setup(config) gives bench/worker.py the two as round functions ("step", "forward").
-Prints JSON {"torch": version, "threads": n, "step_ms": best, "step_median_ms": median,
-"forward_ms": best, "forward_median_ms": median} on stdout.
+Config: {"batch": 64, "input": 256, "hidden": 256, "min_ms": 500}. setup(config)
+gives bench/worker.py the two as round functions ("step", "forward").
 """
-import json
-import sys
-from timing import measure, timed, torch_label
+from timing import measure, torch_label
 
 import torch
 
@@ -38,23 +34,3 @@ def setup(cfg):
     step, forward = make(cfg)
     min_ms = cfg.get("min_ms", 300)
     return {"step": measure(step, min_ms, min_runs=5, warmup=3), "forward": measure(forward, min_ms, min_runs=5, warmup=3)}, torch_label(torch)
-
-
-def main():
-    cfg = json.loads(sys.stdin.read() or "{}")
-    min_ms = cfg.get("min_ms", 500)
-    step, forward = make(cfg)
-    step_best, step_median = timed(step, min_ms, min_runs=5, warmup=3)
-    fwd_best, fwd_median = timed(forward, min_ms, min_runs=5, warmup=3)
-    print(json.dumps({
-        "torch": torch.__version__,
-        "threads": torch.get_num_threads(),
-        "step_ms": step_best,
-        "step_median_ms": step_median,
-        "forward_ms": fwd_best,
-        "forward_median_ms": fwd_median,
-    }))
-
-
-if __name__ == "__main__":
-    main()
