@@ -171,3 +171,27 @@ export function linePlot(series: readonly Series[], options: PlotOptions = {}): 
 export function writeLinePlot(path: string, series: readonly Series[], options: PlotOptions = {}): void {
   writeFileAtomic(path, linePlot(series, options));
 }
+
+/**
+ * Plots (SVGs from linePlot) one above the other in one SVG, e.g. a loss panel
+ * over a learning-rate panel that share the x axis.
+ * @example writeFileAtomic('curves.svg', stackPlots([linePlot(loss), linePlot(lr, { height: 200 })]));
+ */
+export function stackPlots(panels: readonly string[]): string {
+  if (panels.length === 0) fail('stackPlots', 'needs at least one panel');
+  const sizes = panels.map((p, i) => {
+    const m = /^<svg [^>]*width="(\d+(?:\.\d+)?)" height="(\d+(?:\.\d+)?)"/.exec(p);
+    if (!m) fail('stackPlots', `panel ${i} does not start with <svg … width="W" height="H"> (make panels with linePlot)`);
+    return { width: Number(m[1]), height: Number(m[2]) };
+  });
+  const width = Math.max(...sizes.map((s) => s.width));
+  const height = sizes.reduce((a, s) => a + s.height, 0);
+  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`];
+  let y = 0;
+  panels.forEach((p, i) => {
+    parts.push(p.replace(/^<svg /, `<svg x="0" y="${y}" `));
+    y += sizes[i]!.height;
+  });
+  parts.push('</svg>');
+  return parts.join('\n');
+}
