@@ -214,7 +214,7 @@ function showPretrained(dir: string): void {
     const out = new RunFolder(`${dir}/pretrained`);
     const p = writeDrawPictures(model, out.dir);
     console.log(`\nDRAW with attention, trained ${step} steps (the shipped weights/draw-mnist.safetensors), drew in ${((performance.now() - t0) / 1000).toFixed(1)} s:`);
-    console.log(`  ${p.samples}\n  ${p.sequencePng}\n  ${p.sequenceGif}  (the canvas over the 64 steps, red: the write window)`);
+    console.log(`  ${p.samples}\n  ${p.sequencePng}\n  ${p.sequenceGif}  (the canvas over its ${model.config.T} steps, red: the write window)`);
   } finally {
     model.dispose();
   }

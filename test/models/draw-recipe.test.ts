@@ -3,7 +3,7 @@
 // checkpoint, so a resumed run equals the straight one, and a checkpoint written
 // before the schedule existed resumes with a fresh schedule at its lr. The test
 // set is read only at the end, for the test bound of the best weights.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -11,6 +11,7 @@ import * as fv from '../../src/index.js';
 import { readDrawExtras, saveDrawCheckpoint, trainDraw } from '../../src/train/draw.js';
 import { RunFolder } from '../../src/train/run-folder.js';
 import { trainDrawRun } from '../../src/cli/train-draw.js';
+import { plotDrawCommand, trailingMean } from '../../src/cli/plot-draw.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'draw-recipe-'));
 const sgd = (lr = 1): fv.optim.SGD => new fv.optim.SGD([fv.zeros([1])], { lr });
@@ -150,5 +151,39 @@ describe('DRAW training with validation selection and the plateau schedule', () 
       log.mockRestore();
       err.mockRestore();
     }
+  });
+});
+
+describe('plot draw', () => {
+  it('draws the bound (smoothed training, validation, earlier test rows) over the lr panel for several runs', async () => {
+    const root = tmp();
+    const runs = ['att', 'noattn'].map((name, k) => {
+      const dir = join(root, name);
+      mkdirSync(dir);
+      const rows: Record<string, number>[] = [];
+      for (let step = 50; step <= 3000; step += 50) {
+        const lr = step <= 2000 ? 1e-3 : 5e-4;
+        rows.push({ step, loss: 200 - step / 30 + k * 5 + (step % 100 ? 3 : -3), lx: 0, lz: 0, ...(step > 500 ? { lr } : {}), seconds: step / 10, ...(step % 500 === 0 ? (step <= 500 ? { testNll: 150 - k } : { validNll: 160 - step / 40 }) : {}) });
+      }
+      rows.push({ step: 3000, bestStep: 3000, testNllBest: 90 }); // the end-of-run row: not a curve point
+      writeFileSync(join(dir, 'metrics.jsonl'), rows.map((r) => JSON.stringify(r) + '\n').join(''));
+      return dir;
+    });
+    const out = join(root, 'curves.svg');
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      await plotDrawCommand(['--runs', runs.join(','), '--labels', 'attention,no attention', '--out', out]);
+      expect(String(log.mock.calls[0]![0])).toBe(`wrote ${out} (attention: 3000 steps, no attention: 3000 steps)`);
+    } finally {
+      log.mockRestore();
+    }
+    const svg = readFileSync(out, 'utf8');
+    expect(svg.match(/<svg /g)).toHaveLength(3); // the page and its two panels
+    for (const label of ['attention: training (batches)', 'attention: validation', 'attention: test (before validation selection)', 'no attention: validation', 'Adam lr']) expect(svg).toContain(label);
+    expect(svg).not.toMatch(/NaN|Infinity/);
+    expect(trailingMean([1, 3, 5, 7], 2)).toEqual([1, 2, 4, 6]);
+    await expect(plotDrawCommand(['--runs', join(root, 'none')])).rejects.toThrow(/^plot draw: .*none holds no metrics\.jsonl \(not a run folder\)$/);
+    await expect(plotDrawCommand(['--runs', runs.join(','), '--labels', 'one'])).rejects.toThrow(/^plot draw: 1 --labels for 2 --runs$/);
+    await expect(plotDrawCommand([])).rejects.toThrow(/^plot draw: --runs DIR\[,DIR\] is required$/);
   });
 });
