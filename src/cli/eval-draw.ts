@@ -1,13 +1,13 @@
 // `foveate sample draw`, `foveate eval draw` and `foveate export draw`: pictures
 // and test bounds of a DRAW checkpoint or of the shipped weights (--pretrained
-// mnist | mnist-noattn), and shippable weights (float32 or float16) from a checkpoint.
+// mnist | mnist-noattn), and shippable weights (float32, float16 or int8) from a checkpoint.
 import { statSync } from 'node:fs';
 import { intOption, parseCommand } from './common/args.js';
 import { parseDevice } from '../device.js';
 import { DRAW } from '../models/draw.js';
-import { loadDrawCheckpoint, readDrawConfig } from '../train/draw.js';
+import { readDrawConfig } from '../train/draw.js';
 import { drawData, presetOfConfig } from '../train/draw-data.js';
-import { exportDrawWeights, PRETRAINED_DRAW, pretrainedDrawPath } from '../train/draw-weights.js';
+import { exportDrawWeights, loadDrawWeights, PRETRAINED_DRAW, pretrainedDrawPath } from '../train/draw-weights.js';
 import { writeDrawPictures } from '../train/draw-pictures.js';
 import { RunFolder } from '../train/run-folder.js';
 
@@ -38,7 +38,7 @@ export async function sampleDrawCommand(argv: string[]): Promise<void> {
   const config = readDrawConfig(path);
   const model = new DRAW(config, { device });
   try {
-    loadDrawCheckpoint(path, model);
+    loadDrawWeights(path, model);
     const run = new RunFolder(values.out);
     const p = writeDrawPictures(model, run.dir, { seed });
     console.log(`wrote ${p.samples}, ${p.sequencePng}, ${p.sequenceGif}`);
@@ -73,7 +73,7 @@ export async function evalDrawCommand(argv: string[]): Promise<void> {
   const config = readDrawConfig(path);
   const model = new DRAW(config, { device });
   try {
-    const step = loadDrawCheckpoint(path, model);
+    const step = loadDrawWeights(path, model);
     const { test, description } = await drawData(presetOfConfig(config));
     const t0 = performance.now();
     const r = model.nllBound(test, { seed, ...(limit === undefined ? {} : { limit }) });
@@ -92,19 +92,19 @@ export async function evalDrawCommand(argv: string[]): Promise<void> {
   }
 }
 
-/** `foveate export draw --checkpoint F --out G [--dtype float32|float16]`: shippable weights. */
+/** `foveate export draw --checkpoint F --out G [--dtype float32|float16|int8]`: shippable weights. */
 export async function exportDrawCommand(argv: string[]): Promise<void> {
   const cmd = 'export draw';
-  const values = parseCommand(cmd, "a DRAW checkpoint's weights alone (no optimiser state), float32 or float16, with the config, the source's step and validation bound in the metadata", argv, {
+  const values = parseCommand(cmd, "a DRAW checkpoint's weights alone (no optimiser state), float32, float16 or int8, with the config, the source's step and validation bound in the metadata", argv, {
     checkpoint: { type: 'string', help: 'a DRAW checkpoint (.safetensors), e.g. runs/draw-mnist/best.safetensors; required' },
     out: { type: 'string', help: 'the weights file to write, e.g. weights/draw-mnist.safetensors; required' },
-    dtype: { type: 'string', default: 'float16', help: 'float32 | float16 (half the size; loading widens it back to float32)' },
+    dtype: { type: 'string', default: 'float16', help: 'float32 | float16 (half the size) | int8 (a quarter: matrix rows as int8 × a float32 scale); loading gives float32' },
   });
   if (!values) return;
   if (!values.checkpoint) throw new Error(`${cmd}: --checkpoint is required`);
   if (!values.out) throw new Error(`${cmd}: --out is required`);
   const dtype = values.dtype;
-  if (dtype !== 'float32' && dtype !== 'float16') throw new Error(`${cmd}: --dtype must be float32 or float16, got ${dtype}`);
+  if (dtype !== 'float32' && dtype !== 'float16' && dtype !== 'int8') throw new Error(`${cmd}: --dtype must be float32, float16 or int8, got ${dtype}`);
   const info = exportDrawWeights(values.checkpoint, values.out, { dtype });
   const mb = statSync(values.out).size / 1e6;
   const valid = info.validNll === null ? 'no validation bound recorded in the source' : `validation ≤ ${info.validNll.toFixed(2)} nats on ${info.validImages} images`;

@@ -13,7 +13,7 @@ import { Adam } from '../optim/index.js';
 import { DRAW, DRAW_PRESETS, type DrawConfig, type DrawPreset } from '../models/draw.js';
 import { loadDrawCheckpoint, readDrawConfig, readDrawExtras, trainDraw } from '../train/draw.js';
 import { drawData } from '../train/draw-data.js';
-import { pretrainedDrawPath } from '../train/draw-weights.js';
+import { loadDrawWeights, pretrainedDrawPath } from '../train/draw-weights.js';
 import { writeDrawPictures } from '../train/draw-pictures.js';
 import { RunFolder } from '../train/run-folder.js';
 import { writeLinePlot } from '../viz/plot.js';
@@ -210,7 +210,7 @@ function showPretrained(dir: string): void {
   const t0 = performance.now();
   const model = new DRAW(readDrawConfig(path));
   try {
-    const step = loadDrawCheckpoint(path, model);
+    const step = loadDrawWeights(path, model);
     const out = new RunFolder(`${dir}/pretrained`);
     const p = writeDrawPictures(model, out.dir);
     console.log(`\nDRAW with attention, trained ${step} steps (the shipped weights/draw-mnist.safetensors), drew in ${((performance.now() - t0) / 1000).toFixed(1)} s:`);

@@ -54,7 +54,7 @@ export function saveCheckpoint(path: string, ck: Checkpoint): void {
       }
       meta.optimizer = JSON.stringify({ kind: opt.kind, options: opt.options, steps });
     }
-    writeAtomic(path, serialize(tensors, meta, op, ck.float16 ?? false), op);
+    writeAtomic(path, serialize(tensors, meta, op, ck.float16 ? 'float16' : undefined), op);
   } finally {
     if (opt) for (const s of Object.values(opt.state)) for (const t of Object.values(s.tensors)) t.dispose();
   }

@@ -35,8 +35,8 @@ describe('float16', () => {
     const w = fv.randn([33, 7]);
     const b = fv.tensor(Int32Array.of(1, 2, 3), [3]);
     const full = serialize({ w, b });
-    expect(full.byteLength - serialize({ w, b }, undefined, 'io.save', true).byteLength).toBeGreaterThanOrEqual(33 * 7 * 2 - 8);
-    const half = serialize({ w, b }, { note: 'x' }, 'io.save', true);
+    expect(full.byteLength - serialize({ w, b }, undefined, 'io.save', 'float16').byteLength).toBeGreaterThanOrEqual(33 * 7 * 2 - 8);
+    const half = serialize({ w, b }, { note: 'x' }, 'io.save', 'float16');
     const path = join(mkdtempSync(join(tmpdir(), 'f16-')), 'h.safetensors');
     fv.io.save(path, { w, b });
     const { tensors } = loadFile(path);
@@ -50,5 +50,18 @@ describe('float16', () => {
     const a = w.toFloat32Array();
     const r = back.tensors.w!.toFloat32Array();
     for (let i = 0; i < a.length; i++) expect(Math.abs(r[i]! - a[i]!)).toBeLessThanOrEqual(Math.abs(a[i]!) * 2 ** -11 + 2 ** -25);
+  });
+
+  it('safetensors I8: int32 tensors stored a byte each, read back as int32; a value outside −128…127 is an error', () => {
+    const q = fv.tensor(Int32Array.of(1, -128, 127, 0), [2, 2]);
+    const path = join(mkdtempSync(join(tmpdir(), 'i8-')), 'q.safetensors');
+    const bytes = serialize({ q }, undefined, 'io.save', 'int8');
+    const n = Number(Buffer.from(bytes).readBigUInt64LE(0));
+    expect(JSON.parse(Buffer.from(bytes).subarray(8, 8 + n).toString('utf8'))).toEqual({ q: { dtype: 'I8', shape: [2, 2], data_offsets: [0, 4] } });
+    expect(bytes.byteLength).toBe(8 + n + 4);
+    writeFileSync(path, bytes);
+    const back = loadFile(path).tensors.q!;
+    expect([back.dtype, Array.from(back.toInt32Array())]).toEqual(['int32', [1, -128, 127, 0]]);
+    expect(() => serialize({ q: fv.tensor(Int32Array.of(3, 200), [2]) }, undefined, 'io.save', 'int8')).toThrow(/io\.save: tensors\["q"\] \[2\]: value 200 at index 1 does not fit int8/);
   });
 });
