@@ -34,7 +34,7 @@ Usage:
                                     bound, samples.png, sequence.png/.gif, loss.svg, results.json)
   foveate sample draw --checkpoint F|--pretrained mnist|mnist-noattn [--out DIR]
                                     pictures from a trained DRAW checkpoint or the shipped weights
-  foveate export draw --checkpoint F --out G [--dtype float16|float32]
+  foveate export draw --checkpoint F --out G [--dtype float16|float32|int8]
                                     shippable DRAW weights (no optimiser state)
   foveate plot draw --runs DIR[,DIR] [--out docs/draw-curves.svg]
                                     learning curves of DRAW runs (bound, validation, lr)
