@@ -104,6 +104,7 @@ export function drawBatchAt(ds: ImageSet, step: number, batchSize: number, seed:
 
 /** Saves a DRAW checkpoint: weights, optimiser, step, RNG state, the config and (optional) schedule state or best record. */
 export function saveDrawCheckpoint(path: string, model: DRAW, optimizer: Optimizer | undefined, step: number, extra: { schedule?: PlateauState; best?: DrawBest } = {}): void {
+  checkOptions('saveDrawCheckpoint', extra, ['schedule', 'best']);
   const metadata: Record<string, string> = { [DRAW_CONFIG_KEY]: JSON.stringify(model.config) };
   if (extra.schedule) metadata[DRAW_SCHEDULE_KEY] = JSON.stringify(extra.schedule);
   if (extra.best) metadata[DRAW_BEST_KEY] = JSON.stringify(extra.best);

@@ -36,9 +36,9 @@ describe.each(PRETRAINED_DRAW)('pretrained DRAW %s', (name) => {
   it('eval draw --pretrained gives a trained model\'s bound: finite, far below an untrained one\'s', async () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     try {
-      await evalDrawCommand(['--pretrained', name, '--limit', '100', '--json']);
+      await evalDrawCommand(['--pretrained', name, '--limit', '50', '--json']);
       const r = JSON.parse(String(log.mock.calls[0]![0])) as { nll: number; lx: number; lz: number; attention: boolean; testImages: number; step: number };
-      expect(r.testImages).toBe(100);
+      expect(r.testImages).toBe(50);
       expect(r.attention).toBe(name === 'mnist');
       expect(r.step).toBe(readDrawExport(pretrainedDrawPath(name))!.step);
       expect(Number.isFinite(r.nll)).toBe(true);
