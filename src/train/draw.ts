@@ -187,8 +187,9 @@ export function trainDraw(t: DrawTraining): DrawResult {
     if (schedule === undefined) note(`train draw: ${ckPath} (step ${step}) holds no learning-rate schedule state (written before validation selection): the plateau schedule starts fresh at its lr ${optimizer.lr}`);
     else plateau.loadStateDict(schedule, ckPath);
     run.truncateMetrics(step);
-    const rows = run.readMetrics();
-    before = Number(rows[rows.length - 1]?.seconds ?? 0) || 0;
+    // The last timed row (the end-of-run test row has no time).
+    const timed = run.readMetrics().filter((r) => typeof r.seconds === 'number');
+    before = Number(timed[timed.length - 1]?.seconds ?? 0) || 0;
   } else if (run) {
     run.resetMetrics();
     rmSync(run.path('best.safetensors'), { force: true }); // a fresh run's best is its own

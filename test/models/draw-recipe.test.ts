@@ -147,6 +147,12 @@ describe('DRAW training with validation selection and the plateau schedule', () 
       const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as Record<string, unknown>;
       expect(results.testNllBound).toBe(s.testNllBound);
       expect(String(log.mock.calls.at(-1)![0])).toMatch(/test NLL bound ≤ [\d.]+ nats on 48 test images, the best validation weights \(step \d, validation ≤ [\d.]+ on 32 images\)/);
+      // Continued further: the clock goes on from the last timed row (not the test row), and a second test row follows.
+      const before = Number(rows.filter((r) => typeof r.seconds === 'number').at(-1)!.seconds);
+      await trainDrawRun({ preset: 'mnist', override: { T: 2, encoderSize: 8, decoderSize: 8, zSize: 2 }, steps: 8, batchSize: 16, lr: 1e-2, clip: 10, seed: 0, evalEvery: 2, evalLimit: 32, testLimit: 48, run: new RunFolder(dir), resume: true, device: 'cpu' });
+      const more = new RunFolder(dir).readMetrics();
+      expect(more.filter((r) => r.step > 6 && typeof r.seconds === 'number').every((r) => Number(r.seconds) >= before)).toBe(true);
+      expect(more.filter((r) => 'testNllBest' in r).map((r) => r.step)).toEqual([6, 8]);
     } finally {
       log.mockRestore();
       err.mockRestore();
