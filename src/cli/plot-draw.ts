@@ -43,8 +43,10 @@ export function drawCurves(runs: readonly { label: string; rows: readonly Metric
     const rate = column(rows, 'lr');
     if (rate.x.length) lr.push({ label, ...rate, color });
   });
-  const panels = [linePlot(bound, { title, xLabel: 'step', yLabel: 'bound on −log p(x), nats per image', logY: true, width: 800, height: 460 })];
-  if (lr.length) panels.push(linePlot(lr, { xLabel: 'step', yLabel: 'Adam lr', logY: true, width: 800, height: 220 }));
+  // Legends below and one left margin: the two panels' step axes line up.
+  const shared = { xLabel: 'step', logY: true, width: 800, legend: 'below', minLeft: 90 } as const;
+  const panels = [linePlot(bound, { ...shared, title, yLabel: 'bound on −log p(x), nats per image', height: 460 })];
+  if (lr.length) panels.push(linePlot(lr, { ...shared, yLabel: 'Adam lr', height: 220 }));
   return stackPlots(panels);
 }
 

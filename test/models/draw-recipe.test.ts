@@ -188,6 +188,11 @@ describe('plot draw', () => {
     for (const label of ['attention: training (batches)', 'attention: validation', 'attention: test (before validation selection)', 'no attention: validation', 'Adam lr']) expect(svg).toContain(label);
     expect(svg).not.toMatch(/NaN|Infinity/);
     expect(trailingMean([1, 3, 5, 7], 2)).toEqual([1, 2, 4, 6]);
+    // The two panels' plot areas start at the same x, so their step axes line up.
+    const lefts = [...svg.matchAll(/<rect x="([\d.]+)" y="[\d.]+" width="[\d.]+" height="[\d.]+" fill="none" stroke="#333"\/>/g)].map((m) => m[1]);
+    expect(lefts).toHaveLength(2);
+    expect(lefts[0]).toBe(lefts[1]);
+    expect(() => fv.viz.linePlot([{ label: 'a', x: [1], y: [1] }], { legend: 'left' as 'right' })).toThrow(/linePlot: legend must be 'right' or 'below', got "left"/);
     await expect(plotDrawCommand(['--runs', join(root, 'none')])).rejects.toThrow(/^plot draw: .*none holds no metrics\.jsonl \(not a run folder\)$/);
     await expect(plotDrawCommand(['--runs', runs.join(','), '--labels', 'one'])).rejects.toThrow(/^plot draw: 1 --labels for 2 --runs$/);
     await expect(plotDrawCommand([])).rejects.toThrow(/^plot draw: --runs DIR\[,DIR\] is required$/);
