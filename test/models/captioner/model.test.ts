@@ -204,6 +204,32 @@ describe('Captioner: decoding', () => {
     });
     m.dispose();
   });
+
+  it('never emits <unk> unless allowUnk (greedy and beam), even where it is the likeliest word', () => {
+    const data = batch(4, 4, 6, 21);
+    fv.seed(22);
+    const m = new fv.models.Captioner({ vocab, annotationSize: 6, lstmSize: 12, embedSize: 6 }).eval();
+    // <unk> the likeliest word at every step, as on clip-art's rare-word titles.
+    const bias = m.outWord.bias!.toFloat32Array();
+    bias[3] += 6;
+    m.outWord.bias!.assign(fv.tensor(bias, [bias.length]));
+    const has = (caps: fv.models.Caption[]): boolean => caps.some((c) => c.tokens.includes(3));
+    const greedyUnk = m.greedy(data.annotations, { maxLength: 5, allowUnk: true });
+    expect(greedyUnk.every((c) => c.tokens[0] === 3)).toBe(true);
+    expect(has(m.beamSearch(data.annotations, { beam: 3, maxLength: 5, allowUnk: true }))).toBe(true);
+    const g = m.greedy(data.annotations, { maxLength: 5 });
+    const b = m.beamSearch(data.annotations, { beam: 3, maxLength: 5 });
+    expect(has(g) || has(b)).toBe(false);
+    expect(g.every((c) => c.tokens.length > 0 || c.ended)).toBe(true);
+    // The scores stay log p under the whole distribution (<unk> included), not renormalised.
+    const one = fv.ops.slice(data.annotations, [0, 0, 0], [1, 4, 6]);
+    const toks = g[0]!.ended ? [...g[0]!.tokens, 2] : g[0]!.tokens;
+    const nll = fv.tidy(() => m.lossParts({ annotations: one, tokens: fv.tensor(Int32Array.from(toks), [1, toks.length]) }).nll.item());
+    expect(-nll).toBeCloseTo(g[0]!.score, 4);
+    expect(messageOf(() => m.greedy(data.annotations, { allowUnk: 1 } as never))).toBe('Captioner.greedy: allowUnk must be true or false, got 1');
+    one.dispose();
+    m.dispose();
+  });
 });
 
 describe('Captioner: the pieces', () => {
