@@ -112,7 +112,7 @@ describe('Captioner: training', () => {
     });
   }
 
-  it('hard attention flips one coin per mini-batch (about half sample) and the baseline follows b_k = 0.9 b_{k−1} + 0.1 log p', () => {
+  it('hard attention flips one coin per mini-batch (about half sample) and the baseline follows b_k = 0.9 b_{k−1} + 0.1 r, r = log p per word', () => {
     const data = batch(4, 3, 5, 3);
     fv.seed(4);
     const m = new fv.models.Captioner({ vocab, annotationSize: 5, attention: 'hard', lstmSize: 8, embedSize: 4 });
@@ -123,7 +123,9 @@ describe('Captioner: training', () => {
         const p = m.lossParts(data);
         if (p.sampled) {
           sampled++;
-          b = 0.9 * b + 0.1 * (p.logPy.reduce((x, y) => x + y, 0) / 4);
+          // Every caption here has 5 targets (4 words and <eos>, no <pad>).
+          p.logPy.forEach((lp, i) => expect(p.reward[i]).toBeCloseTo(lp / 5, 12));
+          b = 0.9 * b + 0.1 * (p.reward.reduce((x, y) => x + y, 0) / 4);
         }
         expect(m.baseline!.item()).toBeCloseTo(b, 4);
       });
