@@ -267,6 +267,14 @@ describe('Captioner: the pieces', () => {
     const { annotationScale: _s, ...old } = scaled.config;
     expect(fv.models.Captioner.fromConfig(old as never).config.annotationScale).toBe(1);
     expect(() => new fv.models.Captioner({ vocab, annotationSize: 6, annotationScale: 0 })).toThrow(/Captioner: annotationScale must be a finite number > 0, got 0/);
+    // Hard attention's reward: per word by default; configs written before the option trained per caption, and read so.
+    const hard = new fv.models.Captioner({ vocab, annotationSize: 6, attention: 'hard', lstmSize: 8, embedSize: 4 });
+    expect(hard.config.hard.reward).toBe('word');
+    const { reward: _r, ...oldHard } = hard.config.hard;
+    const oldModel = fv.models.Captioner.fromConfig({ ...hard.config, hard: oldHard } as never);
+    expect(oldModel.config.hard.reward).toBe('caption');
+    expect(() => new fv.models.Captioner({ vocab, annotationSize: 6, hard: { reward: 'sentence' as never } })).toThrow(/Captioner: hard.reward must be 'caption' or 'word', got "sentence"/);
+    for (const m of [hard, oldModel]) m.dispose();
     for (const m of [scaled, plain]) m.dispose();
   });
 
