@@ -16,7 +16,13 @@
 //   words); left out when it repeats the title, mentions the tool, a licence or an
 //   address, or is shared word for word by more than 3 drawings (a set's blurb, not
 //   this picture's).
+//
+// A kept title or description then becomes a caption by `clipartCaption`: lower-cased,
+// camelCase, '_', '/', '#' and inner '-' read as spaces, and tokens a model cannot learn
+// from a picture dropped — numbers and words with digits ("Dog 01", "3d"), file names and
+// extensions ("svg", "logo.png"), and single letters other than 'a' and 'i' ("Flag y").
 import { englishSynonyms, FUNCTION_WORDS } from '../../metrics/meteor-resources.js';
+import { tokenize } from '../../metrics/tokenize.js';
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
 
@@ -81,4 +87,31 @@ export function cleanDescription(description: string, title: string): string {
   if (norm(d) === norm(title) || norm(d) === norm(cleanTitle(title))) return '';
   const { words, share } = englishShare(d);
   return words >= 1 && share >= (words <= 2 ? 1 : 0.7) ? d : '';
+}
+
+const FILE_WORDS = new Set(['svg', 'png', 'jpg', 'jpeg', 'gif', 'eps', 'pdf', 'xcf', 'ai', 'ps', 'bmp', 'tif', 'tiff', 'ico', 'wmf', 'emf', 'odg']);
+
+/** Whether a token (as the metrics tokenise) can be a caption word: letters (with ' . & -), no digit, not a file extension. */
+function captionWord(t: string): boolean {
+  // Numbers, punctuation, emoticons and PTB's -lrb- are not words.
+  if (!/^(?:\p{L}[\p{L}'.&-]*|'\p{L}+)$/u.test(t) || /^-.*-$/.test(t)) return false;
+  if (t.length === 1) return t === 'a' || t === 'i';
+  return !FILE_WORDS.has(t);
+}
+
+/**
+ * A clip-art title or description as a caption: lower-case words separated by single
+ * spaces ('' when none is left).
+ * @example clipartCaption('BlueMan_3 (v2)') // 'blue man'
+ * @example clipartCaption('LEDRounded H') // 'led rounded'
+ */
+export function clipartCaption(text: string): string {
+  const spaced = text
+    .replace(/\([^)]*\)|\[[^\]]*\]/g, ' ')
+    .replace(/\S+\.(?:svg|png|jpe?g|gif|eps|pdf|xcf|ai)\b/gi, ' ') // a file's name: not what it shows
+    .replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2') // blueMan → blue Man
+    .replace(/(\p{Lu}{2,})(\p{Lu}\p{Ll})/gu, '$1 $2') // LEDRounded → LED Rounded (EStrella stays: a typo, not two words)
+    .replace(/(\p{L})(\d)|(\d)(\p{L})/gu, (_m, a?: string, b?: string, c?: string, d?: string) => (a ? `${a} ${b}` : `${c} ${d}`))
+    .replace(/[_#/\\|+=~*]|(?<=\w)-(?=\w)/g, ' ');
+  return tokenize(spaced).filter(captionWord).join(' ');
 }

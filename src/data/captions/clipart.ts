@@ -1,7 +1,8 @@
 // Clip-art with human descriptions: the drawings of Debian's openclipart-png
 // (rasterised from openclipart-svg; public domain), each with the title and, where
 // its author wrote one, the description from its SVG metadata as references (see
-// clipart-text.ts for what is kept). A small set of real, human-written captions.
+// clipart-text.ts for what is kept), normalised to lower-case words without numbers or
+// file names (clipartCaption). A small set of real, human-written captions.
 //
 // The packages keep a drawing under several folders (copies in the SVG package,
 // symbolic links in the PNG one): each PNG file counts once, under its real path.
@@ -12,10 +13,12 @@ import { join, relative } from 'node:path';
 import { checkOptions } from '../../options.js';
 import { fail } from '../../errors.js';
 import { permutation } from '../batches.js';
-import { cleanDescription, cleanTitle, svgMetadata } from './clipart-text.js';
+import { cleanDescription, cleanTitle, clipartCaption, svgMetadata } from './clipart-text.js';
 import { captionDataset, type CaptionDataset, type CaptionImage } from './dataset.js';
 import { fileToSquare } from './image-file.js';
 import { type VocabularyOptions } from './vocabulary.js';
+import { chooseMinCount } from './min-count.js';
+import { tokenize } from '../../metrics/tokenize.js';
 
 export const OPENCLIPART_SVG_DIR = '/usr/share/openclipart/svg';
 export const OPENCLIPART_PNG_DIR = '/usr/share/openclipart/png';
@@ -27,7 +30,7 @@ export interface ClipartOptions {
   pngDir?: string;
   /** The splits' seed (default 0). */
   seed?: number;
-  /** Default { minCount: 2 }. */
+  /** Default: minCount chosen on the training captions (min-count.ts; 4 on Debian's set). */
   vocabulary?: VocabularyOptions;
 }
 
@@ -75,12 +78,12 @@ const SHARED_TITLE = 25;
  * Open Clip Art drawings with their titles and descriptions as references.
  * @example
  * const ds = fv.data.captions.clipart();
- * ds.references[0]; // ['Armadillo'] or ['Rubber Duck', 'A yellow rubber duck …']
+ * ds.references[0]; // ['armadillo'] or ['rubber duck', 'a yellow rubber duck …']
  */
 export function clipart(options: ClipartOptions = {}): ClipartDataset {
   const op = 'clipart';
   checkOptions(op, options, ['svgDir', 'pngDir', 'seed', 'vocabulary']);
-  const { svgDir = OPENCLIPART_SVG_DIR, pngDir = OPENCLIPART_PNG_DIR, seed = 0, vocabulary = { minCount: 2 } } = options ?? {};
+  const { svgDir = OPENCLIPART_SVG_DIR, pngDir = OPENCLIPART_PNG_DIR, seed = 0 } = options ?? {};
   if (!Number.isSafeInteger(seed) || seed < 0) fail(op, `seed must be a non-negative integer, got ${JSON.stringify(seed)}`);
   if (!existsSync(svgDir)) fail(op, `${svgDir} not found: install Debian's package openclipart-svg (apt-get install openclipart-svg), or pass svgDir`);
   if (!existsSync(pngDir)) fail(op, `${pngDir} not found: install Debian's package openclipart-png (apt-get install openclipart-png), or pass pngDir`);
@@ -120,14 +123,15 @@ export function clipart(options: ClipartOptions = {}): ClipartDataset {
   const kept: Omit<ClipartImage, 'index' | 'split'>[] = [];
   const references: string[][] = [];
   for (const f of found) {
-    const t = (titles.get(f.title) ?? 0) > SHARED_TITLE ? '' : cleanTitle(f.title);
-    const d = (uses.get(f.description) ?? 0) > SHARED_DESCRIPTION ? '' : cleanDescription(f.description, f.title);
-    const refs = [t, d].filter((r) => r !== '');
+    const t = clipartCaption((titles.get(f.title) ?? 0) > SHARED_TITLE ? '' : cleanTitle(f.title));
+    const d = clipartCaption((uses.get(f.description) ?? 0) > SHARED_DESCRIPTION ? '' : cleanDescription(f.description, f.title));
+    // A description that normalises to the title adds no second reference.
+    const refs = [...new Set([t, d])].filter((r) => r !== '');
     if (refs.length === 0) {
       counts.noUsableText++;
       continue;
     }
-    if (d) counts.withDescription++;
+    if (refs.length === 2) counts.withDescription++;
     kept.push(f);
     references.push(refs);
   }
@@ -141,10 +145,13 @@ export function clipart(options: ClipartOptions = {}): ClipartDataset {
   const images: ClipartImage[] = kept.map((f, i) => ({ ...f, index: i, split: splitOf[i]! }));
   const splits: Record<string, Int32Array> = {};
   for (const s of ['train', 'val', 'test']) splits[s] = Int32Array.from(images.filter((im) => im.split === s), (im) => im.index);
+  const tokens = references.map((refs) => refs.map((r) => tokenize(r)));
+  const vocabulary = options?.vocabulary ?? { minCount: chooseMinCount([...splits.train!].flatMap((i) => tokens[i]!)).minCount };
   const ds = captionDataset({
     name: 'clipart',
     images,
     references,
+    tokens,
     splits,
     vocabulary,
     pixels: (i, size) => fileToSquare(images[i]!.file, size, 'contain', 'clipart.pixels'),

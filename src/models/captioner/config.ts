@@ -35,6 +35,14 @@ export interface HardAttentionConfig {
   baselineDecay: number;
   /** Probability that a mini-batch uses the expected α instead of a sample (0.5). */
   expectedProb: number;
+  /**
+   * The REINFORCE reward, and so what the baseline averages: 'caption', log p(y|s̃,a) (the
+   * paper's notation), or 'word', log p(y|s̃,a) divided by the caption's words (`<eos>`
+   * included; the authors' code). 'word' is the gradient of the bound with each caption
+   * weighted 1/(its words), still unbiased for any baseline; its use is that batches of
+   * different lengths no longer move the reward by their length (see losses.ts).
+   */
+  reward: 'caption' | 'word';
 }
 
 export interface CaptionerConfig {
@@ -74,7 +82,7 @@ export interface CaptionerConfig {
   hard: HardAttentionConfig;
 }
 
-export const HARD_DEFAULTS: HardAttentionConfig = { reinforceWeight: 0.1, entropyWeight: 0.002, baselineDecay: 0.9, expectedProb: 0.5 };
+export const HARD_DEFAULTS: HardAttentionConfig = { reinforceWeight: 0.1, entropyWeight: 0.002, baselineDecay: 0.9, expectedProb: 0.5, reward: 'word' };
 
 /** Defaults for everything but the vocabulary and D. */
 export const CAPTIONER_DEFAULTS = {
@@ -89,7 +97,7 @@ export const CAPTIONER_DEFAULTS = {
 } as const;
 
 const KEYS = ['model', 'vocabSize', 'padId', 'startId', 'eosId', 'unkId', 'words', 'annotationSize', 'attention', 'lstmSize', 'embedSize', 'attentionSize', 'selector', 'dropout', 'outputTanh', 'doublyStochastic', 'annotationScale', 'hard'] as const;
-const HARD_KEYS = ['reinforceWeight', 'entropyWeight', 'baselineDecay', 'expectedProb'] as const;
+const HARD_KEYS = ['reinforceWeight', 'entropyWeight', 'baselineDecay', 'expectedProb', 'reward'] as const;
 
 /** Validates a config (every field named in the error); returns a clean copy. */
 export function checkCaptionerConfig(op: string, c: unknown): CaptionerConfig {
@@ -137,6 +145,8 @@ export function checkCaptionerConfig(op: string, c: unknown): CaptionerConfig {
     entropyWeight: num(hr, 'entropyWeight', 0, Infinity, 'hard.'),
     baselineDecay: num(hr, 'baselineDecay', 0, 1, 'hard.'),
     expectedProb: num(hr, 'expectedProb', 0, 1, 'hard.'),
+    // Checkpoints written before the option existed trained with the per-caption reward.
+    reward: hr.reward === undefined ? 'caption' : hr.reward === 'caption' || hr.reward === 'word' ? hr.reward : fail(op, `hard.reward must be 'caption' or 'word', got ${JSON.stringify(hr.reward)}`),
   };
   const dropout = num(o, 'dropout', 0, 1);
   // Checkpoints written before the option existed have none: they read their annotations unscaled.

@@ -5,6 +5,10 @@
 // finished ones by total log p (optionally per step) is the caption. Hard attention
 // decodes with the expected α (the authors' sampler does the same). `<pad>` and `<start>`
 // are never emitted: neither is ever a target, so neither is a word of a caption.
+// `<unk>` is not emitted either unless `allowUnk` (its logit is masked, the others keep
+// their log p): it stands for every rare word at once, so on data with many rare words
+// (clip-art titles) it is the likeliest "word" and a model would caption everything
+// `<unk>`; no reference contains it, so it can only cost score.
 // Each step's α is returned with the caption (the pictures of where it looked).
 import { checkOptions } from '../../options.js';
 import { fail } from '../../errors.js';
@@ -20,6 +24,8 @@ import { decoderStep, deepOutput, embed, initDecoder, lstmParts } from './decode
 export interface GreedyOptions {
   /** The most words a caption gets, `<eos>` included (default 20). */
   maxLength?: number;
+  /** Let captions contain `<unk>` (default false: its logit is masked at every step). */
+  allowUnk?: boolean;
 }
 
 export interface BeamOptions extends GreedyOptions {
@@ -40,6 +46,12 @@ export interface Caption {
   alphas: Float32Array[];
   /** Whether it ended at `<eos>` (false: cut at maxLength). */
   ended: boolean;
+}
+
+function allowUnkOption(op: string, v: unknown): boolean {
+  if (v === undefined) return false;
+  if (typeof v !== 'boolean') fail(op, `allowUnk must be true or false, got ${JSON.stringify(v)}`);
+  return v;
 }
 
 function positiveInt(op: string, name: string, v: unknown, fallback: number): number {
@@ -101,8 +113,9 @@ const toWords = (c: CaptionerConfig, tokens: number[]): { words?: string[] } => 
 /** Greedy decoding of annotations [B,L,D]: the most probable word at each step. */
 export function greedy(c: CaptionerConfig, w: CaptionerWeights, annotations: Tensor, options: GreedyOptions = {}): Caption[] {
   const op = 'Captioner.greedy';
-  checkOptions(op, options, ['maxLength']);
+  checkOptions(op, options, ['maxLength', 'allowUnk']);
   const maxLength = positiveInt(op, 'maxLength', options.maxLength, 20);
+  const allowUnk = allowUnkOption(op, options.allowUnk);
   // The outer tidy frees whatever the steps leave behind; the steps free their own as they go.
   return noGrad(() => tidy(() => {
     const B = annotations.shape[0]!;
@@ -117,7 +130,7 @@ export function greedy(c: CaptionerConfig, w: CaptionerWeights, annotations: Ten
         const next = new Int32Array(B);
         for (let b = 0; b < B; b++) {
           let y = -1;
-          for (let k = 0; k < K; k++) if (!never(c, k) && (y < 0 || logp[b * K + k]! > logp[b * K + y]!)) y = k;
+          for (let k = 0; k < K; k++) if (!never(c, k, allowUnk) && (y < 0 || logp[b * K + k]! > logp[b * K + y]!)) y = k;
           next[b] = y;
           const cap = caps[b]!;
           if (cap.ended) continue;
@@ -142,7 +155,7 @@ interface Hypothesis {
   ended: boolean;
 }
 
-const never = (c: CaptionerConfig, k: number): boolean => k === c.padId || k === c.startId;
+const never = (c: CaptionerConfig, k: number, allowUnk: boolean): boolean => k === c.padId || k === c.startId || (!allowUnk && k === c.unkId);
 
 /** The indices of the n largest entries of xs[from..to) that `skip` allows (ties: the lower index first). */
 function topN(xs: Float64Array, from: number, to: number, n: number, skip: (i: number) => boolean): number[] {
@@ -165,8 +178,9 @@ function topN(xs: Float64Array, from: number, to: number, n: number, skip: (i: n
  */
 export function beamSearch(c: CaptionerConfig, w: CaptionerWeights, annotations: Tensor, options: BeamOptions = {}): Caption[] {
   const op = 'Captioner.beamSearch';
-  checkOptions(op, options, ['beam', 'maxLength', 'lengthNormalize']);
+  checkOptions(op, options, ['beam', 'maxLength', 'lengthNormalize', 'allowUnk']);
   const beam = positiveInt(op, 'beam', options.beam, 3);
+  const allowUnk = allowUnkOption(op, options.allowUnk);
   const maxLength = positiveInt(op, 'maxLength', options.maxLength, 20);
   const normalize = options.lengthNormalize ?? false;
   if (typeof normalize !== 'boolean') fail(op, `lengthNormalize must be true or false, got ${JSON.stringify(normalize)}`);
@@ -190,7 +204,7 @@ export function beamSearch(c: CaptionerConfig, w: CaptionerWeights, annotations:
           // Candidates: each row's best `room` words, then the best `room` of those.
           const cands: { row: number; word: number; score: number }[] = [];
           for (const i of mine) {
-            for (const k of topN(logp, i * K, (i + 1) * K, room, (k) => never(c, k))) cands.push({ row: i, word: k - i * K, score: rows[i]!.hyp.score + logp[k]! });
+            for (const k of topN(logp, i * K, (i + 1) * K, room, (k) => never(c, k, allowUnk))) cands.push({ row: i, word: k - i * K, score: rows[i]!.hyp.score + logp[k]! });
           }
           cands.sort((x, y) => y.score - x.score || x.row - y.row || x.word - y.word);
           for (const cand of cands.slice(0, room)) {

@@ -8,7 +8,11 @@
 //     −∂S/∂W = ∂log p(y|s̃,a)/∂W + λ_r (log p(y|s̃,a) − b) ∂log p(s̃|a)/∂W + λ_e ∂H[s̃]/∂W (− λ ∂reg)
 //   exactly the summand of PAPERS.md's ∂L_s/∂W; H[s̃] = Σ_t H(α_t) along the sampled path.
 //   The baseline b_k = 0.9 b_{k−1} + 0.1 log p(y|s̃_k,a) (batch mean) is the model's
-//   state (`nextBaseline`). The doubly stochastic term is kept in hard mode too, as in
+//   state (`nextBaseline`). With hard.reward 'word' (the default, as the authors' code)
+//   log p(y|s̃,a) is divided by the caption's words, in the coefficient and the baseline:
+//   batches hold captions of one length, drawn at random, so a per-caption reward moves
+//   with the batch's length (≈ 2.5 nats a word on scenes) far more than with the locations,
+//   and b, averaged over batches of other lengths, cannot remove that. The doubly stochastic term is kept in hard mode too, as in
 //   the authors' code (its α is the distribution the locations are drawn from).
 // `<pad>` targets carry no loss and their steps count in neither Σ_t α_ti, log p(s̃|a) nor H.
 import { tensor } from '../../creation.js';
@@ -34,8 +38,10 @@ export interface CaptionerLossParts {
   loss: Tensor;
   /** −log p(y | a) per caption [B] (given the sampled locations when sampling). */
   nll: Tensor;
-  /** log p(y | ·) per caption, as numbers (the baseline's input). */
+  /** log p(y | ·) per caption, as numbers. */
   logPy: Float64Array;
+  /** Hard attention's REINFORCE reward per caption (the baseline's input): logPy, or logPy per word (config.hard.reward). */
+  reward: Float64Array;
   /** Targets that carry loss (non-`<pad>`). */
   words: number;
   /** Whether the locations were sampled (hard attention). */
@@ -74,20 +80,29 @@ export function captionerLoss(c: CaptionerConfig, w: CaptionerWeights, annotatio
   const nllValues = nll.dtype === 'float64' ? nll.toFloat64Array() : Float64Array.from(nll.toFloat32Array());
   const logPy = nllValues.map((v) => -v);
   const sampled = r.samples !== undefined;
+  const reward = c.hard.reward === 'word' ? perWordOf(logPy, r.targets, c.padId) : logPy;
   if (sampled) {
     const { reinforceWeight, entropyWeight } = c.hard;
     const b = o.baseline ?? 0;
-    const coef = logPy.map((lp) => reinforceWeight * (lp - b));
+    const coef = reward.map((x) => reinforceWeight * (x - b));
     const coefT = tensor(nll.dtype === 'float64' ? coef : Float32Array.from(coef), [B], { device: annotations.device });
     total = sub(total, mul(coefT, sumSteps(r.logAlphas!, mask)));
     if (entropyWeight > 0) total = sub(total, mulScalar(sumSteps(r.entropies!, mask), entropyWeight));
   }
   const words = r.targets.reduce((n, y) => n + (y === c.padId ? 0 : 1), 0);
-  return { loss: mean(total), nll, logPy, words, sampled, rollout: r };
+  return { loss: mean(total), nll, logPy, reward, words, sampled, rollout: r };
 }
 
-/** b_k = decay·b_{k−1} + (1 − decay)·mean_n log p(y|s̃ⁿ,a) (PAPERS.md §3, decay 0.9). */
-export function nextBaseline(b: number, logPy: Float64Array, decay: number): number {
-  const m = logPy.reduce((s, v) => s + v, 0) / logPy.length;
+/** log p per caption divided by its non-`<pad>` targets (targets time-major [T·B]). */
+function perWordOf(logPy: Float64Array, targets: Int32Array, padId: number): Float64Array {
+  const B = logPy.length;
+  const n = new Float64Array(B);
+  targets.forEach((y, i) => (n[i % B] += y === padId ? 0 : 1));
+  return logPy.map((v, b) => v / n[b]!);
+}
+
+/** b_k = decay·b_{k−1} + (1 − decay)·mean_n of the reward, log p(y|s̃ⁿ,a) or that per word (PAPERS.md §3, decay 0.9). */
+export function nextBaseline(b: number, reward: Float64Array, decay: number): number {
+  const m = reward.reduce((s, v) => s + v, 0) / reward.length;
   return decay * b + (1 - decay) * m;
 }

@@ -175,7 +175,7 @@ export class Captioner extends Module {
     const b = this.baseline?.item() ?? 0;
     const parts = captionerLoss(this.config, this.weights(), a, values, T, { training: this.training, sample, baseline: b });
     if (parts.sampled && this.baseline) {
-      const next = tensor([nextBaseline(b, parts.logPy, this.config.hard.baselineDecay)], [1], { device: this.device });
+      const next = tensor([nextBaseline(b, parts.reward, this.config.hard.baselineDecay)], [1], { device: this.device });
       this.baseline.assign(next);
       next.dispose();
     }

@@ -112,6 +112,10 @@ describe.skipIf(!clip)('captions: clip-art from openclipart', () => {
       expect(refs.length).toBeLessThanOrEqual(2);
     }
     expect(ds.references.flat()).not.toContain('gramastar');
+    // Captions are lower-case words without numbers; the threshold is chosen on train (4 on Debian's 0.18 set).
+    for (const r of ds.references.flat()) expect(r, r).toMatch(/^(\p{Ll}|')[\p{Ll}' .&-]*$/u);
+    expect(ds.vocabulary.minCount).toBeGreaterThanOrEqual(2);
+    expect(fv.data.captions.clipart({ vocabulary: { minCount: 2 } }).vocabulary.size).toBeGreaterThan(ds.vocabulary.size);
     const other = fv.data.captions.clipart({ seed: 1 });
     expect(Array.from(other.splits.test!)).not.toEqual(Array.from(ds.splits.test!));
     const px = await ds.pixels(0, { size: 32 });

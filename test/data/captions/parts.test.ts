@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import * as fv from '../../../src/index.js';
 import { above, leftOf, near, nextTo, region } from '../../../src/data/captions/relations.js';
 import { alphaBox, compositeOver, resize } from '../../../src/data/captions/raster.js';
-import { cleanDescription, cleanTitle, svgMetadata } from '../../../src/data/captions/clipart-text.js';
+import { cleanDescription, cleanTitle, clipartCaption, svgMetadata } from '../../../src/data/captions/clipart-text.js';
 
 const { nounPhrase, englishLine, article } = fv.data.captions;
 const box = (x: number, y: number, w: number, h: number) => ({ x, y, w, h });
@@ -76,6 +76,19 @@ describe('captions: words', () => {
     expect(cleanDescription('A yellow rubber duck with its bill open', 'Rubber Duck')).toBe('A yellow rubber duck with its bill open');
     expect(cleanDescription('Crawfish', 'Lobster')).toBe('Crawfish');
     for (const junk of ['Rubber duck', 'Created with Inkscape', 'contact: someone@example.org', 'HASH(0x856da84)', 'gerenciador de aquivos', 'http://www.wikitronics.org']) expect(cleanDescription(junk, 'Rubber Duck'), junk).toBe('');
+  });
+
+  it('makes a kept title or description a caption: lower-case words, no numbers, file names or stray letters', () => {
+    expect(clipartCaption('Rubber Duck')).toBe('rubber duck');
+    expect(clipartCaption('BlueMan_3 (v2)')).toBe('blue man');
+    expect(clipartCaption('LEDRounded H')).toBe('led rounded');
+    expect(clipartCaption('Dog 01 Drawn With Straight Lines')).toBe('dog drawn with straight lines');
+    expect(clipartCaption('Radio/Wireless Tower')).toBe('radio wireless tower');
+    expect(clipartCaption('arrow-left-green #4')).toBe('arrow left green');
+    expect(clipartCaption('2 dead frogs... nothing more...')).toBe('dead frogs nothing more');
+    expect(clipartCaption('logo.png, a 3D cube :-)')).toBe('a cube');
+    expect(clipartCaption('I saw EStrella')).toBe('i saw estrella');
+    for (const none of ['', '42', 'x 3', 'my_file.svg', 'svg eps']) expect(clipartCaption(none), none).toBe('');
   });
 });
 

@@ -1,6 +1,7 @@
 // The caption vocabulary: ids, specials, unknown words, JSON round trip, bad input.
 import { describe, expect, it } from 'vitest';
 import * as fv from '../../../src/index.js';
+import { chooseMinCount } from '../../../src/data/captions/min-count.js';
 
 const { Vocabulary } = fv.data.captions;
 
@@ -49,5 +50,23 @@ describe('captions: Vocabulary', () => {
     expect(() => Vocabulary.build(caps, { minCount: 0 })).toThrow(/minCount must be an integer ≥ 1, got 0/);
     expect(() => Vocabulary.build(caps, { maxWords: -1 })).toThrow(/maxWords must be an integer ≥ 0/);
     expect(() => Vocabulary.build(caps, { mincount: 2 } as never)).toThrow(/unknown option 'mincount' \(did you mean 'minCount'\?\)/);
+  });
+});
+
+describe('captions: the vocabulary threshold chosen on the training captions', () => {
+  it('is twice the smallest count k whose words recur in the other half more often than not', () => {
+    // Halves: even and odd captions. 'dog' 1× in each half recurs; 'cat', 'yak', 'emu', 'owl' are once-only.
+    const once = [['a', 'dog', 'cat'], ['a', 'dog', 'yak'], ['a', 'emu'], ['a', 'owl']];
+    const r = chooseMinCount(once);
+    // k = 1: of dog, cat, emu (even half) and dog, yak, owl (odd), only dog (twice) recurs: 2/6.
+    expect(r.recurrence[0]).toBeCloseTo(2 / 6, 12);
+    // k = 2: 'a' twice in each half recurs: 1.
+    expect(r.recurrence[1]).toBe(1);
+    expect(r.minCount).toBe(4);
+    // Every once-seen word recurring: k = 1, minCount 2.
+    expect(chooseMinCount([['a', 'dog'], ['a', 'dog'], ['a', 'cat'], ['a', 'cat']]).minCount).toBe(2);
+    // No k up to maxK reaches one half: the largest.
+    expect(chooseMinCount([['p'], ['q'], ['r'], ['s']], 3)).toMatchObject({ minCount: 6 });
+    expect(() => chooseMinCount([['a']])).toThrow(/chooseMinCount: captions must be at least 2 token lists \(two halves\), got 1/);
   });
 });

@@ -109,7 +109,7 @@ describe('hard attention: the REINFORCE estimator against the exact gradient of 
   const maxAbs = (a: Float64Array[]): number => Math.max(...a.map((ai) => Math.max(...ai.map(Math.abs))));
 
   it('λ_r = 1, λ_e = 0: E_s[estimator] = −∇ Σ_s p(s|a) log p(y|s,a), whatever the baseline', () => {
-    const { config, weights, byName } = tiny('hard', { doublyStochastic: 0, hard: { reinforceWeight: 1, entropyWeight: 0 } }, 3);
+    const { config, weights, byName } = tiny('hard', { doublyStochastic: 0, hard: { reinforceWeight: 1, entropyWeight: 0, reward: 'caption' } }, 3);
     const exact = exactBound(config, weights, byName, (logPs, logPy) => fv.ops.mul(fv.ops.exp(logPs), logPy));
     expect(maxAbs(exact)).toBeGreaterThan(0.05);
     for (const baseline of [0, -2.5]) {
@@ -124,7 +124,7 @@ describe('hard attention: the REINFORCE estimator against the exact gradient of 
   });
 
   it('λ_r = 0.1, λ_e = 0.002, λ = 0 and a baseline: E_s[estimator] = Σ_s p ∇log p(y|s) + λ_r Σ_s log p(y|s) ∇p + λ_e Σ_s p ∇H[s]', () => {
-    const { config, weights, byName } = tiny('hard', { doublyStochastic: 0 }, 3);
+    const { config, weights, byName } = tiny('hard', { doublyStochastic: 0, hard: { reward: 'caption' } }, 3);
     expect(config.hard.reinforceWeight).toBe(0.1);
     expect(config.hard.entropyWeight).toBe(0.002);
     const cst = (t: Tensor): Tensor => fv.tensor(t.toFloat64Array(), t.shape, { dtype: 'float64' });
@@ -140,5 +140,23 @@ describe('hard attention: the REINFORCE estimator against the exact gradient of 
     const err = maxDiff(est, exact);
     console.log(`estimator (λ_r 0.1, λ_e 0.002, b −4) vs exact: max |Δ| = ${err.toExponential(2)}`);
     expect(err).toBeLessThan(1e-12);
+  });
+
+  it("the default reward 'word' (log p per word, here 2 targets): E_s[estimator] = Σ_s p ∇log p(y|s) + (λ_r/2) Σ_s log p(y|s) ∇p + λ_e Σ_s p ∇H[s]", () => {
+    const { config, weights, byName } = tiny('hard', { doublyStochastic: 0 }, 3);
+    expect(config.hard.reward).toBe('word');
+    const cst = (t: Tensor): Tensor => fv.tensor(t.toFloat64Array(), t.shape, { dtype: 'float64' });
+    const lr = config.hard.reinforceWeight / tokens.length;
+    const le = config.hard.entropyWeight;
+    const exact = exactBound(config, weights, byName, (logPs, logPy, entropy) => {
+      const p = cst(fv.ops.exp(logPs));
+      return fv.ops.add(fv.ops.add(fv.ops.mul(p, logPy), fv.ops.mulScalar(fv.ops.mul(fv.ops.exp(logPs), cst(logPy)), lr)), fv.ops.mulScalar(fv.ops.mul(p, entropy), le));
+    });
+    // A baseline of the reward's size (nats per word).
+    const err = maxDiff(expectedEstimate(config, weights, byName, -2), exact);
+    expect(err).toBeLessThan(1e-12);
+    // The per-caption reward's estimator is another gradient: the test tells them apart.
+    const perCaption = expectedEstimate({ ...config, hard: { ...config.hard, reward: 'caption' } }, weights, byName, -2);
+    expect(maxDiff(perCaption, exact)).toBeGreaterThan(1e-4);
   });
 });

@@ -112,7 +112,7 @@ describe('Captioner: training', () => {
     });
   }
 
-  it('hard attention flips one coin per mini-batch (about half sample) and the baseline follows b_k = 0.9 b_{k−1} + 0.1 log p', () => {
+  it('hard attention flips one coin per mini-batch (about half sample) and the baseline follows b_k = 0.9 b_{k−1} + 0.1 r, r = log p per word', () => {
     const data = batch(4, 3, 5, 3);
     fv.seed(4);
     const m = new fv.models.Captioner({ vocab, annotationSize: 5, attention: 'hard', lstmSize: 8, embedSize: 4 });
@@ -123,7 +123,9 @@ describe('Captioner: training', () => {
         const p = m.lossParts(data);
         if (p.sampled) {
           sampled++;
-          b = 0.9 * b + 0.1 * (p.logPy.reduce((x, y) => x + y, 0) / 4);
+          // Every caption here has 5 targets (4 words and <eos>, no <pad>).
+          p.logPy.forEach((lp, i) => expect(p.reward[i]).toBeCloseTo(lp / 5, 12));
+          b = 0.9 * b + 0.1 * (p.reward.reduce((x, y) => x + y, 0) / 4);
         }
         expect(m.baseline!.item()).toBeCloseTo(b, 4);
       });
@@ -204,6 +206,32 @@ describe('Captioner: decoding', () => {
     });
     m.dispose();
   });
+
+  it('never emits <unk> unless allowUnk (greedy and beam), even where it is the likeliest word', () => {
+    const data = batch(4, 4, 6, 21);
+    fv.seed(22);
+    const m = new fv.models.Captioner({ vocab, annotationSize: 6, lstmSize: 12, embedSize: 6 }).eval();
+    // <unk> the likeliest word at every step, as on clip-art's rare-word titles.
+    const bias = m.outWord.bias!.toFloat32Array();
+    bias[3] += 6;
+    m.outWord.bias!.assign(fv.tensor(bias, [bias.length]));
+    const has = (caps: fv.models.Caption[]): boolean => caps.some((c) => c.tokens.includes(3));
+    const greedyUnk = m.greedy(data.annotations, { maxLength: 5, allowUnk: true });
+    expect(greedyUnk.every((c) => c.tokens[0] === 3)).toBe(true);
+    expect(has(m.beamSearch(data.annotations, { beam: 3, maxLength: 5, allowUnk: true }))).toBe(true);
+    const g = m.greedy(data.annotations, { maxLength: 5 });
+    const b = m.beamSearch(data.annotations, { beam: 3, maxLength: 5 });
+    expect(has(g) || has(b)).toBe(false);
+    expect(g.every((c) => c.tokens.length > 0 || c.ended)).toBe(true);
+    // The scores stay log p under the whole distribution (<unk> included), not renormalised.
+    const one = fv.ops.slice(data.annotations, [0, 0, 0], [1, 4, 6]);
+    const toks = g[0]!.ended ? [...g[0]!.tokens, 2] : g[0]!.tokens;
+    const nll = fv.tidy(() => m.lossParts({ annotations: one, tokens: fv.tensor(Int32Array.from(toks), [1, toks.length]) }).nll.item());
+    expect(-nll).toBeCloseTo(g[0]!.score, 4);
+    expect(messageOf(() => m.greedy(data.annotations, { allowUnk: 1 } as never))).toBe('Captioner.greedy: allowUnk must be true or false, got 1');
+    one.dispose();
+    m.dispose();
+  });
 });
 
 describe('Captioner: the pieces', () => {
@@ -239,6 +267,14 @@ describe('Captioner: the pieces', () => {
     const { annotationScale: _s, ...old } = scaled.config;
     expect(fv.models.Captioner.fromConfig(old as never).config.annotationScale).toBe(1);
     expect(() => new fv.models.Captioner({ vocab, annotationSize: 6, annotationScale: 0 })).toThrow(/Captioner: annotationScale must be a finite number > 0, got 0/);
+    // Hard attention's reward: per word by default; configs written before the option trained per caption, and read so.
+    const hard = new fv.models.Captioner({ vocab, annotationSize: 6, attention: 'hard', lstmSize: 8, embedSize: 4 });
+    expect(hard.config.hard.reward).toBe('word');
+    const { reward: _r, ...oldHard } = hard.config.hard;
+    const oldModel = fv.models.Captioner.fromConfig({ ...hard.config, hard: oldHard } as never);
+    expect(oldModel.config.hard.reward).toBe('caption');
+    expect(() => new fv.models.Captioner({ vocab, annotationSize: 6, hard: { reward: 'sentence' as never } })).toThrow(/Captioner: hard.reward must be 'caption' or 'word', got "sentence"/);
+    for (const m of [hard, oldModel]) m.dispose();
     for (const m of [scaled, plain]) m.dispose();
   });
 
