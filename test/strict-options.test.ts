@@ -64,6 +64,7 @@ const CASES: [string, () => unknown, RegExp][] = [
   ['optim.RMSProp', () => new fv.optim.RMSProp([w()], bad({ weight_decay: 0.1 })), /^RMSProp: unknown option 'weight_decay' \(did you mean 'weightDecay'\?\)/],
   ['optim.clipGradNorm', () => fv.optim.clipGradNorm([w()], 1, bad({ errorIfNonFinite: false })), /^clipGradNorm: unknown option 'errorIfNonFinite' \(did you mean 'errorIfNonfinite'\?\)/],
   ['optim.StepLR', () => new fv.optim.StepLR(new fv.optim.SGD([w()], { lr: 0.1 }), bad({ stepSize: 1, gama: 0.5 })), /^StepLR: unknown option 'gama' \(did you mean 'gamma'\?\)/],
+  ['optim.PlateauLR', () => new fv.optim.PlateauLR(new fv.optim.SGD([w()], { lr: 0.1 }), bad({ factor: 0.5, minlr: 1e-5 })), /^PlateauLR: unknown option 'minlr' \(did you mean 'minLr'\?\)/],
   ['optim.ExponentialLR', () => new fv.optim.ExponentialLR(new fv.optim.SGD([w()], { lr: 0.1 }), bad({ gamma: 0.5, step: 1 })), /^ExponentialLR: unknown option 'step'; accepted: gamma$/],
   // data
   ['data.batches', () => fv.data.batches({ images: new Float32Array(4), shape: [4, 1] } as Any, bad({ batchSize: 2, shufle: true })).next(), /^batches: unknown option 'shufle' \(did you mean 'shuffle'\?\)/],

@@ -28,14 +28,20 @@ Usage:
                                     Batch Normalization §4.2 on Fashion-MNIST
                                     (dataset-fashion-mnist): accuracy.svg, results.json
   foveate train draw [--preset mnist|mnist-noattn|two-digits|svhn|cifar] [--steps N]
-                    [--batch-size B] [--lr LR] [--out DIR] [--resume] [--device cpu|cuda]
-                                    DRAW (metrics, checkpoint, samples.png, sequence.png/.gif, loss.svg)
-  foveate sample draw --checkpoint F [--out DIR]
-                                    pictures from a trained DRAW checkpoint
+                    [--batch-size B] [--lr LR] [--lr-decay 0.5] [--patience 5] [--eval-every N]
+                    [--out DIR] [--resume] [--device cpu|cuda]
+                                    DRAW (metrics, checkpoint, best.safetensors by the validation
+                                    bound, samples.png, sequence.png/.gif, loss.svg, results.json)
+  foveate sample draw --checkpoint F|--pretrained mnist|mnist-noattn [--out DIR]
+                                    pictures from a trained DRAW checkpoint or the shipped weights
+  foveate export draw --checkpoint F --out G [--dtype float16|float32|int8]
+                                    shippable DRAW weights (no optimiser state)
+  foveate plot draw --runs DIR[,DIR] [--out docs/draw-curves.svg]
+                                    learning curves of DRAW runs (bound, validation, lr)
   foveate eval captions --results F --references G
                                     BLEU-1..4, METEOR, CIDEr-D, ROUGE-L as in coco-caption
-  foveate eval draw --checkpoint F [--limit N] [--seed S] [--json]
-                                    the test NLL bound of a DRAW checkpoint
+  foveate eval draw --checkpoint F|--pretrained mnist|mnist-noattn [--limit N] [--samples K] [--json]
+                                    the test NLL bound (and IWAE bound) of a DRAW checkpoint
   foveate train dram [--model dram|conv] [--glimpses 8] [--steps N] [--out DIR] [--resume]
                                     DRAW's Differentiable RAM on 100×100 cluttered MNIST (Table 1)
   foveate eval dram --checkpoint F|--pretrained [--images F.idx --labels F.idx] [--json]
@@ -58,7 +64,8 @@ Usage:
                                     FOVEATE_HOME (~/.cache/foveate): efficientnet-lite0, meteor-paraphrase
   foveate classify --image F [--top 5]
                                     ImageNet classes of an image by EfficientNet-Lite0
-  foveate start                     the default job (see README)
+  foveate start                     the default job: the shipped DRAW's pictures, then a short
+                                    DRAW run (see README)
 
   foveate <command> --help          every option of a command, with its default
   foveate --version                 the version
@@ -99,7 +106,7 @@ function bench(argv: string[]): number {
 async function evalCommand(argv: string[]): Promise<void> {
   if (groupHelp(HELP, 'eval', 'target', argv)) return;
   const [what, ...rest] = argv;
-  if (what === 'draw') return (await import('./train-draw.js')).evalDrawCommand(rest);
+  if (what === 'draw') return (await import('./eval-draw.js')).evalDrawCommand(rest);
   if (what === 'dram') return (await import('./train-dram.js')).evalDramCommand(rest);
   if (what === 'captioner') return (await import('./eval-captioner.js')).evalCaptionerCommand(rest);
   if (what !== 'captions') throw new Error(`eval: unknown target '${what ?? ''}', expected 'captions', 'captioner', 'draw' or 'dram'`);
@@ -177,7 +184,21 @@ export async function main(argv: string[]): Promise<number> {
       if (groupHelp(HELP, 'sample', 'model', rest)) return 0;
       const [what, ...more] = rest;
       if (what !== 'draw') throw new Error(`sample: unknown model '${what ?? ''}', expected 'draw'`);
-      await (await import('./train-draw.js')).sampleDrawCommand(more);
+      await (await import('./eval-draw.js')).sampleDrawCommand(more);
+      return 0;
+    }
+    case 'export': {
+      if (groupHelp(HELP, 'export', 'model', rest)) return 0;
+      const [what, ...more] = rest;
+      if (what !== 'draw') throw new Error(`export: unknown model '${what ?? ''}', expected 'draw'`);
+      await (await import('./eval-draw.js')).exportDrawCommand(more);
+      return 0;
+    }
+    case 'plot': {
+      if (groupHelp(HELP, 'plot', 'model', rest)) return 0;
+      const [what, ...more] = rest;
+      if (what !== 'draw') throw new Error(`plot: unknown model '${what ?? ''}', expected 'draw'`);
+      await (await import('./plot-draw.js')).plotDrawCommand(more);
       return 0;
     }
     case undefined:

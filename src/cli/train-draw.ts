@@ -1,70 +1,44 @@
-// `foveate train draw` and `foveate sample draw`: DRAW on binarised MNIST (with
-// and without attention), two-digit 60×60 MNIST, or the colour presets on the
-// colour data foveate can get; writes metrics.jsonl, a resumable checkpoint,
-// samples.png, sequence.png, sequence.gif, loss.svg and results.json.
+// `foveate train draw` and `npm start`: DRAW on binarised MNIST (with and without
+// attention), two-digit 60×60 MNIST, or the colour presets on the colour data
+// foveate can get. A run folder holds metrics.jsonl, checkpoint.safetensors
+// (resumable, with the lr schedule's state), best.safetensors (the best
+// validation bound), samples.png, sequence.png/.gif, loss.svg and results.json
+// with the test bound of the best weights.
+import { existsSync } from 'node:fs';
 import { intOption, parseCommand, positiveOption } from './common/args.js';
 import { terminalProgress } from './common/progress.js';
-import { seed as seedRng } from '../random.js';
+import { getRngState, seed as seedRng, setRngState } from '../random.js';
 import { parseDevice, type DeviceName } from '../device.js';
-import { binarizedMnist, BINARIZE_SEED } from '../data/mnist.js';
-import { twoDigitMnist } from '../data/two-digits.js';
 import { Adam } from '../optim/index.js';
-import { DRAW, DRAW_PRESETS, type DrawConfig, type DrawPreset, type ImageSet } from '../models/draw.js';
-import { loadDrawCheckpoint, readDrawConfig, trainDraw } from '../train/draw.js';
+import { DRAW, DRAW_PRESETS, type DrawConfig, type DrawPreset } from '../models/draw.js';
+import { loadDrawCheckpoint, readDrawConfig, readDrawExtras, trainDraw } from '../train/draw.js';
+import { drawData } from '../train/draw-data.js';
+import { loadDrawWeights, pretrainedDrawPath } from '../train/draw-weights.js';
 import { writeDrawPictures } from '../train/draw-pictures.js';
 import { RunFolder } from '../train/run-folder.js';
 import { writeLinePlot } from '../viz/plot.js';
 import { writeFileAtomic } from '../io/atomic.js';
-
-export interface DrawData {
-  train: ImageSet;
-  test: ImageSet;
-  /** How the data was made (goes into results.json). */
-  description: string;
-}
-
-/** The training and test images of a preset. */
-export async function drawData(preset: DrawPreset): Promise<DrawData> {
-  const bin = binarizedMnist();
-  switch (preset) {
-    case 'mnist':
-    case 'mnist-noattn':
-      return {
-        train: bin.train,
-        test: bin.test,
-        description: `binarised MNIST (train = first 50,000 MNIST training images, test = the 10,000 test images; one Bernoulli draw per pixel, Philox seed ${BINARIZE_SEED})`,
-      };
-    case 'two-digits':
-      return {
-        train: twoDigitMnist(bin.train, { count: 50000, seed: 1 }),
-        test: twoDigitMnist(bin.test, { count: 10000, seed: 2 }),
-        description: 'two-digit 60×60 MNIST: two binarised MNIST digits at uniform random places, added and clipped at 1 (train from the 50k training digits, seed 1; test from the test digits, seed 2)',
-      };
-    case 'svhn':
-    case 'cifar': {
-      const { colourImages } = await import('../data/colour.js');
-      const size = DRAW_PRESETS[preset].width;
-      const d = colourImages({ size });
-      return { train: d.train, test: d.test, description: `${d.description} (SVHN and CIFAR-10 are not obtainable here; the ${preset} architecture runs on these)` };
-    }
-  }
-}
-
 
 function checkPreset(cmd: string, p: string): DrawPreset {
   if (!(p in DRAW_PRESETS)) throw new Error(`${cmd}: --preset must be one of ${Object.keys(DRAW_PRESETS).join(', ')}, got ${p}`);
   return p as DrawPreset;
 }
 
-/** loss.svg from the run's metrics: training loss and the test bound against steps. */
+/** loss.svg from the run's metrics: training loss, validation bound (and test bounds logged by earlier versions). */
 function writeCurves(run: RunFolder, label: string): void {
-  const rows = run.readMetrics();
-  const test = rows.filter((r) => typeof r.testNll === 'number');
+  const rows = run.readMetrics().filter((r) => typeof r.loss === 'number');
+  const of = (key: string): { x: number[]; y: number[] } => {
+    const hit = rows.filter((r) => typeof r[key] === 'number');
+    return { x: hit.map((r) => r.step), y: hit.map((r) => Number(r[key])) };
+  };
+  const valid = of('validNll');
+  const test = of('testNll');
   writeLinePlot(
     run.path('loss.svg'),
     [
-      { label: 'training bound (batch)', x: rows.map((r) => r.step), y: rows.map((r) => Number(r.loss)) },
-      ...(test.length ? [{ label: 'test bound', x: test.map((r) => r.step), y: test.map((r) => Number(r.testNll)) }] : []),
+      { label: 'training bound (batch)', ...of('loss') },
+      ...(valid.x.length ? [{ label: 'validation bound', ...valid }] : []),
+      ...(test.x.length ? [{ label: 'test bound (earlier runs)', ...test }] : []),
     ],
     { title: `DRAW ${label}`, xLabel: 'step', yLabel: 'nats per image', logY: true },
   );
@@ -72,19 +46,23 @@ function writeCurves(run: RunFolder, label: string): void {
 
 export async function trainDrawCommand(argv: string[]): Promise<void> {
   const cmd = 'train draw';
-  const values = parseCommand(cmd, 'DRAW on its datasets: metrics.jsonl, a resumable checkpoint, samples.png, sequence.png/.gif, loss.svg', argv, {
+  const values = parseCommand(cmd, 'DRAW on its datasets: metrics.jsonl, a resumable checkpoint, best.safetensors (best validation bound), samples.png, sequence.png/.gif, loss.svg, results.json (test bound of the best weights)', argv, {
     preset: { type: 'string', default: 'mnist', help: 'mnist | mnist-noattn | two-digits | svhn | cifar' },
     steps: { type: 'string', default: '10000', help: 'training steps' },
     'batch-size': { type: 'string', default: '64', help: 'images per step' },
-    lr: { type: 'string', default: '0.001', help: 'Adam learning rate' },
+    lr: { type: 'string', default: '0.001', help: "Adam learning rate at step 0 (a resumed run continues at its checkpoint's)" },
+    'lr-decay': { type: 'string', default: '0.5', help: 'multiply the lr by this after PATIENCE validations in a row without a new best (1 = never)' },
+    patience: { type: 'string', default: '5', help: 'validations without a new best before the lr decays' },
+    'min-lr': { type: 'string', default: '0.00001', help: 'the lr never decays below this' },
     clip: { type: 'string', default: '10', help: 'global gradient-norm clip, 0 = off' },
     seed: { type: 'string', default: '0', help: 'seed of the initial weights, batches and noise' },
-    'eval-every': { type: 'string', help: 'steps between test-bound evaluations (default steps/10)' },
-    'eval-limit': { type: 'string', help: 'test images per evaluation (default all)' },
+    'eval-every': { type: 'string', help: 'steps between validation bounds (MNIST training images 50,000–59,999; default steps/10)' },
+    'eval-limit': { type: 'string', help: 'validation images per evaluation (default all 10,000)' },
+    'test-limit': { type: 'string', help: 'test images for the final test bound of the best weights (default all)' },
     'checkpoint-every': { type: 'string', help: 'steps between checkpoints (default: eval-every)' },
     'keep-every': { type: 'string', help: 'also keep checkpoint-STEP.safetensors every this many steps' },
     out: { type: 'string', help: 'run folder (default runs/draw-PRESET)' },
-    resume: { type: 'boolean', default: false, help: 'continue from the run folder\'s checkpoint' },
+    resume: { type: 'boolean', default: false, help: "continue from the run folder's checkpoint" },
     device: { type: 'string', default: 'cpu', help: 'cpu | cuda' },
   });
   if (!values) return;
@@ -92,15 +70,33 @@ export async function trainDrawCommand(argv: string[]): Promise<void> {
   const steps = intOption(cmd, 'steps', values.steps);
   const batchSize = intOption(cmd, 'batch-size', values['batch-size'], 1);
   const lr = positiveOption(cmd, 'lr', values.lr);
+  const lrDecay = Number(values['lr-decay']);
+  if (!(lrDecay > 0 && lrDecay <= 1)) throw new Error(`${cmd}: --lr-decay must be in (0, 1] (1 = never decay), got ${values['lr-decay']}`);
+  const patience = intOption(cmd, 'patience', values.patience, 1);
+  const minLr = Number(values['min-lr']);
+  if (!(minLr >= 0) || values['min-lr'].trim() === '') throw new Error(`${cmd}: --min-lr must be a number ≥ 0, got ${values['min-lr']}`);
   const clip = Number(values.clip);
   if (!(clip >= 0)) throw new Error(`${cmd}: --clip must be ≥ 0 (0 = off), got ${values.clip}`);
   const device = parseDevice(cmd, values.device);
-  const evalEvery = values['eval-every'] === undefined ? undefined : intOption(cmd, 'eval-every', values['eval-every'], 1);
-  const evalLimit = values['eval-limit'] === undefined ? undefined : intOption(cmd, 'eval-limit', values['eval-limit'], 1);
-  const checkpointEvery = values['checkpoint-every'] === undefined ? undefined : intOption(cmd, 'checkpoint-every', values['checkpoint-every'], 1);
-  const keepEvery = values['keep-every'] === undefined ? undefined : intOption(cmd, 'keep-every', values['keep-every'], 1);
+  const optional = (name: 'eval-every' | 'eval-limit' | 'test-limit' | 'checkpoint-every' | 'keep-every'): number | undefined => (values[name] === undefined ? undefined : intOption(cmd, name, values[name], 1));
   const run = new RunFolder(values.out ?? `runs/draw-${preset}`);
-  await trainDrawRun({ preset, steps, batchSize, lr, clip, seed: intOption(cmd, 'seed', values.seed), evalEvery, evalLimit, checkpointEvery, keepEvery, run, resume: values.resume, device });
+  await trainDrawRun({
+    preset,
+    steps,
+    batchSize,
+    lr,
+    plateau: { factor: lrDecay, patience, minLr },
+    clip,
+    seed: intOption(cmd, 'seed', values.seed),
+    evalEvery: optional('eval-every'),
+    evalLimit: optional('eval-limit'),
+    testLimit: optional('test-limit'),
+    checkpointEvery: optional('checkpoint-every'),
+    keepEvery: optional('keep-every'),
+    run,
+    resume: values.resume,
+    device,
+  });
 }
 
 export interface DrawRunOptions {
@@ -110,10 +106,12 @@ export interface DrawRunOptions {
   steps: number;
   batchSize: number;
   lr: number;
+  plateau?: { factor?: number; patience?: number; minLr?: number };
   clip: number;
   seed: number;
   evalEvery?: number;
   evalLimit?: number;
+  testLimit?: number;
   checkpointEvery?: number;
   keepEvery?: number;
   run: RunFolder;
@@ -121,7 +119,21 @@ export interface DrawRunOptions {
   device: DeviceName;
 }
 
-/** Trains, then writes the pictures, loss.svg and results.json; returns the summary. */
+/** The weights in best.safetensors (with their record), or undefined when the run has none. */
+function loadBest(run: RunFolder, config: DrawConfig, device: DeviceName): { model: DRAW; step: number; validNll: number; validImages: number } | undefined {
+  const path = run.path('best.safetensors');
+  if (!existsSync(path)) return undefined;
+  const { best } = readDrawExtras(path);
+  if (!best) return undefined;
+  const saved = getRngState(); // a new model draws initial weights; the run's stream stays put
+  const model = new DRAW(config, { device });
+  setRngState(saved);
+  loadDrawCheckpoint(path, model);
+  setRngState(saved);
+  return { model, ...best };
+}
+
+/** Trains, then writes the pictures and loss.svg of the best weights and results.json with their test bound; returns the summary. */
 export async function trainDrawRun(o: DrawRunOptions): Promise<Record<string, unknown>> {
   const data = await drawData(o.preset);
   seedRng(o.seed);
@@ -132,13 +144,14 @@ export async function trainDrawRun(o: DrawRunOptions): Promise<Record<string, un
     progress: terminalProgress,
     optimizer,
     train: data.train,
-    test: data.test,
+    ...(data.valid ? { valid: data.valid } : {}),
     steps: o.steps,
     batchSize: o.batchSize,
     clip: o.clip,
     seed: o.seed,
     evalEvery: o.evalEvery,
     evalLimit: o.evalLimit,
+    ...(o.plateau ? { plateau: o.plateau } : {}),
     checkpointEvery: o.checkpointEvery,
     keepEvery: o.keepEvery,
     device: o.device,
@@ -146,113 +159,85 @@ export async function trainDrawRun(o: DrawRunOptions): Promise<Record<string, un
     resume: o.resume,
     label: `draw ${o.preset}`,
   });
-  const pictures = writeDrawPictures(model, o.run.dir);
+  // The test set is read once, here, for the weights the validation chose (the last ones without a validation set).
+  const best = loadBest(o.run, model.config, o.device);
+  const reported = best?.model ?? model;
+  const testImages = Math.min(o.testLimit ?? Infinity, data.test.shape[0]!);
+  const t0 = performance.now();
+  const test = reported.nllBound(data.test, { limit: testImages });
+  const testSeconds = (performance.now() - t0) / 1000;
+  const bestStep = best?.step ?? o.steps;
+  o.run.log({ step: o.steps, bestStep, ...(best ? { bestValidNll: best.validNll } : {}), testNllBest: test.nll, testImages });
+  const pictures = writeDrawPictures(reported, o.run.dir);
   writeCurves(o.run, o.preset);
   const rows = o.run.readMetrics();
+  const last = [...rows].reverse().find((r) => typeof r.seconds === 'number');
   const summary = {
     preset: o.preset,
     config: model.config,
     steps: o.steps,
     batchSize: o.batchSize,
     lr: o.lr,
+    plateau: o.plateau ?? {},
+    finalLr: result.lr,
     clip: o.clip,
     device: o.device,
     data: data.description,
-    testNllBound: result.testNll,
-    testImages: o.evalLimit ? Math.min(o.evalLimit, data.test.shape[0]!) : data.test.shape[0],
+    bestStep,
+    bestValidNll: best?.validNll ?? null,
+    validImages: best?.validImages ?? null,
+    testNllBound: test.nll,
+    testLx: test.lx,
+    testLz: test.lz,
+    testImages,
+    testSeconds,
     lastLoss: result.lastLoss,
     secondsThisInvocation: result.seconds,
-    secondsTotal: Number(rows[rows.length - 1]?.seconds ?? result.seconds),
+    secondsTotal: Number(last?.seconds ?? result.seconds),
     pictures,
   };
   writeFileAtomic(o.run.path('results.json'), JSON.stringify(summary, null, 2) + '\n');
-  console.log(`DRAW ${o.preset}: test NLL bound ≤ ${result.testNll.toFixed(2)} nats after ${o.steps} steps → ${o.run.dir}`);
+  const chosen = best ? `the best validation weights (step ${best.step}, validation ≤ ${best.validNll.toFixed(2)} on ${best.validImages} images)` : 'the last weights (no validation set)';
+  console.log(`DRAW ${o.preset}: test NLL bound ≤ ${test.nll.toFixed(2)} nats on ${testImages} test images, ${chosen}, after ${o.steps} steps → ${o.run.dir}`);
+  best?.model.dispose();
   model.dispose();
   return summary;
 }
 
-export async function sampleDrawCommand(argv: string[]): Promise<void> {
-  const cmd = 'sample draw';
-  const values = parseCommand(cmd, 'pictures from a trained DRAW checkpoint: samples.png, sequence.png, sequence.gif', argv, {
-    checkpoint: { type: 'string', help: 'a DRAW checkpoint (.safetensors), required' },
-    out: { type: 'string', default: 'runs/draw-samples', help: 'output folder' },
-    seed: { type: 'string', default: '1', help: 'seed of the latent samples' },
-    device: { type: 'string', default: 'cpu', help: 'cpu | cuda' },
-  });
-  if (!values) return;
-  if (!values.checkpoint) throw new Error(`${cmd}: --checkpoint is required`);
-  const device = parseDevice(cmd, values.device);
-  // Everything that can fail on the checkpoint runs before the output folder is touched.
-  const config = readDrawConfig(values.checkpoint);
-  const model = new DRAW(config, { device });
-  loadDrawCheckpoint(values.checkpoint, model);
-  const run = new RunFolder(values.out);
-  const p = writeDrawPictures(model, run.dir, { seed: intOption(cmd, 'seed', values.seed) });
-  console.log(`wrote ${p.samples}, ${p.sequencePng}, ${p.sequenceGif}`);
-  model.dispose();
-}
-
-/** The dataset a checkpoint's model was made for, from its image size. */
-function presetOfConfig(c: DrawConfig): DrawPreset {
-  if (c.channels === 3) return c.width === DRAW_PRESETS.svhn.width ? 'svhn' : 'cifar';
-  return c.width === DRAW_PRESETS['two-digits'].width ? 'two-digits' : 'mnist';
-}
-
-/**
- * `foveate eval draw --checkpoint F [--limit N] [--seed S] [--json]`: the test
- * NLL bound (nats per image, one z sample per image) of a saved model on the
- * test set of its data — the number to compare with the paper's.
- */
-export async function evalDrawCommand(argv: string[]): Promise<void> {
-  const cmd = 'eval draw';
-  const values = parseCommand(cmd, 'the test NLL bound of a trained DRAW checkpoint', argv, {
-    checkpoint: { type: 'string', help: 'a DRAW checkpoint (.safetensors), required' },
-    limit: { type: 'string', help: 'evaluate only the first N test images (default all)' },
-    seed: { type: 'string', default: '0', help: 'seed of the latent samples (one per image)' },
-    samples: { type: 'string', default: '1', help: 'K > 1 adds the importance-weighted bound (IWAE) with K samples per image' },
-    device: { type: 'string', default: 'cpu', help: 'cpu | cuda' },
-    json: { type: 'boolean', default: false, help: 'print one JSON line' },
-  });
-  if (!values) return;
-  if (!values.checkpoint) throw new Error(`${cmd}: --checkpoint is required`);
-  const device = parseDevice(cmd, values.device);
-  const config = readDrawConfig(values.checkpoint);
-  const model = new DRAW(config, { device });
-  const step = loadDrawCheckpoint(values.checkpoint, model);
-  const { test, description } = await drawData(presetOfConfig(config));
-  const limit = values.limit === undefined ? undefined : intOption(cmd, 'limit', values.limit, 1);
+/** Pictures of the shipped attention model in DIR/pretrained (a second or two): what a trained DRAW draws. */
+function showPretrained(dir: string): void {
+  const path = pretrainedDrawPath('mnist', 'start');
   const t0 = performance.now();
-  const seed = intOption(cmd, 'seed', values.seed);
-  const samples = intOption(cmd, 'samples', values.samples, 1);
-  const r = model.nllBound(test, { seed, ...(limit === undefined ? {} : { limit }) });
-  const iw = samples > 1 ? model.iwaeBound(test, { samples, seed, ...(limit === undefined ? {} : { limit }) }) : undefined;
-  const images = Math.min(limit ?? Infinity, test.shape[0]!);
-  const seconds = (performance.now() - t0) / 1000;
-  model.dispose();
-  const result = { checkpoint: values.checkpoint, step, attention: config.attention, testImages: images, nll: r.nll, lx: r.lx, lz: r.lz, ...(iw ? { iwae: iw.iwae, iwaeSamples: samples } : {}), seconds, data: description };
-  if (values.json) console.log(JSON.stringify(result));
-  else {
-    console.log(`${values.checkpoint} (step ${step}, ${config.attention ? 'attention' : 'no attention'}), ${images} test images, ${seconds.toFixed(0)} s`);
-    console.log(`  one-sample bound:       −log p(x) ≤ ${r.nll.toFixed(2)} nats (Lx ${r.lx.toFixed(2)} + Lz ${r.lz.toFixed(2)})`);
-    if (iw) console.log(`  IWAE bound, K = ${String(samples).padEnd(5)} −log p(x) ≤ ${iw.iwae.toFixed(2)} nats`);
+  const model = new DRAW(readDrawConfig(path));
+  try {
+    const step = loadDrawWeights(path, model);
+    const out = new RunFolder(`${dir}/pretrained`);
+    const p = writeDrawPictures(model, out.dir);
+    console.log(`\nDRAW with attention, trained ${step} steps (the shipped weights/draw-mnist.safetensors), drew in ${((performance.now() - t0) / 1000).toFixed(1)} s:`);
+    console.log(`  ${p.samples}\n  ${p.sequencePng}\n  ${p.sequenceGif}  (the canvas over its ${model.config.T} steps, red: the write window)`);
+  } finally {
+    model.dispose();
   }
 }
 
 /**
- * `npm start`: a short DRAW run on the embedded binarised MNIST that takes a few
- * minutes on 2 CPU cores and leaves recognisable digits in runs/start/samples.png:
- * the no-attention model (it learns fastest early) with T = 10 and 12 latents
- * per step, 256 LSTM units, batch 64, Adam 2e-3. `--steps N` changes the length.
+ * `npm start`: first the shipped, trained attention model's samples and
+ * generation sequence (PNG and GIF, in seconds), then a short DRAW run on the
+ * embedded binarised MNIST that takes a few minutes on 2 CPU cores and leaves
+ * recognisable digits in runs/start/samples.png: the no-attention model (it
+ * learns fastest early) with T = 10 and 12 latents per step, 256 LSTM units,
+ * batch 64, Adam 2e-3. `--steps N` changes the length.
  */
 export async function startCommand(argv: string[]): Promise<void> {
-  const values = parseCommand('start', 'a short DRAW run (no attention, T = 10) that leaves digits in OUT/samples.png', argv, {
+  const values = parseCommand('start', "the shipped DRAW's pictures in OUT/pretrained, then a short DRAW run (no attention, T = 10) that leaves digits in OUT/samples.png", argv, {
     steps: { type: 'string', default: '800', help: 'training steps' },
     out: { type: 'string', default: 'runs/start', help: 'run folder' },
   });
   if (!values) return;
   const steps = intOption('start', 'steps', values.steps, 1);
   const run = new RunFolder(values.out);
-  console.log(`\nDRAW without attention, T = 10, on binarised MNIST for ${steps} steps → ${run.dir}/samples.png, sequence.png, sequence.gif, loss.svg`);
+  showPretrained(run.dir);
+  console.log(`\nNow training one from scratch: DRAW without attention, T = 10, on binarised MNIST for ${steps} steps → ${run.dir}/samples.png, sequence.png, sequence.gif, loss.svg`);
   console.log('(the full models: foveate train draw --preset mnist | mnist-noattn; see README)');
   await trainDrawRun({
     preset: 'mnist-noattn',
@@ -264,6 +249,7 @@ export async function startCommand(argv: string[]): Promise<void> {
     seed: 0,
     evalEvery: steps,
     evalLimit: 1000,
+    testLimit: 1000,
     run,
     resume: false,
     device: 'cpu',

@@ -26,6 +26,8 @@ export interface Checkpoint {
   rng?: RngState;
   /** Extra string metadata stored beside the reserved keys (e.g. a model's config). */
   metadata?: Record<string, string>;
+  /** Store float32 tensors as F16 (half the size; loading widens them back to float32). */
+  float16?: boolean;
 }
 
 /**
@@ -34,7 +36,8 @@ export interface Checkpoint {
  */
 export function saveCheckpoint(path: string, ck: Checkpoint): void {
   const op = 'io.saveCheckpoint';
-  checkOptions(op, ck, ['model', 'optimizer', 'step', 'rng', 'metadata']);
+  checkOptions(op, ck, ['model', 'optimizer', 'step', 'rng', 'metadata', 'float16']);
+  if (ck?.float16 !== undefined && typeof ck.float16 !== 'boolean') fail(op, `float16 must be true or false, got ${JSON.stringify(ck.float16)}`);
   if (!ck || typeof ck.model?.stateDict !== 'function') fail(op, 'model must have a stateDict() (an nn.Module)');
   if (!Number.isSafeInteger(ck.step) || ck.step < 0) fail(op, `step must be a non-negative integer, got ${String(ck.step)}`);
   const rng = ck.rng ?? getRngState();
@@ -51,7 +54,7 @@ export function saveCheckpoint(path: string, ck: Checkpoint): void {
       }
       meta.optimizer = JSON.stringify({ kind: opt.kind, options: opt.options, steps });
     }
-    writeAtomic(path, serialize(tensors, meta, op), op);
+    writeAtomic(path, serialize(tensors, meta, op, ck.float16 ? 'float16' : undefined), op);
   } finally {
     if (opt) for (const s of Object.values(opt.state)) for (const t of Object.values(s.tensors)) t.dispose();
   }

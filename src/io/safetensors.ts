@@ -5,20 +5,26 @@
 //            "data_offsets": [begin, end]}, …}, compact, padded with spaces to a
 //            multiple of 8
 //   rest     the tensors' bytes, little-endian, row-major, back to back
-// Tensors are laid out by dtype (wider first: F64, F32, I32), then by name —
-// the library's order, so files are byte-identical to what it writes.
+// Tensors are laid out by dtype (the library's enum order, last first: F64, F32,
+// I32, F16), then by name — the library's order, so files are byte-identical to
+// what it writes. F16 (half precision, for small shipped weights) is read as
+// float32 tensors and I8 (quantised weights) as int32: foveate computes in 32 bits.
 import { readFileSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { tensor } from '../creation.js';
 import { fail, fmtShape } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { writeFileAtomic } from './atomic.js';
+import { fromHalf, toHalf } from './float16.js';
 
 /** The dtypes foveate reads and writes, with their byte sizes. */
-const DTYPES = { F64: 8, F32: 4, I32: 4 } as const;
+const DTYPES = { F64: 8, F32: 4, I32: 4, F16: 2, I8: 1 } as const;
 type SafeDType = keyof typeof DTYPES;
 /** The library's sort rank (its Dtype enum order): larger first. */
-const RANK: Record<SafeDType, number> = { I32: 0, F32: 1, F64: 2 };
+const RANK: Record<SafeDType, number> = { I8: -2, F16: -1, I32: 0, F32: 1, F64: 2 };
+
+/** Narrower storage on write: float32 tensors as F16, or int32 tensors (values in −128…127) as I8. */
+export type Narrow = 'float16' | 'int8';
 const OF_TENSOR = { float64: 'F64', float32: 'F32', int32: 'I32' } as const;
 /** The Python library refuses larger headers (100 MB). */
 const MAX_HEADER = 100_000_000;
@@ -37,9 +43,19 @@ interface Entry {
   bytes: Uint8Array;
 }
 
-function entryOf(op: string, name: string, t: unknown): Entry {
+function entryOf(op: string, name: string, t: unknown, narrow: Narrow | undefined): Entry {
   if (!(t instanceof Tensor)) fail(op, `tensors["${name}"] must be a Tensor, got ${t === null ? 'null' : typeof t}`);
   if (t.isDisposed) fail(op, `tensors["${name}"] ${fmtShape(t.shape)} was disposed`);
+  if (narrow === 'float16' && t.dtype === 'float32') {
+    const half = toHalf(t.toFloat32Array());
+    return { name, dtype: 'F16', shape: [...t.shape], bytes: new Uint8Array(half.buffer) };
+  }
+  if (narrow === 'int8' && t.dtype === 'int32') {
+    const v = t.toInt32Array();
+    const bad = v.findIndex((x) => x < -128 || x > 127);
+    if (bad >= 0) fail(op, `tensors["${name}"] ${fmtShape(t.shape)}: value ${v[bad]} at index ${bad} does not fit int8 (−128…127)`);
+    return { name, dtype: 'I8', shape: [...t.shape], bytes: new Uint8Array(Int8Array.from(v).buffer) };
+  }
   const dtype = OF_TENSOR[t.dtype];
   const values = t.dtype === 'int32' ? t.toInt32Array() : t.dtype === 'float64' ? t.toFloat64Array() : t.toFloat32Array();
   return { name, dtype, shape: [...t.shape], bytes: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) };
@@ -48,10 +64,12 @@ function entryOf(op: string, name: string, t: unknown): Entry {
 /**
  * The bytes of a safetensors file holding `tensors` (and string `metadata`),
  * identical to what Python's `safetensors.serialize` gives for one metadata key.
+ * `narrow` stores float32 tensors as F16 (rounded to nearest even) or int32
+ * tensors as I8 (an error unless every value fits).
  */
-export function serialize(tensors: Record<string, Tensor>, metadata?: Record<string, string>, op = 'io.save'): Uint8Array {
+export function serialize(tensors: Record<string, Tensor>, metadata?: Record<string, string>, op = 'io.save', narrow?: Narrow): Uint8Array {
   if (tensors === null || typeof tensors !== 'object') fail(op, `tensors must be an object of name → Tensor, got ${String(tensors)}`);
-  const entries = Object.entries(tensors).map(([n, t]) => entryOf(op, n, t));
+  const entries = Object.entries(tensors).map(([n, t]) => entryOf(op, n, t, narrow));
   for (const e of entries) if (e.name === '__metadata__') fail(op, 'a tensor cannot be named "__metadata__" (reserved by the format)');
   entries.sort((a, b) => RANK[b.dtype] - RANK[a.dtype] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   // Null prototypes: a tensor named "__proto__" is a key like any other, not the object's prototype.
@@ -144,7 +162,7 @@ export function deserialize(buf: Uint8Array, what = '<buffer>', op = 'io.load'):
   try {
     for (const e of entries) {
       const copy = new Uint8Array(data.subarray(headerEnd + e.begin, headerEnd + e.end)); // aligned
-      const values = e.dtype === 'F64' ? new Float64Array(copy.buffer) : e.dtype === 'F32' ? new Float32Array(copy.buffer) : new Int32Array(copy.buffer);
+      const values = e.dtype === 'F64' ? new Float64Array(copy.buffer) : e.dtype === 'F32' ? new Float32Array(copy.buffer) : e.dtype === 'F16' ? fromHalf(new Uint16Array(copy.buffer)) : e.dtype === 'I8' ? Int32Array.from(new Int8Array(copy.buffer)) : new Int32Array(copy.buffer);
       tensors[e.name] = tensor(values, e.shape);
     }
   } catch (err) {

@@ -5,3 +5,4 @@ export { RMSProp, type RMSPropOptions } from './rmsprop.js';
 export { Adam, type AdamOptions } from './adam.js';
 export { clipGradNorm, type ClipOptions } from './clip.js';
 export { StepLR, ExponentialLR } from './schedule.js';
+export { PlateauLR, type PlateauOptions, type PlateauState } from './plateau.js';

@@ -7,6 +7,21 @@ import { removeStaleTemps, writeFileAtomic } from '../io/atomic.js';
 
 export type MetricRow = { step: number } & Record<string, number | string>;
 
+/** The rows of a metrics.jsonl in order, read only (nothing is created or cleaned); a torn last line is ignored. */
+export function readMetricsFile(path: string): MetricRow[] {
+  if (!existsSync(path)) return [];
+  const rows: MetricRow[] = [];
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      rows.push(JSON.parse(line) as MetricRow);
+    } catch {
+      break;
+    }
+  }
+  return rows;
+}
+
 export class RunFolder {
   readonly dir: string;
 
@@ -32,17 +47,7 @@ export class RunFolder {
 
   /** Logged rows in order; a torn last line (a crash mid-write) is ignored. */
   readMetrics(): MetricRow[] {
-    if (!existsSync(this.metricsPath)) return [];
-    const rows: MetricRow[] = [];
-    for (const line of readFileSync(this.metricsPath, 'utf8').split('\n')) {
-      if (!line.trim()) continue;
-      try {
-        rows.push(JSON.parse(line) as MetricRow);
-      } catch {
-        break;
-      }
-    }
-    return rows;
+    return readMetricsFile(this.metricsPath);
   }
 
   /** Keeps only rows up to `step` (used when resuming from a checkpoint at `step`). */

@@ -26,9 +26,13 @@ export interface PlotOptions {
   logY?: boolean;
   yMin?: number;
   yMax?: number;
+  /** Where the legend goes (default: right of the plot when it fits in about a quarter of the width, else below). */
+  legend?: 'right' | 'below';
+  /** At least this much room left of the plot (pixels), so stacked panels line up. */
+  minLeft?: number;
 }
 
-const PLOT_OPTIONS = ['title', 'xLabel', 'yLabel', 'width', 'height', 'logY', 'yMin', 'yMax'] as const;
+const PLOT_OPTIONS = ['title', 'xLabel', 'yLabel', 'width', 'height', 'logY', 'yMin', 'yMax', 'legend', 'minLeft'] as const;
 
 const COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000'];
 
@@ -116,12 +120,13 @@ export function linePlot(series: readonly Series[], options: PlotOptions = {}): 
   // Legend: right of the plot when it fits in a quarter of the width, else in rows below.
   const withMarkers = finite.map((f) => f.length > 0 && f.length <= MARKERS_UP_TO);
   const entryWidth = 34 + Math.max(...series.map((s, i) => textWidth(finite[i]!.length === 0 ? `${s.label} (no data)` : s.label)));
-  const legendRight = entryWidth <= width * 0.28;
+  if (options.legend !== undefined && options.legend !== 'right' && options.legend !== 'below') fail('linePlot', `legend must be 'right' or 'below', got ${JSON.stringify(options.legend)}`);
+  const legendRight = options.legend === undefined ? entryWidth <= width * 0.28 : options.legend === 'right';
   const perRow = legendRight ? 1 : Math.max(1, Math.floor((width - 32) / (entryWidth + 12)));
   const legendRows = legendRight ? 0 : Math.ceil(series.length / perRow);
 
   const m = {
-    left: 10 + (yLabel ? 20 : 0) + Math.max(...yTickText.map((t) => textWidth(t)), 10) + 8,
+    left: Math.max(options.minLeft ?? 0, 10 + (yLabel ? 20 : 0) + Math.max(...yTickText.map((t) => textWidth(t)), 10) + 8),
     right: legendRight ? 16 + entryWidth + 8 : 16,
     top: options.title ? 40 : 16,
     bottom: 30 + (options.xLabel ? 20 : 0) + legendRows * 18 + (legendRows ? 8 : 0),
@@ -170,4 +175,28 @@ export function linePlot(series: readonly Series[], options: PlotOptions = {}): 
 
 export function writeLinePlot(path: string, series: readonly Series[], options: PlotOptions = {}): void {
   writeFileAtomic(path, linePlot(series, options));
+}
+
+/**
+ * Plots (SVGs from linePlot) one above the other in one SVG, e.g. a loss panel
+ * over a learning-rate panel that share the x axis.
+ * @example writeFileAtomic('curves.svg', stackPlots([linePlot(loss), linePlot(lr, { height: 200 })]));
+ */
+export function stackPlots(panels: readonly string[]): string {
+  if (panels.length === 0) fail('stackPlots', 'needs at least one panel');
+  const sizes = panels.map((p, i) => {
+    const m = /^<svg [^>]*width="(\d+(?:\.\d+)?)" height="(\d+(?:\.\d+)?)"/.exec(p);
+    if (!m) fail('stackPlots', `panel ${i} does not start with <svg … width="W" height="H"> (make panels with linePlot)`);
+    return { width: Number(m[1]), height: Number(m[2]) };
+  });
+  const width = Math.max(...sizes.map((s) => s.width));
+  const height = sizes.reduce((a, s) => a + s.height, 0);
+  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`];
+  let y = 0;
+  panels.forEach((p, i) => {
+    parts.push(p.replace(/^<svg /, `<svg x="0" y="${y}" `));
+    y += sizes[i]!.height;
+  });
+  parts.push('</svg>');
+  return parts.join('\n');
 }

@@ -94,7 +94,7 @@ describe('CLI: negative numbers', () => {
 });
 
 describe('CLI: every level', () => {
-  it.each(['train', 'eval', 'sample', 'data'])('foveate %s --help lists its subcommands (exit 0)', async (group) => {
+  it.each(['train', 'eval', 'sample', 'export', 'plot', 'data'])('foveate %s --help lists its subcommands (exit 0)', async (group) => {
     for (const flag of ['--help', '-h', 'help']) {
       const r = await run([group, flag]);
       expect(r.code).toBe(0);
@@ -105,7 +105,7 @@ describe('CLI: every level', () => {
 
   it.each([
     ['train mnist'], ['train bn-mnist'], ['train bn-inception'], ['train draw'], ['train dram'],
-    ['eval captions'], ['eval draw'], ['eval dram'], ['sample draw'], ['data cluttered'], ['info'], ['bench'], ['start'],
+    ['eval captions'], ['eval draw'], ['eval dram'], ['sample draw'], ['export draw'], ['plot draw'], ['data cluttered'], ['info'], ['bench'], ['start'],
   ])('foveate %s --help prints its options and runs nothing', async (command) => {
     const r = await run([...command.split(' '), '--help']);
     expect(r.error).toBeUndefined();
@@ -115,7 +115,7 @@ describe('CLI: every level', () => {
 
   it('every subcommand in the help text has its own --help', async () => {
     const { HELP: text } = await import('../../src/cli/main.js');
-    for (const group of ['train', 'eval', 'sample', 'data']) {
+    for (const group of ['train', 'eval', 'sample', 'export', 'plot', 'data']) {
       for (const name of commandNames(text, group)) {
         const r = await run([group, name, '--help']);
         expect(r.out, `${group} ${name}`).toMatch(new RegExp(`^foveate ${group} ${name} — `));

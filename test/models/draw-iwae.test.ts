@@ -8,7 +8,7 @@ import { describe, expect, it, vi } from 'vitest';
 import * as fv from '../../src/index.js';
 import { importanceLogWeights, iwaeNll } from '../../src/models/draw-iwae.js';
 import { saveDrawCheckpoint } from '../../src/train/draw.js';
-import { evalDrawCommand } from '../../src/cli/train-draw.js';
+import { evalDrawCommand } from '../../src/cli/eval-draw.js';
 
 /** A seeded normal sampler (Box–Muller on a small LCG) for the estimator test. */
 function normals(seed: number): () => number {

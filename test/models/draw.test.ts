@@ -9,7 +9,7 @@ import * as fv from '../../src/index.js';
 import { type Tensor } from '../../src/index.js';
 import { drawBatchAt, loadDrawCheckpoint, readDrawConfig, saveDrawCheckpoint, trainDraw } from '../../src/train/draw.js';
 import { RunFolder } from '../../src/train/run-folder.js';
-import { evalDrawCommand, sampleDrawCommand } from '../../src/cli/train-draw.js';
+import { evalDrawCommand, sampleDrawCommand } from '../../src/cli/eval-draw.js';
 import { writeDrawPictures } from '../../src/train/draw-pictures.js';
 import { literalDrawLoss } from './draw-literal.js';
 
@@ -170,7 +170,7 @@ describe('DRAW training runs', () => {
     const straightDir = tmp();
     fv.seed(9);
     const a = make();
-    trainDraw({ ...a, train: ds, test: ds, evalLimit: 64, steps: 8, batchSize: 16, evalEvery: 4, checkpointEvery: 2, run: new RunFolder(straightDir), stream: quiet });
+    trainDraw({ ...a, train: ds, valid: ds, evalLimit: 64, steps: 8, batchSize: 16, evalEvery: 4, checkpointEvery: 2, run: new RunFolder(straightDir), stream: quiet });
     const resumedDir = tmp();
     fv.seed(9);
     const b = make();
@@ -178,10 +178,10 @@ describe('DRAW training runs', () => {
       if (s === 5) throw new Error('killed');
     };
     // Killed during step 5 (after its update, before its checkpoint): the last checkpoint is step 4's.
-    expect(() => trainDraw({ ...b, train: ds, test: ds, evalLimit: 64, steps: 8, batchSize: 16, evalEvery: 4, checkpointEvery: 2, run: new RunFolder(resumedDir), stream: quiet, onStep: crash })).toThrow('killed');
+    expect(() => trainDraw({ ...b, train: ds, valid: ds, evalLimit: 64, steps: 8, batchSize: 16, evalEvery: 4, checkpointEvery: 2, run: new RunFolder(resumedDir), stream: quiet, onStep: crash })).toThrow('killed');
     fv.seed(123); // a fresh process: the RNG must come from the checkpoint
     const c = make();
-    trainDraw({ ...c, train: ds, test: ds, evalLimit: 64, steps: 8, batchSize: 16, evalEvery: 4, checkpointEvery: 2, run: new RunFolder(resumedDir), resume: true, stream: quiet });
+    trainDraw({ ...c, train: ds, valid: ds, evalLimit: 64, steps: 8, batchSize: 16, evalEvery: 4, checkpointEvery: 2, run: new RunFolder(resumedDir), resume: true, stream: quiet });
     const wa = a.model.parameters().map((p) => Array.from(p.toFloat32Array()));
     const wc = c.model.parameters().map((p) => Array.from(p.toFloat32Array()));
     expect(wc).toEqual(wa);
@@ -221,7 +221,7 @@ describe('DRAW training runs', () => {
       log.mockRestore();
       m.dispose();
     }
-    await expect(evalDrawCommand(['--limit', '3'])).rejects.toThrow(/eval draw: --checkpoint is required/);
+    await expect(evalDrawCommand(['--limit', '3'])).rejects.toThrow(/eval draw: --checkpoint F or --pretrained mnist\|mnist-noattn is required/);
   });
 
   it('pictures of a colour model are written too', () => {
