@@ -11,7 +11,7 @@ export { detach, noGrad } from './autograd/index.js';
 export { Tensor, type DType, type BackwardOptions } from './tensor.js';
 export { tensor, zeros, ones, full, zerosLike, onesLike, randn, rand, bernoulli, type TensorOptions } from './creation.js';
 export { tidy, keep } from './memory.js';
-export { devices, hasCuda, memory, type DeviceInfo, type MemoryInfo } from './runtime.js';
+export { devices, hasCuda, memory, releaseFreeMemory, type DeviceInfo, type MemoryInfo } from './runtime.js';
 export { type DeviceName } from './device.js';
 export { seed, getRngState, setRngState, type RngState } from './random.js';
 export * as ops from './ops/index.js';

@@ -107,15 +107,21 @@ export class NativeTensor {
   /** The values as a new Float32Array (int32 converted; copied from the GPU). */
   toFloat32(): Float32Array {
     const out = new Float32Array(this.#size());
-    native.readFloat32(this.id, out);
+    this.readInto(out);
     return out;
   }
 
   /** The values of an int32 tensor as a new Int32Array. */
   toInt32(): Int32Array {
     const out = new Int32Array(this.#size());
-    native.readInt32(this.id, out);
+    this.readInto(out);
     return out;
+  }
+
+  /** Copies the values into `out` (exactly the tensor's size; an Int32Array for int32 tensors), allocating nothing. */
+  readInto(out: Float32Array | Int32Array): void {
+    if (out instanceof Int32Array) native.readInt32(this.id, out);
+    else native.readFloat32(this.id, out);
   }
 
   /** A copy on `device`. */

@@ -41,3 +41,17 @@ export function memory(): MemoryInfo {
   }
   return { numTensors, numBytes, devices };
 }
+
+/**
+ * Gives the native allocators' free memory back to the operating system: the
+ * large buffers kept for reuse and glibc's free heap pages. Kernels keep freed
+ * memory so the next step's buffers need not fault in again; over a long run
+ * that heap fragments, and its free pages stay resident. The training loops
+ * call this after each evaluation (an idle point, every few hundred steps),
+ * so the resident set tracks the live memory. Calling it every step would
+ * make each step fault its buffers in afresh.
+ * @example fv.releaseFreeMemory(); // after an evaluation pass
+ */
+export function releaseFreeMemory(): void {
+  binding.releaseFreeMemory();
+}

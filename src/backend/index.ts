@@ -36,10 +36,11 @@ export function kernelsFor(dtype: DType): Kernels {
  */
 export { convOutSize, poolOutSize };
 
-/** What the binding reports about the process: its devices and the native memory in use. */
+/** What the binding reports about the process (its devices, the native memory in use), and the allocators' trim. */
 export const binding = {
   devices: () => native.devices(),
   memoryUsage: () => native.memoryUsage(),
+  releaseFreeMemory: () => native.releaseFreeMemory(),
 };
 
 /**

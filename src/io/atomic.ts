@@ -49,15 +49,16 @@ export function removeStaleTemps(dir: string, name?: string): string[] {
   return removed;
 }
 
-export function writeFileAtomic(path: string, data: Uint8Array | string, op = 'write'): void {
+export function writeFileAtomic(path: string, data: Uint8Array | string | Iterable<Uint8Array>, op = 'write'): void {
   const dir = dirname(path);
   removeStaleTemps(dir, basename(path));
-  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  // A file given as parts is written part by part (each may reuse one buffer).
+  const parts: Iterable<Uint8Array> = typeof data === 'string' ? [Buffer.from(data, 'utf8')] : data instanceof Uint8Array ? [data] : data;
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
   let fd: number | undefined;
   try {
     fd = openSync(tmp, 'wx');
-    for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
+    for (const bytes of parts) for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;

@@ -7,7 +7,7 @@ import { fail, fmtShape } from '../errors.js';
 import { getRngState, setRngState, type RngState } from '../random.js';
 import { type Tensor } from '../tensor.js';
 import { type Optimizer, type OptimizerState } from '../optim/optimizer.js';
-import { loadFile, serialize, writeAtomic } from './safetensors.js';
+import { loadFile, writeSafetensors } from './safetensors.js';
 
 export const CHECKPOINT_FORMAT = 'foveate-checkpoint/1';
 
@@ -54,7 +54,7 @@ export function saveCheckpoint(path: string, ck: Checkpoint): void {
       }
       meta.optimizer = JSON.stringify({ kind: opt.kind, options: opt.options, steps });
     }
-    writeAtomic(path, serialize(tensors, meta, op, ck.float16 ? 'float16' : undefined), op);
+    writeSafetensors(path, tensors, meta, op, ck.float16 ? 'float16' : undefined);
   } finally {
     if (opt) for (const s of Object.values(opt.state)) for (const t of Object.values(s.tensors)) t.dispose();
   }

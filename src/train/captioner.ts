@@ -10,6 +10,7 @@ import { checkOptions } from '../options.js';
 import { existsSync } from 'node:fs';
 import { fail } from '../errors.js';
 import { tidy } from '../memory.js';
+import { releaseFreeMemory } from '../runtime.js';
 import { noGrad } from '../tensor.js';
 import { clipGradNorm } from '../optim/clip.js';
 import { type Optimizer } from '../optim/optimizer.js';
@@ -163,6 +164,7 @@ export function trainCaptioner(t: CaptionerTraining): CaptionerResult {
     const evalNow = validate !== undefined && (step % evalEvery === 0 || step === steps);
     if (evalNow) {
       const v = validate!(model);
+      releaseFreeMemory(); // an idle point: the heap's free pages go back (see runtime.ts)
       validScore = typeof v === 'number' ? v : v.score;
       validMetrics = typeof v === 'number' ? {} : v.metrics;
       model.train();

@@ -6,6 +6,7 @@ import { fail } from '../errors.js';
 import { tensor } from '../creation.js';
 import { type DeviceName } from '../device.js';
 import { tidy } from '../memory.js';
+import { releaseFreeMemory } from '../runtime.js';
 import { argmax, crossEntropy } from '../ops/index.js';
 import { type Module } from '../nn/module.js';
 import { type Layer } from '../nn/containers.js';
@@ -147,7 +148,10 @@ export function trainClassifier(t: ClassifierTraining): ClassifierResult {
     step++;
     t.onStep?.(step, lastLoss);
     const evalNow = step % evalEvery === 0 || step === steps;
-    if (evalNow) testAccuracy = accuracy(model, t.test, { exampleShape: shape, device });
+    if (evalNow) {
+      testAccuracy = accuracy(model, t.test, { exampleShape: shape, device });
+      releaseFreeMemory(); // the evaluation's buffers, and the heap's fragments (see runtime.ts)
+    }
     if (run && (step % 50 === 0 || evalNow)) run.log({ step, loss: lastLoss, ...(evalNow ? { testAccuracy } : {}) });
     if (run && ckPath && (step % checkpointEvery === 0 || step === steps)) saveCheckpoint(ckPath, { model, optimizer, step });
     bar.tick(1, `loss ${lastLoss.toFixed(4)}${Number.isNaN(testAccuracy) ? '' : ` test acc ${(testAccuracy * 100).toFixed(2)}%`}`);

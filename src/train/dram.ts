@@ -13,6 +13,7 @@ import { fail } from '../errors.js';
 import { tensor } from '../creation.js';
 import { type DeviceName } from '../device.js';
 import { tidy } from '../memory.js';
+import { releaseFreeMemory } from '../runtime.js';
 import { noGrad } from '../tensor.js';
 import { argmax, crossEntropy } from '../ops/index.js';
 import { type ClutteredMnist } from '../data/cluttered.js';
@@ -230,6 +231,7 @@ export function trainDram(t: DramTraining): DramResult {
     const evalNow = t.valid !== undefined && (step % evalEvery === 0 || step === steps);
     if (evalNow) {
       validError = errorRate(model, t.valid!, { limit: t.evalLimit }).error;
+      releaseFreeMemory(); // an idle point: the heap's free pages go back (see runtime.ts)
       if (validError < best.error) {
         best = { step, error: validError };
         if (run) saveDramCheckpoint(run.path('best.safetensors'), model, undefined, step, best);

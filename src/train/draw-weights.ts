@@ -11,7 +11,7 @@ import { packageDir } from '../package-dir.js';
 import { fail } from '../errors.js';
 import { getRngState, setRngState } from '../random.js';
 import { tensor } from '../creation.js';
-import { loadFile, serialize, writeAtomic } from '../io/safetensors.js';
+import { loadFile, writeSafetensors } from '../io/safetensors.js';
 import { CHECKPOINT_FORMAT, loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { DRAW } from '../models/draw.js';
 import { type Tensor } from '../tensor.js';
@@ -111,7 +111,7 @@ function writeInt8(out: string, model: DRAW, metadata: Record<string, string>): 
       }
       made.push((tensors[`model.${name}`] = tensor(q, [rows, cols])), (tensors[`scale.${name}`] = tensor(scales, [rows])));
     }
-    writeAtomic(out, serialize(tensors, metadata, op, 'int8'), op);
+    writeSafetensors(out, tensors, metadata, op, 'int8');
   } finally {
     for (const t of made) t.dispose();
   }

@@ -12,6 +12,7 @@ import { fail } from '../errors.js';
 import { tensor } from '../creation.js';
 import { type DeviceName } from '../device.js';
 import { tidy } from '../memory.js';
+import { releaseFreeMemory } from '../runtime.js';
 import { permutation } from '../data/batches.js';
 import { loadFile } from '../io/safetensors.js';
 import { loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
@@ -217,6 +218,7 @@ export function trainDraw(t: DrawTraining): DrawResult {
     const evalNow = t.valid !== undefined && (step % evalEvery === 0 || step === steps);
     if (evalNow) {
       validNll = model.nllBound(t.valid!, { limit: t.evalLimit }).nll;
+      releaseFreeMemory(); // an idle point: the heap's free pages go back (see runtime.ts)
       const { improved, decayed } = plateau.observe(validNll, step);
       if (improved && run) saveDrawCheckpoint(run.path('best.safetensors'), model, undefined, step, { best: { step, validNll, validImages } });
       if (decayed) note(`train draw: step ${step}: no better validation bound in ${plateau.patience} evaluations; learning rate ${lr} → ${optimizer.lr}`);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as fv from '../../src/index.js';
+import { serialize, writeSafetensors } from '../../src/io/safetensors.js';
 
 const FIX = join(__dirname, '..', 'fixtures', 'safetensors');
 const expected = JSON.parse(readFileSync(join(FIX, 'expected.json'), 'utf8')) as Record<
@@ -174,5 +175,35 @@ describe('io: bad files', () => {
   it('a missing file names the path', () => {
     expect(() => fv.io.load(join(dir, 'missing.safetensors'))).toThrow(/io.load: .*missing.safetensors: ENOENT/);
     expect(existsSync(join(dir, 'missing.safetensors'))).toBe(false);
+  });
+});
+
+describe('io: streamed writes', () => {
+  it('a file written tensor by tensor through the one reused buffer has the bytes serialize gives', () => {
+    // Large before small and float32 beside int32: each tensor is read into the same
+    // buffer after the previous one has been written, so a stale tail would show.
+    const tensors = {
+      big: fv.randn([300, 70]),
+      small: fv.tensor([1.5, -2.25, 3], [3]),
+      ints: fv.tensor([7, -8, 9, 2147483647], [4], { dtype: 'int32' }),
+      mid: fv.randn([17, 5]),
+      wide: fv.tensor(Float64Array.from([0.1, 0.2]), [2], { dtype: 'float64' }),
+    };
+    const dir = tmp();
+    const path = join(dir, 'streamed.safetensors');
+    writeSafetensors(path, tensors, { note: 'streamed' });
+    expect(Buffer.compare(readFileSync(path), Buffer.from(serialize(tensors, { note: 'streamed' })))).toBe(0);
+    const back = fv.io.load(path);
+    for (const [k, t] of Object.entries(tensors)) expect(Array.from(back[k]!.toFloat64Array())).toEqual(Array.from(t.toFloat64Array()));
+    expect(readdirSync(dir)).toEqual(['streamed.safetensors']);
+  });
+
+  it('a narrowing error comes before any byte is written: no file and no temporary file', () => {
+    const dir = tmp();
+    const path = join(dir, 'bad.safetensors');
+    expect(() => writeSafetensors(path, { ok: fv.ones([4]), big: fv.tensor([1, 300], [2], { dtype: 'int32' }) }, undefined, 'export', 'int8')).toThrow(
+      /export: tensors\["big"\] \[2\]: value 300 at index 1 does not fit int8/,
+    );
+    expect(readdirSync(dir)).toEqual([]);
   });
 });
