@@ -12,6 +12,7 @@
 //! Examples run in parallel, in groups large enough to be worth a hand-off.
 
 use super::parallel::{for_each_task, Parts};
+use super::subnormal::flushed;
 use crate::backend::Filters;
 use crate::desc::attention::{FilterDims, FilterMode};
 use crate::{Result, Tensor};
@@ -118,14 +119,15 @@ fn sizes(mode: FilterMode, d: &FilterDims) -> (usize, usize, usize) {
 }
 
 /// Runs `f(b)` for every example (`work` multiply-adds each), in parallel groups
-/// of at least TASK_MIN_WORK when the call is worth it.
+/// of at least TASK_MIN_WORK when the call is worth it, with subnormals flushed
+/// (the filters' Gaussian tails hold them: subnormal.rs says why).
 fn per_example(batch: usize, work: usize, f: impl Fn(usize) + Sync) {
     if batch.saturating_mul(work) < PARALLEL_MIN_WORK {
-        return (0..batch).for_each(f);
+        return flushed(|| (0..batch).for_each(f));
     }
     let per = (TASK_MIN_WORK / work.max(1)).clamp(1, batch.max(1));
     for_each_task(batch.div_ceil(per), |t| {
-        (t * per..((t + 1) * per).min(batch)).for_each(&f)
+        flushed(|| (t * per..((t + 1) * per).min(batch)).for_each(&f))
     });
 }
 
