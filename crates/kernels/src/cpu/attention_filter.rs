@@ -103,11 +103,25 @@ fn dot4(a: &[f32], b: [&[f32]; 4]) -> [f32; 4] {
     let full = len / L * L;
     let tail = |r: &[f32]| -> f32 { a[full..].iter().zip(&r[full..]).map(|(x, y)| x * y).sum() };
     [
-        s0.iter().sum::<f32>() + tail(b0),
-        s1.iter().sum::<f32>() + tail(b1),
-        s2.iter().sum::<f32>() + tail(b2),
-        s3.iter().sum::<f32>() + tail(b3),
+        hsum(s0) + tail(b0),
+        hsum(s1) + tail(b1),
+        hsum(s2) + tail(b2),
+        hsum(s3) + tail(b3),
     ]
+}
+
+/// The sixteen lanes' sum as a tree (four vector adds, not fifteen dependent ones).
+#[inline(always)]
+fn hsum(s: [f32; 16]) -> f32 {
+    let mut h = [0f32; 8];
+    for l in 0..8 {
+        h[l] = s[l] + s[l + 8];
+    }
+    let mut q = [0f32; 4];
+    for l in 0..4 {
+        q[l] = h[l] + h[l + 4];
+    }
+    (q[0] + q[2]) + (q[1] + q[3])
 }
 
 /// out [H,W] = s·FYᵀ src FX for src [N,N]; `t` holds N·W values.
