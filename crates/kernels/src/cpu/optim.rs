@@ -122,20 +122,31 @@ pub fn rmsprop(
 /// p −= step_size · m / (sqrt(v)/sqrt(bc2) + eps) with step_size = lr/bc1.
 pub fn adam(p: &mut [f32], g: &[f32], m: &mut [f32], v: &mut [f32], c: &AdamCoef) {
     for_chunks(p, g, [Some(m), Some(v), None], |p, g, [m, v, _]| {
-        let (m, v) = (m.unwrap_or_default(), v.unwrap_or_default());
-        for i in 0..p.len() {
-            let d = decayed(g[i], p[i], c.weight_decay);
-            m[i] = lerp(m[i], d, c.one_minus_beta1);
-            v[i] = (c.one_minus_beta2 * d).mul_add(d, v[i] * c.beta2);
-            let denom = v[i].sqrt() / c.bc2_sqrt + c.eps;
-            p[i] += c.neg_step_size * m[i] / denom; // addcdiv: no FMA
-        }
+        adam_chunk(p, g, m.unwrap_or_default(), v.unwrap_or_default(), c)
     });
 }
 
+/// One chunk of `adam`. Multiversioned: in the baseline build each `mul_add` is a
+/// call to libm's fmaf and the loop stays scalar; with FMA enabled it is one
+/// instruction (the same correctly rounded result) and the loop vectorises.
+#[inline(always)]
+fn adam_body(p: &mut [f32], g: &[f32], m: &mut [f32], v: &mut [f32], c: &AdamCoef) {
+    let n = p.len();
+    let (g, m, v) = (&g[..n], &mut m[..n], &mut v[..n]);
+    for i in 0..n {
+        let d = decayed(g[i], p[i], c.weight_decay);
+        m[i] = lerp(m[i], d, c.one_minus_beta1);
+        v[i] = (c.one_minus_beta2 * d).mul_add(d, v[i] * c.beta2);
+        let denom = v[i].sqrt() / c.bc2_sqrt + c.eps;
+        p[i] += c.neg_step_size * m[i] / denom; // addcdiv: no FMA
+    }
+}
+
+super::multiversion!(adam_chunk, adam_body, (p: &mut [f32], g: &[f32], m: &mut [f32], v: &mut [f32], c: &AdamCoef));
+
 /// torch.lerp as its vectorised CPU kernel computes it: fma(w, b − a, a) for
 /// |w| < 0.5, else fma(w − 1, b − a, b).
-#[inline]
+#[inline(always)]
 pub fn lerp(a: f32, b: f32, w: f32) -> f32 {
     if w.abs() < 0.5 {
         w.mul_add(b - a, a)
@@ -145,7 +156,7 @@ pub fn lerp(a: f32, b: f32, w: f32) -> f32 {
 }
 
 /// g + wd·p as `grad.add(param, alpha=wd)`: fma(p, wd, g).
-#[inline]
+#[inline(always)]
 fn decayed(g: f32, p: f32, wd: f32) -> f32 {
     if wd != 0.0 {
         p.mul_add(wd, g)
