@@ -8,8 +8,10 @@
 //!          dγ = ⟨G, FY T⟩ = ⟨dT, T⟩/γ
 //!   write, U = w FX [N,W], dU = s·FY G:    dFY = s·U Gᵀ, dw = dU FXᵀ, dFX = wᵀ dU,
 //!          dγ = ⟨G, FYᵀ U⟩·d(1/γ)/dγ = −⟨dU, U⟩/γ
-//! (the filters' gradients summed over channels).
-//! Examples run in parallel, in groups large enough to be worth a hand-off.
+//! (the filters' gradients summed over channels). Read holds T and dT transposed
+//! ([N,H]), so that every product is a dot or an axpy along H or W.
+//! Examples run in parallel, in groups large enough to be worth a hand-off, with
+//! subnormals flushed to zero (the filters' tails hold them; subnormal.rs).
 
 use super::parallel::{for_each_task, Parts};
 use super::subnormal::flushed;
