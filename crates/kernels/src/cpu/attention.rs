@@ -11,6 +11,7 @@
 //! (i − N/2 − 0.5) = 0, i.e. on gX, so δ has no effect and its gradient is 0.
 
 use super::parallel::{for_each_row_mut, for_each_task, Parts};
+use super::subnormal::flushed;
 use crate::memory::zeroed;
 
 use super::Cpu;
@@ -174,10 +175,14 @@ pub fn filterbank(params: &[f32], geo: &Geometry) -> Result<(Vec<f32>, Vec<f32>,
         .chunks(5)
         .map(|p| (p[4] as f64).exp() as f32)
         .collect();
+    // Flushed: the tails' subnormals would cost every later read of them an
+    // assist (subnormal.rs), and count as zero in the filter kernels anyway.
     let one = |(b, (ox, oy)): (usize, (&mut [f32], &mut [f32]))| {
         let (ax, ay) = axes(&params[b * 5..b * 5 + 5], geo);
-        ax.forward(ox);
-        ay.forward(oy);
+        flushed(|| {
+            ax.forward(ox);
+            ay.forward(oy);
+        })
     };
     if sx.min(sy) == 0 {
         return Ok((fx, fy, gamma));

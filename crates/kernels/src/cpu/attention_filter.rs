@@ -8,10 +8,13 @@
 //!          dγ = ⟨G, FY T⟩ = ⟨dT, T⟩/γ
 //!   write, U = w FX [N,W], dU = s·FY G:    dFY = s·U Gᵀ, dw = dU FXᵀ, dFX = wᵀ dU,
 //!          dγ = ⟨G, FYᵀ U⟩·d(1/γ)/dγ = −⟨dU, U⟩/γ
-//! (the filters' gradients summed over channels).
-//! Examples run in parallel, in groups large enough to be worth a hand-off.
+//! (the filters' gradients summed over channels). Read holds T and dT transposed
+//! ([N,H]), so that every product is a dot or an axpy along H or W.
+//! Examples run in parallel, in groups large enough to be worth a hand-off, with
+//! subnormals flushed to zero (the filters' tails hold them; subnormal.rs).
 
 use super::parallel::{for_each_task, Parts};
+use super::subnormal::flushed;
 use crate::backend::Filters;
 use crate::desc::attention::{FilterDims, FilterMode};
 use crate::{Result, Tensor};
@@ -24,7 +27,7 @@ const TASK_MIN_WORK: usize = 1 << 16;
 /// rule as the GEMM's). DRAW's MNIST read and write, batch 64, are all below it.
 const PARALLEL_MIN_WORK: usize = 1 << 20;
 
-/// out [N,N] = s·FY src FXᵀ for src [H,W]; `t` holds H·N values.
+/// out [N,N] = s·FY src FXᵀ for src [H,W]; `t` holds N·H values.
 #[inline(always)]
 fn narrow(
     d: &FilterDims,
@@ -35,22 +38,92 @@ fn narrow(
     out: &mut [f32],
     t: &mut [f32],
 ) {
-    let (n, h, w) = (d.n, d.height, d.width);
-    // t[y,j] = Σ_x src[y,x] FX[j,x]
-    for (y, row) in t[..h * n].chunks_exact_mut(n).enumerate() {
-        let sr = &src[y * w..(y + 1) * w];
-        for (j, v) in row.iter_mut().enumerate() {
-            *v = dot(sr, &fx[j * w..(j + 1) * w]);
-        }
-    }
-    // out[i,j] = s·Σ_y FY[i,y] t[y,j]
-    for (i, row) in out.chunks_exact_mut(n).enumerate() {
-        row.fill(0.0);
-        for (y, &f) in fy[i * h..(i + 1) * h].iter().enumerate() {
-            axpy(row, f, &t[y * n..(y + 1) * n]);
-        }
+    let (n, h) = (d.n, d.height);
+    // Tᵀ [N,H], so that both products below are long dots.
+    project(d, fx, src, t);
+    // out[i,j] = s·FY[i,:]·Tᵀ[j,:]
+    for (i, row) in out.chunks_exact_mut(n).enumerate().take(n) {
+        dots(&fy[i * h..(i + 1) * h], &t[..n * h], h, row);
         row.iter_mut().for_each(|v| *v *= s);
     }
+}
+
+/// tt [N,H] = (src FXᵀ)ᵀ for src [H,W]: tt[j,y] = src[y,:]·FX[j,:].
+#[inline(always)]
+fn project(d: &FilterDims, fx: &[f32], src: &[f32], tt: &mut [f32]) {
+    let (n, h, w) = (d.n, d.height, d.width);
+    let mut row = [0f32; 4];
+    for y in 0..h {
+        let sr = &src[y * w..(y + 1) * w];
+        for j0 in (0..n).step_by(4) {
+            let k = (n - j0).min(4);
+            dots(sr, &fx[j0 * w..(j0 + k) * w], w, &mut row[..k]);
+            for (q, &v) in row[..k].iter().enumerate() {
+                tt[(j0 + q) * h + y] = v;
+            }
+        }
+    }
+}
+
+/// out[q] = a·rows[q·len..(q+1)·len] for every q, four rows per pass over a
+/// (four independent sums, a loaded once for all four).
+#[inline(always)]
+fn dots(a: &[f32], rows: &[f32], len: usize, out: &mut [f32]) {
+    let mut q = 0;
+    while q + 4 <= out.len() {
+        let r = |k: usize| &rows[(q + k) * len..(q + k + 1) * len];
+        let v = dot4(a, [r(0), r(1), r(2), r(3)]);
+        out[q..q + 4].copy_from_slice(&v);
+        q += 4;
+    }
+    for (k, o) in out.iter_mut().enumerate().skip(q) {
+        *o = dot(a, &rows[k * len..(k + 1) * len]);
+    }
+}
+
+/// [a·b₀, a·b₁, a·b₂, a·b₃] in sixteen lanes each (four separate accumulators,
+/// so the loop vectorises and keeps them in registers).
+#[inline(always)]
+fn dot4(a: &[f32], b: [&[f32]; 4]) -> [f32; 4] {
+    const L: usize = 16;
+    let len = a.len();
+    let [b0, b1, b2, b3] = b.map(|r| &r[..len]);
+    let (mut s0, mut s1, mut s2, mut s3) = ([0f32; L], [0f32; L], [0f32; L], [0f32; L]);
+    let chunks = a
+        .chunks_exact(L)
+        .zip(b0.chunks_exact(L))
+        .zip(b1.chunks_exact(L).zip(b2.chunks_exact(L)))
+        .zip(b3.chunks_exact(L));
+    for (((x, y0), (y1, y2)), y3) in chunks {
+        for l in 0..L {
+            s0[l] += x[l] * y0[l];
+            s1[l] += x[l] * y1[l];
+            s2[l] += x[l] * y2[l];
+            s3[l] += x[l] * y3[l];
+        }
+    }
+    let full = len / L * L;
+    let tail = |r: &[f32]| -> f32 { a[full..].iter().zip(&r[full..]).map(|(x, y)| x * y).sum() };
+    [
+        hsum(s0) + tail(b0),
+        hsum(s1) + tail(b1),
+        hsum(s2) + tail(b2),
+        hsum(s3) + tail(b3),
+    ]
+}
+
+/// The sixteen lanes' sum as a tree (four vector adds, not fifteen dependent ones).
+#[inline(always)]
+fn hsum(s: [f32; 16]) -> f32 {
+    let mut h = [0f32; 8];
+    for l in 0..8 {
+        h[l] = s[l] + s[l + 8];
+    }
+    let mut q = [0f32; 4];
+    for l in 0..4 {
+        q[l] = h[l] + h[l + 4];
+    }
+    (q[0] + q[2]) + (q[1] + q[3])
 }
 
 /// out [H,W] = s·FYᵀ src FX for src [N,N]; `t` holds N·W values.
@@ -107,6 +180,14 @@ fn axpy(y: &mut [f32], a: f32, x: &[f32]) {
     }
 }
 
+/// y += a₀·x₀ + a₁·x₁ (one load and store of y for two rows).
+#[inline(always)]
+fn axpy2(y: &mut [f32], (a0, x0): (f32, &[f32]), (a1, x1): (f32, &[f32])) {
+    for ((v, &u0), &u1) in y.iter_mut().zip(x0).zip(x1) {
+        *v += a0 * u0 + a1 * u1;
+    }
+}
+
 /// Sizes per example: (m, out) values per channel, and the multiply-adds of a forward.
 fn sizes(mode: FilterMode, d: &FilterDims) -> (usize, usize, usize) {
     let (nn, hw) = (d.n * d.n, d.height * d.width);
@@ -118,14 +199,15 @@ fn sizes(mode: FilterMode, d: &FilterDims) -> (usize, usize, usize) {
 }
 
 /// Runs `f(b)` for every example (`work` multiply-adds each), in parallel groups
-/// of at least TASK_MIN_WORK when the call is worth it.
+/// of at least TASK_MIN_WORK when the call is worth it, with subnormals flushed
+/// (the filters' Gaussian tails hold them: subnormal.rs says why).
 fn per_example(batch: usize, work: usize, f: impl Fn(usize) + Sync) {
     if batch.saturating_mul(work) < PARALLEL_MIN_WORK {
-        return (0..batch).for_each(f);
+        return flushed(|| (0..batch).for_each(f));
     }
     let per = (TASK_MIN_WORK / work.max(1)).clamp(1, batch.max(1));
     for_each_task(batch.div_ceil(per), |t| {
-        (t * per..((t + 1) * per).min(batch)).for_each(&f)
+        flushed(|| (t * per..((t + 1) * per).min(batch)).for_each(&f))
     });
 }
 
@@ -185,9 +267,10 @@ fn forward_body(e: &Example, out: &mut [f32], t: &mut [f32]) {
 
 super::multiversion!(forward_one, forward_body, (e: &Example, out: &mut [f32], t: &mut [f32]));
 
-/// Read's gradients for one channel, from T = M FXᵀ [H,N] (recomputed) and
-/// dT = s·FYᵀ G [H,N]: dFY += s·G Tᵀ, dM = dT FX, dFX += dTᵀ M; returns ⟨dT, T⟩
-/// (dγ = ⟨dT, T⟩/γ). `t` and `dt` hold H·N values each.
+/// Read's gradients for one channel, from Tᵀ = (M FXᵀ)ᵀ [N,H] (recomputed) and
+/// dTᵀ = (s·FYᵀ G)ᵀ [N,H]: dFY += s·G Tᵀ, dM = dT FX, dFX += dTᵀ M; returns
+/// ⟨dT, T⟩ (dγ = ⟨dT, T⟩/γ). Held transposed, every product below is an axpy or
+/// a dot along H or W. `t` and `dt` hold N·H values each.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn read_grads(
@@ -201,36 +284,48 @@ fn read_grads(
 ) -> f64 {
     let (n, h, w, s) = (e.d.n, e.d.height, e.d.width, e.s);
     let (fx, fy) = (e.fx, e.fy);
-    for y in 0..h {
-        let my = &mc[y * w..(y + 1) * w];
-        for j in 0..n {
-            t[y * n + j] = dot(my, &fx[j * w..(j + 1) * w]);
-            dt[y * n + j] = s * (0..n).map(|i| fy[i * h + y] * gc[i * n + j]).sum::<f32>();
+    project(e.d, fx, mc, t);
+    // dTᵀ[j,:] = s·Σ_i G[i,j] FY[i,:]; dFY[i,:] += s·Σ_j G[i,j] Tᵀ[j,:]
+    for j in 0..n {
+        let row = &mut dt[j * h..(j + 1) * h];
+        row.fill(0.0);
+        for i in 0..n {
+            axpy(row, s * gc[i * n + j], &fy[i * h..(i + 1) * h]);
         }
     }
     for i in 0..n {
-        let gi = &gc[i * n..(i + 1) * n];
-        for (y, v) in dfy[i * h..(i + 1) * h].iter_mut().enumerate() {
-            *v += s * dot(gi, &t[y * n..(y + 1) * n]);
+        let row = &mut dfy[i * h..(i + 1) * h];
+        for j in 0..n {
+            axpy(row, s * gc[i * n + j], &t[j * h..(j + 1) * h]);
         }
     }
-    let mut dm = dm;
-    for y in 0..h {
-        let (my, dty) = (&mc[y * w..(y + 1) * w], &dt[y * n..(y + 1) * n]);
-        if let Some(dm) = dm.as_deref_mut() {
-            let row = &mut dm[y * w..(y + 1) * w];
+    if let Some(dm) = dm {
+        for (y, row) in dm[..h * w].chunks_exact_mut(w.max(1)).enumerate() {
             row.fill(0.0);
-            for (j, &v) in dty.iter().enumerate() {
-                axpy(row, v, &fx[j * w..(j + 1) * w]);
+            for j in 0..n {
+                axpy(row, dt[j * h + y], &fx[j * w..(j + 1) * w]);
             }
         }
-        for (j, &v) in dty.iter().enumerate() {
-            axpy(&mut dfx[j * w..(j + 1) * w], v, my);
+    }
+    // dFX[j,:] += Σ_y dTᵀ[j,y] M[y,:], two rows of M per pass over dFX's row.
+    for j in 0..n {
+        let (row, dtj) = (&mut dfx[j * w..(j + 1) * w], &dt[j * h..(j + 1) * h]);
+        let mut y = 0;
+        while y + 2 <= h {
+            axpy2(
+                row,
+                (dtj[y], &mc[y * w..(y + 1) * w]),
+                (dtj[y + 1], &mc[(y + 1) * w..(y + 2) * w]),
+            );
+            y += 2;
+        }
+        if y < h {
+            axpy(row, dtj[y], &mc[y * w..(y + 1) * w]);
         }
     }
-    t[..h * n]
+    t[..n * h]
         .iter()
-        .zip(&dt[..h * n])
+        .zip(&dt[..n * h])
         .map(|(&a, &b)| a as f64 * b as f64)
         .sum()
 }

@@ -57,6 +57,7 @@ pub mod rng;
 pub mod scatter;
 pub mod soft_attend;
 pub mod softmax;
+pub mod subnormal;
 pub mod transfer;
 pub mod unary;
 

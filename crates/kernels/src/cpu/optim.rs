@@ -52,7 +52,15 @@ where
 /// else buf = momentum·buf + (1−dampening)·g; g = nesterov ? g + momentum·buf : buf;
 /// p −= lr·g.
 pub fn sgd(p: &mut [f32], g: &[f32], buf: Option<&mut [f32]>, c: &SgdCoef) {
-    for_chunks(p, g, [buf, None, None], |p, g, [buf, _, _]| match buf {
+    for_chunks(p, g, [buf, None, None], |p, g, [buf, _, _]| {
+        sgd_chunk(p, g, buf, c)
+    });
+}
+
+/// One chunk of `sgd`, multiversioned as `adam_chunk` (FMA as one instruction).
+#[inline(always)]
+fn sgd_body(p: &mut [f32], g: &[f32], buf: Option<&mut [f32]>, c: &SgdCoef) {
+    match buf {
         None => {
             for (p, &g) in p.iter_mut().zip(g) {
                 let d = decayed(g, *p, c.weight_decay);
@@ -75,8 +83,10 @@ pub fn sgd(p: &mut [f32], g: &[f32], buf: Option<&mut [f32]>, c: &SgdCoef) {
                 *p = step.mul_add(c.neg_lr, *p);
             }
         }
-    });
+    }
 }
+
+super::multiversion!(sgd_chunk, sgd_body, (p: &mut [f32], g: &[f32], buf: Option<&mut [f32]>, c: &SgdCoef));
 
 /// RMSProp (PyTorch `_single_tensor_rmsprop`): g += wd·p; sq = α·sq + (1−α)·g·g;
 /// centered: ga = lerp(ga, g, 1−α), avg = sqrt(sq − ga·ga) + eps, else sqrt(sq) + eps;
@@ -89,53 +99,73 @@ pub fn rmsprop(
     buf: Option<&mut [f32]>,
     c: &RmsPropCoef,
 ) {
-    for_chunks(
-        p,
-        g,
-        [Some(sq), grad_avg, buf],
-        |p, g, [sq, mut ga, mut buf]| {
-            let sq = sq.unwrap_or_default();
-            for i in 0..p.len() {
-                let d = decayed(g[i], p[i], c.weight_decay);
-                sq[i] = (c.one_minus_alpha * d).mul_add(d, sq[i] * c.alpha);
-                let avg = match ga.as_deref_mut() {
-                    Some(ga) => {
-                        ga[i] = lerp(ga[i], d, c.one_minus_alpha);
-                        (-ga[i]).mul_add(ga[i], sq[i]).sqrt() + c.eps
-                    }
-                    None => sq[i].sqrt() + c.eps,
-                };
-                match buf.as_deref_mut() {
-                    Some(b) => {
-                        b[i] = b[i] * c.momentum + d / avg;
-                        p[i] = b[i].mul_add(c.neg_lr, p[i]);
-                    }
-                    None => p[i] += c.neg_lr * d / avg, // addcdiv: no FMA
-                }
-            }
-        },
-    );
+    for_chunks(p, g, [Some(sq), grad_avg, buf], |p, g, [sq, ga, buf]| {
+        rmsprop_chunk(p, g, sq.unwrap_or_default(), ga, buf, c)
+    });
 }
+
+/// One chunk of `rmsprop`, multiversioned as `adam_chunk` (FMA as one instruction).
+#[inline(always)]
+fn rmsprop_body(
+    p: &mut [f32],
+    g: &[f32],
+    sq: &mut [f32],
+    mut ga: Option<&mut [f32]>,
+    mut buf: Option<&mut [f32]>,
+    c: &RmsPropCoef,
+) {
+    for i in 0..p.len() {
+        let d = decayed(g[i], p[i], c.weight_decay);
+        sq[i] = (c.one_minus_alpha * d).mul_add(d, sq[i] * c.alpha);
+        let avg = match ga.as_deref_mut() {
+            Some(ga) => {
+                ga[i] = lerp(ga[i], d, c.one_minus_alpha);
+                (-ga[i]).mul_add(ga[i], sq[i]).sqrt() + c.eps
+            }
+            None => sq[i].sqrt() + c.eps,
+        };
+        match buf.as_deref_mut() {
+            Some(b) => {
+                b[i] = b[i] * c.momentum + d / avg;
+                p[i] = b[i].mul_add(c.neg_lr, p[i]);
+            }
+            None => p[i] += c.neg_lr * d / avg, // addcdiv: no FMA
+        }
+    }
+}
+
+super::multiversion!(rmsprop_chunk, rmsprop_body, (p: &mut [f32], g: &[f32], sq: &mut [f32], ga: Option<&mut [f32]>, buf: Option<&mut [f32]>, c: &RmsPropCoef));
 
 /// Adam (PyTorch `_single_tensor_adam`, L2 weight decay): g += wd·p;
 /// m = lerp(m, g, 1−β1); v = β2·v + (1−β2)·g·g;
 /// p −= step_size · m / (sqrt(v)/sqrt(bc2) + eps) with step_size = lr/bc1.
 pub fn adam(p: &mut [f32], g: &[f32], m: &mut [f32], v: &mut [f32], c: &AdamCoef) {
     for_chunks(p, g, [Some(m), Some(v), None], |p, g, [m, v, _]| {
-        let (m, v) = (m.unwrap_or_default(), v.unwrap_or_default());
-        for i in 0..p.len() {
-            let d = decayed(g[i], p[i], c.weight_decay);
-            m[i] = lerp(m[i], d, c.one_minus_beta1);
-            v[i] = (c.one_minus_beta2 * d).mul_add(d, v[i] * c.beta2);
-            let denom = v[i].sqrt() / c.bc2_sqrt + c.eps;
-            p[i] += c.neg_step_size * m[i] / denom; // addcdiv: no FMA
-        }
+        adam_chunk(p, g, m.unwrap_or_default(), v.unwrap_or_default(), c)
     });
 }
 
+/// One chunk of `adam`. Multiversioned: in the baseline build each `mul_add` is a
+/// call to libm's fmaf and the loop stays scalar; with FMA enabled it is one
+/// instruction (the same correctly rounded result) and the loop vectorises.
+#[inline(always)]
+fn adam_body(p: &mut [f32], g: &[f32], m: &mut [f32], v: &mut [f32], c: &AdamCoef) {
+    let n = p.len();
+    let (g, m, v) = (&g[..n], &mut m[..n], &mut v[..n]);
+    for i in 0..n {
+        let d = decayed(g[i], p[i], c.weight_decay);
+        m[i] = lerp(m[i], d, c.one_minus_beta1);
+        v[i] = (c.one_minus_beta2 * d).mul_add(d, v[i] * c.beta2);
+        let denom = v[i].sqrt() / c.bc2_sqrt + c.eps;
+        p[i] += c.neg_step_size * m[i] / denom; // addcdiv: no FMA
+    }
+}
+
+super::multiversion!(adam_chunk, adam_body, (p: &mut [f32], g: &[f32], m: &mut [f32], v: &mut [f32], c: &AdamCoef));
+
 /// torch.lerp as its vectorised CPU kernel computes it: fma(w, b − a, a) for
 /// |w| < 0.5, else fma(w − 1, b − a, b).
-#[inline]
+#[inline(always)]
 pub fn lerp(a: f32, b: f32, w: f32) -> f32 {
     if w.abs() < 0.5 {
         w.mul_add(b - a, a)
@@ -145,7 +175,7 @@ pub fn lerp(a: f32, b: f32, w: f32) -> f32 {
 }
 
 /// g + wd·p as `grad.add(param, alpha=wd)`: fma(p, wd, g).
-#[inline]
+#[inline(always)]
 fn decayed(g: f32, p: f32, wd: f32) -> f32 {
     if wd != 0.0 {
         p.mul_add(wd, g)
