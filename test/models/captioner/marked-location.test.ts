@@ -31,6 +31,7 @@ import { describe, expect, it } from 'vitest';
 import * as fv from '../../../src/index.js';
 import { type Tensor } from '../../../src/index.js';
 import { trainCaptioner } from '../../../src/train/captioner.js';
+import { makeRng } from '../../helpers/random.js';
 
 const L = 16;
 const C = 8;
@@ -41,16 +42,7 @@ const vocab = { size: words.length, padId: 0, startId: 1, eosId: 2, unkId: 3, wo
 const CLASS0 = 4 + FILLERS.length;
 
 /** A small seeded generator (mulberry32), independent of fv's stream. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = (seed: number): (() => number) => makeRng(seed).next;
 
 /**
  * n images from `seed`: annotations [n,L,D], captions "<class> <eos>", or with `fillers`

@@ -13,6 +13,7 @@ import * as fv from '../../../src/index.js';
 import { type Tensor } from '../../../src/index.js';
 import { RunFolder } from '../../../src/train/run-folder.js';
 import { negativeNllPerWord, trainCaptioner, type CaptionBatches } from '../../../src/train/captioner.js';
+import { makeRng } from '../../helpers/random.js';
 
 const L = 9;
 const D = 3 + 1 + L;
@@ -22,16 +23,7 @@ const words = ['<pad>', '<start>', '<eos>', '<unk>', ...KINDS, ...PLACES];
 const vocab = { size: words.length, padId: 0, startId: 1, eosId: 2, unkId: 3, words };
 
 /** A small seeded generator (mulberry32), independent of fv's stream. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = (seed: number): (() => number) => makeRng(seed).next;
 
 /** n scenes from `seed`: annotations [n,L,D], tokens [n,3], and where each object is. */
 function scenes(n: number, seed: number): { annotations: Tensor; tokens: Tensor; where: number[] } {
