@@ -9,7 +9,7 @@
 // I32, F16), then by name — the library's order, so files are byte-identical to
 // what it writes. F16 (half precision, for small shipped weights) is read as
 // float32 tensors and I8 (quantised weights) as int32: foveate computes in 32 bits.
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { tensor } from '../creation.js';
 import { fail, fmtShape } from '../errors.js';
@@ -140,13 +140,22 @@ export function writeSafetensors(path: string, tensors: Record<string, Tensor>, 
   writeFileAtomic(path, fileParts(tensors, metadata, op, narrow).parts, op);
 }
 
-/** Parses and checks a whole file before making any tensor. `what` names it in errors. */
-export function deserialize(buf: Uint8Array, what = '<buffer>', op = 'io.load'): SafetensorsFile {
+interface Header {
+  metadata: Record<string, string>;
+  entries: { name: string; dtype: SafeDType; shape: number[]; begin: number; end: number }[];
+  headerEnd: number;
+}
+
+/**
+ * Parses and checks the header of a file of `size` bytes whose first bytes are
+ * `data` (the whole file, or at least its length field and header): every
+ * entry's dtype, shape and offsets, and that the tensors tile the data section.
+ */
+function parseHeader(data: Buffer, size: number, what: string, op: string): Header {
   const bad = (msg: string): never => fail(op, `${what}: ${msg}`);
-  const data = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  if (data.length < 8) bad(`file is ${data.length} bytes, too short for the 8-byte header length (truncated, or not a safetensors file)`);
+  if (size < 8) bad(`file is ${size} bytes, too short for the 8-byte header length (truncated, or not a safetensors file)`);
   const n = data.readBigUInt64LE(0);
-  if (n > BigInt(data.length - 8)) bad(`header length ${n} exceeds file size ${data.length} (truncated, or not a safetensors file)`);
+  if (n > BigInt(size - 8)) bad(`header length ${n} exceeds file size ${size} (truncated, or not a safetensors file)`);
   if (n > BigInt(MAX_HEADER)) bad(`header length ${n} exceeds the format's limit of ${MAX_HEADER} bytes`);
   const headerEnd = 8 + Number(n);
   const text = data.subarray(8, headerEnd);
@@ -187,7 +196,7 @@ export function deserialize(buf: Uint8Array, what = '<buffer>', op = 'io.load'):
     entries.push({ name, dtype, shape: shape as number[], begin, end });
   }
   // As the library: the tensors tile the data section exactly, in offset order.
-  const body = data.length - headerEnd;
+  const body = size - headerEnd;
   const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
   let at = 0;
   for (const e of sorted) {
@@ -201,6 +210,13 @@ export function deserialize(buf: Uint8Array, what = '<buffer>', op = 'io.load'):
     at = e.end;
   }
   if (at !== body) bad(at > body ? `data_offsets reach byte ${at} but the data section has ${body} bytes (truncated)` : `data section has ${body} bytes but the tensors cover ${at}`);
+  return { metadata, entries, headerEnd };
+}
+
+/** Parses and checks a whole file before making any tensor. `what` names it in errors. */
+export function deserialize(buf: Uint8Array, what = '<buffer>', op = 'io.load'): SafetensorsFile {
+  const data = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  const { metadata, entries, headerEnd } = parseHeader(data, data.length, what, op);
   const tensors: Record<string, Tensor> = Object.create(null) as Record<string, Tensor>;
   try {
     for (const e of entries) {
@@ -234,6 +250,47 @@ export function loadFile(path: string, op = 'io.load'): SafetensorsFile {
     return fail(op, `${path}: ${(e as Error).message}`);
   }
   return deserialize(buf, path, op);
+}
+
+/**
+ * The metadata of a safetensors file, reading only its header (checked as
+ * `loadFile` checks it, the data section's size included): for a model's config
+ * or a run's records without making its tensors.
+ */
+export function readMetadata(path: string, op = 'io.readMetadata'): Record<string, string> {
+  if (typeof path !== 'string' || path === '') fail(op, `path must be a non-empty string, got ${String(path)}`);
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const size = fstatSync(fd).size;
+    const head = Buffer.alloc(Math.min(size, 8));
+    readSync(fd, head, 0, head.length, 0);
+    // The header's length as the file states it, capped by what the file holds (parseHeader reports a lie).
+    const n = size >= 8 ? Math.min(Number(head.readBigUInt64LE(0)), size - 8, MAX_HEADER) : 0;
+    const data = Buffer.alloc(head.length + n);
+    head.copy(data);
+    if (n > 0) readSync(fd, data, 8, n, 8);
+    return parseHeader(data, size, path, op).metadata;
+  } catch (e) {
+    if (e instanceof Error && e.message.startsWith(`${op}:`)) throw e;
+    return fail(op, `${path}: ${(e as Error).message}`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * Metadata entry `key` parsed as JSON (undefined when absent), or an error naming
+ * the file and key: the records foveate keeps in checkpoints' metadata.
+ */
+export function metadataJson(metadata: Record<string, string>, key: string, path: string, op: string): unknown {
+  const text = metadata[key];
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return fail(op, `${path}: metadata ${key} is not valid JSON`);
+  }
 }
 
 /**

@@ -17,7 +17,7 @@ import { releaseFreeMemory } from '../runtime.js';
 import { noGrad } from '../tensor.js';
 import { argmax, crossEntropy } from '../ops/index.js';
 import { type ClutteredMnist } from '../data/cluttered.js';
-import { loadFile } from '../io/safetensors.js';
+import { metadataJson, readMetadata } from '../io/safetensors.js';
 import { loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { clipGradNorm } from '../optim/clip.js';
 import { type Optimizer } from '../optim/optimizer.js';
@@ -132,26 +132,14 @@ export function saveDramCheckpoint(path: string, model: ClutteredClassifier, opt
 /** The config stored in a DRAM/conv checkpoint, or a clear error when the file holds another model. */
 export function readDramCheckpointInfo(path: string): { config: ClutteredModelConfig; best?: { step: number; error: number } } {
   const op = 'DRAM checkpoint';
-  const { tensors, metadata } = loadFile(path, op);
-  for (const t of Object.values(tensors)) t.dispose();
-  const text = metadata[DRAM_CONFIG_KEY];
-  if (text === undefined) fail(op, `${path}: not a DRAM or cluttered conv-net checkpoint (its metadata has no ${DRAM_CONFIG_KEY}; keys: ${Object.keys(metadata).join(', ') || 'none'})`);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    fail(op, `${path}: metadata ${DRAM_CONFIG_KEY} is not valid JSON`);
-  }
+  const metadata = readMetadata(path, op);
+  if (metadata[DRAM_CONFIG_KEY] === undefined) fail(op, `${path}: not a DRAM or cluttered conv-net checkpoint (its metadata has no ${DRAM_CONFIG_KEY}; keys: ${Object.keys(metadata).join(', ') || 'none'})`);
+  const parsed = metadataJson(metadata, DRAM_CONFIG_KEY, path, op);
   // The best-so-far record is read back strictly too: a damaged one is an error, not forgotten.
   let best: { step: number; error: number } | undefined;
   const bestText = metadata[DRAM_BEST_KEY];
   if (bestText !== undefined) {
-    let b: unknown;
-    try {
-      b = JSON.parse(bestText);
-    } catch {
-      fail(op, `${path}: metadata ${DRAM_BEST_KEY} is not valid JSON`);
-    }
+    const b = metadataJson(metadata, DRAM_BEST_KEY, path, op);
     const ok = typeof b === 'object' && b !== null && !Array.isArray(b);
     if (ok) checkOptions(`${op} ${path}: ${DRAM_BEST_KEY}`, b, ['step', 'error']);
     const r = b as { step?: unknown; error?: unknown };

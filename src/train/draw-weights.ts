@@ -11,7 +11,7 @@ import { packageDir } from '../package-dir.js';
 import { fail } from '../errors.js';
 import { getRngState, setRngState } from '../random.js';
 import { tensor } from '../creation.js';
-import { loadFile, writeSafetensors } from '../io/safetensors.js';
+import { loadFile, metadataJson, readMetadata, writeSafetensors } from '../io/safetensors.js';
 import { CHECKPOINT_FORMAT, loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { DRAW } from '../models/draw.js';
 import { type Tensor } from '../tensor.js';
@@ -35,7 +35,8 @@ export function pretrainedDrawPath(name: string, op = 'pretrained DRAW'): string
 /** Metadata key of exported weights: {source, step, dtype, validNll, validImages}. */
 export const DRAW_EXPORT_KEY = 'draw_export';
 
-export type DrawWeightsDtype = 'float32' | 'float16' | 'int8';
+export const DRAW_WEIGHTS_DTYPES = ['float32', 'float16', 'int8'] as const;
+export type DrawWeightsDtype = (typeof DRAW_WEIGHTS_DTYPES)[number];
 
 export interface DrawExportInfo {
   /** The source file's name. */
@@ -55,7 +56,7 @@ export function exportDrawWeights(source: string, out: string, options: { dtype?
   const op = 'exportDrawWeights';
   checkOptions(op, options, ['dtype']);
   const dtype = options.dtype ?? 'float32';
-  if (dtype !== 'float32' && dtype !== 'float16' && dtype !== 'int8') fail(op, `dtype must be 'float32', 'float16' or 'int8', got ${JSON.stringify(dtype)}`);
+  if (!DRAW_WEIGHTS_DTYPES.includes(dtype)) fail(op, `dtype must be 'float32', 'float16' or 'int8', got ${JSON.stringify(dtype)}`);
   const config = readDrawConfig(source);
   const { best } = readDrawExtras(source);
   // Building the model draws initial weights: the caller's RNG stream is left as it was.
@@ -74,17 +75,26 @@ export function exportDrawWeights(source: string, out: string, options: { dtype?
   }
 }
 
-/** The export record of a weights file, or undefined for a plain checkpoint. */
+/** The export record of a weights file (checked: it decides how the file loads), or undefined for a plain checkpoint. */
 export function readDrawExport(path: string): DrawExportInfo | undefined {
-  const { tensors, metadata } = loadFile(path, 'DRAW weights');
-  for (const t of Object.values(tensors)) t.dispose();
-  const text = metadata[DRAW_EXPORT_KEY];
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text) as DrawExportInfo;
-  } catch {
-    return fail('DRAW weights', `${path}: metadata ${DRAW_EXPORT_KEY} is not valid JSON`);
-  }
+  const op = 'DRAW weights';
+  const metadata = readMetadata(path, op);
+  const r = metadataJson(metadata, DRAW_EXPORT_KEY, path, op);
+  if (r === undefined) return undefined;
+  const e = r as Partial<Record<keyof DrawExportInfo, unknown>>;
+  const isObject = typeof r === 'object' && r !== null && !Array.isArray(r);
+  if (isObject) checkOptions(`${op} ${path}: ${DRAW_EXPORT_KEY}`, r, ['source', 'step', 'dtype', 'validNll', 'validImages']);
+  const orNull = (v: unknown, ok: (x: number) => boolean): boolean => v === null || (typeof v === 'number' && ok(v));
+  const ok =
+    isObject &&
+    typeof e.source === 'string' &&
+    Number.isSafeInteger(e.step) &&
+    (e.step as number) >= 0 &&
+    (DRAW_WEIGHTS_DTYPES as readonly unknown[]).includes(e.dtype) &&
+    orNull(e.validNll, Number.isFinite) &&
+    orNull(e.validImages, (x) => Number.isSafeInteger(x) && x >= 1);
+  if (!ok) fail(op, `${path}: metadata ${DRAW_EXPORT_KEY} ${metadata[DRAW_EXPORT_KEY]} is not { source, step, dtype: ${DRAW_WEIGHTS_DTYPES.join('|')}, validNll, validImages }`);
+  return r as DrawExportInfo;
 }
 
 /** Matrices as int8 rows with a float32 scale each (`scale.<name>`), vectors as float32. */
@@ -122,11 +132,12 @@ function writeInt8(out: string, model: DRAW, metadata: Record<string, string>): 
  * after checking the stored config matches; returns the step.
  */
 export function loadDrawWeights(path: string, model: DRAW): number {
-  if (readDrawExport(path)?.dtype !== 'int8') return loadDrawCheckpoint(path, model);
+  const info = readDrawExport(path);
+  if (info?.dtype !== 'int8') return loadDrawCheckpoint(path, model);
   const op = 'DRAW weights';
   const diff = configDiff(readDrawConfig(path), model.config);
   if (diff.length) fail(op, `${path} holds a different DRAW (file vs this model: ${diff.join(', ')})`);
-  const { tensors, metadata } = loadFile(path, op);
+  const { tensors } = loadFile(path, op);
   const state: Record<string, Tensor> = {};
   try {
     for (const [name, t] of Object.entries(model.stateDict())) {
@@ -150,5 +161,5 @@ export function loadDrawWeights(path: string, model: DRAW): number {
     for (const t of Object.values(tensors)) t.dispose();
     for (const t of Object.values(state)) if (!t.isDisposed) t.dispose();
   }
-  return Number(metadata.step);
+  return info.step;
 }

@@ -14,7 +14,7 @@ import { type DeviceName } from '../device.js';
 import { tidy } from '../memory.js';
 import { releaseFreeMemory } from '../runtime.js';
 import { permutation } from '../data/batches.js';
-import { loadFile } from '../io/safetensors.js';
+import { metadataJson, readMetadata } from '../io/safetensors.js';
 import { loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { clipGradNorm } from '../optim/clip.js';
 import { type Optimizer } from '../optim/optimizer.js';
@@ -115,19 +115,9 @@ export function saveDrawCheckpoint(path: string, model: DRAW, optimizer: Optimiz
 /** The schedule state and best record of a DRAW checkpoint (undefined when absent: files of earlier versions). */
 export function readDrawExtras(path: string): { schedule?: unknown; best?: DrawBest } {
   const op = 'DRAW checkpoint';
-  const { tensors, metadata } = loadFile(path, op);
-  for (const t of Object.values(tensors)) t.dispose();
-  const parse = (key: string): unknown => {
-    const text = metadata[key];
-    if (text === undefined) return undefined;
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      return fail(op, `${path}: metadata ${key} is not valid JSON`);
-    }
-  };
-  const schedule = parse(DRAW_SCHEDULE_KEY);
-  const b = parse(DRAW_BEST_KEY) as Partial<DrawBest> | undefined;
+  const metadata = readMetadata(path, op);
+  const schedule = metadataJson(metadata, DRAW_SCHEDULE_KEY, path, op);
+  const b = metadataJson(metadata, DRAW_BEST_KEY, path, op) as Partial<DrawBest> | undefined;
   if (b !== undefined) {
     const ok = typeof b === 'object' && b !== null && Number.isSafeInteger(b.step) && typeof b.validNll === 'number' && Number.isFinite(b.validNll) && Number.isSafeInteger(b.validImages) && b.validImages! >= 1;
     if (!ok) fail(op, `${path}: metadata ${DRAW_BEST_KEY} ${metadata[DRAW_BEST_KEY]} is not { step, validNll, validImages }`);
@@ -138,17 +128,9 @@ export function readDrawExtras(path: string): { schedule?: unknown; best?: DrawB
 /** The config stored in a DRAW checkpoint, or a clear error when the file holds another model. */
 export function readDrawConfig(path: string): DrawConfig {
   const op = 'DRAW checkpoint';
-  const { tensors, metadata } = loadFile(path, op);
-  for (const t of Object.values(tensors)) t.dispose();
-  const text = metadata[DRAW_CONFIG_KEY];
-  if (text === undefined) fail(op, `${path}: not a DRAW checkpoint (its metadata has no ${DRAW_CONFIG_KEY}; keys: ${Object.keys(metadata).join(', ') || 'none'})`);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    fail(op, `${path}: metadata ${DRAW_CONFIG_KEY} is not valid JSON`);
-  }
-  return checkDrawConfig(`${op} ${path}`, parsed);
+  const metadata = readMetadata(path, op);
+  if (metadata[DRAW_CONFIG_KEY] === undefined) fail(op, `${path}: not a DRAW checkpoint (its metadata has no ${DRAW_CONFIG_KEY}; keys: ${Object.keys(metadata).join(', ') || 'none'})`);
+  return checkDrawConfig(`${op} ${path}`, metadataJson(metadata, DRAW_CONFIG_KEY, path, op));
 }
 
 /** Differences between two configs ("T: 64 vs 32"), empty when equal. */

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as fv from '../../src/index.js';
-import { serialize, writeSafetensors } from '../../src/io/safetensors.js';
+import { readMetadata, serialize, writeSafetensors } from '../../src/io/safetensors.js';
 
 const FIX = join(__dirname, '..', 'fixtures', 'safetensors');
 const expected = JSON.parse(readFileSync(join(FIX, 'expected.json'), 'utf8')) as Record<
@@ -205,5 +205,34 @@ describe('io: streamed writes', () => {
       /export: tensors\["big"\] \[2\]: value 300 at index 1 does not fit int8/,
     );
     expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('io: readMetadata (the header alone)', () => {
+  it('gives what loadFile gives, without making tensors', () => {
+    const dir = tmp();
+    const path = join(dir, 'm.safetensors');
+    fv.io.save(path, { w: fv.randn([40, 30]) }, { draw_config: '{"T":3}' });
+    const before = fv.memory().numTensors;
+    expect({ ...readMetadata(path) }).toEqual({ draw_config: '{"T":3}' });
+    expect(fv.memory().numTensors).toBe(before);
+  });
+
+  it('checks the header as loadFile does, the data section size included', () => {
+    const dir = tmp();
+    const good = Buffer.from(serialize({ w: fv.ones([4]) }, { k: 'v' }));
+    const n = Number(good.readBigUInt64LE(0));
+    const cases: [string, Buffer, RegExp][] = [
+      ['empty', Buffer.alloc(0), /io\.readMetadata: .*: file is 0 bytes, too short for the 8-byte header length/],
+      ['truncated in the header', good.subarray(0, 8 + n - 3), new RegExp(`header length ${n} exceeds file size ${8 + n - 3}`)],
+      ['truncated in the data', good.subarray(0, good.length - 4), /data_offsets reach byte 16 but the data section has 12 bytes \(truncated\)/],
+    ];
+    for (const [name, bytes, want] of cases) {
+      const path = join(dir, `${name}.safetensors`);
+      writeFileSync(path, bytes);
+      expect(() => readMetadata(path), name).toThrow(want);
+      expect(() => fv.io.load(path), name).toThrow(want.source.startsWith('io\\.readMetadata') ? /file is 0 bytes/ : want);
+    }
+    expect(() => readMetadata(join(dir, 'missing.safetensors'))).toThrow(/io\.readMetadata: .*missing\.safetensors: ENOENT/);
   });
 });

@@ -140,3 +140,20 @@ describe('export draw', () => {
     expect(existsSync(out)).toBe(false);
   });
 });
+
+describe('the export record', () => {
+  it('decides how a file loads, so a damaged one is an error naming the file and the record', () => {
+    const path = join(tmp(), 'bad.safetensors');
+    const config = JSON.stringify(fv.models.DRAW_PRESETS['mnist-noattn']);
+    const cases: [string, RegExp][] = [
+      ['{"source":"x","step":5,"dtype":"int4","validNll":null,"validImages":null}', /DRAW weights: .*bad\.safetensors: metadata draw_export .* is not \{ source, step, dtype: float32\|float16\|int8, validNll, validImages \}/],
+      ['{"source":"x","step":-1,"dtype":"int8","validNll":null,"validImages":null}', /is not \{ source, step/],
+      ['{"source":"x","step":5,"dtype":"int8","validNll":null,"validImages":null,"extra":1}', /draw_export: unknown option 'extra'/],
+      ['not json', /metadata draw_export is not valid JSON/],
+    ];
+    for (const [record, want] of cases) {
+      fv.io.save(path, { w: fv.ones([2]) }, { draw_config: config, draw_export: record });
+      expect(() => readDrawExport(path), record).toThrow(want);
+    }
+  });
+});

@@ -4,7 +4,7 @@
 // another vocabulary's weights with a message saying which.
 import { fail } from '../../errors.js';
 import { type DeviceName } from '../../device.js';
-import { loadFile } from '../../io/safetensors.js';
+import { metadataJson, readMetadata } from '../../io/safetensors.js';
 import { loadCheckpoint, saveCheckpoint } from '../../io/checkpoint.js';
 import { type Optimizer } from '../../optim/optimizer.js';
 import { checkCaptionerConfig, type CaptionerConfig } from './config.js';
@@ -24,16 +24,9 @@ export function saveCaptionerCheckpoint(path: string, model: Captioner, optimize
 /** The config a captioner checkpoint holds, or a clear error when it holds another model. */
 export function readCaptionerCheckpointInfo(path: string): { config: CaptionerConfig; metadata: Record<string, string> } {
   const op = 'captioner checkpoint';
-  const { tensors, metadata } = loadFile(path, op);
-  for (const t of Object.values(tensors)) t.dispose();
-  const text = metadata[CAPTIONER_CONFIG_KEY];
-  if (text === undefined) fail(op, `${path}: not a captioner checkpoint (its metadata has no ${CAPTIONER_CONFIG_KEY}; keys: ${Object.keys(metadata).join(', ') || 'none'})`);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    fail(op, `${path}: metadata ${CAPTIONER_CONFIG_KEY} is not valid JSON`);
-  }
+  const metadata = readMetadata(path, op);
+  if (metadata[CAPTIONER_CONFIG_KEY] === undefined) fail(op, `${path}: not a captioner checkpoint (its metadata has no ${CAPTIONER_CONFIG_KEY}; keys: ${Object.keys(metadata).join(', ') || 'none'})`);
+  const parsed = metadataJson(metadata, CAPTIONER_CONFIG_KEY, path, op);
   return { config: checkCaptionerConfig(`${op} ${path}`, parsed), metadata };
 }
 
