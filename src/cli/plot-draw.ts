@@ -5,50 +5,9 @@
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseCommand } from './common/args.js';
-import { readMetricsFile, type MetricRow } from '../train/run-folder.js';
-import { linePlot, stackPlots, type Series } from '../viz/plot.js';
+import { readMetricsFile } from '../train/run-folder.js';
+import { drawCurves } from '../train/draw-curves.js';
 import { writeFileAtomic } from '../io/atomic.js';
-
-const COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9'];
-
-/** Rows with a numeric `key`, as (step, value). */
-function column(rows: readonly MetricRow[], key: string): { x: number[]; y: number[] } {
-  const hit = rows.filter((r) => typeof r[key] === 'number' && typeof r.seconds === 'number');
-  return { x: hit.map((r) => r.step), y: hit.map((r) => Number(r[key])) };
-}
-
-/** The trailing mean over `k` points (the first points average what there is). */
-export function trailingMean(y: readonly number[], k: number): number[] {
-  let sum = 0;
-  return y.map((v, i) => {
-    sum += v;
-    if (i >= k) sum -= y[i - k]!;
-    return sum / Math.min(i + 1, k);
-  });
-}
-
-/** The two panels (bound over steps, lr over steps) of the runs, as one SVG. */
-export function drawCurves(runs: readonly { label: string; rows: readonly MetricRow[] }[], title = 'DRAW on binarised MNIST'): string {
-  const bound: Series[] = [];
-  const lr: Series[] = [];
-  runs.forEach(({ label, rows }, i) => {
-    const color = COLORS[i % COLORS.length]!;
-    const loss = column(rows, 'loss');
-    const k = Math.max(1, Math.round(loss.x.length / 60));
-    bound.push({ label: `${label}: training (batches${k > 1 ? `, mean of ${k} logs` : ''})`, x: loss.x, y: trailingMean(loss.y, k), color, dashed: true });
-    const valid = column(rows, 'validNll');
-    if (valid.x.length) bound.push({ label: `${label}: validation`, ...valid, color });
-    const test = column(rows, 'testNll');
-    if (test.x.length) bound.push({ label: `${label}: test (before validation selection)`, ...test, color: '#999999' });
-    const rate = column(rows, 'lr');
-    if (rate.x.length) lr.push({ label, ...rate, color });
-  });
-  // Legends below and one left margin: the two panels' step axes line up.
-  const shared = { xLabel: 'step', logY: true, width: 800, legend: 'below', minLeft: 90 } as const;
-  const panels = [linePlot(bound, { ...shared, title, yLabel: 'bound on −log p(x), nats per image', height: 460 })];
-  if (lr.length) panels.push(linePlot(lr, { ...shared, yLabel: 'Adam lr', height: 220 }));
-  return stackPlots(panels);
-}
 
 export async function plotDrawCommand(argv: string[]): Promise<void> {
   const cmd = 'plot draw';

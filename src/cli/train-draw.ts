@@ -16,7 +16,7 @@ import { drawData } from '../train/draw-data.js';
 import { loadDrawWeights, pretrainedDrawPath } from '../train/draw-weights.js';
 import { writeDrawPictures } from '../train/draw-pictures.js';
 import { RunFolder } from '../train/run-folder.js';
-import { writeLinePlot } from '../viz/plot.js';
+import { drawCurves } from '../train/draw-curves.js';
 import { writeFileAtomic } from '../io/atomic.js';
 
 function checkPreset(cmd: string, p: string): DrawPreset {
@@ -24,24 +24,9 @@ function checkPreset(cmd: string, p: string): DrawPreset {
   return p as DrawPreset;
 }
 
-/** loss.svg from the run's metrics: training loss, validation bound (and test bounds logged by earlier versions). */
+/** loss.svg: the run's curves as `plot draw` draws them (bound and validation above, lr below). */
 function writeCurves(run: RunFolder, label: string): void {
-  const rows = run.readMetrics().filter((r) => typeof r.loss === 'number');
-  const of = (key: string): { x: number[]; y: number[] } => {
-    const hit = rows.filter((r) => typeof r[key] === 'number');
-    return { x: hit.map((r) => r.step), y: hit.map((r) => Number(r[key])) };
-  };
-  const valid = of('validNll');
-  const test = of('testNll');
-  writeLinePlot(
-    run.path('loss.svg'),
-    [
-      { label: 'training bound (batch)', ...of('loss') },
-      ...(valid.x.length ? [{ label: 'validation bound', ...valid }] : []),
-      ...(test.x.length ? [{ label: 'test bound (earlier runs)', ...test }] : []),
-    ],
-    { title: `DRAW ${label}`, xLabel: 'step', yLabel: 'nats per image', logY: true },
-  );
+  writeFileAtomic(run.path('loss.svg'), drawCurves([{ label, rows: run.readMetrics() }], `DRAW ${label}`));
 }
 
 export async function trainDrawCommand(argv: string[]): Promise<void> {

@@ -34,7 +34,8 @@ export interface PlotOptions {
 
 const PLOT_OPTIONS = ['title', 'xLabel', 'yLabel', 'width', 'height', 'logY', 'yMin', 'yMax', 'legend', 'minLeft'] as const;
 
-const COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000'];
+/** The series colours, in order (Okabe–Ito, colour-blind safe). */
+export const COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000'];
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 

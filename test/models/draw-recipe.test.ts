@@ -11,7 +11,8 @@ import * as fv from '../../src/index.js';
 import { readDrawExtras, saveDrawCheckpoint, trainDraw } from '../../src/train/draw.js';
 import { RunFolder } from '../../src/train/run-folder.js';
 import { trainDrawRun } from '../../src/cli/train-draw.js';
-import { plotDrawCommand, trailingMean } from '../../src/cli/plot-draw.js';
+import { plotDrawCommand } from '../../src/cli/plot-draw.js';
+import { trailingMean } from '../../src/train/draw-curves.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'draw-recipe-'));
 const sgd = (lr = 1): fv.optim.SGD => new fv.optim.SGD([fv.zeros([1])], { lr });

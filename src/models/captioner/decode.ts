@@ -48,9 +48,9 @@ export interface Caption {
   ended: boolean;
 }
 
-function allowUnkOption(op: string, v: unknown): boolean {
-  if (v === undefined) return false;
-  if (typeof v !== 'boolean') fail(op, `allowUnk must be true or false, got ${JSON.stringify(v)}`);
+function boolOption(op: string, name: string, v: unknown, fallback: boolean): boolean {
+  if (v === undefined) return fallback;
+  if (typeof v !== 'boolean') fail(op, `${name} must be true or false, got ${JSON.stringify(v)}`);
   return v;
 }
 
@@ -115,7 +115,7 @@ export function greedy(c: CaptionerConfig, w: CaptionerWeights, annotations: Ten
   const op = 'Captioner.greedy';
   checkOptions(op, options, ['maxLength', 'allowUnk']);
   const maxLength = positiveInt(op, 'maxLength', options.maxLength, 20);
-  const allowUnk = allowUnkOption(op, options.allowUnk);
+  const allowUnk = boolOption(op, 'allowUnk', options.allowUnk, false);
   // The outer tidy frees whatever the steps leave behind; the steps free their own as they go.
   return noGrad(() => tidy(() => {
     const B = annotations.shape[0]!;
@@ -180,10 +180,9 @@ export function beamSearch(c: CaptionerConfig, w: CaptionerWeights, annotations:
   const op = 'Captioner.beamSearch';
   checkOptions(op, options, ['beam', 'maxLength', 'lengthNormalize', 'allowUnk']);
   const beam = positiveInt(op, 'beam', options.beam, 3);
-  const allowUnk = allowUnkOption(op, options.allowUnk);
+  const allowUnk = boolOption(op, 'allowUnk', options.allowUnk, false);
   const maxLength = positiveInt(op, 'maxLength', options.maxLength, 20);
-  const normalize = options.lengthNormalize ?? false;
-  if (typeof normalize !== 'boolean') fail(op, `lengthNormalize must be true or false, got ${JSON.stringify(normalize)}`);
+  const normalize = boolOption(op, 'lengthNormalize', options.lengthNormalize, false);
   return noGrad(() => tidy(() => {
     const B = annotations.shape[0]!;
     const L = annotations.shape[1]!;
